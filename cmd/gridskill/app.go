@@ -1,0 +1,188 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"gridskill"
+	"gridskill/people"
+	"gridskill/seed"
+	"gridskill/store"
+	"gridskill/web"
+)
+
+// Main is the program: it opens the store, wires the services by hand and
+// serves. The end-to-end tests run it on port 0.
+type Main struct {
+	Config Config
+	Clock  gridskill.Clock
+
+	out      io.Writer
+	log      *slog.Logger
+	store    *store.Store
+	server   *web.Server
+	listener net.Listener
+	served   chan error
+}
+
+// NewMain returns a program with the given configuration, writing its log to out.
+func NewMain(cfg Config, out io.Writer) *Main {
+	return &Main{
+		Config: cfg,
+		Clock:  gridskill.SystemClock{},
+		out:    out,
+		log:    slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelInfo})),
+	}
+}
+
+// open connects the store and declares the indexes.
+func (m *Main) open(ctx context.Context) (*people.Service, error) {
+	if m.Config.MongoURI == "" {
+		m.log.Info("starting the embedded database", "data", m.Config.DataDir)
+	}
+	s, err := store.Open(ctx, store.Config{URI: m.Config.MongoURI, DataDir: m.Config.DataDir, Logger: m.log})
+	if err != nil {
+		return nil, err
+	}
+	m.store = s
+	if err := s.EnsureIndexes(ctx, people.Indexes()); err != nil {
+		return nil, err
+	}
+	return people.NewService(s.DB, m.Clock), nil
+}
+
+// Run opens everything, loads the demo district into an empty database when
+// configured to, and starts serving. It returns once the server listens.
+func (m *Main) Run(ctx context.Context) error {
+	secret, err := m.secret()
+	if err != nil {
+		return err
+	}
+	ps, err := m.open(ctx)
+	if err != nil {
+		return err
+	}
+	if m.Config.Demo {
+		empty, err := seed.Empty(ctx, m.store.DB)
+		if err != nil {
+			return err
+		}
+		if empty {
+			if err := seed.LoadDemo(ctx, m.store.DB, ps, m.Clock); err != nil {
+				return fmt.Errorf("load demo data: %w", err)
+			}
+			m.printDemoLogins()
+		}
+	}
+	m.server, err = web.New(web.Config{SecureCookies: m.Config.SecureCookies, ProxyHeader: m.Config.ProxyHeader}, web.Deps{
+		DB: m.store.DB, People: ps, Tokens: people.NewTokens(secret, m.Clock), Clock: m.Clock, Log: m.log,
+		Secret: secret, Demo: seed.NewDemoFlag(m.store.DB).Active,
+	})
+	if err != nil {
+		return err
+	}
+	m.listener, err = net.Listen("tcp", m.Config.Addr)
+	if err != nil {
+		return err
+	}
+	m.served = make(chan error, 1)
+	go func() { m.served <- m.server.App.Listener(m.listener) }()
+	m.log.Info("gridskill is serving", "addr", m.listener.Addr().String())
+	return nil
+}
+
+// Addr is the address the server listens on (useful with port 0).
+func (m *Main) Addr() string { return m.listener.Addr().String() }
+
+// Seed loads the demo district, after dropping everything when Reset is set.
+func (m *Main) Seed(ctx context.Context) error {
+	ps, err := m.open(ctx)
+	if err != nil {
+		return err
+	}
+	if m.Config.Reset {
+		if err := seed.Reset(ctx, m.store.DB); err != nil {
+			return err
+		}
+		if err := m.store.EnsureIndexes(ctx, people.Indexes()); err != nil {
+			return err
+		}
+	}
+	if err := seed.LoadDemo(ctx, m.store.DB, ps, m.Clock); err != nil {
+		return err
+	}
+	m.printDemoLogins()
+	return nil
+}
+
+func (m *Main) printDemoLogins() {
+	fmt.Fprintln(m.out, "Demo data loaded. Sign in with any of these (password "+seed.DemoPassword+"):")
+	for _, l := range seed.DemoLogins {
+		fmt.Fprintf(m.out, "  %-15s %s  %s\n", l.Role, l.Phone, l.Name)
+	}
+}
+
+// Close stops accepting connections, lets requests in flight finish within
+// the grace period, then closes the store.
+func (m *Main) Close() error {
+	var errs []error
+	if m.server != nil {
+		errs = append(errs, m.server.App.ShutdownWithTimeout(m.Config.ShutdownGrace))
+		<-m.served
+	}
+	if m.store != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		errs = append(errs, m.store.Close(ctx))
+	}
+	return errors.Join(errs...)
+}
+
+// secret returns the token-signing secret: from configuration, or with the
+// embedded database generated once and kept in the data folder (mode 0600).
+// With MongoDB it must be configured, since several instances share it.
+func (m *Main) secret() ([]byte, error) {
+	if s := m.Config.JWTSecret; s != "" {
+		if len(s) < 32 {
+			return nil, errors.New("GRIDSKILL_JWT_SECRET must be at least 32 characters")
+		}
+		return []byte(s), nil
+	}
+	if m.Config.MongoURI != "" {
+		return nil, errors.New("GRIDSKILL_JWT_SECRET is required with MONGODB_URI")
+	}
+	path := filepath.Join(m.Config.DataDir, "jwt-secret")
+	if b, err := os.ReadFile(path); err == nil {
+		if s := strings.TrimSpace(string(b)); len(s) >= 32 {
+			return []byte(s), nil
+		}
+		return nil, fmt.Errorf("%s holds no usable secret; delete it to have a new one made", path)
+	}
+	if err := os.MkdirAll(m.Config.DataDir, 0o700); err != nil {
+		return nil, err
+	}
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return nil, err
+	}
+	s := hex.EncodeToString(b)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if _, err := f.WriteString(s + "\n"); err != nil {
+		return nil, err
+	}
+	return []byte(s), nil
+}

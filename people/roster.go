@@ -1,0 +1,342 @@
+package people
+
+import (
+	"context"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"golang.org/x/crypto/bcrypt"
+
+	"gridskill"
+	"gridskill/sheet"
+)
+
+// Roster columns, as in the downloadable template.
+const (
+	ColName      = "姓名"
+	ColPhone     = "手机号"
+	ColStreet    = "街道"
+	ColCommunity = "社区"
+	ColGrid      = "网格"
+	ColRole      = "角色"
+	ColEmployee  = "工号"
+	ColJoined    = "入职日期"
+)
+
+// RosterHeader is the header row of the roster template.
+var RosterHeader = []string{ColName, ColPhone, ColStreet, ColCommunity, ColGrid, ColRole, ColEmployee, ColJoined}
+
+// RosterExample is the example row of the template.
+var RosterExample = []string{"张晓婷", "13812345678", "东湖街道", "翠苑社区", "第一网格", "网格员", "DH-0001", "2024-03-01"}
+
+var roleNames = map[string]Role{
+	"": Worker, "网格员": Worker, "网格长": Worker, "专职网格员": Worker, "兼职网格员": Worker, "worker": Worker,
+	"培训讲师": Trainer, "讲师": Trainer, "trainer": Trainer,
+	"街道管理员": StreetAdmin, "street_admin": StreetAdmin,
+	"区管理员": DistrictAdmin, "district_admin": DistrictAdmin,
+}
+
+// RoleLabel is the Chinese name of a role as written in the roster.
+func RoleLabel(r Role) string {
+	switch r {
+	case Trainer:
+		return "培训讲师"
+	case StreetAdmin:
+		return "街道管理员"
+	case DistrictAdmin:
+		return "区管理员"
+	}
+	return "网格员"
+}
+
+// RosterRow is one person of an uploaded roster.
+type RosterRow struct {
+	Line                    int
+	Name, Phone             string
+	Street, Community, Grid string
+	Role                    Role
+	EmployeeNo, JoinedOn    string
+}
+
+// ImportResult says what an import changed.
+type ImportResult struct {
+	Created, Updated, Unchanged, UnitsCreated int
+	// InitialPassword is the one-time password of the accounts created, to be
+	// handed to their holders; each must change it at the first sign-in.
+	InitialPassword string
+}
+
+// ParseRoster reads a roster file and checks each row on its own (required
+// columns, phone format, duplicates inside the file, known role, date).
+// Every problem found is returned at once, with its row and column.
+func ParseRoster(r io.Reader, filename string) ([]RosterRow, error) {
+	t, err := sheet.Read(r, filename, sheet.DefaultLimits)
+	if err != nil {
+		return nil, err
+	}
+	var problems []gridskill.FieldError
+	col := map[string]int{}
+	for _, name := range RosterHeader {
+		col[name] = t.Col(name)
+	}
+	for _, required := range []string{ColName, ColPhone, ColStreet, ColCommunity, ColGrid} {
+		if col[required] < 0 {
+			problems = append(problems, gridskill.FieldError{Row: 1, Field: required, Reason: "column missing from the header"})
+		}
+	}
+	if len(problems) > 0 {
+		return nil, rejected(problems)
+	}
+	if len(t.Rows) == 0 {
+		return nil, gridskill.Errorf(gridskill.EINVALID, "the file has no people in it")
+	}
+	seen := map[string]int{}
+	rows := make([]RosterRow, 0, len(t.Rows))
+	for _, raw := range t.Rows {
+		bad := func(field, reason string, args ...any) {
+			problems = append(problems, gridskill.FieldError{Row: raw.Line, Field: field, Reason: reason, Args: args})
+		}
+		row := RosterRow{
+			Line: raw.Line, Name: raw.Cell(col[ColName]), Phone: NormalizePhone(raw.Cell(col[ColPhone])),
+			Street: raw.Cell(col[ColStreet]), Community: raw.Cell(col[ColCommunity]), Grid: raw.Cell(col[ColGrid]),
+			EmployeeNo: raw.Cell(col[ColEmployee]),
+		}
+		if err := ValidateName(row.Name); err != nil {
+			bad(ColName, err.(*gridskill.Error).Format)
+		}
+		switch first, dup := seen[row.Phone]; {
+		case !ValidPhone(row.Phone):
+			bad(ColPhone, "not an 11-digit mobile number")
+		case dup:
+			bad(ColPhone, "same phone number as row %d", first)
+		default:
+			seen[row.Phone] = raw.Line
+		}
+		role, ok := roleNames[strings.ToLower(raw.Cell(col[ColRole]))]
+		if !ok {
+			bad(ColRole, "unknown role; use 网格员, 培训讲师, 街道管理员 or 区管理员")
+		}
+		row.Role = role
+		switch role {
+		case Worker:
+			for _, c := range []struct{ field, v string }{{ColStreet, row.Street}, {ColCommunity, row.Community}, {ColGrid, row.Grid}} {
+				if c.v == "" {
+					bad(c.field, "a grid worker needs a street, a community and a grid")
+					break
+				}
+			}
+		case StreetAdmin:
+			if row.Street == "" {
+				bad(ColStreet, "a street admin needs a street")
+			}
+		case Trainer:
+			if row.Street == "" && (row.Community != "" || row.Grid != "") {
+				bad(ColStreet, "name the street above this community or grid")
+			} else if row.Community == "" && row.Grid != "" {
+				bad(ColCommunity, "name the community above this grid")
+			}
+		}
+		for _, c := range []struct{ field, v string }{{ColStreet, row.Street}, {ColCommunity, row.Community}, {ColGrid, row.Grid}, {ColEmployee, row.EmployeeNo}} {
+			if len([]rune(c.v)) > 60 {
+				bad(c.field, "longer than 60 characters")
+			}
+		}
+		if j := raw.Cell(col[ColJoined]); j != "" {
+			d, ok := parseDate(j)
+			if !ok {
+				bad(ColJoined, "not a date like 2024-03-01")
+			}
+			row.JoinedOn = d
+		}
+		rows = append(rows, row)
+	}
+	if len(problems) > 0 {
+		return nil, rejected(problems)
+	}
+	return rows, nil
+}
+
+func rejected(problems []gridskill.FieldError) error {
+	e := gridskill.Errorf(gridskill.EINVALID, "the file has %d problems; nothing was imported", len(problems))
+	e.Fields = problems
+	return e
+}
+
+func parseDate(s string) (string, bool) {
+	for _, layout := range []string{"2006-01-02", "2006/1/2", "2006.1.2", "2006-1-2", "2006年1月2日"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.Format("2006-01-02"), true
+		}
+	}
+	// An XLSX date cell read raw is a serial day number since 1899-12-30.
+	if n, err := strconv.ParseFloat(s, 64); err == nil && n > 1 && n < 100000 {
+		t := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(n))
+		return t.Format("2006-01-02"), true
+	}
+	return "", false
+}
+
+// ImportRoster checks the whole roster against the actor's scope and the
+// accounts that exist, then writes it: units named in the file are found or
+// created, new people are created with one initial password (generated when
+// initialPassword is empty) that they must change, known phone numbers are
+// updated, never duplicated. Any bad row rejects the file and nothing is
+// written. Errors: forbidden, invalid (with every row's problems).
+func (s *Service) ImportRoster(ctx context.Context, actor User, rows []RosterRow, initialPassword string) (ImportResult, error) {
+	if !actor.Active || !actor.Role.IsAdmin() {
+		return ImportResult{}, gridskill.Errorf(gridskill.EFORBIDDEN, "only street and district admins import the roster")
+	}
+	if initialPassword != "" {
+		if err := ValidatePassword(initialPassword); err != nil {
+			return ImportResult{}, err
+		}
+	}
+	tree, err := s.Tree(ctx)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	phones := make([]string, len(rows))
+	for i, r := range rows {
+		phones[i] = r.Phone
+	}
+	existing, err := s.repo.usersByPhones(ctx, phones)
+	if err != nil {
+		return ImportResult{}, gridskill.Internal(err)
+	}
+	p := planImport(actor, tree, existing, rows)
+	if len(p.problems) > 0 {
+		return ImportResult{}, rejected(p.problems)
+	}
+
+	// Units first: their ids derive from their names, so if the import stops
+	// half-way, running it again finds them and goes on.
+	if err := s.repo.insertUnits(ctx, p.newUnits); err != nil {
+		return ImportResult{}, gridskill.Internal(err)
+	}
+	if len(p.newUnits) > 0 {
+		s.forgetTree()
+	}
+	res := ImportResult{Created: len(p.creates), Updated: len(p.updates), Unchanged: p.unchanged, UnitsCreated: len(p.newUnits)}
+	if len(p.creates) > 0 {
+		if initialPassword == "" {
+			initialPassword = OneTimePassword()
+		}
+		res.InitialPassword = initialPassword
+		// One hash for the batch: hashing each of 2,000 accounts would take minutes,
+		// and each holder replaces it at the first sign-in anyway.
+		hash, err := bcrypt.GenerateFromPassword([]byte(initialPassword), s.BcryptCost)
+		if err != nil {
+			return ImportResult{}, gridskill.Internal(err)
+		}
+		now := s.clock.Now()
+		docs := make([]userDoc, len(p.creates))
+		for i, u := range p.creates {
+			docs[i] = newUserDoc(u, string(hash), now)
+		}
+		if err := s.repo.insertUsers(ctx, docs); err != nil {
+			return ImportResult{}, gridskill.Internal(err)
+		}
+	}
+	for _, u := range p.updates {
+		err := s.repo.updateUser(ctx, u.ID, bson.M{
+			"name": u.Name, "role": string(u.Role), "unitId": u.UnitID, "unitPath": u.UnitPath,
+			"employeeNo": u.EmployeeNo, "joinedOn": u.JoinedOn, "updatedAt": s.clock.Now(),
+		})
+		if err != nil {
+			return ImportResult{}, gridskill.Internal(err)
+		}
+		s.forgetUser(u.ID)
+	}
+	return res, nil
+}
+
+type importPlan struct {
+	newUnits  []Unit
+	creates   []User
+	updates   []User
+	unchanged int
+	problems  []gridskill.FieldError
+}
+
+// planImport decides, without writing, what each row becomes.
+func planImport(actor User, tree *Tree, existing []userDoc, rows []RosterRow) importPlan {
+	var p importPlan
+	byPhone := map[string]User{}
+	for _, d := range existing {
+		byPhone[d.Phone] = d.user()
+	}
+	pending := map[string]Unit{} // units this import will create, by id
+	find := func(parent Unit, name string) Unit {
+		if u, ok := tree.Child(parent.ID, name); ok {
+			return u
+		}
+		u := childUnit(parent, name)
+		if _, ok := pending[u.ID]; !ok {
+			pending[u.ID] = u
+			p.newUnits = append(p.newUnits, u)
+		}
+		return u
+	}
+	if len(actor.UnitPath) == 0 {
+		p.problems = append(p.problems, gridskill.FieldError{Field: ColStreet, Reason: "your account has no unit"})
+		return p
+	}
+	district, ok := tree.Unit(actor.UnitPath[0])
+	if !ok {
+		p.problems = append(p.problems, gridskill.FieldError{Field: ColStreet, Reason: "your district no longer exists"})
+		return p
+	}
+	for _, r := range rows {
+		bad := func(field, reason string) {
+			p.problems = append(p.problems, gridskill.FieldError{Row: r.Line, Field: field, Reason: reason})
+		}
+		if outranks(r.Role, actor) || (r.Role == DistrictAdmin && actor.Role != DistrictAdmin) {
+			bad(ColRole, "you cannot give a role above your own")
+			continue
+		}
+		unit := district
+		if r.Street != "" && r.Role != DistrictAdmin {
+			if _, exists := tree.Child(district.ID, r.Street); !exists && actor.Role != DistrictAdmin {
+				bad(ColStreet, "street not found in your district")
+				continue
+			}
+			unit = find(district, r.Street)
+		}
+		if r.Role != DistrictAdmin && r.Role != StreetAdmin && r.Community != "" {
+			unit = find(unit, r.Community)
+			if r.Grid != "" {
+				unit = find(unit, r.Grid)
+			}
+		}
+		if !actor.CanAdminister(unit.Path) {
+			bad(ColStreet, "outside your area")
+			continue
+		}
+		u := User{
+			Phone: r.Phone, Name: r.Name, Role: r.Role, UnitID: unit.ID, UnitPath: unit.Path,
+			EmployeeNo: r.EmployeeNo, JoinedOn: r.JoinedOn, Active: true,
+		}
+		old, known := byPhone[r.Phone]
+		switch {
+		case !known:
+			u.ID = newID()
+			u.MustChangePassword = true
+			p.creates = append(p.creates, u)
+		case !actor.CanAdminister(old.UnitPath) || outranks(old.Role, actor):
+			bad(ColPhone, "this phone number belongs to an account outside your area")
+		case sameRosterFields(old, u):
+			p.unchanged++
+		default:
+			u.ID = old.ID
+			p.updates = append(p.updates, u)
+		}
+	}
+	return p
+}
+
+func sameRosterFields(a, b User) bool {
+	return a.Name == b.Name && a.Role == b.Role && a.UnitID == b.UnitID && a.EmployeeNo == b.EmployeeNo && a.JoinedOn == b.JoinedOn
+}

@@ -1,0 +1,434 @@
+package people
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"strings"
+	"sync"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"golang.org/x/crypto/bcrypt"
+
+	"gridskill"
+)
+
+// cacheTTL bounds how long another instance's change to an account or the
+// org tree may go unseen here; this instance's own changes are seen at once.
+const cacheTTL = 30 * time.Second
+
+// Service is accounts, the org tree and the roster. Every method that acts
+// for someone takes the acting user and checks their role and scope itself.
+type Service struct {
+	repo  repo
+	clock gridskill.Clock
+
+	// BcryptCost is the password hashing cost; tests lower it.
+	BcryptCost int
+
+	phoneLimit *failureLimiter
+	ipLimit    *failureLimiter
+
+	mu       sync.Mutex
+	users    map[string]cachedUser
+	tree     *Tree
+	treeTime time.Time
+}
+
+type cachedUser struct {
+	user User
+	at   time.Time
+}
+
+// NewService returns the people service over db.
+func NewService(db *mongo.Database, clock gridskill.Clock) *Service {
+	return &Service{
+		repo:       newRepo(db),
+		clock:      clock,
+		BcryptCost: bcrypt.DefaultCost,
+		phoneLimit: newFailureLimiter(5, 15*time.Minute),
+		ipLimit:    newFailureLimiter(30, 15*time.Minute),
+		users:      map[string]cachedUser{},
+	}
+}
+
+// Tree returns the org tree, cached for a short while.
+func (s *Service) Tree(ctx context.Context) (*Tree, error) {
+	s.mu.Lock()
+	t, at := s.tree, s.treeTime
+	s.mu.Unlock()
+	if t != nil && s.clock.Now().Sub(at) < cacheTTL {
+		return t, nil
+	}
+	units, err := s.repo.allUnits(ctx)
+	if err != nil {
+		return nil, gridskill.Internal(err)
+	}
+	t = newTree(units)
+	s.mu.Lock()
+	s.tree, s.treeTime = t, s.clock.Now()
+	s.mu.Unlock()
+	return t, nil
+}
+
+func (s *Service) forgetTree() {
+	s.mu.Lock()
+	s.tree = nil
+	s.mu.Unlock()
+}
+
+// Unit returns one unit. Errors: not_found.
+func (s *Service) Unit(ctx context.Context, id string) (Unit, error) {
+	t, err := s.Tree(ctx)
+	if err != nil {
+		return Unit{}, err
+	}
+	u, ok := t.Unit(id)
+	if !ok {
+		return Unit{}, gridskill.Errorf(gridskill.ENOTFOUND, "no such unit")
+	}
+	return u, nil
+}
+
+// CreateUnit adds a unit below parentID. The child's kind follows from the
+// parent's. Errors: invalid, forbidden (parent outside the actor's scope),
+// not_found, conflict (a sibling has that name).
+func (s *Service) CreateUnit(ctx context.Context, actor User, parentID, name string) (Unit, error) {
+	parent, err := s.Unit(ctx, parentID)
+	if err != nil {
+		return Unit{}, err
+	}
+	if !actor.CanAdminister(parent.Path) {
+		return Unit{}, gridskill.Errorf(gridskill.EFORBIDDEN, "this unit is outside your area")
+	}
+	u := childUnit(parent, strings.TrimSpace(name))
+	if err := u.Validate(); err != nil {
+		return Unit{}, err
+	}
+	if u.Kind == "" {
+		return Unit{}, gridskill.Errorf(gridskill.EINVALID, "a grid cannot have units below it")
+	}
+	t, _ := s.Tree(ctx)
+	if _, dup := t.Child(parent.ID, u.Name); dup {
+		return Unit{}, gridskill.Errorf(gridskill.ECONFLICT, "%s already has a unit named %s", parent.Name, u.Name)
+	}
+	if err := s.repo.insertUnits(ctx, []Unit{u}); err != nil {
+		return Unit{}, gridskill.Internal(err)
+	}
+	s.forgetTree()
+	return u, nil
+}
+
+// childUnit builds the unit named name below parent. Its id is derived from
+// the parent and the name, so creating it twice (a retried import) is harmless.
+func childUnit(parent Unit, name string) Unit {
+	id := parent.ID + "-" + shortHash(name)
+	return Unit{ID: id, Name: name, Kind: parent.Kind.Child(), ParentID: parent.ID, Path: append(append([]string(nil), parent.Path...), id)}
+}
+
+// User returns an account by id, from a short-lived cache. Errors: not_found.
+func (s *Service) User(ctx context.Context, id string) (User, error) {
+	now := s.clock.Now()
+	s.mu.Lock()
+	c, ok := s.users[id]
+	s.mu.Unlock()
+	if ok && now.Sub(c.at) < cacheTTL {
+		return c.user, nil
+	}
+	d, err := s.repo.userByID(ctx, id)
+	if err != nil {
+		if gridskill.ErrorCode(err) == gridskill.ENOTFOUND {
+			return User{}, err
+		}
+		return User{}, gridskill.Internal(err)
+	}
+	u := d.user()
+	s.mu.Lock()
+	if len(s.users) > 50_000 {
+		clear(s.users)
+	}
+	s.users[id] = cachedUser{user: u, at: now}
+	s.mu.Unlock()
+	return u, nil
+}
+
+func (s *Service) forgetUser(id string) {
+	s.mu.Lock()
+	delete(s.users, id)
+	s.mu.Unlock()
+}
+
+// Login checks a phone and password and returns the account. The answer never
+// says which of the two was wrong. Failures are limited per phone and per
+// client address. Errors: unauthorized, too_many_requests.
+func (s *Service) Login(ctx context.Context, phone, password, ip string) (User, error) {
+	now := s.clock.Now()
+	phone = NormalizePhone(phone)
+	if s.phoneLimit.blocked(phone, now) || s.ipLimit.blocked(ip, now) {
+		return User{}, gridskill.Errorf(gridskill.ETOOMANY, "too many failed sign-ins, please wait 15 minutes and try again")
+	}
+	bad := gridskill.Errorf(gridskill.EUNAUTHORIZED, "wrong phone number or password")
+	fail := func() (User, error) {
+		s.phoneLimit.fail(phone, now)
+		s.ipLimit.fail(ip, now)
+		return User{}, bad
+	}
+	if !ValidPhone(phone) || len(password) > 128 {
+		return fail()
+	}
+	d, err := s.repo.userByPhone(ctx, phone)
+	if gridskill.ErrorCode(err) == gridskill.ENOTFOUND {
+		// Spend the time a real check takes, so timing does not tell whether the phone exists.
+		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		return fail()
+	}
+	if err != nil {
+		return User{}, gridskill.Internal(err)
+	}
+	if bcrypt.CompareHashAndPassword([]byte(d.PasswordHash), []byte(password)) != nil || !d.Active {
+		return fail()
+	}
+	s.phoneLimit.reset(phone)
+	return d.user(), nil
+}
+
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a password"), bcrypt.DefaultCost)
+
+// Authenticate turns a verified token into the current account: the account
+// must still be active and the token of its current version (logout, a
+// password change or deactivation end older tokens). Errors: unauthorized.
+func (s *Service) Authenticate(ctx context.Context, c Claims) (User, error) {
+	u, err := s.User(ctx, c.UserID)
+	if gridskill.ErrorCode(err) == gridskill.ENOTFOUND {
+		return User{}, gridskill.Errorf(gridskill.EUNAUTHORIZED, "please sign in")
+	}
+	if err != nil {
+		return User{}, err
+	}
+	if !u.Active || u.TokenVersion != c.Version {
+		return User{}, gridskill.Errorf(gridskill.EUNAUTHORIZED, "your session has ended, please sign in again")
+	}
+	return u, nil
+}
+
+// Logout ends every token of the actor.
+func (s *Service) Logout(ctx context.Context, actor User) error {
+	defer s.forgetUser(actor.ID)
+	if err := s.repo.bumpTokenVersion(ctx, actor.ID, bson.M{"updatedAt": s.clock.Now()}); err != nil {
+		return gridskill.Internal(err)
+	}
+	return nil
+}
+
+// ChangePassword replaces the actor's password after checking the current
+// one, and ends their other sessions. Errors: invalid, unauthorized.
+func (s *Service) ChangePassword(ctx context.Context, actor User, current, next string) (User, error) {
+	d, err := s.repo.userByID(ctx, actor.ID)
+	if err != nil {
+		return User{}, gridskill.Internal(err)
+	}
+	if bcrypt.CompareHashAndPassword([]byte(d.PasswordHash), []byte(current)) != nil {
+		return User{}, gridskill.Errorf(gridskill.EINVALID, "the current password is not right")
+	}
+	if err := ValidatePassword(next); err != nil {
+		return User{}, err
+	}
+	if next == current {
+		return User{}, gridskill.Errorf(gridskill.EINVALID, "the new password must differ from the current one")
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(next), s.BcryptCost)
+	if err != nil {
+		return User{}, gridskill.Internal(err)
+	}
+	s.forgetUser(actor.ID)
+	err = s.repo.bumpTokenVersion(ctx, actor.ID, bson.M{"passwordHash": string(hash), "mustChangePassword": false, "updatedAt": s.clock.Now()})
+	if err != nil {
+		return User{}, gridskill.Internal(err)
+	}
+	return s.User(ctx, actor.ID)
+}
+
+// managed loads an account the actor administers. Errors: not_found, forbidden.
+func (s *Service) managed(ctx context.Context, actor User, id string) (User, error) {
+	u, err := s.User(ctx, id)
+	if err != nil {
+		return User{}, err
+	}
+	if !actor.CanAdminister(u.UnitPath) || outranks(u.Role, actor) {
+		return User{}, gridskill.Errorf(gridskill.EFORBIDDEN, "this account is outside your area")
+	}
+	return u, nil
+}
+
+// outranks reports whether an account of role r sits above what actor may manage:
+// a street admin manages neither district admins nor, apart from themself, other
+// street admins' accounts at their own level.
+func outranks(r Role, actor User) bool {
+	return r == DistrictAdmin && actor.Role != DistrictAdmin
+}
+
+// ResetPassword gives an account a new random one-time password that must be
+// changed at the next sign-in, and ends its sessions. Errors: not_found, forbidden.
+func (s *Service) ResetPassword(ctx context.Context, actor User, id string) (string, error) {
+	u, err := s.managed(ctx, actor, id)
+	if err != nil {
+		return "", err
+	}
+	password := OneTimePassword()
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), s.BcryptCost)
+	if err != nil {
+		return "", gridskill.Internal(err)
+	}
+	defer s.forgetUser(u.ID)
+	err = s.repo.bumpTokenVersion(ctx, u.ID, bson.M{"passwordHash": string(hash), "mustChangePassword": true, "updatedAt": s.clock.Now()})
+	if err != nil {
+		return "", gridskill.Internal(err)
+	}
+	return password, nil
+}
+
+// SetActive deactivates or reactivates an account; deactivation ends its
+// sessions at once. Nobody deactivates themself. Errors: not_found, forbidden, invalid.
+func (s *Service) SetActive(ctx context.Context, actor User, id string, active bool) error {
+	u, err := s.managed(ctx, actor, id)
+	if err != nil {
+		return err
+	}
+	if u.ID == actor.ID {
+		return gridskill.Errorf(gridskill.EINVALID, "you cannot deactivate your own account")
+	}
+	defer s.forgetUser(u.ID)
+	if err := s.repo.bumpTokenVersion(ctx, u.ID, bson.M{"active": active, "updatedAt": s.clock.Now()}); err != nil {
+		return gridskill.Internal(err)
+	}
+	return nil
+}
+
+// ListFilter selects a page of the roster.
+type ListFilter struct {
+	UnitID string // subtree to list; the actor's own unit when empty
+	Role   Role
+	Query  string // part of a name or phone number
+	Limit  int
+	Offset int
+}
+
+// List returns a page of accounts inside the actor's scope and the total
+// that match. Trainers may read the roster (to pick attendees); workers may
+// not. Errors: forbidden, not_found, invalid.
+func (s *Service) List(ctx context.Context, actor User, f ListFilter) ([]User, int, error) {
+	if actor.Role == Worker {
+		return nil, 0, gridskill.Errorf(gridskill.EFORBIDDEN, "you do not have access to the roster")
+	}
+	if f.UnitID == "" {
+		f.UnitID = actor.UnitID
+	}
+	unit, err := s.Unit(ctx, f.UnitID)
+	if err != nil {
+		return nil, 0, err
+	}
+	if !unit.Within(actor.UnitID) {
+		return nil, 0, gridskill.Errorf(gridskill.EFORBIDDEN, "this unit is outside your area")
+	}
+	if f.Role != "" && !f.Role.Valid() {
+		return nil, 0, gridskill.Errorf(gridskill.EINVALID, "unknown role %q", f.Role)
+	}
+	if f.Limit <= 0 || f.Limit > 200 {
+		f.Limit = 50
+	}
+	if f.Offset < 0 {
+		f.Offset = 0
+	}
+	docs, total, err := s.repo.listUsers(ctx, listFilter{
+		scopeID: unit.ID, role: f.Role, query: strings.TrimSpace(f.Query), limit: int64(f.Limit), offset: int64(f.Offset),
+	})
+	if err != nil {
+		return nil, 0, gridskill.Internal(err)
+	}
+	users := make([]User, len(docs))
+	for i, d := range docs {
+		users[i] = d.user()
+	}
+	return users, int(total), nil
+}
+
+// Managed returns an account the actor administers. Errors: not_found, forbidden.
+func (s *Service) Managed(ctx context.Context, actor User, id string) (User, error) {
+	return s.managed(ctx, actor, id)
+}
+
+// OneTimePassword returns a random password of letters and digits for an
+// account whose holder must choose their own at the next sign-in.
+func OneTimePassword() string {
+	const letters = "abcdefghjkmnpqrstuvwxyz"
+	const digits = "23456789"
+	b := make([]byte, 10)
+	_, _ = rand.Read(b)
+	out := make([]byte, 10)
+	for i := range b {
+		if i%3 == 2 {
+			out[i] = digits[int(b[i])%len(digits)]
+		} else {
+			out[i] = letters[int(b[i])%len(letters)]
+		}
+	}
+	return string(out)
+}
+
+func newID() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// CountByUnit returns how many active accounts each unit inside the actor's
+// scope holds, its subtree included. Errors: forbidden.
+func (s *Service) CountByUnit(ctx context.Context, actor User) (map[string]int, error) {
+	if actor.Role == Worker {
+		return nil, gridskill.Errorf(gridskill.EFORBIDDEN, "you do not have access to the roster")
+	}
+	perUnit, err := s.repo.countByUnit(ctx, actor.UnitID)
+	if err != nil {
+		return nil, gridskill.Internal(err)
+	}
+	tree, err := s.Tree(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]int{}
+	for unitID, n := range perUnit {
+		u, ok := tree.Unit(unitID)
+		if !ok {
+			continue
+		}
+		for _, id := range u.Path {
+			out[id] += n
+		}
+	}
+	return out, nil
+}
+
+// Seed writes units and accounts as given, with their fixed ids, all with one
+// password. It is for loading demo and test data, not for people: it checks
+// no actor. Records already there are left as they are.
+func (s *Service) Seed(ctx context.Context, units []Unit, users []User, password string) error {
+	if err := s.repo.insertUnits(ctx, units); err != nil {
+		return gridskill.Internal(err)
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), s.BcryptCost)
+	if err != nil {
+		return gridskill.Internal(err)
+	}
+	now := s.clock.Now()
+	docs := make([]userDoc, len(users))
+	for i, u := range users {
+		docs[i] = newUserDoc(u, string(hash), now)
+	}
+	if err := s.repo.insertUsers(ctx, docs); err != nil {
+		return gridskill.Internal(err)
+	}
+	s.forgetTree()
+	return nil
+}

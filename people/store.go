@@ -1,0 +1,258 @@
+package people
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"gridskill"
+	"gridskill/store"
+)
+
+// Collection names.
+const (
+	unitsColl = "units"
+	usersColl = "users"
+)
+
+// Indexes lists the indexes of the people collections.
+func Indexes() []store.Index {
+	return []store.Index{
+		{Collection: usersColl, Model: mongo.IndexModel{Keys: bson.D{{Key: "phone", Value: 1}}, Options: options.Index().SetUnique(true)}},
+		{Collection: usersColl, Model: mongo.IndexModel{Keys: bson.D{{Key: "unitPath", Value: 1}, {Key: "name", Value: 1}}}},
+		{Collection: unitsColl, Model: mongo.IndexModel{Keys: bson.D{{Key: "parentId", Value: 1}}}},
+	}
+}
+
+type unitDoc struct {
+	ID       string   `bson:"_id"`
+	Name     string   `bson:"name"`
+	Kind     string   `bson:"kind"`
+	ParentID string   `bson:"parentId,omitempty"`
+	Path     []string `bson:"path"`
+}
+
+func (d unitDoc) unit() Unit {
+	return Unit{ID: d.ID, Name: d.Name, Kind: UnitKind(d.Kind), ParentID: d.ParentID, Path: d.Path}
+}
+
+func newUnitDoc(u Unit) unitDoc {
+	return unitDoc{ID: u.ID, Name: u.Name, Kind: string(u.Kind), ParentID: u.ParentID, Path: u.Path}
+}
+
+type userDoc struct {
+	ID                 string    `bson:"_id"`
+	Phone              string    `bson:"phone"`
+	Name               string    `bson:"name"`
+	Role               string    `bson:"role"`
+	UnitID             string    `bson:"unitId"`
+	UnitPath           []string  `bson:"unitPath"`
+	EmployeeNo         string    `bson:"employeeNo,omitempty"`
+	JoinedOn           string    `bson:"joinedOn,omitempty"`
+	Active             bool      `bson:"active"`
+	MustChangePassword bool      `bson:"mustChangePassword"`
+	TokenVersion       int       `bson:"tokenVersion"`
+	PasswordHash       string    `bson:"passwordHash"`
+	CreatedAt          time.Time `bson:"createdAt"`
+	UpdatedAt          time.Time `bson:"updatedAt"`
+}
+
+func (d userDoc) user() User {
+	return User{
+		ID: d.ID, Phone: d.Phone, Name: d.Name, Role: Role(d.Role), UnitID: d.UnitID, UnitPath: d.UnitPath,
+		EmployeeNo: d.EmployeeNo, JoinedOn: d.JoinedOn, Active: d.Active,
+		MustChangePassword: d.MustChangePassword, TokenVersion: d.TokenVersion, CreatedAt: d.CreatedAt,
+	}
+}
+
+func newUserDoc(u User, hash string, now time.Time) userDoc {
+	return userDoc{
+		ID: u.ID, Phone: u.Phone, Name: u.Name, Role: string(u.Role), UnitID: u.UnitID, UnitPath: u.UnitPath,
+		EmployeeNo: u.EmployeeNo, JoinedOn: u.JoinedOn, Active: u.Active,
+		MustChangePassword: u.MustChangePassword, TokenVersion: u.TokenVersion, PasswordHash: hash,
+		CreatedAt: now, UpdatedAt: now,
+	}
+}
+
+// repo is the Mongo storage of units and users.
+type repo struct {
+	units *mongo.Collection
+	users *mongo.Collection
+}
+
+func newRepo(db *mongo.Database) repo {
+	return repo{units: db.Collection(unitsColl), users: db.Collection(usersColl)}
+}
+
+func (r repo) allUnits(ctx context.Context) ([]Unit, error) {
+	cur, err := r.units.Find(ctx, bson.M{})
+	if err != nil {
+		return nil, err
+	}
+	var docs []unitDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, err
+	}
+	units := make([]Unit, len(docs))
+	for i, d := range docs {
+		units[i] = d.unit()
+	}
+	return units, nil
+}
+
+// insertUnits writes units; ids are deterministic, so a unit already there is fine.
+func (r repo) insertUnits(ctx context.Context, units []Unit) error {
+	if len(units) == 0 {
+		return nil
+	}
+	docs := make([]any, len(units))
+	for i, u := range units {
+		docs[i] = newUnitDoc(u)
+	}
+	_, err := r.units.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	if err != nil && !onlyDuplicates(err) {
+		return err
+	}
+	return nil
+}
+
+func (r repo) userByID(ctx context.Context, id string) (userDoc, error) {
+	return r.findUser(ctx, bson.M{"_id": id})
+}
+
+func (r repo) userByPhone(ctx context.Context, phone string) (userDoc, error) {
+	return r.findUser(ctx, bson.M{"phone": phone})
+}
+
+func (r repo) findUser(ctx context.Context, filter bson.M) (userDoc, error) {
+	var d userDoc
+	err := r.users.FindOne(ctx, filter).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return d, gridskill.Errorf(gridskill.ENOTFOUND, "no such account")
+	}
+	return d, err
+}
+
+func (r repo) usersByPhones(ctx context.Context, phones []string) ([]userDoc, error) {
+	cur, err := r.users.Find(ctx, bson.M{"phone": bson.M{"$in": phones}})
+	if err != nil {
+		return nil, err
+	}
+	var docs []userDoc
+	err = cur.All(ctx, &docs)
+	return docs, err
+}
+
+// listFilter is a page of users in a subtree.
+type listFilter struct {
+	scopeID string
+	role    Role
+	query   string
+	limit   int64
+	offset  int64
+}
+
+func (r repo) listUsers(ctx context.Context, f listFilter) ([]userDoc, int64, error) {
+	filter := bson.M{"unitPath": f.scopeID}
+	if f.role != "" {
+		filter["role"] = string(f.role)
+	}
+	if f.query != "" {
+		// The query is matched as literal text: regexp metacharacters are quoted.
+		filter["$or"] = bson.A{
+			bson.M{"name": bson.M{"$regex": regexp.QuoteMeta(f.query)}},
+			bson.M{"phone": bson.M{"$regex": regexp.QuoteMeta(f.query)}},
+		}
+	}
+	total, err := r.users.CountDocuments(ctx, filter)
+	if err != nil {
+		return nil, 0, err
+	}
+	opts := options.Find().SetSort(bson.D{{Key: "name", Value: 1}, {Key: "_id", Value: 1}}).
+		SetSkip(f.offset).SetLimit(f.limit).SetProjection(bson.M{"passwordHash": 0})
+	cur, err := r.users.Find(ctx, filter, opts)
+	if err != nil {
+		return nil, 0, err
+	}
+	var docs []userDoc
+	err = cur.All(ctx, &docs)
+	return docs, total, err
+}
+
+func (r repo) insertUsers(ctx context.Context, docs []userDoc) error {
+	if len(docs) == 0 {
+		return nil
+	}
+	batch := make([]any, len(docs))
+	for i := range docs {
+		batch[i] = docs[i]
+	}
+	_, err := r.users.InsertMany(ctx, batch, options.InsertMany().SetOrdered(false))
+	if err != nil && !onlyDuplicates(err) {
+		return err
+	}
+	return nil
+}
+
+func (r repo) updateUser(ctx context.Context, id string, set bson.M) error {
+	res, err := r.users.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": set})
+	if err != nil {
+		return err
+	}
+	if res.MatchedCount == 0 {
+		return gridskill.Errorf(gridskill.ENOTFOUND, "no such account")
+	}
+	return nil
+}
+
+func (r repo) bumpTokenVersion(ctx context.Context, id string, set bson.M) error {
+	res, err := r.users.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": set, "$inc": bson.M{"tokenVersion": 1}})
+	if err != nil {
+		return err
+	}
+	if res.MatchedCount == 0 {
+		return gridskill.Errorf(gridskill.ENOTFOUND, "no such account")
+	}
+	return nil
+}
+
+// onlyDuplicates reports whether every write error of a bulk insert is a duplicate key.
+func onlyDuplicates(err error) bool {
+	var bwe mongo.BulkWriteException
+	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil {
+		return false
+	}
+	for _, we := range bwe.WriteErrors {
+		if we.Code != 11000 {
+			return false
+		}
+	}
+	return true
+}
+
+func (r repo) countByUnit(ctx context.Context, scopeID string) (map[string]int, error) {
+	cur, err := r.users.Aggregate(ctx, mongo.Pipeline{
+		{{Key: "$match", Value: bson.M{"unitPath": scopeID, "active": true}}},
+		{{Key: "$group", Value: bson.M{"_id": "$unitId", "n": bson.M{"$sum": 1}}}},
+	})
+	if err != nil {
+		return nil, err
+	}
+	var rows []struct {
+		ID string `bson:"_id"`
+		N  int    `bson:"n"`
+	}
+	if err := cur.All(ctx, &rows); err != nil {
+		return nil, err
+	}
+	out := make(map[string]int, len(rows))
+	for _, r := range rows {
+		out[r.ID] = r.N
+	}
+	return out, nil
+}

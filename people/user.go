@@ -1,0 +1,131 @@
+package people
+
+import (
+	"regexp"
+	"strings"
+	"time"
+	"unicode"
+
+	"gridskill"
+)
+
+// Role is what an account may do.
+type Role string
+
+// Roles, from least to most reach.
+const (
+	Worker        Role = "worker"
+	Trainer       Role = "trainer"
+	StreetAdmin   Role = "street_admin"
+	DistrictAdmin Role = "district_admin"
+)
+
+// Roles lists every role.
+var Roles = []Role{Worker, Trainer, StreetAdmin, DistrictAdmin}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	switch r {
+	case Worker, Trainer, StreetAdmin, DistrictAdmin:
+		return true
+	}
+	return false
+}
+
+// IsAdmin reports whether the role administers people and units.
+func (r Role) IsAdmin() bool { return r == StreetAdmin || r == DistrictAdmin }
+
+// UnitKind is the kind of unit an account of this role is bound to.
+// Workers belong to a grid; trainers may sit at any level.
+func (r Role) UnitKind() UnitKind {
+	switch r {
+	case Worker:
+		return Grid
+	case StreetAdmin:
+		return Street
+	case DistrictAdmin:
+		return District
+	}
+	return ""
+}
+
+// User is an account. Every account is bound to one unit; UnitPath is that
+// unit's path, copied so scope checks need no lookup.
+type User struct {
+	ID                 string    `json:"id"`
+	Phone              string    `json:"phone"`
+	Name               string    `json:"name"`
+	Role               Role      `json:"role"`
+	UnitID             string    `json:"unitId"`
+	UnitPath           []string  `json:"unitPath"`
+	EmployeeNo         string    `json:"employeeNo,omitempty"`
+	JoinedOn           string    `json:"joinedOn,omitempty"` // YYYY-MM-DD
+	Active             bool      `json:"active"`
+	MustChangePassword bool      `json:"mustChangePassword"`
+	TokenVersion       int       `json:"-"`
+	CreatedAt          time.Time `json:"createdAt"`
+}
+
+// ScopeID is the unit whose subtree the account may act on.
+func (u User) ScopeID() string { return u.UnitID }
+
+// CanAdminister reports whether u may manage people and units at a unit with
+// the given path: an active admin whose own unit is on that path.
+func (u User) CanAdminister(path []string) bool {
+	return u.Active && u.Role.IsAdmin() && InScope(path, u.UnitID)
+}
+
+// CanTeach reports whether u may author and assign training for units at the
+// given path: trainers and admins, inside their own unit's subtree.
+func (u User) CanTeach(path []string) bool {
+	return u.Active && (u.Role == Trainer || u.Role.IsAdmin()) && InScope(path, u.UnitID)
+}
+
+var phonePattern = regexp.MustCompile(`^1[3-9][0-9]{9}$`)
+
+// NormalizePhone strips spaces, dashes and a +86 prefix from a mobile number.
+func NormalizePhone(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || r == '-' {
+			return -1
+		}
+		return r
+	}, s)
+	s = strings.TrimPrefix(s, "+86")
+	return s
+}
+
+// ValidPhone reports whether s is an 11-digit mainland mobile number.
+func ValidPhone(s string) bool { return phonePattern.MatchString(s) }
+
+// ValidatePassword checks a new password: 8 to 64 characters with at least
+// one letter and one digit.
+func ValidatePassword(p string) error {
+	n := len([]rune(p))
+	var letter, digit bool
+	for _, r := range p {
+		letter = letter || unicode.IsLetter(r)
+		digit = digit || unicode.IsDigit(r)
+	}
+	switch {
+	case n < 8:
+		return gridskill.Errorf(gridskill.EINVALID, "the password must have at least 8 characters")
+	case n > 64:
+		return gridskill.Errorf(gridskill.EINVALID, "the password must have at most 64 characters")
+	case !letter || !digit:
+		return gridskill.Errorf(gridskill.EINVALID, "the password must contain letters and digits")
+	}
+	return nil
+}
+
+// ValidateName checks a person's name.
+func ValidateName(name string) error {
+	n := len([]rune(strings.TrimSpace(name)))
+	switch {
+	case n == 0:
+		return gridskill.Errorf(gridskill.EINVALID, "name is required")
+	case n > 30:
+		return gridskill.Errorf(gridskill.EINVALID, "name is longer than 30 characters")
+	}
+	return nil
+}

@@ -1,0 +1,267 @@
+// Package sheet reads and writes the spreadsheets people bring and take away
+// (rosters, question banks, sign-in sheets, reports): CSV and XLSX, read as
+// plain text within strict limits so a hostile file cannot exhaust the server.
+package sheet
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+
+	"gridskill"
+)
+
+// Limits bound what a file may hold.
+type Limits struct {
+	MaxBytes    int64 // size of the uploaded file
+	MaxUnzipped int64 // total uncompressed size of an XLSX's parts
+	MaxRows     int   // data rows, header excluded
+	MaxCell     int   // characters in one cell
+}
+
+// DefaultLimits suit a roster or a question bank of a district.
+var DefaultLimits = Limits{MaxBytes: 10 << 20, MaxUnzipped: 100 << 20, MaxRows: 20_000, MaxCell: 4000}
+
+// Row is one data row with its line number in the file (the header is row 1).
+type Row struct {
+	Line  int
+	Cells []string
+}
+
+// Table is a read file: its header and data rows, blank rows dropped.
+type Table struct {
+	Header []string
+	Rows   []Row
+}
+
+// Col returns the index of the named column, or -1.
+func (t *Table) Col(name string) int {
+	for i, h := range t.Header {
+		if h == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// Cell returns a row's cell in column i, trimmed, or "" when the row is shorter.
+func (r Row) Cell(i int) string {
+	if i < 0 || i >= len(r.Cells) {
+		return ""
+	}
+	return strings.TrimSpace(r.Cells[i])
+}
+
+// Read reads a CSV or XLSX file (by its name's extension) within the limits.
+// Formulas are never evaluated: a cell is read as the text it holds.
+// Errors: invalid, with a message a person can act on.
+func Read(r io.Reader, filename string, lim Limits) (*Table, error) {
+	data, err := io.ReadAll(io.LimitReader(r, lim.MaxBytes+1))
+	if err != nil {
+		return nil, gridskill.Errorf(gridskill.EINVALID, "the file could not be read")
+	}
+	if int64(len(data)) > lim.MaxBytes {
+		return nil, gridskill.Errorf(gridskill.EINVALID, "the file is larger than %d MB", lim.MaxBytes>>20)
+	}
+	var rows [][]string
+	switch strings.ToLower(filepath.Ext(filename)) {
+	case ".csv":
+		rows, err = readCSV(data, lim)
+	case ".xlsx":
+		rows, err = readXLSX(data, lim)
+	default:
+		return nil, gridskill.Errorf(gridskill.EINVALID, "please upload a .xlsx or .csv file")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return table(rows, lim)
+}
+
+func table(rows [][]string, lim Limits) (*Table, error) {
+	t := &Table{}
+	for i, cells := range rows {
+		if blank(cells) {
+			continue
+		}
+		for j, c := range cells {
+			if utf8.RuneCountInString(c) > lim.MaxCell {
+				return nil, gridskill.Errorf(gridskill.EINVALID, "row %d column %d is longer than %d characters", i+1, j+1, lim.MaxCell)
+			}
+		}
+		if t.Header == nil {
+			for _, h := range cells {
+				t.Header = append(t.Header, strings.TrimSpace(h))
+			}
+			continue
+		}
+		t.Rows = append(t.Rows, Row{Line: i + 1, Cells: cells})
+		if len(t.Rows) > lim.MaxRows {
+			return nil, gridskill.Errorf(gridskill.EINVALID, "the file has more than %d rows", lim.MaxRows)
+		}
+	}
+	if t.Header == nil {
+		return nil, gridskill.Errorf(gridskill.EINVALID, "the file is empty")
+	}
+	return t, nil
+}
+
+func blank(cells []string) bool {
+	for _, c := range cells {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+func readCSV(data []byte, lim Limits) ([][]string, error) {
+	data = bytes.TrimPrefix(data, []byte("\uFEFF")) // Excel writes a BOM
+	if !utf8.Valid(data) {
+		return nil, gridskill.Errorf(gridskill.EINVALID, "the CSV file is not UTF-8 text; save it as \"CSV UTF-8\" or upload the .xlsx")
+	}
+	cr := csv.NewReader(bytes.NewReader(data))
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	var rows [][]string
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return rows, nil
+		}
+		if err != nil {
+			return nil, gridskill.Errorf(gridskill.EINVALID, "the CSV file is malformed near line %d", len(rows)+1)
+		}
+		for i, v := range rec {
+			rec[i] = unneutralize(v)
+		}
+		rows = append(rows, rec)
+		if len(rows) > lim.MaxRows+1 {
+			return nil, gridskill.Errorf(gridskill.EINVALID, "the file has more than %d rows", lim.MaxRows)
+		}
+	}
+}
+
+func readXLSX(data []byte, lim Limits) ([][]string, error) {
+	bad := gridskill.Errorf(gridskill.EINVALID, "the file is not a valid .xlsx workbook")
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, bad
+	}
+	var total uint64
+	for _, f := range zr.File {
+		total += f.UncompressedSize64
+	}
+	if total > uint64(lim.MaxUnzipped) {
+		return nil, gridskill.Errorf(gridskill.EINVALID, "the workbook unpacks to more than %d MB", lim.MaxUnzipped>>20)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
+		UnzipSizeLimit:    lim.MaxUnzipped,
+		UnzipXMLSizeLimit: lim.MaxUnzipped,
+	})
+	if err != nil {
+		return nil, bad
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return nil, gridskill.Errorf(gridskill.EINVALID, "the workbook has no sheet")
+	}
+	it, err := f.Rows(sheets[0])
+	if err != nil {
+		return nil, bad
+	}
+	defer it.Close()
+	var rows [][]string
+	for it.Next() {
+		cols, err := it.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, bad
+		}
+		rows = append(rows, cols)
+		if len(rows) > lim.MaxRows+1 {
+			return nil, gridskill.Errorf(gridskill.EINVALID, "the file has more than %d rows", lim.MaxRows)
+		}
+	}
+	return rows, nil
+}
+
+// WriteXLSX writes a workbook with one sheet named sheetName: the header in
+// bold, then the rows. Cells are written as text, never as formulas.
+func WriteXLSX(w io.Writer, sheetName string, header []string, rows [][]string) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	if err := f.SetSheetName("Sheet1", sheetName); err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(sheetName)
+	if err != nil {
+		return err
+	}
+	bold, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err := sw.SetRow("A1", cells(header, bold)); err != nil {
+		return err
+	}
+	for i, r := range rows {
+		if err := sw.SetRow(fmt.Sprintf("A%d", i+2), cells(r, 0)); err != nil {
+			return err
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	return f.Write(w)
+}
+
+func cells(values []string, style int) []any {
+	out := make([]any, len(values))
+	for i, v := range values {
+		out[i] = excelize.Cell{Value: v, StyleID: style}
+	}
+	return out
+}
+
+// WriteCSV writes UTF-8 CSV with a byte-order mark so Excel opens it as UTF-8.
+// Cells that a spreadsheet would run as a formula are prefixed with a quote.
+func WriteCSV(w io.Writer, header []string, rows [][]string) error {
+	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	for _, r := range rows {
+		safe := make([]string, len(r))
+		for i, v := range r {
+			safe[i] = neutralize(v)
+		}
+		if err := cw.Write(safe); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func neutralize(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
+}
+
+// unneutralize undoes neutralize, so an exported CSV imports back exactly.
+func unneutralize(v string) string {
+	if len(v) > 1 && v[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(v[1])) {
+		return v[1:]
+	}
+	return v
+}

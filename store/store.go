@@ -1,0 +1,177 @@
+// Package store opens the database: MongoDB when a URI is configured, otherwise
+// an embedded MongoDB-compatible engine (FerretDB over SQLite) started in this
+// process. Both are reached through the official driver, so the rest of
+// Gridskill has one code path.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+	"go.mongodb.org/mongo-driver/mongo/readpref"
+)
+
+// Config says which database to open.
+type Config struct {
+	// URI of a MongoDB deployment. Empty starts the embedded engine.
+	URI string
+	// DataDir holds the embedded engine's files (ignored with a URI).
+	DataDir string
+	// Database name; "gridskill" when empty.
+	Database string
+	// Logger receives the embedded engine's own messages, at error level only.
+	Logger *slog.Logger
+}
+
+// Store is an open database.
+type Store struct {
+	Client   *mongo.Client
+	DB       *mongo.Database
+	Embedded bool
+
+	engine *Engine
+}
+
+// Open connects to MongoDB, or starts the embedded engine, and pings it.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	name := cfg.Database
+	if name == "" {
+		name = "gridskill"
+	}
+	s := &Store{}
+	uri := cfg.URI
+	if uri == "" {
+		e, err := StartEngine(ctx, cfg.DataDir, cfg.Logger)
+		if err != nil {
+			return nil, err
+		}
+		s.engine, s.Embedded, uri = e, true, e.URI()
+	}
+	client, err := Connect(ctx, uri)
+	if err != nil {
+		s.engine.Close()
+		return nil, err
+	}
+	s.Client, s.DB = client, client.Database(name)
+	return s, nil
+}
+
+// Connect opens a driver client to uri and waits until it answers a ping.
+func Connect(ctx context.Context, uri string) (*mongo.Client, error) {
+	opts := options.Client().ApplyURI(uri).
+		SetServerSelectionTimeout(10 * time.Second).
+		SetTimeout(30 * time.Second)
+	client, err := mongo.Connect(ctx, opts)
+	if err != nil {
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	if err := client.Ping(pingCtx, readpref.Primary()); err != nil {
+		_ = client.Disconnect(context.Background())
+		return nil, fmt.Errorf("ping database: %w", err)
+	}
+	return client, nil
+}
+
+// Ping reports whether the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	return s.Client.Ping(ctx, readpref.Primary())
+}
+
+// Close disconnects the driver, then stops the embedded engine if there is one.
+func (s *Store) Close(ctx context.Context) error {
+	err := s.Client.Disconnect(ctx)
+	s.engine.Close()
+	return err
+}
+
+// Engine is a running embedded FerretDB.
+type Engine struct {
+	f      *ferretdb.FerretDB
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// StartEngine starts FerretDB with its SQLite backend over dir, listening on
+// loopback only. logger may be nil; the engine logs every refused command
+// (a duplicate key included) with the whole wire message, so it only ever
+// gets to say errors.
+func StartEngine(ctx context.Context, dir string, logger *slog.Logger) (*Engine, error) {
+	if dir == "" {
+		return nil, errors.New("embedded database: no data folder given")
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(abs, 0o700); err != nil {
+		return nil, fmt.Errorf("embedded database: %w", err)
+	}
+	if logger == nil {
+		logger = slog.Default()
+	}
+	quiet := slog.New(levelFloor{logger.Handler(), slog.LevelError})
+	// Reserve a free port on loopback; FerretDB cannot report a port 0 choice before Run.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	addr := l.Addr().String()
+	l.Close()
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: addr},
+		Handler:   "sqlite",
+		SQLiteURL: "file:" + filepath.ToSlash(abs) + "/",
+		Logger:    quiet,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("embedded database: %w", err)
+	}
+	runCtx, cancel := context.WithCancel(context.Background())
+	e := &Engine{f: f, cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(e.done)
+		_ = f.Run(runCtx)
+	}()
+	return e, nil
+}
+
+// URI is the driver connection string of the engine.
+func (e *Engine) URI() string { return e.f.MongoDBURI() }
+
+// Close stops the engine and waits for it to flush and exit. A nil engine is a no-op.
+func (e *Engine) Close() {
+	if e == nil {
+		return
+	}
+	e.cancel()
+	<-e.done
+}
+
+// levelFloor drops records below a minimum level.
+type levelFloor struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (h levelFloor) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.min && h.Handler.Enabled(ctx, l)
+}
+
+func (h levelFloor) WithAttrs(a []slog.Attr) slog.Handler {
+	return levelFloor{h.Handler.WithAttrs(a), h.min}
+}
+
+func (h levelFloor) WithGroup(name string) slog.Handler {
+	return levelFloor{h.Handler.WithGroup(name), h.min}
+}

@@ -1,0 +1,148 @@
+// Package web is Gridskill's HTTP face: HTML pages for people and JSON under
+// /api/v1 for programs, both calling the same services. Routes are listed in
+// routes.go; each screen's handlers live in a file named after it.
+package web
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
+	"github.com/gofiber/fiber/v2/middleware/helmet"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+	"github.com/gofiber/template/html/v2"
+	"go.mongodb.org/mongo-driver/mongo"
+
+	"gridskill"
+	"gridskill/people"
+	"gridskill/views"
+)
+
+// Config is what the web layer needs from configuration.
+type Config struct {
+	// SecureCookies marks cookies Secure; set it when served over HTTPS.
+	SecureCookies bool
+	// RequestTimeout bounds each request's work in the services.
+	RequestTimeout time.Duration
+	// BodyLimit is the largest request body, uploads included.
+	BodyLimit int
+	// ProxyHeader names the header carrying the client address behind a proxy ("" to use the peer).
+	ProxyHeader string
+}
+
+// Deps are the services the pages and the API call.
+type Deps struct {
+	DB     *mongo.Database
+	People *people.Service
+	Tokens *people.Tokens
+	Clock  gridskill.Clock
+	Log    *slog.Logger
+	// Secret keys the CSRF tokens.
+	Secret []byte
+	// Demo reports whether the demo data is loaded, for the banner.
+	Demo func(ctx context.Context) bool
+}
+
+// Server holds the Fiber app and what its handlers share.
+type Server struct {
+	App *fiber.App
+
+	cfg    Config
+	db     *mongo.Database
+	people *people.Service
+	tokens *people.Tokens
+	clock  gridskill.Clock
+	log    *slog.Logger
+	secret []byte
+	demo   func(ctx context.Context) bool
+	cat    *catalogue
+}
+
+// New builds the app. It fails when a template or the message catalogue does
+// not load, so a broken build never starts serving.
+func New(cfg Config, d Deps) (*Server, error) {
+	if cfg.RequestTimeout == 0 {
+		cfg.RequestTimeout = 30 * time.Second
+	}
+	if cfg.BodyLimit == 0 {
+		cfg.BodyLimit = 12 << 20
+	}
+	if d.Demo == nil {
+		d.Demo = func(context.Context) bool { return false }
+	}
+	cat, err := loadCatalogue(views.Locales)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, db: d.DB, people: d.People, tokens: d.Tokens, clock: d.Clock, log: d.Log, secret: d.Secret, demo: d.Demo, cat: cat}
+
+	engine := html.NewFileSystem(http.FS(views.Templates), ".html")
+	engine.AddFunc("dict", dict)
+	if err := engine.Load(); err != nil {
+		return nil, err
+	}
+	s.App = fiber.New(fiber.Config{
+		Views:                 engine,
+		ErrorHandler:          s.handleError,
+		BodyLimit:             cfg.BodyLimit,
+		ReadTimeout:           60 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		DisableStartupMessage: true,
+		ProxyHeader:           cfg.ProxyHeader,
+		AppName:               "gridskill",
+	})
+	s.App.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
+		s.log.Error("panic", "err", e, "path", c.Path(), "request_id", requestID(c))
+	}}))
+	s.App.Use(requestid.New())
+	s.App.Use(s.accessLog)
+	s.App.Use(helmet.New(helmet.Config{
+		ContentSecurityPolicy:     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'",
+		ReferrerPolicy:            "same-origin",
+		CrossOriginEmbedderPolicy: "unsafe-none",
+	}))
+	s.App.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
+	static, err := fs.Sub(views.Static, "static")
+	if err != nil {
+		return nil, err
+	}
+	s.routes(static)
+	return s, nil
+}
+
+// accessLog writes one structured line per request.
+func (s *Server) accessLog(c *fiber.Ctx) error {
+	start := time.Now()
+	err := c.Next()
+	status := c.Response().StatusCode()
+	if err != nil {
+		if e := asAppError(err); e != nil {
+			status = statusOf[e.Code]
+		}
+	}
+	s.log.Info("http", "method", c.Method(), "path", c.Path(), "status", status,
+		"ms", float64(time.Since(start).Microseconds())/1000, "ip", c.IP(), "request_id", requestID(c))
+	return err
+}
+
+func requestID(c *fiber.Ctx) string {
+	id, _ := c.Locals(requestid.ConfigDefault.ContextKey).(string)
+	return id
+}
+
+// dict builds a map in templates, to pass several values to a partial.
+func dict(kv ...any) map[string]any {
+	m := make(map[string]any, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		if k, ok := kv[i].(string); ok {
+			m[k] = kv[i+1]
+		}
+	}
+	return m
+}
