@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"gridskill"
@@ -33,6 +34,9 @@ type Main struct {
 	server   *web.Server
 	listener net.Listener
 	served   chan error
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // NewMain returns a program with the given configuration, writing its log to out.
@@ -133,11 +137,18 @@ func (m *Main) printDemoLogins() {
 }
 
 // Close stops accepting connections, lets requests in flight finish within
-// the grace period, then closes the store.
+// the grace period, then closes the store. Calling it again does nothing.
 func (m *Main) Close() error {
+	m.closeOnce.Do(func() { m.closeErr = m.close() })
+	return m.closeErr
+}
+
+func (m *Main) close() error {
 	var errs []error
 	if m.server != nil {
 		errs = append(errs, m.server.App.ShutdownWithTimeout(m.Config.ShutdownGrace))
+		// A shutdown that races the server's start misses the listener; closing it ends Serve either way.
+		_ = m.listener.Close()
 		<-m.served
 	}
 	if m.store != nil {
