@@ -1,5 +1,7 @@
 // Command gridskill runs Gridskill: `gridskill` (or `gridskill serve`) starts
-// the server, `gridskill seed` loads the demo district.
+// the server, `gridskill seed` loads the demo district, `gridskill healthcheck`
+// asks a running server's /healthz (for container health checks, where the
+// image has no shell or curl).
 package main
 
 import (
@@ -8,9 +10,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
 func main() {
@@ -27,12 +32,15 @@ func main() {
 // run dispatches the subcommand and waits until it is done or ctx ends.
 func run(ctx context.Context, args []string, getenv func(string) string, out io.Writer) error {
 	cmd := "serve"
-	if len(args) > 0 && (args[0] == "serve" || args[0] == "seed") {
+	if len(args) > 0 && (args[0] == "serve" || args[0] == "seed" || args[0] == "healthcheck") {
 		cmd, args = args[0], args[1:]
 	}
 	cfg, err := parseConfig(cmd, args, getenv)
 	if err != nil {
 		return err
+	}
+	if cmd == "healthcheck" {
+		return healthcheck(ctx, cfg.Addr)
 	}
 	m := NewMain(cfg, out)
 	defer m.Close()
@@ -46,4 +54,30 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 		<-ctx.Done()
 		return nil
 	}
+}
+
+// healthcheck exits non-zero unless the server on addr answers /healthz with 200.
+func healthcheck(ctx context.Context, addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return err
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	ctx, cancel := context.WithTimeout(ctx, 4*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort(host, port)+"/healthz", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("healthz answered %s", resp.Status)
+	}
+	return nil
 }
