@@ -137,6 +137,12 @@ func LoadDemo(ctx context.Context, db *mongo.Database, ps *people.Service, clock
 	if err := ps.Seed(ctx, units, users, DemoPassword); err != nil {
 		return err
 	}
+	if err := loadDemoQuiz(ctx, db, ps, clock); err != nil {
+		return err
+	}
+	if err := loadDemoModules(ctx, db, ps, clock); err != nil {
+		return err
+	}
 	_, err := db.Collection(metaColl).UpdateOne(ctx, bson.M{"_id": "demo"},
 		bson.M{"$setOnInsert": bson.M{"loadedAt": clock.Now()}}, options.Update().SetUpsert(true))
 	return err

@@ -19,6 +19,7 @@ import (
 
 	"gridskill"
 	"gridskill/people"
+	"gridskill/quiz"
 	"gridskill/seed"
 	"gridskill/store/storetest"
 )
@@ -33,6 +34,7 @@ type rig struct {
 	people *people.Service
 	clock  *gridskill.FakeClock
 	log    *bytes.Buffer
+	quiz   *quiz.Service
 }
 
 var rigSecret = []byte("test-secret-test-secret-test-secret!")
@@ -48,14 +50,19 @@ func newRig(t *testing.T) *rig {
 		t.Fatal(err)
 	}
 	logs := &bytes.Buffer{}
+	qs := quiz.NewService(db, ps, clock, slog.New(slog.NewTextHandler(logs, nil)))
+	if err := qs.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
 	srv, err := New(Config{}, Deps{
-		DB: db, People: ps, Tokens: people.NewTokens(rigSecret, clock), Clock: clock,
+		Quiz: qs,
+		DB:   db, People: ps, Tokens: people.NewTokens(rigSecret, clock), Clock: clock,
 		Log: slog.New(slog.NewTextHandler(logs, nil)), Secret: rigSecret, Demo: seed.NewDemoFlag(db).Active,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &rig{t: t, srv: srv, db: db, people: ps, clock: clock, log: logs}
+	return &rig{t: t, srv: srv, db: db, people: ps, clock: clock, log: logs, quiz: qs}
 }
 
 // do sends a request through the app and returns the response with its body read.

@@ -19,7 +19,9 @@ import (
 	"go.mongodb.org/mongo-driver/mongo"
 
 	"gridskill"
+	"gridskill/certify"
 	"gridskill/people"
+	"gridskill/quiz"
 	"gridskill/views"
 )
 
@@ -40,8 +42,11 @@ type Deps struct {
 	DB     *mongo.Database
 	People *people.Service
 	Tokens *people.Tokens
-	Clock  gridskill.Clock
-	Log    *slog.Logger
+	Quiz   *quiz.Service
+	// Certify is certification: programs, certificates, verification.
+	Certify *certify.Service
+	Clock   gridskill.Clock
+	Log     *slog.Logger
 	// Secret keys the CSRF tokens.
 	Secret []byte
 	// Demo reports whether the demo data is loaded, for the banner.
@@ -52,15 +57,17 @@ type Deps struct {
 type Server struct {
 	App *fiber.App
 
-	cfg    Config
-	db     *mongo.Database
-	people *people.Service
-	tokens *people.Tokens
-	clock  gridskill.Clock
-	log    *slog.Logger
-	secret []byte
-	demo   func(ctx context.Context) bool
-	cat    *catalogue
+	cfg     Config
+	db      *mongo.Database
+	people  *people.Service
+	tokens  *people.Tokens
+	quiz    *quiz.Service
+	certify *certify.Service
+	clock   gridskill.Clock
+	log     *slog.Logger
+	secret  []byte
+	demo    func(ctx context.Context) bool
+	cat     *catalogue
 }
 
 // New builds the app. It fails when a template or the message catalogue does
@@ -80,6 +87,8 @@ func New(cfg Config, d Deps) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, db: d.DB, people: d.People, tokens: d.Tokens, clock: d.Clock, log: d.Log, secret: d.Secret, demo: d.Demo, cat: cat}
+	s.quiz = d.Quiz
+	s.certify = d.Certify
 
 	engine := html.NewFileSystem(http.FS(views.Templates), ".html")
 	engine.AddFunc("dict", dict)

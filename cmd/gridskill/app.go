@@ -17,6 +17,7 @@ import (
 
 	"gridskill"
 	"gridskill/people"
+	"gridskill/quiz"
 	"gridskill/seed"
 	"gridskill/store"
 	"gridskill/web"
@@ -34,6 +35,8 @@ type Main struct {
 	server   *web.Server
 	listener net.Listener
 	served   chan error
+	// stopQuiz ends the quiz sweeper, which submits attempts at their deadline.
+	stopQuiz context.CancelFunc
 
 	closeOnce sync.Once
 	closeErr  error
@@ -59,7 +62,7 @@ func (m *Main) open(ctx context.Context) (*people.Service, error) {
 		return nil, err
 	}
 	m.store = s
-	if err := s.EnsureIndexes(ctx, people.Indexes()); err != nil {
+	if err := s.EnsureIndexes(ctx, people.Indexes(), quiz.Indexes()); err != nil {
 		return nil, err
 	}
 	return people.NewService(s.DB, m.Clock), nil
@@ -88,8 +91,15 @@ func (m *Main) Run(ctx context.Context) error {
 			m.printDemoLogins()
 		}
 	}
+	qs := quiz.NewService(m.store.DB, ps, m.Clock, m.log)
+	if err := qs.Load(ctx); err != nil {
+		return err
+	}
+	sweepCtx, stopQuiz := context.WithCancel(context.Background())
+	m.stopQuiz = stopQuiz
+	go qs.Run(sweepCtx, time.Second)
 	m.server, err = web.New(web.Config{SecureCookies: m.Config.SecureCookies, ProxyHeader: m.Config.ProxyHeader}, web.Deps{
-		DB: m.store.DB, People: ps, Tokens: people.NewTokens(secret, m.Clock), Clock: m.Clock, Log: m.log,
+		DB: m.store.DB, People: ps, Tokens: people.NewTokens(secret, m.Clock), Clock: m.Clock, Log: m.log, Quiz: qs,
 		Secret: secret, Demo: seed.NewDemoFlag(m.store.DB).Active,
 	})
 	if err != nil {
@@ -118,7 +128,7 @@ func (m *Main) Seed(ctx context.Context) error {
 		if err := seed.Reset(ctx, m.store.DB); err != nil {
 			return err
 		}
-		if err := m.store.EnsureIndexes(ctx, people.Indexes()); err != nil {
+		if err := m.store.EnsureIndexes(ctx, people.Indexes(), quiz.Indexes()); err != nil {
 			return err
 		}
 	}
@@ -145,6 +155,9 @@ func (m *Main) Close() error {
 
 func (m *Main) close() error {
 	var errs []error
+	if m.stopQuiz != nil {
+		m.stopQuiz()
+	}
 	if m.server != nil {
 		errs = append(errs, m.server.App.ShutdownWithTimeout(m.Config.ShutdownGrace))
 		// A shutdown that races the server's start misses the listener; closing it ends Serve either way.

@@ -1,0 +1,752 @@
+package quiz
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"gridskill"
+	"gridskill/people"
+	"gridskill/scoring"
+	"gridskill/store"
+)
+
+// openAttempt is an attempt in progress, held in memory and written through.
+type openAttempt struct {
+	mu      sync.Mutex
+	doc     openDoc
+	answers map[string]savedAnswer
+	events  []eventDoc
+	done    bool
+	result  AttemptResult
+}
+
+type savedAnswer struct {
+	answer []string
+	seq    int64
+}
+
+// AttemptResult is a finished attempt's outcome.
+type AttemptResult struct {
+	ID          string
+	ExamID      string
+	UserID      string
+	N           int
+	StartedAt   time.Time
+	Deadline    time.Time
+	SubmittedAt time.Time
+	Score       float64
+	Max         float64
+	Passed      bool
+	// Reason is why it ended: "submitted", "deadline" or "switches".
+	Reason   string
+	Switches int
+}
+
+// Paper is an attempt as the worker's phone shows it: no answer keys.
+type Paper struct {
+	AttemptID string
+	Exam      Exam
+	StartedAt time.Time
+	Deadline  time.Time
+	Questions []PaperQuestion
+	// Answers holds what is saved so far, in the API's shape, by question id.
+	Answers map[string]any
+	// Seqs holds the sequence number of each saved answer.
+	Seqs map[string]int64
+}
+
+// PaperQuestion is one question of a paper, options in the order shown.
+type PaperQuestion struct {
+	ID      string
+	Type    scoring.QuestionType
+	Stem    string
+	Options []Option
+	Blanks  int
+	Points  float64
+}
+
+func attemptID(examID, userID string, n int) string {
+	sum := sha256.Sum256([]byte(examID + "|" + userID + "|" + strconv.Itoa(n)))
+	return "a-" + hex.EncodeToString(sum[:10])
+}
+
+func key(examID, userID string) string { return examID + "|" + userID }
+
+// Load rebuilds the service's memory from the database: the bank, the exams,
+// the finished attempts' summaries and every open attempt with its answers
+// and events. It repairs an attempt whose submit was cut short between
+// writing the finished attempt and removing the open one.
+func (s *Service) Load(ctx context.Context) error {
+	if err := s.loadBank(ctx); err != nil {
+		return fmt.Errorf("load question bank: %w", err)
+	}
+	if err := s.loadExams(ctx); err != nil {
+		return fmt.Errorf("load exams: %w", err)
+	}
+	cur, err := s.db.Collection(collAttempts).Find(ctx, bson.M{}, optsSummary())
+	if err != nil {
+		return err
+	}
+	var fin []finishedDoc
+	if err := cur.All(ctx, &fin); err != nil {
+		return err
+	}
+	s.attMu.Lock()
+	for _, f := range fin {
+		s.addResult(f.result())
+	}
+	s.attMu.Unlock()
+
+	cur, err = s.db.Collection(collOpen).Find(ctx, bson.M{})
+	if err != nil {
+		return err
+	}
+	var open []openDoc
+	if err := cur.All(ctx, &open); err != nil {
+		return err
+	}
+	var ids []string
+	byID := map[string]*openAttempt{}
+	for _, d := range open {
+		s.attMu.Lock()
+		_, done := s.finished[d.ID]
+		s.attMu.Unlock()
+		if done {
+			if _, err := s.db.Collection(collOpen).DeleteOne(ctx, bson.M{"_id": d.ID}); err != nil {
+				return err
+			}
+			continue
+		}
+		d.StartedAt, d.Deadline = d.StartedAt.UTC(), d.Deadline.UTC()
+		byID[d.ID] = &openAttempt{doc: d, answers: map[string]savedAnswer{}}
+		ids = append(ids, d.ID)
+	}
+	if len(ids) > 0 {
+		cur, err = s.db.Collection(collAnswers).Find(ctx, bson.M{"attempt": bson.M{"$in": ids}})
+		if err != nil {
+			return err
+		}
+		var answers []answerDoc
+		if err := cur.All(ctx, &answers); err != nil {
+			return err
+		}
+		for _, a := range answers {
+			if att := byID[a.Attempt]; att != nil && a.Seq > att.answers[a.Question].seq {
+				att.answers[a.Question] = savedAnswer{answer: a.Answer, seq: a.Seq}
+			}
+		}
+		cur, err = s.db.Collection(collEvents).Find(ctx, bson.M{"attempt": bson.M{"$in": ids}})
+		if err != nil {
+			return err
+		}
+		var events []eventDoc
+		if err := cur.All(ctx, &events); err != nil {
+			return err
+		}
+		slices.SortFunc(events, func(a, b eventDoc) int { return a.At.Compare(b.At) })
+		for _, e := range events {
+			if att := byID[e.Attempt]; att != nil {
+				att.events = append(att.events, e)
+			}
+		}
+	}
+	s.attMu.Lock()
+	for id, att := range byID {
+		s.open[id] = att
+		s.openBy[key(att.doc.ExamID, att.doc.UserID)] = id
+	}
+	s.attMu.Unlock()
+	// Papers may hold old versions; have them at hand.
+	for _, att := range byID {
+		for _, it := range att.doc.Paper {
+			if _, err := s.version(ctx, it.QID, it.Version); err != nil {
+				return fmt.Errorf("attempt %s: question %s v%d: %w", att.doc.ID, it.QID, it.Version, err)
+			}
+		}
+	}
+	return nil
+}
+
+func (f finishedDoc) result() AttemptResult {
+	return AttemptResult{ID: f.ID, ExamID: f.ExamID, UserID: f.UserID, N: f.N, StartedAt: f.StartedAt.UTC(), Deadline: f.Deadline.UTC(),
+		SubmittedAt: f.SubmittedAt.UTC(), Score: f.Score, Max: f.Max, Passed: f.Passed, Reason: f.Reason, Switches: f.Switches}
+}
+
+// addResult indexes a finished attempt; attMu must be held.
+func (s *Service) addResult(r AttemptResult) {
+	if _, ok := s.finished[r.ID]; ok {
+		return
+	}
+	s.finished[r.ID] = r
+	k := key(r.ExamID, r.UserID)
+	s.results[k] = append(s.results[k], r)
+	slices.SortFunc(s.results[k], func(a, b AttemptResult) int { return a.N - b.N })
+}
+
+// Start begins the actor's attempt at an exam, or returns the one already
+// open (created is then false): one open attempt per worker and exam. The
+// paper is drawn for the worker from a stored seed; the deadline is the
+// earlier of start + duration and the window's close.
+// Errors: invalid, not_found, conflict (window closed, no attempts left), internal.
+func (s *Service) Start(ctx context.Context, actor people.User, examID string) (Paper, bool, error) {
+	e, err := s.Exam(ctx, actor, examID)
+	if err != nil {
+		return Paper{}, false, err
+	}
+	if !e.Audience(actor.UnitPath) {
+		return Paper{}, false, gridskill.Errorf(gridskill.EFORBIDDEN, "this exam is for other units")
+	}
+	s.attMu.Lock()
+	if id, ok := s.openBy[key(e.ID, actor.ID)]; ok {
+		att := s.open[id]
+		s.attMu.Unlock()
+		p, err := s.paper(ctx, att, e)
+		return p, false, err
+	}
+	now := s.clock.Now()
+	if !e.IsOpen(now) {
+		s.attMu.Unlock()
+		return Paper{}, false, gridskill.Errorf(gridskill.ECONFLICT, "this exam is not open now")
+	}
+	prior := len(s.results[key(e.ID, actor.ID)])
+	if prior >= e.MaxAttempts {
+		s.attMu.Unlock()
+		return Paper{}, false, gridskill.Errorf(gridskill.ECONFLICT, "you have used all %d attempts at this exam", e.MaxAttempts)
+	}
+	n := prior + 1
+	id := attemptID(e.ID, actor.ID, n)
+	sum := sha256.Sum256([]byte(id))
+	seed := binary.BigEndian.Uint64(sum[:8])
+	paper, err := s.drawPaper(e, e.OwnerPath, seed)
+	if err != nil {
+		s.attMu.Unlock()
+		return Paper{}, false, gridskill.Errorf(gridskill.ECONFLICT, "the question bank no longer holds enough questions for this exam; tell your trainer")
+	}
+	deadline := now.Add(e.Duration)
+	if e.ClosesAt.Before(deadline) {
+		deadline = e.ClosesAt
+	}
+	doc := openDoc{ID: id, ExamID: e.ID, UserID: actor.ID, UnitPath: actor.UnitPath, N: n, Seed: seed, StartedAt: now, Deadline: deadline, Paper: paper}
+	att := &openAttempt{doc: doc, answers: map[string]savedAnswer{}}
+	s.open[id] = att
+	s.openBy[key(e.ID, actor.ID)] = id
+	s.attMu.Unlock()
+	if _, err := s.db.Collection(collOpen).InsertOne(ctx, doc); err != nil && !store.IsDuplicate(err) {
+		s.attMu.Lock()
+		delete(s.open, id)
+		delete(s.openBy, key(e.ID, actor.ID))
+		s.attMu.Unlock()
+		return Paper{}, false, gridskill.Internal(err)
+	}
+	ids := make([]string, len(paper))
+	for i, it := range paper {
+		ids[i] = it.QID
+	}
+	s.markUsed(ctx, ids)
+	p, err := s.paper(ctx, att, e)
+	return p, true, err
+}
+
+// paper renders an open attempt for its worker.
+func (s *Service) paper(ctx context.Context, att *openAttempt, e Exam) (Paper, error) {
+	att.mu.Lock()
+	defer att.mu.Unlock()
+	p := Paper{AttemptID: att.doc.ID, Exam: e, StartedAt: att.doc.StartedAt, Deadline: att.doc.Deadline, Answers: map[string]any{}, Seqs: map[string]int64{}}
+	for _, it := range att.doc.Paper {
+		q, err := s.version(ctx, it.QID, it.Version)
+		if err != nil {
+			return Paper{}, err
+		}
+		pq := PaperQuestion{ID: q.ID, Type: q.Type, Stem: q.Stem, Options: shownOptions(q, it.Perm), Points: it.Points}
+		if q.Type == scoring.Blank {
+			pq.Blanks = q.BlankCount()
+		}
+		if q.Type == scoring.TrueFalse {
+			pq.Options = []Option{{Key: "T", Text: "对"}, {Key: "F", Text: "错"}}
+		}
+		p.Questions = append(p.Questions, pq)
+		if a, ok := att.answers[q.ID]; ok {
+			p.Answers[q.ID] = answerValue(q.Type, a.answer)
+			p.Seqs[q.ID] = a.seq
+		}
+	}
+	return p, nil
+}
+
+// shownOptions relabels the options in the order the paper shows them.
+func shownOptions(q Question, perm []int) []Option {
+	out := make([]Option, len(q.Options))
+	for i := range q.Options {
+		src := i
+		if len(perm) == len(q.Options) {
+			src = perm[i]
+		}
+		out[i] = Option{Key: OptionKeys[i], Text: q.Options[src].Text}
+	}
+	return out
+}
+
+// originalKeys maps option keys as shown back to the question's own keys.
+func originalKeys(shown []string, perm []int) []string {
+	if len(perm) == 0 {
+		return shown
+	}
+	out := make([]string, 0, len(shown))
+	for _, k := range shown {
+		if i := slices.Index(OptionKeys, k); i >= 0 && i < len(perm) {
+			out = append(out, OptionKeys[perm[i]])
+		}
+	}
+	return out
+}
+
+// shownKeys maps the question's own option keys to the keys as shown.
+func shownKeys(orig []string, perm []int) []string {
+	if len(perm) == 0 {
+		return orig
+	}
+	out := make([]string, 0, len(orig))
+	for _, k := range orig {
+		if i := slices.Index(OptionKeys, k); i >= 0 {
+			if j := slices.Index(perm, i); j >= 0 {
+				out = append(out, OptionKeys[j])
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// attempt finds an open attempt of the actor. A finished one is a conflict,
+// anyone else's or an unknown id is not found. Errors: invalid, not_found, conflict.
+func (s *Service) attempt(actor people.User, id string) (*openAttempt, error) {
+	if !validID(id) {
+		return nil, gridskill.Errorf(gridskill.EINVALID, "malformed attempt id")
+	}
+	s.attMu.Lock()
+	att, ok := s.open[id]
+	fin, done := s.finished[id]
+	s.attMu.Unlock()
+	switch {
+	case ok && att.doc.UserID == actor.ID:
+		return att, nil
+	case done && fin.UserID == actor.ID:
+		return nil, gridskill.Errorf(gridskill.ECONFLICT, "this attempt has been submitted")
+	}
+	return nil, gridskill.Errorf(gridskill.ENOTFOUND, "no such attempt")
+}
+
+// SaveAnswer stores the actor's answer to one question of their open attempt
+// and returns the sequence number now stored for it. The answer is written
+// to the database (an insert with the id attempt:question:seq) before it
+// returns. A seq not above the stored one changes nothing and returns the
+// stored seq, so a replayed or late save is harmless.
+// Errors: invalid (not on the paper, wrong type, unknown option, bad seq),
+// not_found, conflict (submitted, time is up), internal.
+func (s *Service) SaveAnswer(ctx context.Context, actor people.User, attemptID, questionID string, raw []byte, seq int64) (int64, error) {
+	att, err := s.attempt(actor, attemptID)
+	if err != nil {
+		return 0, err
+	}
+	if seq < 1 || seq > 1<<50 {
+		return 0, gridskill.Errorf(gridskill.EINVALID, "seq must be a positive whole number")
+	}
+	att.mu.Lock()
+	defer att.mu.Unlock()
+	if att.done {
+		return 0, gridskill.Errorf(gridskill.ECONFLICT, "this attempt has been submitted")
+	}
+	now := s.clock.Now()
+	if !now.Before(att.doc.Deadline) {
+		return 0, gridskill.Errorf(gridskill.ECONFLICT, "the time for this exam is over")
+	}
+	i := slices.IndexFunc(att.doc.Paper, func(it itemDoc) bool { return it.QID == questionID })
+	if i < 0 {
+		return 0, gridskill.Errorf(gridskill.EINVALID, "this question is not on your paper")
+	}
+	it := att.doc.Paper[i]
+	q, err := s.version(ctx, it.QID, it.Version)
+	if err != nil {
+		return 0, err
+	}
+	answer, err := DecodeAnswer(q.Type, raw, len(q.Options), q.BlankCount())
+	if err != nil {
+		return 0, err
+	}
+	cur := att.answers[questionID]
+	if seq <= cur.seq {
+		return cur.seq, nil
+	}
+	d := answerDoc{ID: attemptID + ":" + questionID + ":" + strconv.FormatInt(seq, 10), Attempt: attemptID, Question: questionID, Seq: seq, Answer: answer, At: now}
+	if err := s.answers.insert(ctx, d); err != nil {
+		return 0, gridskill.Internal(err)
+	}
+	att.answers[questionID] = savedAnswer{answer: answer, seq: seq}
+	return seq, nil
+}
+
+// Event kinds recorded on an attempt.
+const (
+	EventHidden  = "hidden"
+	EventVisible = "visible"
+)
+
+// RecordEvent notes, with the server's time, that the exam page was left
+// (hidden) or came back (visible). When the exam limits screen switches and
+// the page has been left more often, the attempt is submitted. It returns the
+// number of times the page was left and whether the attempt is now finished.
+// Errors: invalid, not_found, conflict, internal.
+func (s *Service) RecordEvent(ctx context.Context, actor people.User, attemptID, kind string) (int, bool, error) {
+	if kind != EventHidden && kind != EventVisible {
+		return 0, false, gridskill.Errorf(gridskill.EINVALID, "the event is hidden or visible")
+	}
+	att, err := s.attempt(actor, attemptID)
+	if err != nil {
+		return 0, false, err
+	}
+	att.mu.Lock()
+	defer att.mu.Unlock()
+	if att.done || !s.clock.Now().Before(att.doc.Deadline) {
+		return 0, false, gridskill.Errorf(gridskill.ECONFLICT, "this attempt has ended")
+	}
+	if len(att.events) >= 1000 {
+		return switches(att.events), false, nil
+	}
+	ev := eventDoc{ID: attemptID + ":" + strconv.Itoa(len(att.events)+1), Attempt: attemptID, Kind: kind, At: s.clock.Now()}
+	if _, err := s.db.Collection(collEvents).InsertOne(ctx, ev); err != nil && !store.IsDuplicate(err) {
+		return 0, false, gridskill.Internal(err)
+	}
+	att.events = append(att.events, ev)
+	n := switches(att.events)
+	e, _ := s.examByID(att.doc.ExamID)
+	if e.MaxSwitches > 0 && n > e.MaxSwitches {
+		if _, err := s.finish(ctx, att, "switches"); err != nil {
+			return n, false, err
+		}
+		return n, true, nil
+	}
+	return n, false, nil
+}
+
+func switches(evs []eventDoc) int {
+	n := 0
+	for _, e := range evs {
+		if e.Kind == EventHidden {
+			n++
+		}
+	}
+	return n
+}
+
+func (s *Service) examByID(id string) (Exam, bool) {
+	s.examMu.RLock()
+	defer s.examMu.RUnlock()
+	e, ok := s.exams[id]
+	return e, ok
+}
+
+// Submit ends the actor's attempt and grades it. Submitting twice returns
+// the same result. Errors: invalid, not_found, internal.
+func (s *Service) Submit(ctx context.Context, actor people.User, attemptID string) (AttemptResult, error) {
+	att, err := s.attempt(actor, attemptID)
+	if gridskill.ErrorCode(err) == gridskill.ECONFLICT {
+		s.attMu.Lock()
+		r := s.finished[attemptID]
+		s.attMu.Unlock()
+		return r, nil
+	}
+	if err != nil {
+		return AttemptResult{}, err
+	}
+	att.mu.Lock()
+	defer att.mu.Unlock()
+	if att.done {
+		return att.result, nil
+	}
+	reason := "submitted"
+	if !s.clock.Now().Before(att.doc.Deadline) {
+		reason = "deadline"
+	}
+	return s.finish(ctx, att, reason)
+}
+
+// finish grades an open attempt and moves it to the finished ones: first
+// the finished document is inserted, then the open one removed, so a crash
+// in between is repaired by the next Load. att.mu must be held.
+func (s *Service) finish(ctx context.Context, att *openAttempt, reason string) (AttemptResult, error) {
+	e, _ := s.examByID(att.doc.ExamID)
+	now := s.clock.Now()
+	if now.After(att.doc.Deadline) {
+		now = att.doc.Deadline
+	}
+	f := finishedDoc{openDoc: att.doc, SubmittedAt: now, Reason: reason, Events: att.events, Switches: switches(att.events)}
+	var wrong []string
+	var right []string
+	for _, it := range att.doc.Paper {
+		q, err := s.version(ctx, it.QID, it.Version)
+		if err != nil {
+			return AttemptResult{}, err
+		}
+		a := att.answers[it.QID]
+		resp := a.answer
+		if q.Type == scoring.Single || q.Type == scoring.Multiple {
+			resp = originalKeys(resp, it.Perm)
+		}
+		g := scoring.Grade(q.Key(), resp, it.Points)
+		f.Max += g.Possible
+		f.Score += g.Earned
+		f.Answers = append(f.Answers, finalAnswerDoc{QID: it.QID, Answer: a.answer, Seq: a.seq})
+		f.Grades = append(f.Grades, gradeDoc{QID: it.QID, Earned: g.Earned, Correct: g.Correct})
+		if g.Correct {
+			right = append(right, it.QID)
+		} else {
+			wrong = append(wrong, it.QID)
+		}
+	}
+	f.Score = float64(int64(f.Score*100+0.5)) / 100
+	f.Max = float64(int64(f.Max*100+0.5)) / 100
+	f.Passed = f.Max > 0 && f.Score*100 >= float64(e.PassMark)*f.Max-1e-9
+	if _, err := s.db.Collection(collAttempts).InsertOne(ctx, f); err != nil && !store.IsDuplicate(err) {
+		return AttemptResult{}, gridskill.Internal(err)
+	}
+	if _, err := s.db.Collection(collOpen).DeleteOne(ctx, bson.M{"_id": att.doc.ID}); err != nil {
+		s.log.Error("remove open attempt", "attempt", att.doc.ID, "err", err)
+	}
+	att.done, att.result = true, f.result()
+	s.attMu.Lock()
+	delete(s.open, att.doc.ID)
+	delete(s.openBy, key(att.doc.ExamID, att.doc.UserID))
+	s.addResult(att.result)
+	s.attMu.Unlock()
+	if e.Review != ReviewNever {
+		visibleFrom := now
+		if e.Review == ReviewAfterClose {
+			visibleFrom = e.ClosesAt
+		}
+		if err := s.recordOutcomes(ctx, att.doc.UserID, right, wrong, visibleFrom); err != nil {
+			s.log.Error("update wrong-answer book", "attempt", att.doc.ID, "err", err)
+		}
+	}
+	return att.result, nil
+}
+
+// Sweep submits every open attempt whose deadline has passed, whether or not
+// a client is connected, and returns how many it submitted.
+func (s *Service) Sweep(ctx context.Context) int {
+	now := s.clock.Now()
+	s.attMu.Lock()
+	var due []*openAttempt
+	for _, att := range s.open {
+		if !now.Before(att.doc.Deadline) {
+			due = append(due, att)
+		}
+	}
+	s.attMu.Unlock()
+	n := 0
+	for _, att := range due {
+		att.mu.Lock()
+		if !att.done {
+			if _, err := s.finish(ctx, att, "deadline"); err != nil {
+				s.log.Error("submit at deadline", "attempt", att.doc.ID, "err", err)
+			} else {
+				n++
+			}
+		}
+		att.mu.Unlock()
+	}
+	return n
+}
+
+// Run sweeps every interval until ctx ends.
+func (s *Service) Run(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			sctx, cancel := context.WithTimeout(ctx, time.Minute)
+			s.Sweep(sctx)
+			cancel()
+		}
+	}
+}
+
+// Results returns the actor's finished attempts at an exam, oldest first.
+func (s *Service) Results(actor people.User, examID string) []AttemptResult {
+	s.attMu.Lock()
+	defer s.attMu.Unlock()
+	return slices.Clone(s.results[key(examID, actor.ID)])
+}
+
+// Counted returns the attempt that counts for the worker at an exam: the
+// highest or the last, as the exam says.
+func Counted(e Exam, rs []AttemptResult) (AttemptResult, bool) {
+	if len(rs) == 0 {
+		return AttemptResult{}, false
+	}
+	best := rs[len(rs)-1]
+	if e.Counts == CountHighest {
+		for _, r := range rs {
+			if r.Score > best.Score {
+				best = r
+			}
+		}
+	}
+	return best, true
+}
+
+// OpenAttempt returns the id of the actor's open attempt at an exam, if any.
+func (s *Service) OpenAttempt(actor people.User, examID string) (string, bool) {
+	s.attMu.Lock()
+	defer s.attMu.Unlock()
+	id, ok := s.openBy[key(examID, actor.ID)]
+	return id, ok
+}
+
+// ExamResults returns every finished attempt of an exam, for staff who
+// manage it, and how many attempts are open. Errors: not_found, forbidden.
+func (s *Service) ExamResults(ctx context.Context, actor people.User, examID string) ([]AttemptResult, int, error) {
+	e, err := s.Exam(ctx, actor, examID)
+	if err != nil {
+		return nil, 0, err
+	}
+	if !s.manages(actor, e) {
+		return nil, 0, gridskill.Errorf(gridskill.EFORBIDDEN, "your role does not allow this")
+	}
+	s.attMu.Lock()
+	defer s.attMu.Unlock()
+	var out []AttemptResult
+	for _, r := range s.finished {
+		if r.ExamID == examID {
+			out = append(out, r)
+		}
+	}
+	open := 0
+	for _, att := range s.open {
+		if att.doc.ExamID == examID {
+			open++
+		}
+	}
+	slices.SortFunc(out, func(a, b AttemptResult) int { return a.SubmittedAt.Compare(b.SubmittedAt) })
+	return out, open, nil
+}
+
+// ReviewItem is one question of a finished attempt as its review shows it.
+type ReviewItem struct {
+	PaperQuestion
+	Given       any
+	Correct     bool
+	Earned      float64
+	Key         []string   // right option keys as shown
+	Blanks      [][]string // accepted answers of each blank
+	Explanation string
+}
+
+// AttemptReview is a finished attempt with, when the policy allows, its questions.
+type AttemptReview struct {
+	Result AttemptResult
+	Exam   Exam
+	// Allowed is false while the review policy hides the answer key; Items is then empty.
+	Allowed bool
+	Items   []ReviewItem
+	Events  []Event
+	// Answers holds the worker's own stored answers and their seqs, always.
+	Answers map[string]any
+	Seqs    map[string]int64
+}
+
+// Event is a recorded screen switch.
+type Event struct {
+	Kind string
+	At   time.Time
+}
+
+// Review returns a finished attempt: to its worker, with the questions when
+// the exam's review policy allows; to staff managing the exam, always.
+// Errors: invalid, not_found, internal.
+func (s *Service) Review(ctx context.Context, actor people.User, attemptID string) (AttemptReview, error) {
+	if !validID(attemptID) {
+		return AttemptReview{}, gridskill.Errorf(gridskill.EINVALID, "malformed attempt id")
+	}
+	s.attMu.Lock()
+	r, ok := s.finished[attemptID]
+	s.attMu.Unlock()
+	e, _ := s.examByID(r.ExamID)
+	if !ok || (r.UserID != actor.ID && !s.manages(actor, e)) {
+		return AttemptReview{}, gridskill.Errorf(gridskill.ENOTFOUND, "no such attempt")
+	}
+	out := AttemptReview{Result: r, Exam: e, Allowed: r.UserID != actor.ID || e.ReviewAllowed(s.clock.Now())}
+	var f finishedDoc
+	if err := s.db.Collection(collAttempts).FindOne(ctx, bson.M{"_id": attemptID}).Decode(&f); err != nil {
+		if err == mongo.ErrNoDocuments {
+			return AttemptReview{}, gridskill.Errorf(gridskill.ENOTFOUND, "no such attempt")
+		}
+		return AttemptReview{}, gridskill.Internal(err)
+	}
+	out.Answers, out.Seqs = map[string]any{}, map[string]int64{}
+	for i, a := range f.Answers {
+		if a.Seq > 0 && i < len(f.Paper) {
+			q, err := s.version(ctx, a.QID, f.Paper[i].Version)
+			if err != nil {
+				return AttemptReview{}, err
+			}
+			out.Answers[a.QID], out.Seqs[a.QID] = answerValue(q.Type, a.Answer), a.Seq
+		}
+	}
+	for _, ev := range f.Events {
+		out.Events = append(out.Events, Event{Kind: ev.Kind, At: ev.At.UTC()})
+	}
+	if !out.Allowed {
+		return out, nil
+	}
+	for i, it := range f.Paper {
+		q, err := s.version(ctx, it.QID, it.Version)
+		if err != nil {
+			return AttemptReview{}, err
+		}
+		item := ReviewItem{PaperQuestion: PaperQuestion{ID: q.ID, Type: q.Type, Stem: q.Stem, Options: shownOptions(q, it.Perm), Points: it.Points}, Explanation: q.Explanation, Blanks: q.Blanks}
+		if q.Type == scoring.TrueFalse {
+			item.Options = []Option{{Key: "T", Text: "对"}, {Key: "F", Text: "错"}}
+		}
+		item.Key = shownKeys(q.Correct, it.Perm)
+		if q.Type == scoring.TrueFalse {
+			item.Key = q.Correct
+		}
+		if i < len(f.Answers) {
+			item.Given = answerValue(q.Type, f.Answers[i].Answer)
+		}
+		if i < len(f.Grades) {
+			item.Correct, item.Earned = f.Grades[i].Correct, f.Grades[i].Earned
+		}
+		out.Items = append(out.Items, item)
+	}
+	return out, nil
+}
+
+func optsSummary() *options.FindOptions {
+	return options.Find().SetProjection(bson.M{"paper": 0, "answers": 0, "grades": 0, "events": 0})
+}
+
+// OpenAttemptExam returns the exam of the actor's open attempt with this id.
+func (s *Service) OpenAttemptExam(actor people.User, attemptID string) (string, bool) {
+	s.attMu.Lock()
+	defer s.attMu.Unlock()
+	att, ok := s.open[attemptID]
+	if !ok || att.doc.UserID != actor.ID {
+		return "", false
+	}
+	return att.doc.ExamID, true
+}

@@ -1,0 +1,291 @@
+package quiz
+
+import (
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"gridskill"
+	"gridskill/people"
+	"gridskill/scoring"
+)
+
+// DrillSize is the number of questions of the daily drill.
+const DrillSize = 10
+
+// learnerLock serializes changes to one worker's practice summary.
+func (s *Service) learnerLock(userID string) *sync.Mutex {
+	s.learnerMu.Lock()
+	defer s.learnerMu.Unlock()
+	m, ok := s.learners[userID]
+	if !ok {
+		m = &sync.Mutex{}
+		s.learners[userID] = m
+	}
+	return m
+}
+
+func (s *Service) learner(ctx context.Context, userID string) (learnerDoc, error) {
+	var d learnerDoc
+	err := s.db.Collection(collLearners).FindOne(ctx, bson.M{"_id": userID}).Decode(&d)
+	if err == mongo.ErrNoDocuments {
+		return learnerDoc{ID: userID}, nil
+	}
+	return d, err
+}
+
+// recordOutcomes updates a worker's wrong-answer book and tag statistics:
+// wrong answers enter the book (shown from visibleFrom), and a question in
+// the book leaves after it is answered right twice in a row on different days.
+func (s *Service) recordOutcomes(ctx context.Context, userID string, right, wrong []string, visibleFrom time.Time) error {
+	if len(right)+len(wrong) == 0 {
+		return nil
+	}
+	mu := s.learnerLock(userID)
+	mu.Lock()
+	defer mu.Unlock()
+	d, err := s.learner(ctx, userID)
+	if err != nil {
+		return err
+	}
+	now := s.clock.Now()
+	day := now.Format(time.DateOnly)
+	tagsOf := func(id string) []string {
+		s.bankMu.RLock()
+		defer s.bankMu.RUnlock()
+		return s.bank[id].Tags
+	}
+	count := func(id string, ok bool) {
+		for _, t := range tagsOf(id) {
+			i := slices.IndexFunc(d.Tags, func(x tagStatDoc) bool { return x.Tag == t })
+			if i < 0 {
+				d.Tags = append(d.Tags, tagStatDoc{Tag: t})
+				i = len(d.Tags) - 1
+			}
+			if ok {
+				d.Tags[i].Right++
+			} else {
+				d.Tags[i].Wrong++
+			}
+		}
+	}
+	for _, id := range wrong {
+		count(id, false)
+		i := slices.IndexFunc(d.Wrong, func(w wrongDoc) bool { return w.QID == id })
+		if i < 0 {
+			d.Wrong = append(d.Wrong, wrongDoc{QID: id, AddedAt: now, VisibleFrom: visibleFrom})
+			i = len(d.Wrong) - 1
+		}
+		d.Wrong[i].Streak, d.Wrong[i].LastRightDay = 0, ""
+		d.Wrong[i].Misses++
+	}
+	for _, id := range right {
+		count(id, true)
+		i := slices.IndexFunc(d.Wrong, func(w wrongDoc) bool { return w.QID == id })
+		if i < 0 || d.Wrong[i].LastRightDay == day {
+			continue
+		}
+		d.Wrong[i].Streak++
+		d.Wrong[i].LastRightDay = day
+		if d.Wrong[i].Streak >= 2 {
+			d.Wrong = slices.Delete(d.Wrong, i, i+1)
+		}
+	}
+	_, err = s.db.Collection(collLearners).ReplaceOne(ctx, bson.M{"_id": userID}, d, options.Replace().SetUpsert(true))
+	return err
+}
+
+// practicable reports whether worker actor may practise q.
+func practicable(actor people.User, q Question, day string) bool {
+	return q.Drawable(day) && visible(actor, q)
+}
+
+// PracticeQuestion picks a question for practice from a tag (a module tag or
+// a free one), not the one just answered. Errors: invalid, not_found.
+func (s *Service) PracticeQuestion(ctx context.Context, actor people.User, tag, after string) (Question, error) {
+	if strings.TrimSpace(tag) == "" {
+		return Question{}, gridskill.Errorf(gridskill.EINVALID, "choose a topic to practise")
+	}
+	day := s.today()
+	var cands []Question
+	s.bankMu.RLock()
+	for _, q := range s.bank {
+		if q.HasTag(tag) && q.ID != after && practicable(actor, q, day) {
+			cands = append(cands, q)
+		}
+	}
+	s.bankMu.RUnlock()
+	if len(cands) == 0 {
+		return Question{}, gridskill.Errorf(gridskill.ENOTFOUND, "no questions to practise on this topic yet")
+	}
+	slices.SortFunc(cands, func(a, b Question) int { return strings.Compare(a.ID, b.ID) })
+	return cands[rand.IntN(len(cands))], nil
+}
+
+// PracticeItem returns one question the worker may practise, by id, without
+// checking how it was chosen. Errors: invalid, not_found.
+func (s *Service) PracticeItem(ctx context.Context, actor people.User, id string) (Question, error) {
+	if !validID(id) {
+		return Question{}, gridskill.Errorf(gridskill.EINVALID, "malformed question id")
+	}
+	s.bankMu.RLock()
+	q, ok := s.bank[id]
+	s.bankMu.RUnlock()
+	if !ok || !visible(actor, q) || q.Status != Active {
+		return Question{}, gridskill.Errorf(gridskill.ENOTFOUND, "no such question")
+	}
+	return q, nil
+}
+
+// Feedback is the outcome of one practice answer.
+type Feedback struct {
+	Question Question
+	Given    []string
+	Correct  bool
+	// InBook reports whether the question is (still) in the wrong-answer book.
+	InBook bool
+}
+
+// CheckPractice grades a practice answer at once, records it in the
+// worker's statistics and wrong-answer book, and returns the feedback with
+// the key and the explanation. Errors: invalid, not_found, internal.
+func (s *Service) CheckPractice(ctx context.Context, actor people.User, id string, response []string) (Feedback, error) {
+	q, err := s.PracticeItem(ctx, actor, id)
+	if err != nil {
+		return Feedback{}, err
+	}
+	if len(response) > 8 {
+		return Feedback{}, gridskill.Errorf(gridskill.EINVALID, "too many answers")
+	}
+	for _, r := range response {
+		if len([]rune(r)) > MaxBlankAnswer {
+			return Feedback{}, gridskill.Errorf(gridskill.EINVALID, "an answer to a blank has at most %d characters", MaxBlankAnswer)
+		}
+	}
+	g := scoring.Grade(q.Key(), response, 1)
+	right, wrong := []string{q.ID}, []string(nil)
+	if !g.Correct {
+		right, wrong = nil, right
+	}
+	if err := s.recordOutcomes(ctx, actor.ID, right, wrong, s.clock.Now()); err != nil {
+		return Feedback{}, gridskill.Internal(err)
+	}
+	fb := Feedback{Question: q, Given: response, Correct: g.Correct}
+	book, err := s.WrongBook(ctx, actor)
+	if err != nil {
+		return Feedback{}, err
+	}
+	fb.InBook = slices.ContainsFunc(book, func(w WrongEntry) bool { return w.Question.ID == q.ID })
+	return fb, nil
+}
+
+// WrongEntry is one question of the wrong-answer book.
+type WrongEntry struct {
+	Question Question
+	AddedAt  time.Time
+	Misses   int
+	// Streak is how many days in a row it was last answered right (2 ends it).
+	Streak       int
+	LastRightDay string
+}
+
+// WrongBook returns the worker's wrong-answer book, most missed first.
+// Errors: internal.
+func (s *Service) WrongBook(ctx context.Context, actor people.User) ([]WrongEntry, error) {
+	d, err := s.learner(ctx, actor.ID)
+	if err != nil {
+		return nil, gridskill.Internal(err)
+	}
+	now := s.clock.Now()
+	var out []WrongEntry
+	s.bankMu.RLock()
+	for _, w := range d.Wrong {
+		q, ok := s.bank[w.QID]
+		if !ok || now.Before(w.VisibleFrom) || q.Status == Retired {
+			continue
+		}
+		out = append(out, WrongEntry{Question: q, AddedAt: w.AddedAt, Misses: w.Misses, Streak: w.Streak, LastRightDay: w.LastRightDay})
+	}
+	s.bankMu.RUnlock()
+	slices.SortFunc(out, func(a, b WrongEntry) int {
+		return cmp.Or(b.Misses-a.Misses, b.AddedAt.Compare(a.AddedAt), strings.Compare(a.Question.ID, b.Question.ID))
+	})
+	return out, nil
+}
+
+// DailyDrill returns today's ten questions for the worker: wrong-answer book
+// items due today (not yet answered right today) first, then questions from
+// the tags the worker gets wrong most often, then any. The same all day.
+// Errors: internal.
+func (s *Service) DailyDrill(ctx context.Context, actor people.User) ([]Question, error) {
+	d, err := s.learner(ctx, actor.ID)
+	if err != nil {
+		return nil, gridskill.Internal(err)
+	}
+	now := s.clock.Now()
+	day := now.Format(time.DateOnly)
+	sum := sha256.Sum256([]byte(actor.ID + "|" + day))
+	seed := binary.BigEndian.Uint64(sum[:8])
+	rng := rand.New(rand.NewPCG(seed, seed>>1))
+	picked := map[string]bool{}
+	var out []Question
+	s.bankMu.RLock()
+	defer s.bankMu.RUnlock()
+	for _, w := range d.Wrong {
+		q, ok := s.bank[w.QID]
+		if len(out) >= DrillSize/2+2 {
+			break
+		}
+		if ok && !now.Before(w.VisibleFrom) && w.LastRightDay != day && practicable(actor, q, day) {
+			out = append(out, q)
+			picked[q.ID] = true
+		}
+	}
+	tags := slices.Clone(d.Tags)
+	slices.SortFunc(tags, func(a, b tagStatDoc) int {
+		// Weakest first: the larger share of wrong answers.
+		ra := float64(a.Wrong+1) / float64(a.Right+a.Wrong+2)
+		rb := float64(b.Wrong+1) / float64(b.Right+b.Wrong+2)
+		return cmp.Or(cmp.Compare(rb, ra), strings.Compare(a.Tag, b.Tag))
+	})
+	var pool []Question
+	for _, q := range s.bank {
+		if practicable(actor, q, day) {
+			pool = append(pool, q)
+		}
+	}
+	slices.SortFunc(pool, func(a, b Question) int { return strings.Compare(a.ID, b.ID) })
+	rng.Shuffle(len(pool), func(i, j int) { pool[i], pool[j] = pool[j], pool[i] })
+	for _, t := range tags {
+		for _, q := range pool {
+			if len(out) >= DrillSize {
+				break
+			}
+			if !picked[q.ID] && q.HasTag(t.Tag) {
+				out = append(out, q)
+				picked[q.ID] = true
+				break // one per weak tag, then the next tag
+			}
+		}
+	}
+	for _, q := range pool {
+		if len(out) >= DrillSize {
+			break
+		}
+		if !picked[q.ID] {
+			out = append(out, q)
+			picked[q.ID] = true
+		}
+	}
+	return out, nil
+}

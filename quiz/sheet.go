@@ -1,0 +1,259 @@
+package quiz
+
+import (
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+
+	"gridskill"
+	"gridskill/scoring"
+	"gridskill/sheet"
+)
+
+// Template columns of a question bank spreadsheet, in order.
+const (
+	ColType        = "题型"
+	ColStem        = "题干"
+	ColAnswer      = "答案"
+	ColExplanation = "解析"
+	ColTags        = "标签"
+	ColDifficulty  = "难度"
+	ColSource      = "依据"
+)
+
+// Header is the header row of the question bank template: 题型,题干,选项A..选项H,答案,解析,标签,难度,依据.
+var Header = func() []string {
+	h := []string{ColType, ColStem}
+	for i := range OptionKeys {
+		h = append(h, optionCol(i))
+	}
+	return append(h, ColAnswer, ColExplanation, ColTags, ColDifficulty, ColSource)
+}()
+
+// Examples are the example rows of the downloadable template, one per type.
+var Examples = [][]string{
+	{"单选", "国家机关要求把钱转入“安全账户”，这是？", "正常的执法程序", "诈骗", "银行的规定", "网格员的要求", "", "", "", "", "B", "国家机关没有所谓“安全账户”。", "反诈;冒充公检法", "1", "《中华人民共和国反电信网络诈骗法》"},
+	{"多选", "非法集资的特征有哪些？", "未经批准", "公开宣传", "承诺高额回报", "只面向亲友", "", "", "", "", "ABC", "面向社会不特定对象是特征之一，只面向亲友不是。", "防范非法集资;四个特征", "2", ""},
+	{"判断", "96110来电应当及时接听。", "", "", "", "", "", "", "", "", "对", "96110是反诈预警劝阻专线。", "反诈;96110", "1", ""},
+	{"填空", "遇到诈骗请拨打____报警。", "", "", "", "", "", "", "", "", "110", "公安机关的报警电话是110。", "反诈", "1", ""},
+}
+
+func optionCol(i int) string { return "选项" + OptionKeys[i] }
+
+var typeNames = map[string]scoring.QuestionType{
+	"单选": scoring.Single, "单选题": scoring.Single, "single": scoring.Single,
+	"多选": scoring.Multiple, "多选题": scoring.Multiple, "multiple": scoring.Multiple,
+	"判断": scoring.TrueFalse, "判断题": scoring.TrueFalse, "truefalse": scoring.TrueFalse,
+	"填空": scoring.Blank, "填空题": scoring.Blank, "blank": scoring.Blank,
+}
+
+var typeLabels = map[scoring.QuestionType]string{
+	scoring.Single: "单选", scoring.Multiple: "多选", scoring.TrueFalse: "判断", scoring.Blank: "填空",
+}
+
+// TypeLabel is the template's name of a question type (单选, 多选, 判断, 填空).
+func TypeLabel(t scoring.QuestionType) string { return typeLabels[t] }
+
+var trueWords = map[string]string{"对": "T", "正确": "T", "√": "T", "t": "T", "true": "T", "错": "F", "错误": "F", "×": "F", "f": "F", "false": "F"}
+
+// Record is one row of the template, by column.
+type Record struct {
+	Line        int
+	Type        string
+	Stem        string
+	Options     [8]string
+	Answer      string
+	Explanation string
+	Tags        string
+	Difficulty  string
+	Source      string
+}
+
+// ParseRecord turns one template row into a draft-free, active question and
+// reports every problem of the row with its column. It never panics, whatever
+// the cells hold.
+func ParseRecord(r Record) (Question, []gridskill.FieldError) {
+	q := Question{Stem: strings.TrimSpace(r.Stem), Explanation: strings.TrimSpace(r.Explanation), Source: strings.TrimSpace(r.Source), Status: Active}
+	var problems []gridskill.FieldError
+	bad := func(field, reason string, args ...any) {
+		problems = append(problems, gridskill.FieldError{Row: r.Line, Field: field, Reason: reason, Args: args})
+	}
+	t, ok := typeNames[strings.ToLower(strings.TrimSpace(r.Type))]
+	if !ok {
+		bad(ColType, "unknown question type; use 单选, 多选, 判断 or 填空")
+	}
+	q.Type = t
+	last := -1
+	for i, o := range r.Options {
+		if strings.TrimSpace(o) != "" {
+			last = i
+		}
+	}
+	for i := 0; i <= last; i++ {
+		q.Options = append(q.Options, Option{Key: OptionKeys[i], Text: strings.TrimSpace(r.Options[i])})
+	}
+	answer := strings.TrimSpace(r.Answer)
+	switch t {
+	case scoring.Single, scoring.Multiple:
+		for _, c := range strings.ToUpper(scoring.NormalizeText(answer)) {
+			if c == ' ' || c == ',' || c == ';' {
+				continue
+			}
+			k := string(c)
+			if !slices.Contains(OptionKeys, k) {
+				q.Correct = nil
+				bad(ColAnswer, answerHint(t))
+				break
+			}
+			if !slices.Contains(q.Correct, k) {
+				q.Correct = append(q.Correct, k)
+			}
+		}
+		slices.Sort(q.Correct)
+		for _, k := range q.Correct {
+			if i := slices.Index(OptionKeys, k); i > last {
+				bad(ColAnswer, "the answer %s names an empty option", k)
+			}
+		}
+	case scoring.TrueFalse:
+		v, ok := trueWords[strings.ToLower(answer)]
+		if !ok {
+			bad(ColAnswer, answerHint(t))
+		} else {
+			q.Correct = []string{v}
+		}
+	case scoring.Blank:
+		if answer != "" {
+			for _, part := range strings.Split(answer, "|") {
+				var alts []string
+				for _, a := range strings.Split(part, "/") {
+					if a = strings.TrimSpace(a); a != "" {
+						alts = append(alts, a)
+					}
+				}
+				q.Blanks = append(q.Blanks, alts)
+			}
+		}
+	}
+	for _, tag := range strings.FieldsFunc(r.Tags, func(c rune) bool { return c == ';' || c == '；' }) {
+		if tag = strings.TrimSpace(tag); tag != "" && !slices.Contains(q.Tags, tag) {
+			q.Tags = append(q.Tags, tag)
+		}
+	}
+	d, err := strconv.Atoi(strings.TrimSpace(r.Difficulty))
+	if err != nil {
+		d = 0
+	}
+	q.Difficulty = d
+	if len(problems) == 0 {
+		for _, p := range q.problems() {
+			p.Row = r.Line
+			problems = append(problems, p)
+		}
+	}
+	return q, problems
+}
+
+// Record turns a question back into its template row; ParseRecord of it
+// gives the same question.
+func (q Question) Record() Record {
+	r := Record{Type: TypeLabel(q.Type), Stem: q.Stem, Explanation: q.Explanation, Tags: strings.Join(q.Tags, ";"), Difficulty: strconv.Itoa(q.Difficulty), Source: q.Source}
+	for i, o := range q.Options {
+		if i < len(r.Options) {
+			r.Options[i] = o.Text
+		}
+	}
+	switch q.Type {
+	case scoring.TrueFalse:
+		r.Answer = "错"
+		if len(q.Correct) == 1 && q.Correct[0] == "T" {
+			r.Answer = "对"
+		}
+	case scoring.Blank:
+		parts := make([]string, len(q.Blanks))
+		for i, alts := range q.Blanks {
+			parts[i] = strings.Join(alts, "/")
+		}
+		r.Answer = strings.Join(parts, "|")
+	default:
+		r.Answer = strings.Join(q.Correct, "")
+	}
+	return r
+}
+
+// Cells is the record as a template row.
+func (r Record) Cells() []string {
+	out := []string{r.Type, r.Stem}
+	out = append(out, r.Options[:]...)
+	return append(out, r.Answer, r.Explanation, r.Tags, r.Difficulty, r.Source)
+}
+
+// ParseBank reads a question bank file (XLSX or CSV, by its name) within the
+// sheet limits and checks every row. Any problem rejects the whole file with
+// every row's problems listed. Errors: invalid.
+func ParseBank(rd io.Reader, filename string) ([]Question, error) {
+	t, err := sheet.Read(rd, filename, sheet.DefaultLimits)
+	if err != nil {
+		return nil, err
+	}
+	var problems []gridskill.FieldError
+	col := map[string]int{}
+	for _, name := range Header {
+		col[name] = t.Col(name)
+		if col[name] < 0 {
+			problems = append(problems, gridskill.FieldError{Row: 1, Field: name, Reason: "column missing from the header"})
+		}
+	}
+	for _, h := range t.Header {
+		if h != "" && !slices.Contains(Header, h) {
+			problems = append(problems, gridskill.FieldError{Row: 1, Field: h, Reason: "unknown column; use the template's header"})
+		}
+	}
+	if len(problems) > 0 {
+		return nil, rejected(problems)
+	}
+	if len(t.Rows) == 0 {
+		return nil, gridskill.Errorf(gridskill.EINVALID, "the file has no questions in it")
+	}
+	seen := map[string]int{}
+	qs := make([]Question, 0, len(t.Rows))
+	for _, row := range t.Rows {
+		rec := Record{Line: row.Line, Type: row.Cell(col[ColType]), Stem: row.Cell(col[ColStem]), Answer: row.Cell(col[ColAnswer]),
+			Explanation: row.Cell(col[ColExplanation]), Tags: row.Cell(col[ColTags]), Difficulty: row.Cell(col[ColDifficulty]), Source: row.Cell(col[ColSource])}
+		for i := range OptionKeys {
+			rec.Options[i] = row.Cell(col[optionCol(i)])
+		}
+		q, p := ParseRecord(rec)
+		problems = append(problems, p...)
+		norm := scoring.NormalizeText(q.Stem)
+		if first, dup := seen[norm]; dup && norm != "" {
+			problems = append(problems, gridskill.FieldError{Row: row.Line, Field: ColStem, Reason: "same stem as row %d", Args: []any{first}})
+		} else {
+			seen[norm] = row.Line
+		}
+		qs = append(qs, q)
+	}
+	if len(problems) > 0 {
+		return nil, rejected(problems)
+	}
+	return qs, nil
+}
+
+func rejected(problems []gridskill.FieldError) error {
+	const max = 200
+	if len(problems) > max {
+		problems = problems[:max]
+	}
+	return &gridskill.Error{Code: gridskill.EINVALID, Message: "nothing was imported: fix these rows and upload the file again",
+		Format: "nothing was imported: fix these rows and upload the file again", Fields: problems}
+}
+
+// Rows turns questions into template rows, for export.
+func Rows(qs []Question) [][]string {
+	out := make([][]string, len(qs))
+	for i, q := range qs {
+		out[i] = q.Record().Cells()
+	}
+	return out
+}

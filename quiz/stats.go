@@ -1,0 +1,67 @@
+package quiz
+
+import (
+	"context"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"gridskill"
+	"gridskill/people"
+	"gridskill/scoring"
+)
+
+// QuestionStats are a question's item statistics over the finished exam
+// attempts whose papers held it.
+type QuestionStats struct {
+	// Attempts is how many finished attempts held the question.
+	Attempts int
+	Item     scoring.ItemStats
+	Test     scoring.TestStats
+}
+
+// Stats computes a question's statistics with scoring.AnalyzeItems, each
+// attempt scored on its whole paper, each worker's first attempt only.
+// Errors: invalid, not_found, forbidden, internal.
+func (s *Service) Stats(ctx context.Context, actor people.User, id string) (QuestionStats, error) {
+	if _, err := s.Question(ctx, actor, id); err != nil {
+		return QuestionStats{}, err
+	}
+	cur, err := s.db.Collection(collAttempts).Find(ctx, bson.M{"paper.q": id},
+		options.Find().SetProjection(bson.M{"user": 1, "startedAt": 1, "paper": 1, "grades": 1}))
+	if err != nil {
+		return QuestionStats{}, gridskill.Internal(err)
+	}
+	var docs []finishedDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return QuestionStats{}, gridskill.Internal(err)
+	}
+	var items []scoring.Item
+	seen := map[string]bool{}
+	var attempts []scoring.Attempt
+	for _, d := range docs {
+		a := scoring.Attempt{PersonID: d.UserID, At: d.StartedAt, Scores: map[string]float64{}}
+		for i, it := range d.Paper {
+			if !seen[it.QID] {
+				seen[it.QID] = true
+				items = append(items, scoring.Item{ID: it.QID, Max: it.Points})
+			}
+			if i < len(d.Grades) {
+				a.Scores[it.QID] = d.Grades[i].Earned
+			}
+		}
+		attempts = append(attempts, a)
+	}
+	out := QuestionStats{Attempts: len(docs)}
+	if len(docs) == 0 {
+		return out, nil
+	}
+	an := scoring.AnalyzeItems(items, attempts, scoring.FirstAttempts)
+	out.Test = an.Test
+	for _, st := range an.Items {
+		if st.ID == id {
+			out.Item = st
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,292 @@
+package quiz
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"gridskill/scoring"
+	"gridskill/store"
+)
+
+// Collections. attempts_open stays small (only attempts in progress);
+// finished attempts move to attempts; answers and attempt_events only ever
+// receive inserts with deterministic ids.
+const (
+	collQuestions = "questions"
+	collVersions  = "question_versions"
+	collExams     = "exams"
+	collOpen      = "attempts_open"
+	collAttempts  = "attempts"
+	collAnswers   = "answers"
+	collEvents    = "attempt_events"
+	collLearners  = "quiz_learners"
+)
+
+// Indexes lists the indexes of the quiz collections' query shapes.
+func Indexes() []store.Index {
+	ix := func(coll string, keys bson.D) store.Index {
+		return store.Index{Collection: coll, Model: mongo.IndexModel{Keys: keys}}
+	}
+	return []store.Index{
+		ix(collQuestions, bson.D{{Key: "unitPath", Value: 1}, {Key: "status", Value: 1}}),
+		ix(collQuestions, bson.D{{Key: "tags", Value: 1}}),
+		ix(collExams, bson.D{{Key: "closesAt", Value: 1}}),
+		ix(collAttempts, bson.D{{Key: "exam", Value: 1}, {Key: "user", Value: 1}}),
+		ix(collAttempts, bson.D{{Key: "paper.q", Value: 1}}),
+		ix(collAnswers, bson.D{{Key: "attempt", Value: 1}}),
+		ix(collEvents, bson.D{{Key: "attempt", Value: 1}}),
+	}
+}
+
+type questionDoc struct {
+	ID          string               `bson:"_id"`
+	QID         string               `bson:"qid,omitempty"` // on version documents
+	Version     int                  `bson:"version"`
+	Type        scoring.QuestionType `bson:"type"`
+	Stem        string               `bson:"stem"`
+	Norm        string               `bson:"norm"`
+	Options     []Option             `bson:"options,omitempty"`
+	Correct     []string             `bson:"correct,omitempty"`
+	Blanks      []blankDoc           `bson:"blanks,omitempty"` // the engine stores no nested arrays
+	Explanation string               `bson:"explanation"`
+	Tags        []string             `bson:"tags"`
+	Difficulty  int                  `bson:"difficulty"`
+	Source      string               `bson:"source,omitempty"`
+	EffectiveOn string               `bson:"effectiveOn,omitempty"`
+	RetireOn    string               `bson:"retireOn,omitempty"`
+	UnitID      string               `bson:"unitId"`
+	UnitPath    []string             `bson:"unitPath"`
+	Status      Status               `bson:"status"`
+	AuthorID    string               `bson:"authorId"`
+	Used        bool                 `bson:"used"`
+	CreatedAt   time.Time            `bson:"createdAt"`
+	UpdatedAt   time.Time            `bson:"updatedAt"`
+}
+
+func toQuestionDoc(q Question) questionDoc {
+	return questionDoc{ID: q.ID, Version: q.Version, Type: q.Type, Stem: q.Stem, Norm: scoring.NormalizeText(q.Stem), Options: q.Options,
+		Correct: q.Correct, Blanks: toBlankDocs(q.Blanks), Explanation: q.Explanation, Tags: q.Tags, Difficulty: q.Difficulty, Source: q.Source,
+		EffectiveOn: q.EffectiveOn, RetireOn: q.RetireOn, UnitID: q.UnitID, UnitPath: q.UnitPath, Status: q.Status,
+		AuthorID: q.AuthorID, Used: q.Used, CreatedAt: q.CreatedAt, UpdatedAt: q.UpdatedAt}
+}
+
+func (d questionDoc) question() Question {
+	id := d.ID
+	if d.QID != "" {
+		id = d.QID
+	}
+	return Question{ID: id, Version: d.Version, Type: d.Type, Stem: d.Stem, Options: d.Options, Correct: d.Correct, Blanks: fromBlankDocs(d.Blanks),
+		Explanation: d.Explanation, Tags: d.Tags, Difficulty: d.Difficulty, Source: d.Source, EffectiveOn: d.EffectiveOn,
+		RetireOn: d.RetireOn, UnitID: d.UnitID, UnitPath: d.UnitPath, Status: d.Status, AuthorID: d.AuthorID, Used: d.Used,
+		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt}
+}
+
+type blankDoc struct {
+	Alts []string `bson:"alts"`
+}
+
+func toBlankDocs(b [][]string) []blankDoc {
+	var out []blankDoc
+	for _, alts := range b {
+		out = append(out, blankDoc{Alts: alts})
+	}
+	return out
+}
+
+func fromBlankDocs(b []blankDoc) [][]string {
+	var out [][]string
+	for _, d := range b {
+		out = append(out, d.Alts)
+	}
+	return out
+}
+
+type ruleDoc struct {
+	Tag        string               `bson:"tag"`
+	Type       scoring.QuestionType `bson:"type,omitempty"`
+	Difficulty int                  `bson:"difficulty,omitempty"`
+	Count      int                  `bson:"count"`
+}
+
+type examDoc struct {
+	ID          string                           `bson:"_id"`
+	Title       string                           `bson:"title"`
+	UnitIDs     []string                         `bson:"unitIds"`
+	OwnerUnitID string                           `bson:"ownerUnitId"`
+	OwnerPath   []string                         `bson:"ownerPath"`
+	OpensAt     time.Time                        `bson:"opensAt"`
+	ClosesAt    time.Time                        `bson:"closesAt"`
+	DurationSec int                              `bson:"durationSec"`
+	PassMark    int                              `bson:"passMark"`
+	MaxAttempts int                              `bson:"maxAttempts"`
+	Counts      string                           `bson:"counts"`
+	Rules       []ruleDoc                        `bson:"rules"`
+	Points      map[scoring.QuestionType]float64 `bson:"points"`
+	Shuffle     bool                             `bson:"shuffle"`
+	Review      string                           `bson:"review"`
+	MaxSwitches int                              `bson:"maxSwitches"`
+	CreatedBy   string                           `bson:"createdBy"`
+	CreatedAt   time.Time                        `bson:"createdAt"`
+}
+
+type itemDoc struct {
+	QID     string  `bson:"q"`
+	Version int     `bson:"v"`
+	Points  float64 `bson:"pts"`
+	Perm    []int   `bson:"perm,omitempty"`
+}
+
+type openDoc struct {
+	ID        string    `bson:"_id"`
+	ExamID    string    `bson:"exam"`
+	UserID    string    `bson:"user"`
+	UnitPath  []string  `bson:"unitPath"`
+	N         int       `bson:"n"`
+	Seed      uint64    `bson:"seed"`
+	StartedAt time.Time `bson:"startedAt"`
+	Deadline  time.Time `bson:"deadline"`
+	Paper     []itemDoc `bson:"paper"`
+}
+
+type answerDoc struct {
+	ID       string    `bson:"_id"` // attempt:question:seq
+	Attempt  string    `bson:"attempt"`
+	Question string    `bson:"question"`
+	Seq      int64     `bson:"seq"`
+	Answer   []string  `bson:"answer"`
+	At       time.Time `bson:"at"`
+}
+
+type eventDoc struct {
+	ID      string    `bson:"_id"` // attempt:n
+	Attempt string    `bson:"attempt"`
+	Kind    string    `bson:"kind"`
+	At      time.Time `bson:"at"`
+}
+
+type finalAnswerDoc struct {
+	QID    string   `bson:"q"`
+	Answer []string `bson:"answer"`
+	Seq    int64    `bson:"seq"`
+}
+
+type gradeDoc struct {
+	QID     string  `bson:"q"`
+	Earned  float64 `bson:"earned"`
+	Correct bool    `bson:"correct"`
+}
+
+type finishedDoc struct {
+	openDoc     `bson:",inline"`
+	SubmittedAt time.Time        `bson:"submittedAt"`
+	Reason      string           `bson:"reason"`
+	Answers     []finalAnswerDoc `bson:"answers"`
+	Grades      []gradeDoc       `bson:"grades"`
+	Score       float64          `bson:"score"`
+	Max         float64          `bson:"max"`
+	Passed      bool             `bson:"passed"`
+	Events      []eventDoc       `bson:"events"`
+	Switches    int              `bson:"switches"`
+}
+
+type wrongDoc struct {
+	QID          string    `bson:"q"`
+	AddedAt      time.Time `bson:"addedAt"`
+	VisibleFrom  time.Time `bson:"visibleFrom"`
+	Streak       int       `bson:"streak"`
+	LastRightDay string    `bson:"lastRightDay,omitempty"`
+	Misses       int       `bson:"misses"`
+}
+
+type tagStatDoc struct {
+	Tag   string `bson:"tag"`
+	Right int    `bson:"right"`
+	Wrong int    `bson:"wrong"`
+}
+
+// learnerDoc is one worker's practice summary, read and written by _id.
+type learnerDoc struct {
+	ID    string       `bson:"_id"`
+	Wrong []wrongDoc   `bson:"wrong"`
+	Tags  []tagStatDoc `bson:"tags"`
+}
+
+// batcher groups concurrent answer inserts into one unordered insertMany:
+// while one batch is being written the next gathers, so the engine sees few
+// large writes instead of many small ones. A duplicate id is a repeated save
+// and counts as written.
+type batcher struct {
+	coll     *mongo.Collection
+	mu       sync.Mutex
+	pending  []*insertReq
+	flushing bool
+}
+
+type insertReq struct {
+	doc  any
+	done chan error
+}
+
+const maxBatch = 500
+
+func (b *batcher) insert(ctx context.Context, doc any) error {
+	r := &insertReq{doc: doc, done: make(chan error, 1)}
+	b.mu.Lock()
+	b.pending = append(b.pending, r)
+	if b.flushing {
+		b.mu.Unlock()
+		select {
+		case err := <-r.done:
+			return err
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	b.flushing = true
+	for len(b.pending) > 0 {
+		n := min(len(b.pending), maxBatch)
+		batch := b.pending[:n:n]
+		b.pending = b.pending[n:]
+		b.mu.Unlock()
+		b.flush(batch)
+		b.mu.Lock()
+	}
+	b.flushing = false
+	b.mu.Unlock()
+	return <-r.done
+}
+
+func (b *batcher) flush(batch []*insertReq) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	docs := make([]any, len(batch))
+	for i, r := range batch {
+		docs[i] = r.doc
+	}
+	_, err := b.coll.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	errs := make([]error, len(batch))
+	var bw mongo.BulkWriteException
+	switch {
+	case err == nil:
+	case errors.As(err, &bw) && bw.WriteConcernError == nil:
+		for _, we := range bw.WriteErrors {
+			if we.Index >= 0 && we.Index < len(errs) && we.Code != 11000 && we.Code != 11001 && we.Code != 12582 {
+				errs[we.Index] = we
+			}
+		}
+	case store.IsDuplicate(err) && len(batch) == 1:
+	default:
+		for i := range errs {
+			errs[i] = err
+		}
+	}
+	for i, r := range batch {
+		r.done <- errs[i]
+	}
+}

@@ -1,0 +1,257 @@
+package web
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"gridskill"
+	"gridskill/quiz"
+	"gridskill/scoring"
+)
+
+type examJSON struct {
+	ID          string    `json:"id"`
+	Title       string    `json:"title"`
+	OpensAt     time.Time `json:"opensAt"`
+	ClosesAt    time.Time `json:"closesAt"`
+	DurationSec int       `json:"durationSec"`
+	Questions   int       `json:"questions"`
+	PassMark    int       `json:"passMark"`
+}
+
+func toExamJSON(e quiz.Exam) examJSON {
+	return examJSON{ID: e.ID, Title: e.Title, OpensAt: e.OpensAt, ClosesAt: e.ClosesAt, DurationSec: int(e.Duration / time.Second), Questions: e.Size(), PassMark: e.PassMark}
+}
+
+type examsResponse struct {
+	Exams []examJSON `json:"exams"`
+}
+
+// apiExams: GET /api/v1/exams → the exams open to the caller now.
+func (s *Server) apiExams(c *fiber.Ctx) error {
+	u, _ := currentUser(c)
+	resp := examsResponse{Exams: []examJSON{}}
+	for _, e := range s.quiz.OpenExams(c.UserContext(), u) {
+		resp.Exams = append(resp.Exams, toExamJSON(e))
+	}
+	return c.JSON(resp)
+}
+
+type ruleJSON struct {
+	Tag        string               `json:"tag"`
+	Type       scoring.QuestionType `json:"type"`
+	Difficulty int                  `json:"difficulty"`
+	Count      int                  `json:"count"`
+}
+
+type examRequest struct {
+	Title       string                           `json:"title"`
+	UnitIDs     []string                         `json:"unitIds"`
+	OpensAt     time.Time                        `json:"opensAt"`
+	ClosesAt    time.Time                        `json:"closesAt"`
+	DurationSec int                              `json:"durationSec"`
+	PassMark    int                              `json:"passMark"`
+	MaxAttempts int                              `json:"maxAttempts"`
+	Counts      quiz.Counting                    `json:"counts"`
+	Rules       []ruleJSON                       `json:"rules"`
+	Points      map[scoring.QuestionType]float64 `json:"points"`
+	Shuffle     bool                             `json:"shuffle"`
+	Review      quiz.Review                      `json:"review"`
+	MaxSwitches int                              `json:"maxSwitches"`
+}
+
+// apiExamCreate: POST /api/v1/exams → 201 the exam.
+func (s *Server) apiExamCreate(c *fiber.Ctx) error {
+	var req examRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	u, _ := currentUser(c)
+	e := quiz.Exam{Title: req.Title, UnitIDs: req.UnitIDs, OpensAt: req.OpensAt, ClosesAt: req.ClosesAt, Duration: time.Duration(req.DurationSec) * time.Second,
+		PassMark: req.PassMark, MaxAttempts: req.MaxAttempts, Counts: req.Counts, Points: req.Points, Shuffle: req.Shuffle, Review: req.Review, MaxSwitches: req.MaxSwitches}
+	for _, r := range req.Rules {
+		e.Rules = append(e.Rules, quiz.Rule(r))
+	}
+	created, err := s.quiz.CreateExam(c.UserContext(), u, e)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(toExamJSON(created))
+}
+
+type paperQuestionJSON struct {
+	ID      string               `json:"id"`
+	Type    scoring.QuestionType `json:"type"`
+	Stem    string               `json:"stem"`
+	Options []quiz.Option        `json:"options"`
+	Blanks  int                  `json:"blanks,omitempty"`
+	Points  float64              `json:"points"`
+}
+
+type attemptJSON struct {
+	ID        string              `json:"id"`
+	State     string              `json:"state"`
+	ExamID    string              `json:"examId"`
+	Title     string              `json:"title"`
+	Deadline  time.Time           `json:"deadline"`
+	Now       time.Time           `json:"now"`
+	Questions []paperQuestionJSON `json:"questions"`
+	Answers   map[string]any      `json:"answers"`
+	Seqs      map[string]int64    `json:"seqs"`
+}
+
+func (s *Server) toAttemptJSON(p quiz.Paper) attemptJSON {
+	out := attemptJSON{ID: p.AttemptID, State: "open", ExamID: p.Exam.ID, Title: p.Exam.Title, Deadline: p.Deadline, Now: s.clock.Now(),
+		Questions: make([]paperQuestionJSON, 0, len(p.Questions)), Answers: p.Answers, Seqs: p.Seqs}
+	for _, q := range p.Questions {
+		opts := q.Options
+		if opts == nil {
+			opts = []quiz.Option{}
+		}
+		out.Questions = append(out.Questions, paperQuestionJSON{ID: q.ID, Type: q.Type, Stem: q.Stem, Options: opts, Blanks: q.Blanks, Points: q.Points})
+	}
+	return out
+}
+
+// apiAttemptStart: POST /api/v1/exams/{id}/attempts → 201 a new attempt, or 200 the open one.
+func (s *Server) apiAttemptStart(c *fiber.Ctx) error {
+	u, _ := currentUser(c)
+	p, created, err := s.quiz.Start(c.UserContext(), u, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	if created {
+		c.Status(fiber.StatusCreated)
+	}
+	return c.JSON(s.toAttemptJSON(p))
+}
+
+type reviewItemJSON struct {
+	paperQuestionJSON
+	Given       any        `json:"given"`
+	Correct     bool       `json:"correct"`
+	Earned      float64    `json:"earned"`
+	Key         []string   `json:"key,omitempty"`
+	Accepted    [][]string `json:"accepted,omitempty"`
+	Explanation string     `json:"explanation"`
+}
+
+type finishedJSON struct {
+	ID          string           `json:"id"`
+	State       string           `json:"state"`
+	ExamID      string           `json:"examId"`
+	Score       float64          `json:"score"`
+	MaxScore    float64          `json:"maxScore"`
+	Passed      bool             `json:"passed"`
+	Reason      string           `json:"reason"`
+	SubmittedAt time.Time        `json:"submittedAt"`
+	Answers     map[string]any   `json:"answers"`
+	Seqs        map[string]int64 `json:"seqs"`
+	Review      []reviewItemJSON `json:"review,omitempty"`
+}
+
+// apiAttempt: GET /api/v1/attempts/{id} → an open attempt to resume, or a
+// finished one with the saved answers and, when allowed, the review.
+func (s *Server) apiAttempt(c *fiber.Ctx) error {
+	u, _ := currentUser(c)
+	ctx := c.UserContext()
+	id := c.Params("id")
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	if examID, open := s.quiz.OpenAttemptExam(u, id); open {
+		p, _, err := s.quiz.Start(ctx, u, examID)
+		if err != nil {
+			return err
+		}
+		return c.JSON(s.toAttemptJSON(p))
+	}
+	rv, err := s.quiz.Review(ctx, u, id)
+	if err != nil {
+		return err
+	}
+	r := rv.Result
+	out := finishedJSON{ID: r.ID, State: "finished", ExamID: r.ExamID, Score: r.Score, MaxScore: r.Max, Passed: r.Passed, Reason: r.Reason, SubmittedAt: r.SubmittedAt, Answers: rv.Answers, Seqs: rv.Seqs}
+	for _, it := range rv.Items {
+		out.Review = append(out.Review, reviewItemJSON{
+			paperQuestionJSON: paperQuestionJSON{ID: it.ID, Type: it.Type, Stem: it.Stem, Options: it.Options, Points: it.Points},
+			Given:             it.Given, Correct: it.Correct, Earned: it.Earned, Key: it.Key, Accepted: it.Blanks, Explanation: it.Explanation,
+		})
+	}
+	return c.JSON(out)
+}
+
+type answerRequest struct {
+	Answer json.RawMessage `json:"answer"`
+	Seq    *int64          `json:"seq"`
+}
+
+type savedResponse struct {
+	Saved bool  `json:"saved"`
+	Seq   int64 `json:"seq"`
+}
+
+// apiAnswerSave: PUT /api/v1/attempts/{id}/answers/{questionId} {"answer", "seq"} → {"saved": true, "seq"}.
+func (s *Server) apiAnswerSave(c *fiber.Ctx) error {
+	var req answerRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if req.Seq == nil {
+		return errMissing("seq")
+	}
+	if req.Answer == nil {
+		return errMissing("answer")
+	}
+	u, _ := currentUser(c)
+	seq, err := s.quiz.SaveAnswer(c.UserContext(), u, c.Params("id"), c.Params("qid"), req.Answer, *req.Seq)
+	if err != nil {
+		return err
+	}
+	return c.JSON(savedResponse{Saved: true, Seq: seq})
+}
+
+type eventRequest struct {
+	Type string `json:"type"`
+}
+
+type eventResponse struct {
+	Switches  int  `json:"switches"`
+	Submitted bool `json:"submitted"`
+}
+
+// apiAttemptEvent: POST /api/v1/attempts/{id}/events {"type": "hidden"|"visible"}.
+func (s *Server) apiAttemptEvent(c *fiber.Ctx) error {
+	var req eventRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	u, _ := currentUser(c)
+	n, done, err := s.quiz.RecordEvent(c.UserContext(), u, c.Params("id"), req.Type)
+	if err != nil {
+		return err
+	}
+	return c.JSON(eventResponse{Switches: n, Submitted: done})
+}
+
+type submitResponse struct {
+	ID       string  `json:"id"`
+	Score    float64 `json:"score"`
+	MaxScore float64 `json:"maxScore"`
+	Passed   bool    `json:"passed"`
+	Reason   string  `json:"reason"`
+}
+
+// apiAttemptSubmit: POST /api/v1/attempts/{id}/submit → {"score","maxScore","passed"}.
+func (s *Server) apiAttemptSubmit(c *fiber.Ctx) error {
+	u, _ := currentUser(c)
+	r, err := s.quiz.Submit(c.UserContext(), u, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	if r.ID == "" {
+		return gridskill.Errorf(gridskill.ENOTFOUND, "no such attempt")
+	}
+	return c.JSON(submitResponse{ID: r.ID, Score: r.Score, MaxScore: r.Max, Passed: r.Passed, Reason: r.Reason})
+}

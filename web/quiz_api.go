@@ -1,0 +1,113 @@
+package web
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"gridskill"
+	"gridskill/people"
+	"gridskill/quiz"
+	"gridskill/scoring"
+)
+
+type questionJSON struct {
+	ID          string               `json:"id"`
+	Version     int                  `json:"version"`
+	Type        scoring.QuestionType `json:"type"`
+	Stem        string               `json:"stem"`
+	Options     []quiz.Option        `json:"options"`
+	Answer      string               `json:"answer"`
+	Explanation string               `json:"explanation"`
+	Tags        []string             `json:"tags"`
+	Difficulty  int                  `json:"difficulty"`
+	Source      string               `json:"source,omitempty"`
+	Status      quiz.Status          `json:"status"`
+	UnitID      string               `json:"unitId"`
+	UpdatedAt   time.Time            `json:"updatedAt"`
+}
+
+type questionsResponse struct {
+	Total     int            `json:"total"`
+	Questions []questionJSON `json:"questions"`
+}
+
+// quizFilter reads the bank filter from the query string.
+func quizFilter(c *fiber.Ctx) quiz.Filter {
+	f := quiz.Filter{Tag: c.Query("tag"), Type: scoring.QuestionType(c.Query("type")), Status: quiz.Status(c.Query("status")), Query: c.Query("q")}
+	f.Difficulty, _ = strconv.Atoi(c.Query("difficulty"))
+	f.Limit, _ = strconv.Atoi(c.Query("limit"))
+	f.Offset, _ = strconv.Atoi(c.Query("offset"))
+	return f
+}
+
+// apiQuestions: GET /api/v1/questions?tag=&type=&limit=&offset= → {"total", "questions"}.
+func (s *Server) apiQuestions(c *fiber.Ctx) error {
+	u, _ := currentUser(c)
+	list, total, err := s.quiz.List(c.UserContext(), u, quizFilter(c))
+	if err != nil {
+		return err
+	}
+	resp := questionsResponse{Total: total, Questions: make([]questionJSON, 0, len(list))}
+	for _, q := range list {
+		opts := q.Options
+		if opts == nil {
+			opts = []quiz.Option{}
+		}
+		resp.Questions = append(resp.Questions, questionJSON{ID: q.ID, Version: q.Version, Type: q.Type, Stem: q.Stem, Options: opts, Answer: q.Record().Answer,
+			Explanation: q.Explanation, Tags: q.Tags, Difficulty: q.Difficulty, Source: q.Source, Status: q.Status, UnitID: q.UnitID, UpdatedAt: q.UpdatedAt})
+	}
+	return c.JSON(resp)
+}
+
+type duplicateJSON struct {
+	Row        int    `json:"row"`
+	Stem       string `json:"stem"`
+	QuestionID string `json:"questionId"`
+}
+
+type questionImportResponse struct {
+	Written    bool            `json:"written"`
+	Created    int             `json:"created"`
+	Updated    int             `json:"updated"`
+	Unchanged  int             `json:"unchanged"`
+	Skipped    int             `json:"skipped"`
+	Duplicates []duplicateJSON `json:"duplicates"`
+}
+
+// importQuestions reads the uploaded bank and imports it with the chosen duplicates rule.
+func (s *Server) importQuestions(c *fiber.Ctx, u people.User) (quiz.ImportResult, error) {
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return quiz.ImportResult{}, gridskill.Errorf(gridskill.EINVALID, "choose a .xlsx or .csv file to upload")
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return quiz.ImportResult{}, gridskill.Errorf(gridskill.EINVALID, "the file could not be read")
+	}
+	defer f.Close()
+	qs, err := quiz.ParseBank(f, fh.Filename)
+	if err != nil {
+		return quiz.ImportResult{}, err
+	}
+	return s.quiz.Import(c.UserContext(), u, qs, quiz.Duplicates(c.FormValue("duplicates")))
+}
+
+// apiQuestionImport: POST /api/v1/questions/import (multipart: file, duplicates=skip|update).
+// Duplicates without a choice: 409 listing them, nothing written.
+func (s *Server) apiQuestionImport(c *fiber.Ctx) error {
+	u, _ := currentUser(c)
+	res, err := s.importQuestions(c, u)
+	if err != nil {
+		return err
+	}
+	resp := questionImportResponse{Written: res.Written, Created: res.Created, Updated: res.Updated, Unchanged: res.Unchanged, Skipped: res.Skipped, Duplicates: []duplicateJSON{}}
+	for _, d := range res.Duplicates {
+		resp.Duplicates = append(resp.Duplicates, duplicateJSON(d))
+	}
+	if !res.Written {
+		c.Status(fiber.StatusConflict)
+	}
+	return c.JSON(resp)
+}
