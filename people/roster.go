@@ -172,7 +172,8 @@ func parseDate(s string) (string, bool) {
 		}
 	}
 	// An XLSX date cell read raw is a serial day number since 1899-12-30.
-	if n, err := strconv.ParseFloat(s, 64); err == nil && n > 1 && n < 100000 {
+	// Only 1950 to 2099 are taken, so a bare year such as 2024 is no date.
+	if n, err := strconv.ParseFloat(s, 64); err == nil && n >= 18264 && n < 73051 {
 		t := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(n))
 		return t.Format("2006-01-02"), true
 	}
@@ -293,8 +294,13 @@ func planImport(actor User, tree *Tree, existing []userDoc, rows []RosterRow) im
 		bad := func(field, reason string) {
 			p.problems = append(p.problems, gridskill.FieldError{Row: r.Line, Field: field, Reason: reason})
 		}
-		if outranks(r.Role, actor) || (r.Role == DistrictAdmin && actor.Role != DistrictAdmin) {
-			bad(ColRole, "you cannot give a role above your own")
+		old, known := byPhone[r.Phone]
+		if (!known || old.Role != r.Role) && !mayGive(actor, r.Role) {
+			if r.Role == DistrictAdmin {
+				bad(ColRole, "you cannot give a role above your own")
+			} else {
+				bad(ColRole, "only a district admin can appoint a street admin")
+			}
 			continue
 		}
 		unit := district
@@ -319,16 +325,17 @@ func planImport(actor User, tree *Tree, existing []userDoc, rows []RosterRow) im
 			Phone: r.Phone, Name: r.Name, Role: r.Role, UnitID: unit.ID, UnitPath: unit.Path,
 			EmployeeNo: r.EmployeeNo, JoinedOn: r.JoinedOn, Active: true,
 		}
-		old, known := byPhone[r.Phone]
 		switch {
 		case !known:
 			u.ID = newID()
 			u.MustChangePassword = true
 			p.creates = append(p.creates, u)
-		case !actor.CanAdminister(old.UnitPath) || outranks(old.Role, actor):
+		case !actor.CanAdminister(old.UnitPath):
 			bad(ColPhone, "this phone number belongs to an account outside your area")
 		case sameRosterFields(old, u):
-			p.unchanged++
+			p.unchanged++ // a fellow admin's unchanged row too, so an exported roster imports back
+		case !manages(actor, old):
+			bad(ColPhone, "this phone number belongs to another admin's account")
 		default:
 			u.ID = old.ID
 			p.updates = append(p.updates, u)

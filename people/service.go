@@ -93,9 +93,12 @@ func (s *Service) Unit(ctx context.Context, id string) (Unit, error) {
 }
 
 // CreateUnit adds a unit below parentID. The child's kind follows from the
-// parent's. Errors: invalid, forbidden (parent outside the actor's scope),
+// parent's. Errors: invalid, forbidden (not an admin, or the parent outside their scope),
 // not_found, conflict (a sibling has that name).
 func (s *Service) CreateUnit(ctx context.Context, actor User, parentID, name string) (Unit, error) {
+	if !actor.Active || !actor.Role.IsAdmin() {
+		return Unit{}, gridskill.Errorf(gridskill.EFORBIDDEN, "only street and district admins add units")
+	}
 	parent, err := s.Unit(ctx, parentID)
 	if err != nil {
 		return Unit{}, err
@@ -226,8 +229,14 @@ func (s *Service) Logout(ctx context.Context, actor User) error {
 // one, and ends their other sessions. Errors: invalid, unauthorized.
 func (s *Service) ChangePassword(ctx context.Context, actor User, current, next string) (User, error) {
 	d, err := s.repo.userByID(ctx, actor.ID)
+	if gridskill.ErrorCode(err) == gridskill.ENOTFOUND {
+		return User{}, gridskill.Errorf(gridskill.EUNAUTHORIZED, "please sign in")
+	}
 	if err != nil {
 		return User{}, gridskill.Internal(err)
+	}
+	if !d.Active {
+		return User{}, gridskill.Errorf(gridskill.EUNAUTHORIZED, "your session has ended, please sign in again")
 	}
 	if bcrypt.CompareHashAndPassword([]byte(d.PasswordHash), []byte(current)) != nil {
 		return User{}, gridskill.Errorf(gridskill.EINVALID, "the current password is not right")
@@ -250,23 +259,37 @@ func (s *Service) ChangePassword(ctx context.Context, actor User, current, next 
 	return s.User(ctx, actor.ID)
 }
 
-// managed loads an account the actor administers. Errors: not_found, forbidden.
+// managed loads an account the actor administers. Errors: forbidden, not_found.
 func (s *Service) managed(ctx context.Context, actor User, id string) (User, error) {
+	// The role is checked before the lookup, so a worker cannot tell which ids exist.
+	if !actor.Active || !actor.Role.IsAdmin() {
+		return User{}, gridskill.Errorf(gridskill.EFORBIDDEN, "only street and district admins manage accounts")
+	}
 	u, err := s.User(ctx, id)
 	if err != nil {
 		return User{}, err
 	}
-	if !actor.CanAdminister(u.UnitPath) || outranks(u.Role, actor) {
+	if !manages(actor, u) {
 		return User{}, gridskill.Errorf(gridskill.EFORBIDDEN, "this account is outside your area")
 	}
 	return u, nil
 }
 
-// outranks reports whether an account of role r sits above what actor may manage:
-// a street admin manages neither district admins nor, apart from themself, other
-// street admins' accounts at their own level.
-func outranks(r Role, actor User) bool {
-	return r == DistrictAdmin && actor.Role != DistrictAdmin
+// manages reports whether actor may change target's account: an active admin,
+// target inside their area, and target no admin unless actor is a district
+// admin or target is actor. A street admin cannot take over a fellow street
+// admin's account, nor a district admin's.
+func manages(actor, target User) bool {
+	if !actor.CanAdminister(target.UnitPath) {
+		return false
+	}
+	return actor.ID == target.ID || !target.Role.IsAdmin() || actor.Role == DistrictAdmin
+}
+
+// mayGive reports whether actor may give role to an account: district admins
+// give any role, street admins give worker and trainer.
+func mayGive(actor User, role Role) bool {
+	return actor.Role == DistrictAdmin || actor.Role == StreetAdmin && !role.IsAdmin()
 }
 
 // ResetPassword gives an account a new random one-time password that must be
@@ -319,7 +342,7 @@ type ListFilter struct {
 // that match. Trainers may read the roster (to pick attendees); workers may
 // not. Errors: forbidden, not_found, invalid.
 func (s *Service) List(ctx context.Context, actor User, f ListFilter) ([]User, int, error) {
-	if actor.Role == Worker {
+	if !readsRoster(actor) {
 		return nil, 0, gridskill.Errorf(gridskill.EFORBIDDEN, "you do not have access to the roster")
 	}
 	if f.UnitID == "" {
@@ -354,6 +377,12 @@ func (s *Service) List(ctx context.Context, actor User, f ListFilter) ([]User, i
 	return users, int(total), nil
 }
 
+// readsRoster reports whether actor may read the roster of their area:
+// active trainers and admins.
+func readsRoster(actor User) bool {
+	return actor.Active && (actor.Role == Trainer || actor.Role.IsAdmin())
+}
+
 // Managed returns an account the actor administers. Errors: not_found, forbidden.
 func (s *Service) Managed(ctx context.Context, actor User, id string) (User, error) {
 	return s.managed(ctx, actor, id)
@@ -386,7 +415,7 @@ func newID() string {
 // CountByUnit returns how many active accounts each unit inside the actor's
 // scope holds, its subtree included. Errors: forbidden.
 func (s *Service) CountByUnit(ctx context.Context, actor User) (map[string]int, error) {
-	if actor.Role == Worker {
+	if !readsRoster(actor) {
 		return nil, gridskill.Errorf(gridskill.EFORBIDDEN, "you do not have access to the roster")
 	}
 	perUnit, err := s.repo.countByUnit(ctx, actor.UnitID)

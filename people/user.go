@@ -83,15 +83,29 @@ func (u User) CanTeach(path []string) bool {
 
 var phonePattern = regexp.MustCompile(`^1[3-9][0-9]{9}$`)
 
-// NormalizePhone strips spaces, dashes and a +86 prefix from a mobile number.
+// NormalizePhone strips spaces, dashes and a country code (+86, 0086, or 86
+// before 11 digits) from a mobile number, and reads full-width digits, as a
+// Chinese input method types them, as ASCII ones.
 func NormalizePhone(s string) string {
 	s = strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) || r == '-' {
+		switch {
+		case unicode.IsSpace(r) || r == '-' || r == '－':
 			return -1
+		case r >= '０' && r <= '９':
+			return '0' + (r - '０')
+		case r == '＋':
+			return '+'
 		}
 		return r
 	}, s)
-	s = strings.TrimPrefix(s, "+86")
+	switch {
+	case strings.HasPrefix(s, "+86"):
+		s = s[3:]
+	case strings.HasPrefix(s, "0086"):
+		s = s[4:]
+	case len(s) == 13 && strings.HasPrefix(s, "86"):
+		s = s[2:]
+	}
 	return s
 }
 

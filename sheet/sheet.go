@@ -7,6 +7,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -70,7 +71,7 @@ func Read(r io.Reader, filename string, lim Limits) (*Table, error) {
 	if int64(len(data)) > lim.MaxBytes {
 		return nil, gridskill.Errorf(gridskill.EINVALID, "the file is larger than %d MB", lim.MaxBytes>>20)
 	}
-	var rows [][]string
+	var rows []Row
 	switch strings.ToLower(filepath.Ext(filename)) {
 	case ".csv":
 		rows, err = readCSV(data, lim)
@@ -85,27 +86,22 @@ func Read(r io.Reader, filename string, lim Limits) (*Table, error) {
 	return table(rows, lim)
 }
 
-func table(rows [][]string, lim Limits) (*Table, error) {
+// table splits the non-blank rows read into the header (the first) and the data.
+func table(rows []Row, lim Limits) (*Table, error) {
 	t := &Table{}
-	for i, cells := range rows {
-		if blank(cells) {
-			continue
-		}
-		for j, c := range cells {
+	for _, r := range rows {
+		for j, c := range r.Cells {
 			if utf8.RuneCountInString(c) > lim.MaxCell {
-				return nil, gridskill.Errorf(gridskill.EINVALID, "row %d column %d is longer than %d characters", i+1, j+1, lim.MaxCell)
+				return nil, gridskill.Errorf(gridskill.EINVALID, "row %d column %d is longer than %d characters", r.Line, j+1, lim.MaxCell)
 			}
 		}
 		if t.Header == nil {
-			for _, h := range cells {
+			for _, h := range r.Cells {
 				t.Header = append(t.Header, strings.TrimSpace(h))
 			}
 			continue
 		}
-		t.Rows = append(t.Rows, Row{Line: i + 1, Cells: cells})
-		if len(t.Rows) > lim.MaxRows {
-			return nil, gridskill.Errorf(gridskill.EINVALID, "the file has more than %d rows", lim.MaxRows)
-		}
+		t.Rows = append(t.Rows, r)
 	}
 	if t.Header == nil {
 		return nil, gridskill.Errorf(gridskill.EINVALID, "the file is empty")
@@ -122,7 +118,15 @@ func blank(cells []string) bool {
 	return true
 }
 
-func readCSV(data []byte, lim Limits) ([][]string, error) {
+// tooManyRows is the answer when the non-blank rows, header included, exceed the limit.
+func tooManyRows(lim Limits) error {
+	return gridskill.Errorf(gridskill.EINVALID, "the file has more than %d rows", lim.MaxRows)
+}
+
+// readCSV returns the non-blank records, each numbered as the row a
+// spreadsheet shows it on: an empty line, which encoding/csv skips, is a row
+// there, and a quoted cell spanning lines is one row.
+func readCSV(data []byte, lim Limits) ([]Row, error) {
 	data = bytes.TrimPrefix(data, []byte("\uFEFF")) // Excel writes a BOM
 	if !utf8.Valid(data) {
 		return nil, gridskill.Errorf(gridskill.EINVALID, "the CSV file is not UTF-8 text; save it as \"CSV UTF-8\" or upload the .xlsx")
@@ -130,31 +134,46 @@ func readCSV(data []byte, lim Limits) ([][]string, error) {
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = true
-	var rows [][]string
+	var rows []Row
+	row, prevEnd := 0, 0 // prevEnd: the line of the file the previous record ended on
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
 			return rows, nil
 		}
 		if err != nil {
-			return nil, gridskill.Errorf(gridskill.EINVALID, "the CSV file is malformed near line %d", len(rows)+1)
+			line := prevEnd + 1
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				line = pe.Line
+			}
+			return nil, gridskill.Errorf(gridskill.EINVALID, "the CSV file is malformed near line %d", line)
+		}
+		start, _ := cr.FieldPos(0)
+		last, _ := cr.FieldPos(len(rec) - 1)
+		row += 1 + max(0, start-prevEnd-1)
+		prevEnd = last + strings.Count(rec[len(rec)-1], "\n")
+		if blank(rec) {
+			continue
 		}
 		for i, v := range rec {
 			rec[i] = unneutralize(v)
 		}
-		rows = append(rows, rec)
+		rows = append(rows, Row{Line: row, Cells: rec})
 		if len(rows) > lim.MaxRows+1 {
-			return nil, gridskill.Errorf(gridskill.EINVALID, "the file has more than %d rows", lim.MaxRows)
+			return nil, tooManyRows(lim)
 		}
 	}
 }
 
-func readXLSX(data []byte, lim Limits) ([][]string, error) {
+func readXLSX(data []byte, lim Limits) ([]Row, error) {
 	bad := gridskill.Errorf(gridskill.EINVALID, "the file is not a valid .xlsx workbook")
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return nil, bad
 	}
+	// The sizes a zip declares may lie; the zip reader refuses to inflate a
+	// part past its declared size, so this sum bounds the real work too.
 	var total uint64
 	for _, f := range zr.File {
 		total += f.UncompressedSize64
@@ -179,16 +198,22 @@ func readXLSX(data []byte, lim Limits) ([][]string, error) {
 		return nil, bad
 	}
 	defer it.Close()
-	var rows [][]string
-	for it.Next() {
+	var rows []Row
+	for line := 1; it.Next(); line++ {
 		cols, err := it.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
 			return nil, bad
 		}
-		rows = append(rows, cols)
-		if len(rows) > lim.MaxRows+1 {
-			return nil, gridskill.Errorf(gridskill.EINVALID, "the file has more than %d rows", lim.MaxRows)
+		if blank(cols) {
+			continue
 		}
+		rows = append(rows, Row{Line: line, Cells: cols})
+		if len(rows) > lim.MaxRows+1 {
+			return nil, tooManyRows(lim)
+		}
+	}
+	if it.Error() != nil {
+		return nil, bad
 	}
 	return rows, nil
 }
