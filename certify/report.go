@@ -1,0 +1,213 @@
+package certify
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+
+	"gridskill"
+	"gridskill/people"
+)
+
+// CoverageRow is one unit's certification for one program.
+type CoverageRow struct {
+	Unit people.Unit
+	// Depth is the unit's level below the unit reported on, for indenting.
+	Depth   int
+	Workers int // active workers in the unit's subtree
+	// InForce counts certificates that certify their holder (valid,
+	// expiring, refresher due); the others count the states apart.
+	InForce      int
+	Expiring     int
+	RefresherDue int
+	Expired      int
+	Revoked      int
+}
+
+// Percent is the share of workers holding a certificate in force, rounded down.
+func (r CoverageRow) Percent() int {
+	if r.Workers == 0 {
+		return 0
+	}
+	return r.InForce * 100 / r.Workers
+}
+
+// Coverage is a program's coverage in an admin's area, by community and grid.
+type Coverage struct {
+	Program Program
+	Unit    people.Unit
+	Rows    []CoverageRow // the unit itself first, then its communities and grids in tree order
+}
+
+// scopeUnit resolves the unit an admin reports on: their own unit when
+// unitID is empty. Errors: forbidden, not_found.
+func (s *Service) scopeUnit(ctx context.Context, actor people.User, unitID string) (people.Unit, *people.Tree, error) {
+	if !actor.Role.IsAdmin() || !actor.Active {
+		return people.Unit{}, nil, gridskill.Errorf(gridskill.EFORBIDDEN, "only an admin can see certification in an area")
+	}
+	if unitID == "" {
+		unitID = actor.UnitID
+	}
+	tree, err := s.people.Tree(ctx)
+	if err != nil {
+		return people.Unit{}, nil, err
+	}
+	u, ok := tree.Unit(unitID)
+	if !ok {
+		return people.Unit{}, nil, gridskill.Errorf(gridskill.ENOTFOUND, "no such unit")
+	}
+	if !actor.CanAdminister(u.Path) {
+		return people.Unit{}, nil, gridskill.Errorf(gridskill.EFORBIDDEN, "this unit is outside your area")
+	}
+	return u, tree, nil
+}
+
+// Coverage counts, for each community and grid in the unit (the actor's own
+// when unitID is empty), its workers and their certificates of the program
+// by state. Errors: invalid, forbidden, not_found.
+func (s *Service) Coverage(ctx context.Context, actor people.User, programID, unitID string) (Coverage, error) {
+	unit, tree, err := s.scopeUnit(ctx, actor, unitID)
+	if err != nil {
+		return Coverage{}, err
+	}
+	p, err := s.Program(ctx, actor, programID)
+	if err != nil {
+		return Coverage{}, err
+	}
+	workers, err := s.workersIn(ctx, actor, unit.ID)
+	if err != nil {
+		return Coverage{}, err
+	}
+	docs, err := s.repo.findCerts(ctx, bson.M{"unitPath": unit.ID, "programId": p.ID})
+	if err != nil {
+		return Coverage{}, gridskill.Internal(err)
+	}
+	held, err := s.held(ctx, s.newMajors(), docs)
+	if err != nil {
+		return Coverage{}, err
+	}
+	rows := map[string]*CoverageRow{}
+	var order []string
+	for _, u := range tree.Subtree(unit.ID) {
+		if u.ID != unit.ID && u.Kind != people.Community && u.Kind != people.Grid {
+			continue
+		}
+		rows[u.ID] = &CoverageRow{Unit: u, Depth: len(u.Path) - len(unit.Path)}
+		order = append(order, u.ID)
+	}
+	add := func(path []string, f func(r *CoverageRow)) {
+		for _, id := range path {
+			if r, ok := rows[id]; ok {
+				f(r)
+			}
+		}
+	}
+	for _, w := range workers {
+		add(w.UnitPath, func(r *CoverageRow) { r.Workers++ })
+	}
+	for _, h := range held {
+		add(h.UnitPath, func(r *CoverageRow) {
+			switch h.State {
+			case Expired:
+				r.Expired++
+			case Revoked:
+				r.Revoked++
+			default:
+				r.InForce++
+				if h.State == Expiring {
+					r.Expiring++
+				}
+				if h.State == RefresherDue {
+					r.RefresherDue++
+				}
+			}
+		})
+	}
+	c := Coverage{Program: p, Unit: unit}
+	for _, id := range order {
+		c.Rows = append(c.Rows, *rows[id])
+	}
+	return c, nil
+}
+
+// workersIn returns every active worker in the unit's subtree.
+func (s *Service) workersIn(ctx context.Context, actor people.User, unitID string) ([]people.User, error) {
+	var out []people.User
+	for offset := 0; ; offset += 200 {
+		page, total, err := s.people.List(ctx, actor, people.ListFilter{UnitID: unitID, Role: people.Worker, Limit: 200, Offset: offset})
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range page {
+			if u.Active {
+				out = append(out, u)
+			}
+		}
+		if len(page) == 0 || offset+len(page) >= total {
+			return out, nil
+		}
+	}
+}
+
+// inScope returns the certificates in the unit's subtree with their states,
+// those of one program when programID is set.
+func (s *Service) inScope(ctx context.Context, unitID, programID string) ([]Held, error) {
+	filter := bson.M{"unitPath": unitID, "revoked": false}
+	if programID != "" {
+		filter["programId"] = programID
+	}
+	docs, err := s.repo.findCerts(ctx, filter)
+	if err != nil {
+		return nil, gridskill.Internal(err)
+	}
+	return s.held(ctx, s.newMajors(), docs)
+}
+
+// Expiring returns the certificates in the actor's area (or the given unit
+// in it) that are in force and expire within the next days days, soonest
+// first. Errors: invalid, forbidden, not_found.
+func (s *Service) Expiring(ctx context.Context, actor people.User, unitID string, days int) ([]Held, error) {
+	if days < 1 || days > 366 {
+		return nil, gridskill.Errorf(gridskill.EINVALID, "choose between 1 and 366 days")
+	}
+	unit, _, err := s.scopeUnit(ctx, actor, unitID)
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.inScope(ctx, unit.ID, "")
+	if err != nil {
+		return nil, err
+	}
+	until := s.clock.Now().Add(time.Duration(days) * 24 * time.Hour)
+	var out []Held
+	for _, h := range all {
+		if h.State.InForce() && !h.ExpiresAt.IsZero() && h.ExpiresAt.Before(until) {
+			out = append(out, h)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Held) int { return a.ExpiresAt.Compare(b.ExpiresAt) })
+	return out, nil
+}
+
+// RefresherDueList returns the certificates in the actor's area (or the
+// given unit in it) whose holders must re-study a changed module. Errors:
+// forbidden, not_found.
+func (s *Service) RefresherDueList(ctx context.Context, actor people.User, unitID string) ([]Held, error) {
+	unit, _, err := s.scopeUnit(ctx, actor, unitID)
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.inScope(ctx, unit.ID, "")
+	if err != nil {
+		return nil, err
+	}
+	var out []Held
+	for _, h := range all {
+		if h.State == RefresherDue {
+			out = append(out, h)
+		}
+	}
+	return out, nil
+}
