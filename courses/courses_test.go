@@ -1,0 +1,309 @@
+package courses_test
+
+import (
+	"context"
+	"io/fs"
+	"strings"
+	"testing"
+	"time"
+
+	"gridskill"
+	"gridskill/courses"
+	"gridskill/people"
+	"gridskill/seed"
+	"gridskill/store/storetest"
+)
+
+func TestMain(m *testing.M) { storetest.Main(m) }
+
+// fixture is the courses service over a fresh database holding the demo
+// district's units and people (not its training content).
+type fixture struct {
+	cs    *courses.Service
+	ps    *people.Service
+	clock *gridskill.FakeClock
+	users map[string]people.User
+}
+
+func newFixture(t testing.TB) *fixture {
+	t.Helper()
+	db := storetest.DB(t)
+	clock := gridskill.NewFakeClock(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
+	ps := people.NewService(db, clock)
+	ps.BcryptCost = 4
+	units, users := seed.District()
+	if err := ps.Seed(storetest.Context(t), units, users, seed.DemoPassword); err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{cs: courses.NewService(db, ps, clock), ps: ps, clock: clock, users: map[string]people.User{}}
+	for _, u := range users {
+		f.users[u.ID] = u
+	}
+	return f
+}
+
+func (f *fixture) user(id string) people.User { return f.users[id] }
+
+// module creates and publishes a module of n lessons as the actor.
+func (f *fixture) module(t testing.TB, actor people.User, n int) courses.Module {
+	t.Helper()
+	ctx := storetest.Context(t)
+	m, err := f.cs.CreateModule(ctx, actor, courses.ModuleInput{Title: "测试模块", Category: courses.AntiFraud, Minutes: 10 * n})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < n; i++ {
+		if _, err := f.cs.AddLesson(ctx, actor, m.ID, courses.LessonInput{Title: "第" + string(rune('一'+i)) + "课", Markdown: "## 要点\n\n正文 **加粗**"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := f.cs.Publish(ctx, actor, m.ID, "", false); err != nil {
+		t.Fatal(err)
+	}
+	m, err = f.cs.Draft(ctx, actor, m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func code(err error) string { return gridskill.ErrorCode(err) }
+
+func TestStudyAndComplete(t *testing.T) {
+	f := newFixture(t)
+	ctx := storetest.Context(t)
+	trainer, worker := f.user(seed.TrainerID), f.user(seed.WorkerID)
+	m := f.module(t, trainer, 2)
+	if _, err := f.cs.Assign(ctx, trainer, m.ID, seed.Street1ID, true, f.clock.Now().AddDate(0, 0, 30)); err != nil {
+		t.Fatal(err)
+	}
+	items, err := f.cs.MyLearning(ctx, worker)
+	if err != nil || len(items) != 1 || !items[0].Required || items[0].Done {
+		t.Fatalf("my learning: %+v %v", items, err)
+	}
+	t.Run("DoubleTapRecordsOneCompletion", func(t *testing.T) {
+		for _, l := range m.Lessons {
+			for i := 0; i < 2; i++ {
+				if _, err := f.cs.CompleteLesson(ctx, worker, m.ID, l.ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		rec, err := f.cs.Record(ctx, worker, worker.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rec.Completed) != 1 || rec.Completed[0].Version != 1 {
+			t.Fatalf("completions: %+v", rec.Completed)
+		}
+		items, _ := f.cs.MyLearning(ctx, worker)
+		if !items[0].Done || items[0].Percent() != 100 {
+			t.Fatalf("after completing: %+v", items[0])
+		}
+	})
+	t.Run("MajorVersionAsksForStudyAgain", func(t *testing.T) {
+		if _, err := f.cs.Publish(ctx, trainer, m.ID, "新增一种诈骗手法", true); err != nil {
+			t.Fatal(err)
+		}
+		items, _ := f.cs.MyLearning(ctx, worker)
+		if items[0].Done || !items[0].Updated || items[0].LessonsDone != 0 {
+			t.Fatalf("after a major version: %+v", items[0])
+		}
+	})
+	t.Run("MinorVersionKeepsCompletion", func(t *testing.T) {
+		for _, l := range m.Lessons {
+			if _, err := f.cs.CompleteLesson(ctx, worker, m.ID, l.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := f.cs.Publish(ctx, trainer, m.ID, "改正错别字", false); err != nil {
+			t.Fatal(err)
+		}
+		items, _ := f.cs.MyLearning(ctx, worker)
+		if !items[0].Done {
+			t.Fatalf("after a minor version: %+v", items[0])
+		}
+		rec, _ := f.cs.Record(ctx, worker, worker.ID)
+		if len(rec.Completed) != 2 || rec.Completed[1].Version != 2 {
+			t.Fatalf("record: %+v", rec.Completed)
+		}
+	})
+	t.Run("ReportCountsByGrid", func(t *testing.T) {
+		r, err := f.cs.Completion(ctx, trainer, m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, row := range r.Rows {
+			if row.Unit.ID == seed.Grid111ID && (row.Completed != 1 || row.Workers != seed.WorkersPerGrid+1) {
+				t.Fatalf("grid row: %+v", row)
+			}
+			if row.Unit.ID == seed.Street2ID && row.Workers != 0 {
+				t.Fatalf("street 2 is not assigned but counts %d workers", row.Workers)
+			}
+		}
+	})
+}
+
+func TestHeartbeat(t *testing.T) {
+	f := newFixture(t)
+	ctx := storetest.Context(t)
+	trainer, worker := f.user(seed.TrainerID), f.user(seed.WorkerID)
+	m := f.module(t, trainer, 1) // 10 minutes: a cap of 20
+	l := m.Lessons[0].ID
+	beat := func() courses.Beat {
+		t.Helper()
+		b, err := f.cs.Heartbeat(ctx, worker, m.ID, l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	if b := beat(); b.Credited != 0 {
+		t.Fatalf("first beat credits %d; want 0", b.Credited)
+	}
+	f.clock.Advance(30 * time.Second)
+	if b := beat(); b.Credited != 30 {
+		t.Fatalf("beat after 30 s credits %d", b.Credited)
+	}
+	f.clock.Advance(75 * time.Second)
+	if b := beat(); b.Credited != 60 {
+		t.Fatalf("beat after 75 s credits %d; want at most 60", b.Credited)
+	}
+	f.clock.Advance(10 * time.Minute)
+	if b := beat(); b.Credited != 0 {
+		t.Fatalf("beat after a 10-minute gap credits %d; want 0", b.Credited)
+	}
+	for i := 0; i < 60; i++ {
+		f.clock.Advance(30 * time.Second)
+		beat()
+	}
+	b := beat()
+	if b.Seconds != b.Cap || b.Cap != 20*60 {
+		t.Fatalf("after 30 minutes open: %d s of a %d s cap", b.Seconds, b.Cap)
+	}
+	rec, err := f.cs.Record(ctx, worker, worker.ID)
+	if err != nil || rec.MinutesThisYear != 20 {
+		t.Fatalf("record minutes %d (%v)", rec.MinutesThisYear, err)
+	}
+}
+
+func TestEditingRefusals(t *testing.T) {
+	f := newFixture(t)
+	ctx := storetest.Context(t)
+	trainer2 := f.user("user-trainer-2") // street 1
+	m := f.module(t, trainer2, 1)
+	tests := []struct {
+		name  string
+		actor people.User
+		id    string
+		want  string
+	}{
+		{"WorkerIsForbidden", f.user(seed.WorkerID), m.ID, gridskill.EFORBIDDEN},
+		{"OtherStreetTrainerIsForbidden", f.user("user-trainer-3"), m.ID, gridskill.EFORBIDDEN},
+		{"ForgedIDIsInvalid", trainer2, `m-x"}{$gt:""}`, gridskill.EINVALID},
+		{"UnknownIDIsNotFound", trainer2, "m-0000000000000000", gridskill.ENOTFOUND},
+		{"DistrictTrainerMayEdit", f.user(seed.TrainerID), m.ID, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := f.cs.AddLesson(ctx, tc.actor, tc.id, courses.LessonInput{Title: "x", Markdown: "<script>alert(1)</script>"})
+			if code(err) != tc.want {
+				t.Fatalf("got %v; want %q", err, tc.want)
+			}
+		})
+	}
+	d, _ := f.cs.Draft(ctx, trainer2, m.ID)
+	for _, l := range d.Lessons {
+		if strings.Contains(l.HTML, "<script") {
+			t.Fatalf("stored script: %s", l.HTML)
+		}
+	}
+	if len(d.Lessons) != 2 {
+		t.Fatalf("%d lessons stored; want 2 (only the district trainer's)", len(d.Lessons))
+	}
+}
+
+func TestOfflineSession(t *testing.T) {
+	f := newFixture(t)
+	ctx := storetest.Context(t)
+	trainer := f.user("user-trainer-2")
+	in := courses.SessionInput{Topic: "反诈宣传培训", Date: "2026-11-20", Hours: 2, Place: "东湖街道会议室", Trainer: "何海燕"}
+	t.Run("RejectsWholeSheetOnOneBadRow", func(t *testing.T) {
+		rows := []courses.SignInRow{{Line: 2, Phone: "13900000004"}, {Line: 3, Phone: "13900000005"}, {Line: 4, Phone: "13900000004"}}
+		_, err := f.cs.RecordSession(ctx, trainer, in, rows)
+		e, ok := err.(*gridskill.Error)
+		if !ok || e.Code != gridskill.EINVALID || len(e.Fields) != 2 {
+			t.Fatalf("got %v", err)
+		}
+		rec, _ := f.cs.Record(ctx, f.user(seed.WorkerID), seed.WorkerID)
+		if rec.OfflineHours != 0 {
+			t.Fatalf("a rejected sheet gave %v hours", rec.OfflineHours)
+		}
+	})
+	t.Run("GivesAttendeesHours", func(t *testing.T) {
+		rows := []courses.SignInRow{{Line: 2, Name: "张晓婷", Phone: "13900000004"}, {Line: 3, Phone: "13900100001"}}
+		s, err := f.cs.RecordSession(ctx, trainer, in, rows)
+		if err != nil || len(s.Attendees) != 2 {
+			t.Fatalf("%+v %v", s, err)
+		}
+		rec, _ := f.cs.Record(ctx, f.user(seed.WorkerID), seed.WorkerID)
+		if rec.OfflineHours != 2 || rec.Hours != 2 || len(rec.Sessions) != 1 {
+			t.Fatalf("record: %+v", rec)
+		}
+	})
+}
+
+func TestSeedModulesLoadIdempotently(t *testing.T) {
+	f := newFixture(t)
+	ctx := storetest.Context(t)
+	author := f.user(seed.TrainerID)
+	dir, err := fs.Sub(seed.Content, "content/modules")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := seed.LoadModules(ctx, f.cs, author, dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := seed.AssignDemo(ctx, f.cs, author, f.clock, dir); err != nil {
+		t.Fatal(err)
+	}
+	mods, err := f.cs.Visible(ctx, f.user(seed.WorkerID))
+	if err != nil || len(mods) != 6 {
+		t.Fatalf("%d modules visible (%v)", len(mods), err)
+	}
+	lessons := 0
+	for _, m := range mods {
+		_, v, err := f.cs.Published(ctx, f.user(seed.WorkerID), m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range v.Lessons {
+			lessons++
+			if len(l.HTML) < 500 || strings.Contains(l.HTML, "<script") || !strings.Contains(l.HTML, "<h2>") {
+				t.Errorf("%s/%s renders to %d bytes", m.ID, l.ID, len(l.HTML))
+			}
+		}
+	}
+	if lessons != 27 {
+		t.Errorf("%d lessons; want 27", lessons)
+	}
+	f.clock.Advance(time.Hour)
+	if err := seed.LoadModules(ctx, f.cs, author, dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := seed.AssignDemo(ctx, f.cs, author, f.clock, dir); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := f.cs.Visible(ctx, f.user(seed.WorkerID))
+	for i, m := range again {
+		if m.Version() != 1 || m.Rev != mods[i].Rev {
+			t.Errorf("second load changed %s: version %d, rev %d → %d", m.ID, m.Version(), mods[i].Rev, m.Rev)
+		}
+	}
+	items, _ := f.cs.MyLearning(ctx, f.user(seed.WorkerID))
+	if len(items) != 6 || !items[0].Required || items[0].Due.Sub(time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)) < 89*24*time.Hour {
+		t.Fatalf("my learning after AssignDemo: %d items, first %+v", len(items), items[0])
+	}
+}
+
+var _ = context.Background

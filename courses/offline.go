@@ -1,0 +1,240 @@
+package courses
+
+import (
+	"context"
+	"io"
+	"math"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"go.mongodb.org/mongo-driver/bson"
+
+	"gridskill"
+	"gridskill/people"
+	"gridskill/sheet"
+)
+
+// Sign-in sheet columns.
+const (
+	ColName  = "姓名"
+	ColPhone = "手机号"
+)
+
+// SignInHeader is the header row of the sign-in sheet template.
+var SignInHeader = []string{ColName, ColPhone}
+
+// Session is an offline training session (线下培训) held in person.
+type Session struct {
+	ID        string
+	Topic     string
+	Date      string // YYYY-MM-DD
+	Hours     float64
+	Place     string
+	Trainer   string
+	UnitID    string
+	Attendees []Attendee
+	CreatedBy string
+	CreatedAt time.Time
+}
+
+// Attendee is a person who signed in at a session.
+type Attendee struct {
+	ID     string
+	Name   string
+	Phone  string
+	UnitID string
+}
+
+// SessionInput is what a trainer records about a session.
+type SessionInput struct {
+	Topic, Date, Place, Trainer string
+	Hours                       float64
+}
+
+// SignInRow is one line of a sign-in sheet, or one person picked from the roster.
+type SignInRow struct {
+	Line  int
+	Name  string
+	Phone string
+}
+
+// ParseSignInSheet reads a sign-in sheet (XLSX or CSV with the columns 姓名
+// and 手机号). Errors: invalid (with every row's problem), too_large.
+func ParseSignInSheet(r io.Reader, filename string) ([]SignInRow, error) {
+	t, err := sheet.Read(r, filename, sheet.DefaultLimits)
+	if err != nil {
+		return nil, err
+	}
+	name, phone := t.Col(ColName), t.Col(ColPhone)
+	if phone < 0 {
+		return nil, rejected([]gridskill.FieldError{{Row: 1, Field: ColPhone, Reason: "column missing from the header"}})
+	}
+	var rows []SignInRow
+	for _, raw := range t.Rows {
+		rows = append(rows, SignInRow{Line: raw.Line, Name: raw.Cell(name), Phone: people.NormalizePhone(raw.Cell(phone))})
+	}
+	if len(rows) == 0 {
+		return nil, gridskill.Errorf(gridskill.EINVALID, "the sign-in sheet has nobody on it")
+	}
+	return rows, nil
+}
+
+func rejected(problems []gridskill.FieldError) error {
+	e := gridskill.Errorf(gridskill.EINVALID, "the sign-in sheet has %d problems; nothing was recorded", len(problems))
+	e.Fields = problems
+	return e
+}
+
+// Validate checks a session's fields. Errors: invalid.
+func (in SessionInput) Validate(now time.Time) error {
+	d, err := time.ParseInLocation("2006-01-02", in.Date, chinaTime)
+	switch {
+	case strings.TrimSpace(in.Topic) == "":
+		return gridskill.Errorf(gridskill.EINVALID, "the session needs a topic")
+	case utf8.RuneCountInString(in.Topic) > maxTitle || utf8.RuneCountInString(in.Place) > maxTitle || utf8.RuneCountInString(in.Trainer) > 30:
+		return gridskill.Errorf(gridskill.EINVALID, "topic and place are at most %d characters, the trainer's name 30", maxTitle)
+	case err != nil:
+		return gridskill.Errorf(gridskill.EINVALID, "the date must look like 2026-11-24")
+	case d.After(now.Add(24 * time.Hour)):
+		return gridskill.Errorf(gridskill.EINVALID, "the session date is in the future")
+	case math.IsNaN(in.Hours) || in.Hours < 0.5 || in.Hours > 24:
+		return gridskill.Errorf(gridskill.EINVALID, "hours must be between 0.5 and 24")
+	case strings.TrimSpace(in.Trainer) == "":
+		return gridskill.Errorf(gridskill.EINVALID, "name the trainer who held the session")
+	}
+	return nil
+}
+
+// RecordSession records a session and gives each attendee its hours. The
+// attendees are checked all together first, like the roster import: every
+// phone must belong to an active account in the actor's area, a name given
+// must match it, nobody may appear twice. Any problem rejects the whole
+// sheet and nothing is written. Errors: forbidden, invalid (with rows).
+func (s *Service) RecordSession(ctx context.Context, actor people.User, in SessionInput, rows []SignInRow) (Session, error) {
+	if !isStaff(actor) {
+		return Session{}, gridskill.Errorf(gridskill.EFORBIDDEN, "only trainers and admins record training sessions")
+	}
+	in.Topic, in.Place, in.Trainer, in.Date = strings.TrimSpace(in.Topic), strings.TrimSpace(in.Place), strings.TrimSpace(in.Trainer), strings.TrimSpace(in.Date)
+	now := s.clock.Now()
+	if err := in.Validate(now); err != nil {
+		return Session{}, err
+	}
+	in.Hours = math.Round(in.Hours*10) / 10
+	if len(rows) == 0 {
+		return Session{}, gridskill.Errorf(gridskill.EINVALID, "add the people who attended")
+	}
+	if len(rows) > 2000 {
+		return Session{}, gridskill.Errorf(gridskill.EINVALID, "a session has at most %d attendees", 2000)
+	}
+	phones := make([]string, 0, len(rows))
+	for _, r := range rows {
+		phones = append(phones, r.Phone)
+	}
+	known, err := s.people.ByPhones(ctx, phones)
+	if err != nil {
+		return Session{}, err
+	}
+	var problems []gridskill.FieldError
+	seen := map[string]int{}
+	var attendees []Attendee
+	for _, r := range rows {
+		bad := func(field, reason string, args ...any) {
+			problems = append(problems, gridskill.FieldError{Row: r.Line, Field: field, Reason: reason, Args: args})
+		}
+		u, ok := known[r.Phone]
+		first, dup := seen[r.Phone]
+		switch {
+		case !people.ValidPhone(r.Phone):
+			bad(ColPhone, "not an 11-digit mobile number")
+		case dup:
+			bad(ColPhone, "same phone number as row %d", first)
+		case !ok || !u.Active:
+			bad(ColPhone, "no active account has this phone number")
+		case !people.InScope(u.UnitPath, actor.UnitID):
+			bad(ColPhone, "this person is outside your area")
+		case r.Name != "" && r.Name != u.Name:
+			bad(ColName, "the roster has %s for this phone number", u.Name)
+		default:
+			attendees = append(attendees, Attendee{ID: u.ID, Name: u.Name, Phone: u.Phone, UnitID: u.UnitID})
+		}
+		if !dup {
+			seen[r.Phone] = r.Line
+		}
+	}
+	if len(problems) > 0 {
+		return Session{}, rejected(problems)
+	}
+	sess := Session{ID: newID("s-"), Topic: in.Topic, Date: in.Date, Hours: in.Hours, Place: in.Place, Trainer: in.Trainer,
+		UnitID: actor.UnitID, Attendees: attendees, CreatedBy: actor.ID, CreatedAt: now}
+	d := sessionDoc{ID: sess.ID, Topic: sess.Topic, Date: sess.Date, Hours: sess.Hours, Place: sess.Place, Trainer: sess.Trainer,
+		UnitID: actor.UnitID, UnitPath: actor.UnitPath, CreatedBy: actor.ID, CreatedAt: now}
+	for _, a := range attendees {
+		d.Attendees = append(d.Attendees, attendeeDoc{ID: a.ID, Name: a.Name, Phone: a.Phone, UnitID: a.UnitID})
+	}
+	// The session is stored first; crediting each attendee is guarded by the
+	// session id, so CreditSession can finish an interrupted run safely.
+	if err := s.repo.insertSession(ctx, d); err != nil {
+		return Session{}, err
+	}
+	if err := s.credit(ctx, d); err != nil {
+		return Session{}, err
+	}
+	return sess, nil
+}
+
+func (s *Service) credit(ctx context.Context, d sessionDoc) error {
+	date, _ := time.ParseInLocation("2006-01-02", d.Date, chinaTime)
+	ref := sessionRefDoc{ID: d.ID, Topic: d.Topic, Date: d.Date, Hours: d.Hours}
+	for _, a := range d.Attendees {
+		_, err := s.repo.updateProgress(ctx, a.ID, bson.M{"sessions.id": bson.M{"$ne": d.ID}}, bson.M{
+			"$push": bson.M{"sessions": ref},
+			"$inc":  bson.M{"years." + yearOf(date) + ".offlineHours": d.Hours},
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Session returns a session recorded in the actor's area, with its
+// attendees. Errors: invalid, not_found, forbidden.
+func (s *Service) Session(ctx context.Context, actor people.User, id string) (Session, error) {
+	if !ValidID(id) {
+		return Session{}, gridskill.Errorf(gridskill.EINVALID, "malformed session id")
+	}
+	d, err := s.repo.session(ctx, id)
+	if err != nil {
+		return Session{}, err
+	}
+	if !actor.CanTeach(d.UnitPath) {
+		return Session{}, gridskill.Errorf(gridskill.EFORBIDDEN, "this session is outside your area")
+	}
+	return sessionOf(d), nil
+}
+
+// Sessions lists the latest sessions recorded in the actor's area, without attendees.
+// Errors: forbidden, internal.
+func (s *Service) Sessions(ctx context.Context, actor people.User) ([]Session, error) {
+	if !isStaff(actor) {
+		return nil, gridskill.Errorf(gridskill.EFORBIDDEN, "only trainers and admins see training sessions")
+	}
+	docs, err := s.repo.sessionsIn(ctx, actor.UnitID, 200)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Session, len(docs))
+	for i, d := range docs {
+		out[i] = sessionOf(d)
+	}
+	return out, nil
+}
+
+func sessionOf(d sessionDoc) Session {
+	s := Session{ID: d.ID, Topic: d.Topic, Date: d.Date, Hours: d.Hours, Place: d.Place, Trainer: d.Trainer, UnitID: d.UnitID, CreatedBy: d.CreatedBy, CreatedAt: d.CreatedAt}
+	for _, a := range d.Attendees {
+		s.Attendees = append(s.Attendees, Attendee{ID: a.ID, Name: a.Name, Phone: a.Phone, UnitID: a.UnitID})
+	}
+	return s
+}

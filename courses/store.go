@@ -1,0 +1,481 @@
+package courses
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"gridskill"
+	"gridskill/store"
+)
+
+// Collection names.
+const (
+	modulesColl     = "modules"
+	versionsColl    = "module_versions"
+	assignmentsColl = "module_assignments"
+	mediaColl       = "media"
+	progressColl    = "learning_progress"
+	completionsColl = "module_completions"
+	sessionsColl    = "offline_sessions"
+)
+
+// Indexes lists the indexes of the courses collections' query shapes.
+func Indexes() []store.Index {
+	ix := func(coll string, keys bson.D, unique bool) store.Index {
+		o := options.Index()
+		if unique {
+			o.SetUnique(true)
+		}
+		return store.Index{Collection: coll, Model: mongo.IndexModel{Keys: keys, Options: o}}
+	}
+	return []store.Index{
+		ix(modulesColl, bson.D{{Key: "ownerPath", Value: 1}}, false),
+		ix(assignmentsColl, bson.D{{Key: "moduleId", Value: 1}}, false),
+		ix(completionsColl, bson.D{{Key: "moduleId", Value: 1}, {Key: "unitPath", Value: 1}}, false),
+		ix(sessionsColl, bson.D{{Key: "unitPath", Value: 1}, {Key: "date", Value: -1}}, false),
+	}
+}
+
+type lessonDoc struct {
+	ID       string `bson:"id"`
+	Title    string `bson:"title"`
+	Markdown string `bson:"markdown"`
+	HTML     string `bson:"html"`
+	Minutes  int    `bson:"minutes,omitempty"`
+}
+
+type lessonRefDoc struct {
+	ID      string `bson:"id"`
+	Title   string `bson:"title"`
+	Minutes int    `bson:"minutes"`
+}
+
+type publishedDoc struct {
+	Version     int            `bson:"version"`
+	Title       string         `bson:"title"`
+	Category    string         `bson:"category"`
+	Summary     string         `bson:"summary"`
+	CoverID     string         `bson:"coverId,omitempty"`
+	Minutes     int            `bson:"minutes"`
+	CheckTags   []string       `bson:"checkTags,omitempty"`
+	Lessons     []lessonRefDoc `bson:"lessons"`
+	Major       bool           `bson:"major"`
+	Note        string         `bson:"note"`
+	PublishedAt time.Time      `bson:"publishedAt"`
+	LastMajor   int            `bson:"lastMajor"`
+}
+
+type moduleDoc struct {
+	ID          string        `bson:"_id"`
+	Slug        string        `bson:"slug,omitempty"`
+	Title       string        `bson:"title"`
+	Category    string        `bson:"category"`
+	Summary     string        `bson:"summary"`
+	CoverID     string        `bson:"coverId,omitempty"`
+	Minutes     int           `bson:"minutes"`
+	CheckTags   []string      `bson:"checkTags,omitempty"`
+	Lessons     []lessonDoc   `bson:"lessons"`
+	OwnerUnitID string        `bson:"ownerUnitId"`
+	OwnerPath   []string      `bson:"ownerPath"`
+	AuthorID    string        `bson:"authorId"`
+	Published   *publishedDoc `bson:"published,omitempty"`
+	Rev         int           `bson:"rev"`
+	CreatedAt   time.Time     `bson:"createdAt"`
+	UpdatedAt   time.Time     `bson:"updatedAt"`
+}
+
+func (d moduleDoc) module() Module {
+	m := Module{
+		ID: d.ID, Slug: d.Slug, Title: d.Title, Category: Category(d.Category), Summary: d.Summary, CoverID: d.CoverID,
+		Minutes: d.Minutes, CheckTags: d.CheckTags, OwnerUnitID: d.OwnerUnitID, OwnerPath: d.OwnerPath,
+		AuthorID: d.AuthorID, Rev: d.Rev, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
+	}
+	for _, l := range d.Lessons {
+		m.Lessons = append(m.Lessons, Lesson{ID: l.ID, Title: l.Title, Markdown: l.Markdown, HTML: l.HTML, Minutes: l.Minutes})
+	}
+	if p := d.Published; p != nil {
+		pub := &Published{
+			Version: p.Version, Title: p.Title, Category: Category(p.Category), Summary: p.Summary, CoverID: p.CoverID,
+			Minutes: p.Minutes, CheckTags: p.CheckTags, Major: p.Major, Note: p.Note, PublishedAt: p.PublishedAt, LastMajor: p.LastMajor,
+		}
+		for _, l := range p.Lessons {
+			pub.Lessons = append(pub.Lessons, LessonRef{ID: l.ID, Title: l.Title, Minutes: l.Minutes})
+		}
+		m.Published = pub
+	}
+	return m
+}
+
+func newModuleDoc(m Module) moduleDoc {
+	d := moduleDoc{
+		ID: m.ID, Slug: m.Slug, Title: m.Title, Category: string(m.Category), Summary: m.Summary, CoverID: m.CoverID,
+		Minutes: m.Minutes, CheckTags: m.CheckTags, OwnerUnitID: m.OwnerUnitID, OwnerPath: m.OwnerPath,
+		AuthorID: m.AuthorID, Rev: m.Rev, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt, Lessons: []lessonDoc{},
+	}
+	for _, l := range m.Lessons {
+		d.Lessons = append(d.Lessons, lessonDoc{ID: l.ID, Title: l.Title, Markdown: l.Markdown, HTML: l.HTML, Minutes: l.Minutes})
+	}
+	if p := m.Published; p != nil {
+		pd := &publishedDoc{
+			Version: p.Version, Title: p.Title, Category: string(p.Category), Summary: p.Summary, CoverID: p.CoverID,
+			Minutes: p.Minutes, CheckTags: p.CheckTags, Major: p.Major, Note: p.Note, PublishedAt: p.PublishedAt, LastMajor: p.LastMajor,
+		}
+		for _, l := range p.Lessons {
+			pd.Lessons = append(pd.Lessons, lessonRefDoc{ID: l.ID, Title: l.Title, Minutes: l.Minutes})
+		}
+		d.Published = pd
+	}
+	return d
+}
+
+type versionLessonDoc struct {
+	ID      string `bson:"id"`
+	Title   string `bson:"title"`
+	Minutes int    `bson:"minutes"`
+	HTML    string `bson:"html"`
+}
+
+type versionDoc struct {
+	ID          string             `bson:"_id"`
+	ModuleID    string             `bson:"moduleId"`
+	Number      int                `bson:"number"`
+	Title       string             `bson:"title"`
+	Category    string             `bson:"category"`
+	Summary     string             `bson:"summary"`
+	CoverID     string             `bson:"coverId,omitempty"`
+	Minutes     int                `bson:"minutes"`
+	CheckTags   []string           `bson:"checkTags,omitempty"`
+	Lessons     []versionLessonDoc `bson:"lessons"`
+	Major       bool               `bson:"major"`
+	Note        string             `bson:"note"`
+	PublishedAt time.Time          `bson:"publishedAt"`
+	PublishedBy string             `bson:"publishedBy"`
+}
+
+func versionID(moduleID string, n int) string { return moduleID + ":" + itoa(n) }
+
+func (d versionDoc) version() Version {
+	v := Version{
+		ModuleID: d.ModuleID, Number: d.Number, Title: d.Title, Category: Category(d.Category), Summary: d.Summary,
+		CoverID: d.CoverID, Minutes: d.Minutes, CheckTags: d.CheckTags, Major: d.Major, Note: d.Note,
+		PublishedAt: d.PublishedAt, PublishedBy: d.PublishedBy,
+	}
+	for _, l := range d.Lessons {
+		v.Lessons = append(v.Lessons, VersionLesson{ID: l.ID, Title: l.Title, Minutes: l.Minutes, HTML: l.HTML})
+	}
+	return v
+}
+
+func newVersionDoc(v Version) versionDoc {
+	d := versionDoc{
+		ID: versionID(v.ModuleID, v.Number), ModuleID: v.ModuleID, Number: v.Number, Title: v.Title, Category: string(v.Category),
+		Summary: v.Summary, CoverID: v.CoverID, Minutes: v.Minutes, CheckTags: v.CheckTags, Major: v.Major, Note: v.Note,
+		PublishedAt: v.PublishedAt, PublishedBy: v.PublishedBy,
+	}
+	for _, l := range v.Lessons {
+		d.Lessons = append(d.Lessons, versionLessonDoc{ID: l.ID, Title: l.Title, Minutes: l.Minutes, HTML: l.HTML})
+	}
+	return d
+}
+
+type assignmentDoc struct {
+	ID         string    `bson:"_id"`
+	ModuleID   string    `bson:"moduleId"`
+	UnitID     string    `bson:"unitId"`
+	UnitPath   []string  `bson:"unitPath"`
+	Required   bool      `bson:"required"`
+	Due        time.Time `bson:"due,omitempty"`
+	AssignedBy string    `bson:"assignedBy"`
+	AssignedAt time.Time `bson:"assignedAt"`
+}
+
+func (d assignmentDoc) assignment() Assignment {
+	return Assignment{ModuleID: d.ModuleID, UnitID: d.UnitID, UnitPath: d.UnitPath, Required: d.Required, Due: d.Due, AssignedBy: d.AssignedBy, AssignedAt: d.AssignedAt}
+}
+
+type mediaDoc struct {
+	ID          string    `bson:"_id"`
+	ContentType string    `bson:"contentType"`
+	Data        []byte    `bson:"data"`
+	Width       int       `bson:"width"`
+	Height      int       `bson:"height"`
+	UploadedBy  string    `bson:"uploadedBy"`
+	UploadedAt  time.Time `bson:"uploadedAt"`
+}
+
+// lessonProgressDoc is a worker's time on one lesson and when they finished it.
+type lessonProgressDoc struct {
+	Seconds     int       `bson:"seconds,omitempty"`
+	DoneAt      time.Time `bson:"doneAt,omitempty"`
+	DoneVersion int       `bson:"doneVersion,omitempty"`
+}
+
+type moduleProgressDoc struct {
+	Lessons          map[string]lessonProgressDoc `bson:"lessons,omitempty"`
+	CompletedVersion int                          `bson:"completedVersion,omitempty"`
+	CompletedAt      time.Time                    `bson:"completedAt,omitempty"`
+}
+
+type completionRefDoc struct {
+	Key      string    `bson:"key"` // module:version
+	ModuleID string    `bson:"moduleId"`
+	Version  int       `bson:"version"`
+	Title    string    `bson:"title"`
+	At       time.Time `bson:"at"`
+}
+
+type sessionRefDoc struct {
+	ID    string  `bson:"id"`
+	Topic string  `bson:"topic"`
+	Date  string  `bson:"date"`
+	Hours float64 `bson:"hours"`
+}
+
+type yearDoc struct {
+	Seconds      int     `bson:"seconds,omitempty"`
+	OfflineHours float64 `bson:"offlineHours,omitempty"`
+}
+
+type beatDoc struct {
+	Key string    `bson:"key"`
+	At  time.Time `bson:"at"`
+}
+
+// progressDoc is one worker's whole learning summary, read by _id.
+type progressDoc struct {
+	ID       string                       `bson:"_id"`
+	Modules  map[string]moduleProgressDoc `bson:"modules,omitempty"`
+	Years    map[string]yearDoc           `bson:"years,omitempty"`
+	History  []completionRefDoc           `bson:"history,omitempty"`
+	Sessions []sessionRefDoc              `bson:"sessions,omitempty"`
+	Beat     *beatDoc                     `bson:"beat,omitempty"`
+}
+
+type completionDoc struct {
+	ID       string    `bson:"_id"`
+	WorkerID string    `bson:"workerId"`
+	UnitID   string    `bson:"unitId"`
+	UnitPath []string  `bson:"unitPath"`
+	ModuleID string    `bson:"moduleId"`
+	Version  int       `bson:"version"`
+	At       time.Time `bson:"at"`
+}
+
+type attendeeDoc struct {
+	ID     string `bson:"id"`
+	Name   string `bson:"name"`
+	Phone  string `bson:"phone"`
+	UnitID string `bson:"unitId"`
+}
+
+type sessionDoc struct {
+	ID        string        `bson:"_id"`
+	Topic     string        `bson:"topic"`
+	Date      string        `bson:"date"`
+	Hours     float64       `bson:"hours"`
+	Place     string        `bson:"place"`
+	Trainer   string        `bson:"trainer"`
+	UnitID    string        `bson:"unitId"`
+	UnitPath  []string      `bson:"unitPath"`
+	Attendees []attendeeDoc `bson:"attendees"`
+	CreatedBy string        `bson:"createdBy"`
+	CreatedAt time.Time     `bson:"createdAt"`
+}
+
+// repo is the Mongo storage of the courses collections.
+type repo struct {
+	modules, versions, assignments, media, progress, completions, sessions *mongo.Collection
+}
+
+func newRepo(db *mongo.Database) repo {
+	return repo{
+		modules: db.Collection(modulesColl), versions: db.Collection(versionsColl), assignments: db.Collection(assignmentsColl),
+		media: db.Collection(mediaColl), progress: db.Collection(progressColl), completions: db.Collection(completionsColl),
+		sessions: db.Collection(sessionsColl),
+	}
+}
+
+func findOne[T any](ctx context.Context, c *mongo.Collection, id string, notFound func() error) (T, error) {
+	var d T
+	err := c.FindOne(ctx, bson.M{"_id": id}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return d, notFound()
+	}
+	if err != nil {
+		return d, gridskill.Internal(err)
+	}
+	return d, nil
+}
+
+func (r repo) module(ctx context.Context, id string) (moduleDoc, error) {
+	return findOne[moduleDoc](ctx, r.modules, id, func() error { return gridskill.Errorf(gridskill.ENOTFOUND, "no such module") })
+}
+
+func (r repo) insertModule(ctx context.Context, d moduleDoc) error {
+	_, err := r.modules.InsertOne(ctx, d)
+	if store.IsDuplicate(err) {
+		return gridskill.Errorf(gridskill.ECONFLICT, "a module with this id already exists")
+	}
+	if err != nil {
+		return gridskill.Internal(err)
+	}
+	return nil
+}
+
+// replaceModule writes d if the stored revision is still rev: two trainers
+// saving at once do not silently undo each other.
+func (r repo) replaceModule(ctx context.Context, d moduleDoc, rev int) error {
+	res, err := r.modules.ReplaceOne(ctx, bson.M{"_id": d.ID, "rev": rev}, d)
+	if err != nil {
+		return gridskill.Internal(err)
+	}
+	if res.MatchedCount == 0 {
+		return gridskill.Errorf(gridskill.ECONFLICT, "the module was changed by someone else; reload it and try again")
+	}
+	return nil
+}
+
+// catalogueModules reads every module without its draft lessons' text.
+func (r repo) catalogueModules(ctx context.Context) ([]moduleDoc, error) {
+	cur, err := r.modules.Find(ctx, bson.M{}, options.Find().SetProjection(bson.M{"lessons": 0}))
+	if err != nil {
+		return nil, gridskill.Internal(err)
+	}
+	var docs []moduleDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, gridskill.Internal(err)
+	}
+	return docs, nil
+}
+
+func (r repo) allAssignments(ctx context.Context) ([]assignmentDoc, error) {
+	cur, err := r.assignments.Find(ctx, bson.M{})
+	if err != nil {
+		return nil, gridskill.Internal(err)
+	}
+	var docs []assignmentDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, gridskill.Internal(err)
+	}
+	return docs, nil
+}
+
+func (r repo) putAssignment(ctx context.Context, d assignmentDoc) error {
+	_, err := r.assignments.ReplaceOne(ctx, bson.M{"_id": d.ID}, d, options.Replace().SetUpsert(true))
+	if err != nil && !store.IsDuplicate(err) {
+		return gridskill.Internal(err)
+	}
+	return nil
+}
+
+func (r repo) deleteAssignment(ctx context.Context, id string) error {
+	if _, err := r.assignments.DeleteOne(ctx, bson.M{"_id": id}); err != nil {
+		return gridskill.Internal(err)
+	}
+	return nil
+}
+
+func (r repo) version(ctx context.Context, moduleID string, n int) (versionDoc, error) {
+	return findOne[versionDoc](ctx, r.versions, versionID(moduleID, n), func() error { return gridskill.Errorf(gridskill.ENOTFOUND, "no such version of the module") })
+}
+
+// putVersion stores a published version under the module and number. It
+// is written before the module points at it, so until then a retried or
+// interrupted publish may overwrite it; once referenced, its number is never
+// written again.
+func (r repo) putVersion(ctx context.Context, d versionDoc) error {
+	_, err := r.versions.ReplaceOne(ctx, bson.M{"_id": d.ID}, d, options.Replace().SetUpsert(true))
+	if err != nil && !store.IsDuplicate(err) {
+		return gridskill.Internal(err)
+	}
+	return nil
+}
+
+func (r repo) insertMedia(ctx context.Context, d mediaDoc) error {
+	_, err := r.media.InsertOne(ctx, d)
+	if err != nil && !store.IsDuplicate(err) {
+		return gridskill.Internal(err)
+	}
+	return nil
+}
+
+func (r repo) mediaByID(ctx context.Context, id string) (mediaDoc, error) {
+	return findOne[mediaDoc](ctx, r.media, id, func() error { return gridskill.Errorf(gridskill.ENOTFOUND, "no such image") })
+}
+
+func (r repo) progressOf(ctx context.Context, workerID string) (progressDoc, error) {
+	d, err := findOne[progressDoc](ctx, r.progress, workerID, func() error { return gridskill.Errorf(gridskill.ENOTFOUND, "no such account") })
+	if gridskill.ErrorCode(err) == gridskill.ENOTFOUND {
+		return progressDoc{ID: workerID}, nil
+	}
+	return d, err
+}
+
+// updateProgress applies update to a worker's summary, creating it if
+// needed. extra narrows the filter (a guard); when the guard fails on an
+// existing document the upsert collides on _id, which is reported as
+// applied=false rather than an error.
+func (r repo) updateProgress(ctx context.Context, workerID string, guard bson.M, update bson.M) (applied bool, err error) {
+	filter := bson.M{"_id": workerID}
+	for k, v := range guard {
+		filter[k] = v
+	}
+	res, err := r.progress.UpdateOne(ctx, filter, update, options.Update().SetUpsert(true))
+	if store.IsDuplicate(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, gridskill.Internal(err)
+	}
+	return res.MatchedCount > 0 || res.UpsertedCount > 0, nil
+}
+
+func (r repo) insertCompletion(ctx context.Context, d completionDoc) error {
+	_, err := r.completions.InsertOne(ctx, d)
+	if err != nil && !store.IsDuplicate(err) {
+		return gridskill.Internal(err)
+	}
+	return nil
+}
+
+func (r repo) completionsOf(ctx context.Context, moduleID, scopeID string) ([]completionDoc, error) {
+	cur, err := r.completions.Find(ctx, bson.M{"moduleId": moduleID, "unitPath": scopeID})
+	if err != nil {
+		return nil, gridskill.Internal(err)
+	}
+	var docs []completionDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, gridskill.Internal(err)
+	}
+	return docs, nil
+}
+
+func (r repo) insertSession(ctx context.Context, d sessionDoc) error {
+	_, err := r.sessions.InsertOne(ctx, d)
+	if err != nil && !store.IsDuplicate(err) {
+		return gridskill.Internal(err)
+	}
+	return nil
+}
+
+func (r repo) session(ctx context.Context, id string) (sessionDoc, error) {
+	return findOne[sessionDoc](ctx, r.sessions, id, func() error { return gridskill.Errorf(gridskill.ENOTFOUND, "no such training session") })
+}
+
+func (r repo) sessionsIn(ctx context.Context, scopeID string, limit int64) ([]sessionDoc, error) {
+	cur, err := r.sessions.Find(ctx, bson.M{"unitPath": scopeID},
+		options.Find().SetSort(bson.D{{Key: "date", Value: -1}, {Key: "_id", Value: 1}}).SetLimit(limit).SetProjection(bson.M{"attendees": 0}))
+	if err != nil {
+		return nil, gridskill.Internal(err)
+	}
+	var docs []sessionDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, gridskill.Internal(err)
+	}
+	return docs, nil
+}

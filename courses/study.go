@@ -1,0 +1,386 @@
+package courses
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+
+	"gridskill"
+	"gridskill/people"
+)
+
+// Heartbeat rules: the lesson page reports every 30 seconds while it is
+// visible; the server credits the time since the previous report, at most
+// MaxBeat, and nothing after a gap longer than BeatGap. A lesson earns at
+// most LessonCapFactor times its estimated minutes, so an open tab does not
+// farm hours.
+const (
+	MaxBeat         = 60 * time.Second
+	BeatGap         = 90 * time.Second
+	LessonCapFactor = 2
+)
+
+// chinaTime is the calendar training years are counted in.
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+func yearOf(t time.Time) string { return itoa(t.In(chinaTime).Year()) }
+
+// Item is one module in a worker's list, with their progress in it.
+type Item struct {
+	Module   Module // the published header
+	Assigned bool
+	Required bool
+	Due      time.Time
+	Overdue  bool
+	// Done: complete for the current version (or a minor update of it).
+	Done             bool
+	CompletedVersion int
+	CompletedAt      time.Time
+	// Updated: completed once, but a major change since asks for study again.
+	Updated      bool
+	LessonsDone  int
+	LessonsTotal int
+}
+
+// Percent is the share of lessons done.
+func (it Item) Percent() int {
+	if it.Done {
+		return 100
+	}
+	if it.LessonsTotal == 0 {
+		return 0
+	}
+	return it.LessonsDone * 100 / it.LessonsTotal
+}
+
+// LessonState is a worker's state in one lesson.
+type LessonState struct {
+	Done    bool
+	Seconds int
+}
+
+// lessonDone reports whether a lesson counts as done: finished at or after
+// the module's last major version.
+func lessonDone(lp lessonProgressDoc, pub *Published) bool {
+	return !lp.DoneAt.IsZero() && lp.DoneVersion >= pub.LastMajor
+}
+
+// item computes a module's state for a worker from the cached header, the
+// assignments that reach them and their summary document.
+func (s *Service) item(m Module, terms []Assignment, p progressDoc, now time.Time) Item {
+	pub := m.Published
+	it := Item{Module: m, LessonsTotal: len(pub.Lessons)}
+	for _, a := range terms {
+		it.Assigned = true
+		if a.Required && !it.Required {
+			it.Required, it.Due = true, a.Due
+		} else if a.Required == it.Required && !a.Due.IsZero() && (it.Due.IsZero() || a.Due.Before(it.Due)) {
+			it.Due = a.Due
+		}
+	}
+	mp := p.Modules[m.ID]
+	for _, l := range pub.Lessons {
+		if lessonDone(mp.Lessons[l.ID], pub) {
+			it.LessonsDone++
+		}
+	}
+	it.CompletedVersion, it.CompletedAt = mp.CompletedVersion, mp.CompletedAt
+	it.Done = mp.CompletedVersion > 0 && mp.CompletedVersion >= pub.LastMajor
+	it.Updated = mp.CompletedVersion > 0 && !it.Done
+	it.Overdue = !it.Done && !it.Due.IsZero() && now.After(it.Due)
+	return it
+}
+
+// MyLearning is the actor's own list: modules assigned to their units and
+// modules they have started, required-and-due first, then optional, then
+// done. It reads the cached catalogue and one document by id.
+// Errors: internal.
+func (s *Service) MyLearning(ctx context.Context, actor people.User) ([]Item, error) {
+	return s.learning(ctx, actor, false)
+}
+
+// Catalogue lists every published module the actor may study, with their
+// progress, in the same order as MyLearning. Errors: internal.
+func (s *Service) Catalogue(ctx context.Context, actor people.User) ([]Item, error) {
+	return s.learning(ctx, actor, true)
+}
+
+func (s *Service) learning(ctx context.Context, actor people.User, all bool) ([]Item, error) {
+	c, err := s.catalogue(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.repo.progressOf(ctx, actor.ID)
+	if err != nil {
+		return nil, err
+	}
+	terms := map[string][]Assignment{}
+	for _, a := range c.assignments {
+		if people.InScope(actor.UnitPath, a.UnitID) {
+			terms[a.ModuleID] = append(terms[a.ModuleID], a)
+		}
+	}
+	now := s.clock.Now()
+	var items []Item
+	for _, id := range c.order {
+		m := c.modules[id]
+		if m.Published == nil || !people.InScope(actor.UnitPath, m.OwnerUnitID) {
+			continue
+		}
+		_, started := p.Modules[id]
+		if !all && len(terms[id]) == 0 && !started {
+			continue
+		}
+		items = append(items, s.item(m, terms[id], p, now))
+	}
+	slices.SortStableFunc(items, func(a, b Item) int {
+		if x := rank(a) - rank(b); x != 0 {
+			return x
+		}
+		switch {
+		case a.Due.Equal(b.Due):
+			return 0
+		case a.Due.IsZero():
+			return 1
+		case b.Due.IsZero():
+			return -1
+		case a.Due.Before(b.Due):
+			return -1
+		}
+		return 1
+	})
+	return items, nil
+}
+
+func rank(it Item) int {
+	switch {
+	case it.Done:
+		return 2
+	case it.Required:
+		return 0
+	}
+	return 1
+}
+
+// Study is what a module's page and its lesson pages show a worker.
+type Study struct {
+	Item
+	Version Version
+	Lessons map[string]LessonState
+	// CheckPending: every lesson is done but the end-of-module check is not passed yet.
+	CheckPending bool
+}
+
+// Study returns the published version of a module with the actor's state in
+// it: two reads by id. Errors: invalid, not_found, internal.
+func (s *Service) Study(ctx context.Context, actor people.User, moduleID string) (Study, error) {
+	m, v, err := s.Published(ctx, actor, moduleID)
+	if err != nil {
+		return Study{}, err
+	}
+	p, err := s.repo.progressOf(ctx, actor.ID)
+	if err != nil {
+		return Study{}, err
+	}
+	c, err := s.catalogue(ctx)
+	if err != nil {
+		return Study{}, err
+	}
+	var terms []Assignment
+	for _, a := range c.assignments {
+		if a.ModuleID == m.ID && people.InScope(actor.UnitPath, a.UnitID) {
+			terms = append(terms, a)
+		}
+	}
+	st := Study{Item: s.item(m, terms, p, s.clock.Now()), Version: v, Lessons: map[string]LessonState{}}
+	mp := p.Modules[m.ID]
+	for _, l := range m.Published.Lessons {
+		lp := mp.Lessons[l.ID]
+		st.Lessons[l.ID] = LessonState{Done: lessonDone(lp, m.Published), Seconds: lp.Seconds}
+	}
+	if !st.Done && st.LessonsDone == st.LessonsTotal && st.LessonsTotal > 0 {
+		// The check may have been passed since: completing is idempotent.
+		done, err := s.completeIfReady(ctx, actor, m, p)
+		if err != nil {
+			return Study{}, err
+		}
+		if done {
+			return s.Study(ctx, actor, moduleID)
+		}
+		st.CheckPending = true
+	}
+	return st, nil
+}
+
+// CompleteLesson marks a lesson of the current version done and, when every
+// lesson is done and the module's check (if wired) is passed, completes the
+// module for this version. Repeating it (a reload, a double tap) records one
+// completion. Errors: invalid, not_found, internal.
+func (s *Service) CompleteLesson(ctx context.Context, actor people.User, moduleID, lessonID string) (Item, error) {
+	m, err := s.header(ctx, actor, moduleID, lessonID)
+	if err != nil {
+		return Item{}, err
+	}
+	p, err := s.repo.progressOf(ctx, actor.ID)
+	if err != nil {
+		return Item{}, err
+	}
+	now := s.clock.Now()
+	pub := m.Published
+	if !lessonDone(p.Modules[m.ID].Lessons[lessonID], pub) {
+		prefix := "modules." + m.ID + ".lessons." + lessonID + "."
+		_, err := s.repo.updateProgress(ctx, actor.ID, nil, bson.M{"$set": bson.M{prefix + "doneAt": now, prefix + "doneVersion": pub.Version}})
+		if err != nil {
+			return Item{}, err
+		}
+		if p.Modules == nil {
+			p.Modules = map[string]moduleProgressDoc{}
+		}
+		mp := p.Modules[m.ID]
+		if mp.Lessons == nil {
+			mp.Lessons = map[string]lessonProgressDoc{}
+		}
+		lp := mp.Lessons[lessonID]
+		lp.DoneAt, lp.DoneVersion = now, pub.Version
+		mp.Lessons[lessonID] = lp
+		p.Modules[m.ID] = mp
+	}
+	if _, err := s.completeIfReady(ctx, actor, m, p); err != nil {
+		return Item{}, err
+	}
+	p, err = s.repo.progressOf(ctx, actor.ID)
+	if err != nil {
+		return Item{}, err
+	}
+	c, err := s.catalogue(ctx)
+	if err != nil {
+		return Item{}, err
+	}
+	var terms []Assignment
+	for _, a := range c.assignments {
+		if a.ModuleID == m.ID && people.InScope(actor.UnitPath, a.UnitID) {
+			terms = append(terms, a)
+		}
+	}
+	return s.item(m, terms, p, now), nil
+}
+
+// completeIfReady records the module's completion when every lesson of the
+// current version is done and the check passes. The completion row (for
+// reports) is inserted first under a deterministic id, then the summary is
+// updated under a guard, so a retry after a crash in between repairs it and
+// two taps record one completion.
+func (s *Service) completeIfReady(ctx context.Context, actor people.User, m Module, p progressDoc) (bool, error) {
+	pub := m.Published
+	mp := p.Modules[m.ID]
+	if mp.CompletedVersion > 0 && mp.CompletedVersion >= pub.LastMajor {
+		return false, nil
+	}
+	for _, l := range pub.Lessons {
+		if !lessonDone(mp.Lessons[l.ID], pub) {
+			return false, nil
+		}
+	}
+	if len(pub.CheckTags) > 0 && s.Check != nil {
+		ok, err := s.Check.PassedCheck(ctx, actor.ID, m.ID, pub.Version)
+		if err != nil {
+			return false, gridskill.Internal(err)
+		}
+		if !ok {
+			return false, nil
+		}
+	}
+	now := s.clock.Now()
+	key := m.ID + ":" + itoa(pub.Version)
+	err := s.repo.insertCompletion(ctx, completionDoc{ID: actor.ID + ":" + key, WorkerID: actor.ID, UnitID: actor.UnitID,
+		UnitPath: actor.UnitPath, ModuleID: m.ID, Version: pub.Version, At: now})
+	if err != nil {
+		return false, err
+	}
+	prefix := "modules." + m.ID + "."
+	_, err = s.repo.updateProgress(ctx, actor.ID, bson.M{"history.key": bson.M{"$ne": key}}, bson.M{
+		"$set":  bson.M{prefix + "completedVersion": pub.Version, prefix + "completedAt": now},
+		"$push": bson.M{"history": completionRefDoc{Key: key, ModuleID: m.ID, Version: pub.Version, Title: pub.Title, At: now}},
+	})
+	return err == nil, err
+}
+
+// header finds a published module and one of its lessons in the cached catalogue.
+func (s *Service) header(ctx context.Context, actor people.User, moduleID, lessonID string) (Module, error) {
+	if !ValidID(moduleID) || !ValidID(lessonID) {
+		return Module{}, gridskill.Errorf(gridskill.EINVALID, "malformed module or lesson id")
+	}
+	c, err := s.catalogue(ctx)
+	if err != nil {
+		return Module{}, err
+	}
+	m, ok := c.modules[moduleID]
+	if !ok || m.Published == nil || !canRead(actor, m) {
+		return Module{}, errNoModule()
+	}
+	for _, l := range m.Published.Lessons {
+		if l.ID == lessonID {
+			return m, nil
+		}
+	}
+	return Module{}, gridskill.Errorf(gridskill.ENOTFOUND, "no such lesson")
+}
+
+// Beat is the answer to a heartbeat.
+type Beat struct {
+	Credited int `json:"credited"` // seconds credited by this beat
+	Seconds  int `json:"seconds"`  // seconds on the lesson so far
+	Cap      int `json:"cap"`      // the most the lesson can earn
+}
+
+// Heartbeat credits time on a lesson. The server's clock decides: the time
+// since the actor's previous beat on the same lesson, at most MaxBeat, none
+// after a gap longer than BeatGap or beyond the lesson's cap. A beat that
+// races another of the same worker credits nothing.
+// Errors: invalid, not_found, internal.
+func (s *Service) Heartbeat(ctx context.Context, actor people.User, moduleID, lessonID string) (Beat, error) {
+	m, err := s.header(ctx, actor, moduleID, lessonID)
+	if err != nil {
+		return Beat{}, err
+	}
+	p, err := s.repo.progressOf(ctx, actor.ID)
+	if err != nil {
+		return Beat{}, err
+	}
+	minutes := 1
+	for _, l := range m.Published.Lessons {
+		if l.ID == lessonID {
+			minutes = max(1, l.Minutes)
+		}
+	}
+	now := s.clock.Now()
+	key := m.ID + "/" + lessonID
+	have := p.Modules[m.ID].Lessons[lessonID].Seconds
+	b := Beat{Seconds: have, Cap: LessonCapFactor * minutes * 60}
+	credit := 0
+	if p.Beat != nil && p.Beat.Key == key {
+		if el := now.Sub(p.Beat.At); el > 0 && el <= BeatGap {
+			credit = int(min(el, MaxBeat) / time.Second)
+		}
+	}
+	credit = max(0, min(credit, b.Cap-have))
+	guard := bson.M{"beat": bson.M{"$exists": false}}
+	if p.Beat != nil {
+		guard = bson.M{"beat.key": p.Beat.Key, "beat.at": p.Beat.At}
+	}
+	update := bson.M{"$set": bson.M{"beat": beatDoc{Key: key, At: now}}}
+	if credit > 0 {
+		update["$inc"] = bson.M{"modules." + m.ID + ".lessons." + lessonID + ".seconds": credit, "years." + yearOf(now) + ".seconds": credit}
+	}
+	applied, err := s.repo.updateProgress(ctx, actor.ID, guard, update)
+	if err != nil {
+		return Beat{}, err
+	}
+	if applied {
+		b.Credited = credit
+		b.Seconds += credit
+	}
+	return b, nil
+}
