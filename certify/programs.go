@@ -166,3 +166,28 @@ func (s *Service) SeedProgram(ctx context.Context, p Program) error {
 	}
 	return nil
 }
+
+// Required returns the distinct modules and exams that some program
+// requires, so a records source knows what to read. Errors: internal.
+func (s *Service) Required(ctx context.Context) (modules, exams []string, err error) {
+	all, err := s.repo.allPrograms(ctx)
+	if err != nil {
+		return nil, nil, gridskill.Internal(err)
+	}
+	seen := map[string]bool{}
+	for _, p := range all {
+		for _, m := range p.Requirements.Modules {
+			if !seen["m:"+m.ModuleID] {
+				seen["m:"+m.ModuleID] = true
+				modules = append(modules, m.ModuleID)
+			}
+		}
+		for _, e := range p.Requirements.Exams {
+			if !seen["e:"+e.ExamID] {
+				seen["e:"+e.ExamID] = true
+				exams = append(exams, e.ExamID)
+			}
+		}
+	}
+	return modules, exams, nil
+}

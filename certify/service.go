@@ -509,8 +509,15 @@ func validCertID(id string) bool {
 	return true
 }
 
-// Mine returns the actor's own certificates with their states. Errors: internal.
+// Mine returns the actor's own certificates with their states. A worker's
+// programs are re-evaluated first, so a certificate earned where no hook
+// called RecordChanged still appears. Errors: internal.
 func (s *Service) Mine(ctx context.Context, actor people.User) ([]Held, error) {
+	if actor.Role == people.Worker {
+		if _, err := s.evaluate(ctx, actor.ID); err != nil {
+			return nil, err
+		}
+	}
 	return s.ofWorker(ctx, actor.ID)
 }
 

@@ -107,6 +107,12 @@ func (s *Service) Transcript(ctx context.Context, actor people.User, workerID st
 	if err != nil {
 		return Transcript{}, err
 	}
+	if workerID == actor.ID && actor.Role == people.Worker {
+		// The worker's own view re-evaluates, as Mine does.
+		if _, err := s.evaluate(ctx, workerID); err != nil {
+			return Transcript{}, err
+		}
+	}
 	t := Transcript{Worker: w, UnitNames: tree.Names(w.UnitID), At: s.clock.Now()}
 	t.History, err = s.history(ctx, workerID)
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"gridskill"
+	"gridskill/certify"
 	"gridskill/people"
 	"gridskill/quiz"
 	"gridskill/seed"
@@ -33,6 +34,7 @@ type Main struct {
 	log      *slog.Logger
 	store    *store.Store
 	server   *web.Server
+	certify  *certify.Service
 	listener net.Listener
 	served   chan error
 	// stopQuiz ends the quiz sweeper, which submits attempts at their deadline.
@@ -62,7 +64,7 @@ func (m *Main) open(ctx context.Context) (*people.Service, error) {
 		return nil, err
 	}
 	m.store = s
-	if err := s.EnsureIndexes(ctx, people.Indexes(), quiz.Indexes()); err != nil {
+	if err := s.EnsureIndexes(ctx, people.Indexes(), quiz.Indexes(), certify.Indexes()); err != nil {
 		return nil, err
 	}
 	return people.NewService(s.DB, m.Clock), nil
@@ -98,8 +100,13 @@ func (m *Main) Run(ctx context.Context) error {
 	sweepCtx, stopQuiz := context.WithCancel(context.Background())
 	m.stopQuiz = stopQuiz
 	go qs.Run(sweepCtx, time.Second)
+	cs := certify.NewService(m.store.DB, ps, m.Clock, certify.Config{})
+	// Courses is not wired here yet: pass its service in place of nil once it is.
+	wireCertify(cs, ps, nil, qs)
+	m.certify = cs
+	go cs.Run(sweepCtx, time.Hour, m.log)
 	m.server, err = web.New(web.Config{SecureCookies: m.Config.SecureCookies, ProxyHeader: m.Config.ProxyHeader}, web.Deps{
-		DB: m.store.DB, People: ps, Tokens: people.NewTokens(secret, m.Clock), Clock: m.Clock, Log: m.log, Quiz: qs,
+		DB: m.store.DB, People: ps, Tokens: people.NewTokens(secret, m.Clock), Clock: m.Clock, Log: m.log, Quiz: qs, Certify: cs,
 		Secret: secret, Demo: seed.NewDemoFlag(m.store.DB).Active,
 	})
 	if err != nil {
@@ -128,7 +135,7 @@ func (m *Main) Seed(ctx context.Context) error {
 		if err := seed.Reset(ctx, m.store.DB); err != nil {
 			return err
 		}
-		if err := m.store.EnsureIndexes(ctx, people.Indexes(), quiz.Indexes()); err != nil {
+		if err := m.store.EnsureIndexes(ctx, people.Indexes(), quiz.Indexes(), certify.Indexes()); err != nil {
 			return err
 		}
 	}
