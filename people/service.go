@@ -106,12 +106,12 @@ func (s *Service) CreateUnit(ctx context.Context, actor User, parentID, name str
 	if !actor.CanAdminister(parent.Path) {
 		return Unit{}, gridskill.Errorf(gridskill.EFORBIDDEN, "this unit is outside your area")
 	}
+	if parent.Kind.Child() == "" {
+		return Unit{}, gridskill.Errorf(gridskill.EINVALID, "a grid cannot have units below it")
+	}
 	u := childUnit(parent, strings.TrimSpace(name))
 	if err := u.Validate(); err != nil {
 		return Unit{}, err
-	}
-	if u.Kind == "" {
-		return Unit{}, gridskill.Errorf(gridskill.EINVALID, "a grid cannot have units below it")
 	}
 	t, _ := s.Tree(ctx)
 	if _, dup := t.Child(parent.ID, u.Name); dup {

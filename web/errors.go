@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -98,7 +99,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		return c.Status(status).JSON(body)
 	}
 	if status == http.StatusUnauthorized && c.Method() == fiber.MethodGet {
-		return c.Redirect("/login?next="+safeNext(c.OriginalURL()), fiber.StatusSeeOther)
+		return c.Redirect("/login?next="+url.QueryEscape(safeNext(c.OriginalURL())), fiber.StatusSeeOther)
 	}
 	p := errorPage{Page: s.page(c, titleFor(status)), Status: status, Message: msg}
 	c.Status(status)

@@ -17,11 +17,12 @@ type Page struct {
 	Title   string
 	Lang    string
 	BigText bool
-	Path    string
-	User    *people.User
-	Demo    bool
-	CSRF    string
-	Flash   string
+	// Path is the address of this page, for links that come back to it.
+	Path  string
+	User  *people.User
+	Demo  bool
+	CSRF  string
+	Flash string
 	// Problem is the error to show above a form, with per-row details.
 	Problem *gridskill.Error
 
@@ -53,7 +54,7 @@ func (s *Server) page(c *fiber.Ctx, title string) Page {
 		Title:   title,
 		Lang:    s.lang(c),
 		BigText: c.Cookies(bigTextCookie) == "1",
-		Path:    url.QueryEscape(c.OriginalURL()),
+		Path:    c.OriginalURL(), // the template escapes it where it goes in a link
 		Demo:    s.demo(c.UserContext()),
 		CSRF:    s.csrfToken(c),
 		Flash:   s.takeFlash(c),
