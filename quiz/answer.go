@@ -23,6 +23,8 @@ const MaxBlankAnswer = 200
 // refused. It never panics. Errors: invalid.
 func DecodeAnswer(t scoring.QuestionType, raw []byte, options, blanks int) ([]string, error) {
 	raw = bytes.TrimSpace(raw)
+	options = max(0, min(options, len(OptionKeys)))
+	blanks = max(0, blanks)
 	bad := func(f string, args ...any) ([]string, error) {
 		return nil, gridskill.Errorf(gridskill.EINVALID, f, args...)
 	}
@@ -38,7 +40,7 @@ func DecodeAnswer(t scoring.QuestionType, raw []byte, options, blanks int) ([]st
 		if v == "" {
 			return nil, nil
 		}
-		valid := OptionKeys[:min(options, len(OptionKeys))]
+		valid := OptionKeys[:options]
 		if t == scoring.TrueFalse {
 			valid = []string{"T", "F"}
 		}
@@ -51,7 +53,7 @@ func DecodeAnswer(t scoring.QuestionType, raw []byte, options, blanks int) ([]st
 		if err := json.Unmarshal(raw, &v); err != nil {
 			return bad("this question takes a list of option letters, like [\"A\",\"C\"]")
 		}
-		valid := OptionKeys[:min(options, len(OptionKeys))]
+		valid := OptionKeys[:options]
 		seen := map[string]bool{}
 		for _, k := range v {
 			if !slices.Contains(valid, k) {

@@ -179,7 +179,8 @@ func (s *Service) Load(ctx context.Context) error {
 }
 
 func (f finishedDoc) result() AttemptResult {
-	return AttemptResult{ID: f.ID, ExamID: f.ExamID, UserID: f.UserID, N: f.N, StartedAt: f.StartedAt.UTC(), Deadline: f.Deadline.UTC(),
+	o := f.Open
+	return AttemptResult{ID: o.ID, ExamID: o.ExamID, UserID: o.UserID, N: o.N, StartedAt: o.StartedAt.UTC(), Deadline: o.Deadline.UTC(),
 		SubmittedAt: f.SubmittedAt.UTC(), Score: f.Score, Max: f.Max, Passed: f.Passed, Reason: f.Reason, Switches: f.Switches}
 }
 
@@ -237,7 +238,7 @@ func (s *Service) Start(ctx context.Context, actor people.User, examID string) (
 	if e.ClosesAt.Before(deadline) {
 		deadline = e.ClosesAt
 	}
-	doc := openDoc{ID: id, ExamID: e.ID, UserID: actor.ID, UnitPath: actor.UnitPath, N: n, Seed: seed, StartedAt: now, Deadline: deadline, Paper: paper}
+	doc := openDoc{ID: id, ExamID: e.ID, UserID: actor.ID, UnitPath: actor.UnitPath, N: n, Seed: int64(seed), StartedAt: now, Deadline: deadline, Paper: paper}
 	att := &openAttempt{doc: doc, answers: map[string]savedAnswer{}}
 	s.open[id] = att
 	s.openBy[key(e.ID, actor.ID)] = id
@@ -490,7 +491,7 @@ func (s *Service) finish(ctx context.Context, att *openAttempt, reason string) (
 	if now.After(att.doc.Deadline) {
 		now = att.doc.Deadline
 	}
-	f := finishedDoc{openDoc: att.doc, SubmittedAt: now, Reason: reason, Events: att.events, Switches: switches(att.events)}
+	f := finishedDoc{Open: att.doc, SubmittedAt: now, Reason: reason, Events: att.events, Switches: switches(att.events)}
 	var wrong []string
 	var right []string
 	for _, it := range att.doc.Paper {
@@ -698,8 +699,8 @@ func (s *Service) Review(ctx context.Context, actor people.User, attemptID strin
 	}
 	out.Answers, out.Seqs = map[string]any{}, map[string]int64{}
 	for i, a := range f.Answers {
-		if a.Seq > 0 && i < len(f.Paper) {
-			q, err := s.version(ctx, a.QID, f.Paper[i].Version)
+		if a.Seq > 0 && i < len(f.Open.Paper) {
+			q, err := s.version(ctx, a.QID, f.Open.Paper[i].Version)
 			if err != nil {
 				return AttemptReview{}, err
 			}
@@ -712,7 +713,7 @@ func (s *Service) Review(ctx context.Context, actor people.User, attemptID strin
 	if !out.Allowed {
 		return out, nil
 	}
-	for i, it := range f.Paper {
+	for i, it := range f.Open.Paper {
 		q, err := s.version(ctx, it.QID, it.Version)
 		if err != nil {
 			return AttemptReview{}, err

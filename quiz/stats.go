@@ -40,8 +40,8 @@ func (s *Service) Stats(ctx context.Context, actor people.User, id string) (Ques
 	seen := map[string]bool{}
 	var attempts []scoring.Attempt
 	for _, d := range docs {
-		a := scoring.Attempt{PersonID: d.UserID, At: d.StartedAt, Scores: map[string]float64{}}
-		for i, it := range d.Paper {
+		a := scoring.Attempt{PersonID: d.Open.UserID, At: d.Open.StartedAt, Scores: map[string]float64{}}
+		for i, it := range d.Open.Paper {
 			if !seen[it.QID] {
 				seen[it.QID] = true
 				items = append(items, scoring.Item{ID: it.QID, Max: it.Points})

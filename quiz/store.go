@@ -148,7 +148,7 @@ type openDoc struct {
 	UserID    string    `bson:"user"`
 	UnitPath  []string  `bson:"unitPath"`
 	N         int       `bson:"n"`
-	Seed      uint64    `bson:"seed"`
+	Seed      int64     `bson:"seed"`
 	StartedAt time.Time `bson:"startedAt"`
 	Deadline  time.Time `bson:"deadline"`
 	Paper     []itemDoc `bson:"paper"`
@@ -183,7 +183,7 @@ type gradeDoc struct {
 }
 
 type finishedDoc struct {
-	openDoc     `bson:",inline"`
+	Open        openDoc          `bson:",inline"`
 	SubmittedAt time.Time        `bson:"submittedAt"`
 	Reason      string           `bson:"reason"`
 	Answers     []finalAnswerDoc `bson:"answers"`

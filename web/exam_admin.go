@@ -40,37 +40,37 @@ type examNewPage struct {
 	Units []unitOption
 	Tags  []quiz.TagCount
 	Types []scoring.QuestionType
-	Form  examForm
-	Rules []ruleRow
+	Form  examSetupForm
+	Rules []examRuleRow
 }
 
-type ruleRow struct {
-	ruleJSON
+type examRuleRow struct {
+	examRuleJSON
 	I, N int
 }
 
-type examForm struct {
+type examSetupForm struct {
 	Title, UnitID, OpensAt, ClosesAt string
 	Minutes, PassMark, MaxAttempts   int
 	MaxSwitches                      int
 	Counts                           quiz.Counting
 	Review                           quiz.Review
 	Shuffle                          bool
-	Rules                            []ruleJSON
+	Rules                            []examRuleJSON
 }
 
-func (s *Server) examNew(c *fiber.Ctx, f examForm) (examNewPage, error) {
+func (s *Server) examNew(c *fiber.Ctx, f examSetupForm) (examNewPage, error) {
 	u, _ := currentUser(c)
 	tree, err := s.people.Tree(c.UserContext())
 	if err != nil {
 		return examNewPage{}, err
 	}
 	for len(f.Rules) < 4 {
-		f.Rules = append(f.Rules, ruleJSON{})
+		f.Rules = append(f.Rules, examRuleJSON{})
 	}
 	p := examNewPage{Page: s.page(c, "New exam"), Units: unitOptions(tree, u.UnitID), Tags: s.quiz.Tags(u), Types: quiz.Types, Form: f}
 	for i, r := range f.Rules {
-		p.Rules = append(p.Rules, ruleRow{ruleJSON: r, I: i, N: i + 1})
+		p.Rules = append(p.Rules, examRuleRow{examRuleJSON: r, I: i, N: i + 1})
 	}
 	return p, nil
 }
@@ -78,9 +78,9 @@ func (s *Server) examNew(c *fiber.Ctx, f examForm) (examNewPage, error) {
 // examAdminNew shows the exam form.
 func (s *Server) examAdminNew(c *fiber.Ctx) error {
 	now := s.clock.Now()
-	p, err := s.examNew(c, examForm{OpensAt: now.In(quizZone).Format("2006-01-02T15:04"), ClosesAt: now.AddDate(0, 0, 7).In(quizZone).Format("2006-01-02T15:04"),
+	p, err := s.examNew(c, examSetupForm{OpensAt: now.In(quizZone).Format("2006-01-02T15:04"), ClosesAt: now.AddDate(0, 0, 7).In(quizZone).Format("2006-01-02T15:04"),
 		Minutes: 30, PassMark: 80, MaxAttempts: 1, Counts: quiz.CountHighest, Review: quiz.ReviewAfterSubmit, Shuffle: true,
-		Rules: []ruleJSON{{Count: 20}}})
+		Rules: []examRuleJSON{{Count: 20}}})
 	if err != nil {
 		return err
 	}
@@ -90,7 +90,7 @@ func (s *Server) examAdminNew(c *fiber.Ctx) error {
 // examAdminCreate: parse → create → the exam's page, or the form with the problem.
 func (s *Server) examAdminCreate(c *fiber.Ctx) error {
 	u, _ := currentUser(c)
-	f := examForm{Title: c.FormValue("title"), UnitID: c.FormValue("unit"), OpensAt: c.FormValue("opensAt"), ClosesAt: c.FormValue("closesAt"),
+	f := examSetupForm{Title: c.FormValue("title"), UnitID: c.FormValue("unit"), OpensAt: c.FormValue("opensAt"), ClosesAt: c.FormValue("closesAt"),
 		Counts: quiz.Counting(c.FormValue("counts")), Review: quiz.Review(c.FormValue("review")), Shuffle: c.FormValue("shuffle") == "1"}
 	f.Minutes, _ = strconv.Atoi(c.FormValue("minutes"))
 	f.PassMark, _ = strconv.Atoi(c.FormValue("passMark"))
@@ -100,7 +100,7 @@ func (s *Server) examAdminCreate(c *fiber.Ctx) error {
 		MaxAttempts: f.MaxAttempts, Counts: f.Counts, Review: f.Review, Shuffle: f.Shuffle, MaxSwitches: f.MaxSwitches}
 	for i := 0; i < 8; i++ {
 		n := strconv.Itoa(i)
-		r := ruleJSON{Tag: c.FormValue("tag" + n), Type: scoring.QuestionType(c.FormValue("type" + n))}
+		r := examRuleJSON{Tag: c.FormValue("tag" + n), Type: scoring.QuestionType(c.FormValue("type" + n))}
 		r.Difficulty, _ = strconv.Atoi(c.FormValue("difficulty" + n))
 		r.Count, _ = strconv.Atoi(c.FormValue("count" + n))
 		if r.Count > 0 {

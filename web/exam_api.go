@@ -25,28 +25,28 @@ func toExamJSON(e quiz.Exam) examJSON {
 	return examJSON{ID: e.ID, Title: e.Title, OpensAt: e.OpensAt, ClosesAt: e.ClosesAt, DurationSec: int(e.Duration / time.Second), Questions: e.Size(), PassMark: e.PassMark}
 }
 
-type examsResponse struct {
+type examListResponse struct {
 	Exams []examJSON `json:"exams"`
 }
 
 // apiExams: GET /api/v1/exams → the exams open to the caller now.
 func (s *Server) apiExams(c *fiber.Ctx) error {
 	u, _ := currentUser(c)
-	resp := examsResponse{Exams: []examJSON{}}
+	resp := examListResponse{Exams: []examJSON{}}
 	for _, e := range s.quiz.OpenExams(c.UserContext(), u) {
 		resp.Exams = append(resp.Exams, toExamJSON(e))
 	}
 	return c.JSON(resp)
 }
 
-type ruleJSON struct {
+type examRuleJSON struct {
 	Tag        string               `json:"tag"`
 	Type       scoring.QuestionType `json:"type"`
 	Difficulty int                  `json:"difficulty"`
 	Count      int                  `json:"count"`
 }
 
-type examRequest struct {
+type examCreateRequest struct {
 	Title       string                           `json:"title"`
 	UnitIDs     []string                         `json:"unitIds"`
 	OpensAt     time.Time                        `json:"opensAt"`
@@ -55,7 +55,7 @@ type examRequest struct {
 	PassMark    int                              `json:"passMark"`
 	MaxAttempts int                              `json:"maxAttempts"`
 	Counts      quiz.Counting                    `json:"counts"`
-	Rules       []ruleJSON                       `json:"rules"`
+	Rules       []examRuleJSON                   `json:"rules"`
 	Points      map[scoring.QuestionType]float64 `json:"points"`
 	Shuffle     bool                             `json:"shuffle"`
 	Review      quiz.Review                      `json:"review"`
@@ -64,7 +64,7 @@ type examRequest struct {
 
 // apiExamCreate: POST /api/v1/exams → 201 the exam.
 func (s *Server) apiExamCreate(c *fiber.Ctx) error {
-	var req examRequest
+	var req examCreateRequest
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
@@ -81,7 +81,7 @@ func (s *Server) apiExamCreate(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(toExamJSON(created))
 }
 
-type paperQuestionJSON struct {
+type examQuestionJSON struct {
 	ID      string               `json:"id"`
 	Type    scoring.QuestionType `json:"type"`
 	Stem    string               `json:"stem"`
@@ -90,27 +90,27 @@ type paperQuestionJSON struct {
 	Points  float64              `json:"points"`
 }
 
-type attemptJSON struct {
-	ID        string              `json:"id"`
-	State     string              `json:"state"`
-	ExamID    string              `json:"examId"`
-	Title     string              `json:"title"`
-	Deadline  time.Time           `json:"deadline"`
-	Now       time.Time           `json:"now"`
-	Questions []paperQuestionJSON `json:"questions"`
-	Answers   map[string]any      `json:"answers"`
-	Seqs      map[string]int64    `json:"seqs"`
+type examAttemptJSON struct {
+	ID        string             `json:"id"`
+	State     string             `json:"state"`
+	ExamID    string             `json:"examId"`
+	Title     string             `json:"title"`
+	Deadline  time.Time          `json:"deadline"`
+	Now       time.Time          `json:"now"`
+	Questions []examQuestionJSON `json:"questions"`
+	Answers   map[string]any     `json:"answers"`
+	Seqs      map[string]int64   `json:"seqs"`
 }
 
-func (s *Server) toAttemptJSON(p quiz.Paper) attemptJSON {
-	out := attemptJSON{ID: p.AttemptID, State: "open", ExamID: p.Exam.ID, Title: p.Exam.Title, Deadline: p.Deadline, Now: s.clock.Now(),
-		Questions: make([]paperQuestionJSON, 0, len(p.Questions)), Answers: p.Answers, Seqs: p.Seqs}
+func (s *Server) toAttemptJSON(p quiz.Paper) examAttemptJSON {
+	out := examAttemptJSON{ID: p.AttemptID, State: "open", ExamID: p.Exam.ID, Title: p.Exam.Title, Deadline: p.Deadline, Now: s.clock.Now(),
+		Questions: make([]examQuestionJSON, 0, len(p.Questions)), Answers: p.Answers, Seqs: p.Seqs}
 	for _, q := range p.Questions {
 		opts := q.Options
 		if opts == nil {
 			opts = []quiz.Option{}
 		}
-		out.Questions = append(out.Questions, paperQuestionJSON{ID: q.ID, Type: q.Type, Stem: q.Stem, Options: opts, Blanks: q.Blanks, Points: q.Points})
+		out.Questions = append(out.Questions, examQuestionJSON{ID: q.ID, Type: q.Type, Stem: q.Stem, Options: opts, Blanks: q.Blanks, Points: q.Points})
 	}
 	return out
 }
@@ -129,8 +129,8 @@ func (s *Server) apiAttemptStart(c *fiber.Ctx) error {
 	return c.JSON(s.toAttemptJSON(p))
 }
 
-type reviewItemJSON struct {
-	paperQuestionJSON
+type examReviewItemJSON struct {
+	examQuestionJSON
 	Given       any        `json:"given"`
 	Correct     bool       `json:"correct"`
 	Earned      float64    `json:"earned"`
@@ -139,18 +139,18 @@ type reviewItemJSON struct {
 	Explanation string     `json:"explanation"`
 }
 
-type finishedJSON struct {
-	ID          string           `json:"id"`
-	State       string           `json:"state"`
-	ExamID      string           `json:"examId"`
-	Score       float64          `json:"score"`
-	MaxScore    float64          `json:"maxScore"`
-	Passed      bool             `json:"passed"`
-	Reason      string           `json:"reason"`
-	SubmittedAt time.Time        `json:"submittedAt"`
-	Answers     map[string]any   `json:"answers"`
-	Seqs        map[string]int64 `json:"seqs"`
-	Review      []reviewItemJSON `json:"review,omitempty"`
+type examFinishedJSON struct {
+	ID          string               `json:"id"`
+	State       string               `json:"state"`
+	ExamID      string               `json:"examId"`
+	Score       float64              `json:"score"`
+	MaxScore    float64              `json:"maxScore"`
+	Passed      bool                 `json:"passed"`
+	Reason      string               `json:"reason"`
+	SubmittedAt time.Time            `json:"submittedAt"`
+	Answers     map[string]any       `json:"answers"`
+	Seqs        map[string]int64     `json:"seqs"`
+	Review      []examReviewItemJSON `json:"review,omitempty"`
 }
 
 // apiAttempt: GET /api/v1/attempts/{id} → an open attempt to resume, or a
@@ -172,29 +172,29 @@ func (s *Server) apiAttempt(c *fiber.Ctx) error {
 		return err
 	}
 	r := rv.Result
-	out := finishedJSON{ID: r.ID, State: "finished", ExamID: r.ExamID, Score: r.Score, MaxScore: r.Max, Passed: r.Passed, Reason: r.Reason, SubmittedAt: r.SubmittedAt, Answers: rv.Answers, Seqs: rv.Seqs}
+	out := examFinishedJSON{ID: r.ID, State: "finished", ExamID: r.ExamID, Score: r.Score, MaxScore: r.Max, Passed: r.Passed, Reason: r.Reason, SubmittedAt: r.SubmittedAt, Answers: rv.Answers, Seqs: rv.Seqs}
 	for _, it := range rv.Items {
-		out.Review = append(out.Review, reviewItemJSON{
-			paperQuestionJSON: paperQuestionJSON{ID: it.ID, Type: it.Type, Stem: it.Stem, Options: it.Options, Points: it.Points},
-			Given:             it.Given, Correct: it.Correct, Earned: it.Earned, Key: it.Key, Accepted: it.Blanks, Explanation: it.Explanation,
+		out.Review = append(out.Review, examReviewItemJSON{
+			examQuestionJSON: examQuestionJSON{ID: it.ID, Type: it.Type, Stem: it.Stem, Options: it.Options, Points: it.Points},
+			Given:            it.Given, Correct: it.Correct, Earned: it.Earned, Key: it.Key, Accepted: it.Blanks, Explanation: it.Explanation,
 		})
 	}
 	return c.JSON(out)
 }
 
-type answerRequest struct {
+type examAnswerRequest struct {
 	Answer json.RawMessage `json:"answer"`
 	Seq    *int64          `json:"seq"`
 }
 
-type savedResponse struct {
+type examSavedResponse struct {
 	Saved bool  `json:"saved"`
 	Seq   int64 `json:"seq"`
 }
 
 // apiAnswerSave: PUT /api/v1/attempts/{id}/answers/{questionId} {"answer", "seq"} → {"saved": true, "seq"}.
 func (s *Server) apiAnswerSave(c *fiber.Ctx) error {
-	var req answerRequest
+	var req examAnswerRequest
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
@@ -209,21 +209,21 @@ func (s *Server) apiAnswerSave(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(savedResponse{Saved: true, Seq: seq})
+	return c.JSON(examSavedResponse{Saved: true, Seq: seq})
 }
 
-type eventRequest struct {
+type examEventRequest struct {
 	Type string `json:"type"`
 }
 
-type eventResponse struct {
+type examEventResponse struct {
 	Switches  int  `json:"switches"`
 	Submitted bool `json:"submitted"`
 }
 
 // apiAttemptEvent: POST /api/v1/attempts/{id}/events {"type": "hidden"|"visible"}.
 func (s *Server) apiAttemptEvent(c *fiber.Ctx) error {
-	var req eventRequest
+	var req examEventRequest
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
@@ -232,10 +232,10 @@ func (s *Server) apiAttemptEvent(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(eventResponse{Switches: n, Submitted: done})
+	return c.JSON(examEventResponse{Switches: n, Submitted: done})
 }
 
-type submitResponse struct {
+type examSubmitResponse struct {
 	ID       string  `json:"id"`
 	Score    float64 `json:"score"`
 	MaxScore float64 `json:"maxScore"`
@@ -253,5 +253,5 @@ func (s *Server) apiAttemptSubmit(c *fiber.Ctx) error {
 	if r.ID == "" {
 		return gridskill.Errorf(gridskill.ENOTFOUND, "no such attempt")
 	}
-	return c.JSON(submitResponse{ID: r.ID, Score: r.Score, MaxScore: r.Max, Passed: r.Passed, Reason: r.Reason})
+	return c.JSON(examSubmitResponse{ID: r.ID, Score: r.Score, MaxScore: r.Max, Passed: r.Passed, Reason: r.Reason})
 }

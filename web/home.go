@@ -3,14 +3,21 @@ package web
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"gridskill/contest"
+	"gridskill/courses"
 	"gridskill/people"
+	"gridskill/quiz"
 )
 
 type homePage struct {
 	Page
 	UnitPath []string
-	Units    []unitCount // admins: the units directly below theirs
-	People   int         // admins and trainers: accounts in their area
+	Units    []unitCount       // admins: the units directly below theirs
+	People   int               // admins and trainers: accounts in their area
+	Learning []courses.Item    // workers: their modules, required-and-due first
+	Modules  []courses.Module  // trainers: the modules they may edit
+	Exams    []quiz.Exam       // workers: the exams open to them now
+	Contests []contest.Contest // workers: the competitions they take part in
 }
 
 // home is each role's start page: workers see their learning, trainers their
@@ -23,6 +30,11 @@ func (s *Server) home(c *fiber.Ctx) error {
 		return err
 	}
 	p := homePage{Page: s.page(c, "Home"), UnitPath: tree.Names(u.UnitID)}
+	if err := s.homeCourses(c, &p); err != nil {
+		return err
+	}
+	s.homeContests(c, &p)
+	s.homeExams(c, &p)
 	if u.Role != people.Worker {
 		counts, err := s.people.CountByUnit(ctx, u)
 		if err != nil {

@@ -12,7 +12,7 @@ import (
 	"gridskill/scoring"
 )
 
-type questionJSON struct {
+type bankQuestionJSON struct {
 	ID          string               `json:"id"`
 	Version     int                  `json:"version"`
 	Type        scoring.QuestionType `json:"type"`
@@ -28,9 +28,9 @@ type questionJSON struct {
 	UpdatedAt   time.Time            `json:"updatedAt"`
 }
 
-type questionsResponse struct {
-	Total     int            `json:"total"`
-	Questions []questionJSON `json:"questions"`
+type bankQuestionsResponse struct {
+	Total     int                `json:"total"`
+	Questions []bankQuestionJSON `json:"questions"`
 }
 
 // quizFilter reads the bank filter from the query string.
@@ -49,31 +49,31 @@ func (s *Server) apiQuestions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	resp := questionsResponse{Total: total, Questions: make([]questionJSON, 0, len(list))}
+	resp := bankQuestionsResponse{Total: total, Questions: make([]bankQuestionJSON, 0, len(list))}
 	for _, q := range list {
 		opts := q.Options
 		if opts == nil {
 			opts = []quiz.Option{}
 		}
-		resp.Questions = append(resp.Questions, questionJSON{ID: q.ID, Version: q.Version, Type: q.Type, Stem: q.Stem, Options: opts, Answer: q.Record().Answer,
+		resp.Questions = append(resp.Questions, bankQuestionJSON{ID: q.ID, Version: q.Version, Type: q.Type, Stem: q.Stem, Options: opts, Answer: q.Record().Answer,
 			Explanation: q.Explanation, Tags: q.Tags, Difficulty: q.Difficulty, Source: q.Source, Status: q.Status, UnitID: q.UnitID, UpdatedAt: q.UpdatedAt})
 	}
 	return c.JSON(resp)
 }
 
-type duplicateJSON struct {
+type bankDuplicateJSON struct {
 	Row        int    `json:"row"`
 	Stem       string `json:"stem"`
 	QuestionID string `json:"questionId"`
 }
 
 type questionImportResponse struct {
-	Written    bool            `json:"written"`
-	Created    int             `json:"created"`
-	Updated    int             `json:"updated"`
-	Unchanged  int             `json:"unchanged"`
-	Skipped    int             `json:"skipped"`
-	Duplicates []duplicateJSON `json:"duplicates"`
+	Written    bool                `json:"written"`
+	Created    int                 `json:"created"`
+	Updated    int                 `json:"updated"`
+	Unchanged  int                 `json:"unchanged"`
+	Skipped    int                 `json:"skipped"`
+	Duplicates []bankDuplicateJSON `json:"duplicates"`
 }
 
 // importQuestions reads the uploaded bank and imports it with the chosen duplicates rule.
@@ -102,9 +102,9 @@ func (s *Server) apiQuestionImport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	resp := questionImportResponse{Written: res.Written, Created: res.Created, Updated: res.Updated, Unchanged: res.Unchanged, Skipped: res.Skipped, Duplicates: []duplicateJSON{}}
+	resp := questionImportResponse{Written: res.Written, Created: res.Created, Updated: res.Updated, Unchanged: res.Unchanged, Skipped: res.Skipped, Duplicates: []bankDuplicateJSON{}}
 	for _, d := range res.Duplicates {
-		resp.Duplicates = append(resp.Duplicates, duplicateJSON(d))
+		resp.Duplicates = append(resp.Duplicates, bankDuplicateJSON(d))
 	}
 	if !res.Written {
 		c.Status(fiber.StatusConflict)

@@ -15,7 +15,7 @@ type questionPage struct {
 	Version  int
 	Status   quiz.Status
 	Form     quiz.Record
-	Options  []optionField
+	Options  []quizOptionField
 	Dates    [2]string // effective, retire
 	Preview  *quiz.Question
 	Stats    *quiz.QuestionStats
@@ -23,14 +23,14 @@ type questionPage struct {
 	Statuses []quiz.Status
 }
 
-type optionField struct {
+type quizOptionField struct {
 	Key, Name, Value string
 }
 
 func (s *Server) newQuestionPage(c *fiber.Ctx, title string, rec quiz.Record) questionPage {
 	p := questionPage{Page: s.page(c, title), Form: rec, Types: []string{"单选", "多选", "判断", "填空"}, Statuses: []quiz.Status{quiz.Active, quiz.Draft, quiz.Retired}, Status: quiz.Active}
 	for i, k := range quiz.OptionKeys {
-		p.Options = append(p.Options, optionField{Key: k, Name: "option" + k, Value: rec.Options[i]})
+		p.Options = append(p.Options, quizOptionField{Key: k, Name: "option" + k, Value: rec.Options[i]})
 	}
 	return p
 }

@@ -1,0 +1,160 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"gridskill/seed"
+)
+
+// apiCall sends a JSON request to a running server and decodes the answer.
+func apiCall(t *testing.T, method, url, token string, body, out any) int {
+	t.Helper()
+	var rd *bytes.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	} else {
+		rd = bytes.NewReader(nil)
+	}
+	req, _ := http.NewRequest(method, url, rd)
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	defer resp.Body.Close()
+	if out != nil {
+		_ = json.NewDecoder(resp.Body).Decode(out)
+	}
+	return resp.StatusCode
+}
+
+type killOption struct {
+	Key string `json:"key"`
+}
+
+// someAnswer is a well-formed answer to a question of type typ.
+func someAnswer(typ string, options []killOption) any {
+	switch typ {
+	case "blank":
+		return []string{"答案"}
+	case "multiple":
+		return []string{options[0].Key}
+	}
+	return options[0].Key
+}
+
+type killAttempt struct {
+	ID        string    `json:"id"`
+	Deadline  time.Time `json:"deadline"`
+	Questions []struct {
+		ID      string       `json:"id"`
+		Type    string       `json:"type"`
+		Options []killOption `json:"options"`
+	} `json:"questions"`
+	Seqs map[string]int64 `json:"seqs"`
+}
+
+func TestSIGKILLMidExamKeepsEveryAcknowledgedAnswer(t *testing.T) {
+	if os.Getenv("MONGODB_URI") != "" {
+		t.Skip("this test kills the embedded engine with the server")
+	}
+	bin := filepath.Join(t.TempDir(), "gridskill")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	dir := t.TempDir()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	base := "http://" + addr
+	logs := &syncBuffer{}
+	start := func() *exec.Cmd {
+		t.Helper()
+		cmd := exec.Command(bin, "-addr", addr, "-data", dir)
+		cmd.Env = append(os.Environ(), "MONGODB_URI=", "GRIDSKILL_DEMO=true")
+		cmd.Stdout, cmd.Stderr = logs, logs
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+		for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+			if resp, err := http.Get(base + "/healthz"); err == nil {
+				resp.Body.Close()
+				if resp.StatusCode == 200 {
+					return cmd
+				}
+			}
+		}
+		t.Fatalf("server did not start:\n%s", logs)
+		return nil
+	}
+	cmd := start()
+	var login struct{ Token string }
+	apiCall(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"phone": "13900000004", "password": seed.DemoPassword}, &login)
+	var exams struct {
+		Exams []struct{ ID string } `json:"exams"`
+	}
+	if apiCall(t, "GET", base+"/api/v1/exams", login.Token, nil, &exams); len(exams.Exams) == 0 {
+		t.Fatal("no open exam for the demo worker")
+	}
+	examURL := base + "/api/v1/exams/" + exams.Exams[0].ID + "/attempts"
+	var att killAttempt
+	if code := apiCall(t, "POST", examURL, login.Token, nil, &att); code != 201 {
+		t.Fatalf("start: %d", code)
+	}
+	acked := map[string]int64{}
+	for i, q := range att.Questions[:12] {
+		answer := someAnswer(q.Type, q.Options)
+		var saved struct {
+			Saved bool  `json:"saved"`
+			Seq   int64 `json:"seq"`
+		}
+		url := fmt.Sprintf("%s/api/v1/attempts/%s/answers/%s", base, att.ID, q.ID)
+		if code := apiCall(t, "PUT", url, login.Token, map[string]any{"answer": answer, "seq": i + 1}, &saved); code == 200 && saved.Saved {
+			acked[q.ID] = saved.Seq
+		}
+	}
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+
+	start()
+	apiCall(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"phone": "13900000004", "password": seed.DemoPassword}, &login)
+	var again killAttempt
+	if code := apiCall(t, "POST", examURL, login.Token, nil, &again); code != 200 {
+		t.Fatalf("start after the kill: %d; want 200 with the open attempt", code)
+	}
+	if again.ID != att.ID || !again.Deadline.Equal(att.Deadline) {
+		t.Fatalf("after the kill: attempt %s deadline %v; want %s %v", again.ID, again.Deadline, att.ID, att.Deadline)
+	}
+	if len(acked) != 12 {
+		t.Fatalf("only %d of 12 saves acknowledged before the kill", len(acked))
+	}
+	for q, seq := range acked {
+		if again.Seqs[q] != seq {
+			t.Errorf("question %s: acknowledged seq %d, after the kill %d", q, seq, again.Seqs[q])
+		}
+	}
+	q := again.Questions[12]
+	answer := someAnswer(q.Type, q.Options)
+	if code := apiCall(t, "PUT", fmt.Sprintf("%s/api/v1/attempts/%s/answers/%s", base, att.ID, q.ID), login.Token, map[string]any{"answer": answer, "seq": 99}, nil); code != 200 {
+		t.Fatalf("saving after the restart: %d; want the attempt to resume", code)
+	}
+}

@@ -1,0 +1,14 @@
+package web
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"gridskill/people"
+)
+
+// homeExams lists on a worker's home page the exams open to them.
+func (s *Server) homeExams(c *fiber.Ctx, p *homePage) {
+	if u, ok := currentUser(c); ok && u.Role == people.Worker {
+		p.Exams = s.quiz.OpenExams(c.UserContext(), u)
+	}
+}
