@@ -3,6 +3,12 @@ package seed
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
+
+	"go.mongodb.org/mongo-driver/mongo"
+
+	"gridskill"
 
 	"gridskill/certify"
 	"gridskill/courses"
@@ -82,4 +88,19 @@ func LoadPrograms(ctx context.Context, cs *certify.Service, co *courses.Service,
 		}
 	}
 	return nil
+}
+
+// LoadDemoPrograms writes the demo programs over db, reading the modules and
+// exams the demo trainer loaded. LoadDemo is meant to call it after
+// loadDemoModules; running it again changes nothing.
+func LoadDemoPrograms(ctx context.Context, db *mongo.Database, ps *people.Service, clock gridskill.Clock) error {
+	qs := quiz.NewService(db, ps, clock, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err := qs.Load(ctx); err != nil {
+		return err
+	}
+	reader, err := ps.User(ctx, TrainerID)
+	if err != nil {
+		return err
+	}
+	return LoadPrograms(ctx, certify.NewService(db, ps, clock, certify.Config{}), courses.NewService(db, ps, clock), qs, reader)
 }
