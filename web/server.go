@@ -20,6 +20,8 @@ import (
 
 	"gridskill"
 	"gridskill/certify"
+	"gridskill/contest"
+	"gridskill/courses"
 	"gridskill/people"
 	"gridskill/quiz"
 	"gridskill/views"
@@ -45,6 +47,10 @@ type Deps struct {
 	Quiz   *quiz.Service
 	// Certify is certification: programs, certificates, verification.
 	Certify *certify.Service
+	// Courses is modules, study, progress and training hours.
+	Courses *courses.Service
+	// Contest is skills competitions and their live rounds.
+	Contest *contest.Service
 	Clock   gridskill.Clock
 	Log     *slog.Logger
 	// Secret keys the CSRF tokens.
@@ -63,6 +69,8 @@ type Server struct {
 	tokens  *people.Tokens
 	quiz    *quiz.Service
 	certify *certify.Service
+	courses *courses.Service
+	contest *contest.Service
 	clock   gridskill.Clock
 	log     *slog.Logger
 	secret  []byte
@@ -89,6 +97,8 @@ func New(cfg Config, d Deps) (*Server, error) {
 	s := &Server{cfg: cfg, db: d.DB, people: d.People, tokens: d.Tokens, clock: d.Clock, log: d.Log, secret: d.Secret, demo: d.Demo, cat: cat}
 	s.quiz = d.Quiz
 	s.certify = d.Certify
+	s.courses = d.Courses
+	s.contest = d.Contest
 
 	engine := html.NewFileSystem(http.FS(views.Templates), ".html")
 	engine.AddFunc("dict", dict)

@@ -17,6 +17,8 @@ import (
 
 	"gridskill"
 	"gridskill/certify"
+	"gridskill/contest"
+	"gridskill/courses"
 	"gridskill/people"
 	"gridskill/quiz"
 	"gridskill/seed"
@@ -35,6 +37,7 @@ type Main struct {
 	store    *store.Store
 	server   *web.Server
 	certify  *certify.Service
+	contest  *contest.Service
 	listener net.Listener
 	served   chan error
 	// stopQuiz ends the quiz sweeper, which submits attempts at their deadline.
@@ -64,7 +67,7 @@ func (m *Main) open(ctx context.Context) (*people.Service, error) {
 		return nil, err
 	}
 	m.store = s
-	if err := s.EnsureIndexes(ctx, people.Indexes(), quiz.Indexes(), certify.Indexes()); err != nil {
+	if err := s.EnsureIndexes(ctx, people.Indexes(), quiz.Indexes(), certify.Indexes(), courses.Indexes(), contest.Indexes()); err != nil {
 		return nil, err
 	}
 	return people.NewService(s.DB, m.Clock), nil
@@ -100,14 +103,20 @@ func (m *Main) Run(ctx context.Context) error {
 	sweepCtx, stopQuiz := context.WithCancel(context.Background())
 	m.stopQuiz = stopQuiz
 	go qs.Run(sweepCtx, time.Second)
+	co := courses.NewService(m.store.DB, ps, m.Clock)
 	cs := certify.NewService(m.store.DB, ps, m.Clock, certify.Config{})
-	// Courses is not wired here yet: pass its service in place of nil once it is.
-	wireCertify(cs, ps, nil, qs)
+	wireCertify(cs, ps, co, qs)
 	m.certify = cs
+	m.contest = contest.NewService(m.store.DB, ps, qs, m.Clock, m.log)
+	if err := m.contest.Load(ctx); err != nil {
+		return err
+	}
 	go cs.Run(sweepCtx, time.Hour, m.log)
 	m.server, err = web.New(web.Config{SecureCookies: m.Config.SecureCookies, ProxyHeader: m.Config.ProxyHeader}, web.Deps{
 		DB: m.store.DB, People: ps, Tokens: people.NewTokens(secret, m.Clock), Clock: m.Clock, Log: m.log, Quiz: qs, Certify: cs,
-		Secret: secret, Demo: seed.NewDemoFlag(m.store.DB).Active,
+		Courses: co,
+		Contest: m.contest,
+		Secret:  secret, Demo: seed.NewDemoFlag(m.store.DB).Active,
 	})
 	if err != nil {
 		return err
@@ -135,7 +144,7 @@ func (m *Main) Seed(ctx context.Context) error {
 		if err := seed.Reset(ctx, m.store.DB); err != nil {
 			return err
 		}
-		if err := m.store.EnsureIndexes(ctx, people.Indexes(), quiz.Indexes(), certify.Indexes()); err != nil {
+		if err := m.store.EnsureIndexes(ctx, people.Indexes(), quiz.Indexes(), certify.Indexes(), courses.Indexes(), contest.Indexes()); err != nil {
 			return err
 		}
 	}
@@ -165,11 +174,17 @@ func (m *Main) close() error {
 	if m.stopQuiz != nil {
 		m.stopQuiz()
 	}
+	if m.contest != nil {
+		m.contest.StopStreams() // live streams never end by themselves
+	}
 	if m.server != nil {
 		errs = append(errs, m.server.App.ShutdownWithTimeout(m.Config.ShutdownGrace))
 		// A shutdown that races the server's start misses the listener; closing it ends Serve either way.
 		_ = m.listener.Close()
 		<-m.served
+	}
+	if m.contest != nil {
+		m.contest.Close()
 	}
 	if m.store != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

@@ -1,0 +1,300 @@
+// Package contest runs skills competitions (技能大比武): contests with their
+// participants, teams and ordered rounds, the live round engine behind the
+// host screen and the workers' phones, results and awards. Points are decided
+// by scoring; this package only feeds it the facts (who answered what, when).
+package contest
+
+import (
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gridskill"
+	"gridskill/scoring"
+)
+
+// Kind is the kind of a round.
+type Kind string
+
+// The round kinds.
+const (
+	// Speed is the live speed round (必答/速答): every phone answers each
+	// question, faster right answers earn more.
+	Speed Kind = "speed"
+	// Buzzer is the buzzer round (抢答): the first buzz answers.
+	Buzzer Kind = "buzzer"
+	// Wager is the wager round (风险题): a stake picked before the question.
+	Wager Kind = "wager"
+	// Judge is the judge round (评委打分): a panel scores a performance 0–100.
+	Judge Kind = "judge"
+)
+
+// Kinds lists the round kinds in the order the editor offers them.
+var Kinds = []Kind{Speed, Buzzer, Wager, Judge}
+
+// Valid reports whether k is a known round kind.
+func (k Kind) Valid() bool { return slices.Contains(Kinds, k) }
+
+// Limits on what a contest holds.
+const (
+	MaxTitle        = 100
+	MaxDescription  = 2000
+	MaxRounds       = 20
+	MaxQuestions    = 100
+	MaxParticipants = 5000
+	MaxStem         = 1000
+	MaxOption       = 300
+	MaxJudges       = 15
+)
+
+// Option is one choice of a question.
+type Option struct {
+	Key  string `json:"key"`
+	Text string `json:"text"`
+}
+
+// Question is a contest question, a snapshot taken when the organizer picked
+// it from the bank or typed it in: later edits of the bank do not change a
+// contest.
+type Question struct {
+	ID      string               `json:"id"`
+	BankID  string               `json:"bankId,omitempty"`
+	Type    scoring.QuestionType `json:"type"`
+	Stem    string               `json:"stem"`
+	Options []Option             `json:"options"`
+	Correct []string             `json:"correct"`
+	// Points is the base points of a speed question and the points of a buzzer question.
+	Points int `json:"points"`
+	// LimitSec is the answer time once the options are shown.
+	LimitSec int `json:"limitSec"`
+}
+
+// Key is the answer key for scoring.
+func (q Question) Key() scoring.Key {
+	k := scoring.Key{Type: q.Type, Correct: q.Correct}
+	for _, o := range q.Options {
+		k.Options = append(k.Options, o.Key)
+	}
+	return k
+}
+
+// Limit is the answer time.
+func (q Question) Limit() time.Duration { return time.Duration(q.LimitSec) * time.Second }
+
+// Validate checks a question for a live round: a choice question with its
+// options, a right answer among them, points and a time limit. Errors: invalid.
+func (q Question) Validate() error {
+	if strings.TrimSpace(q.Stem) == "" || utf8.RuneCountInString(q.Stem) > MaxStem {
+		return gridskill.Errorf(gridskill.EINVALID, "the question needs a stem of at most %d characters", MaxStem)
+	}
+	switch q.Type {
+	case scoring.Single, scoring.Multiple, scoring.TrueFalse:
+	default:
+		return gridskill.Errorf(gridskill.EINVALID, "live rounds take single, multiple choice and true/false questions")
+	}
+	if len(q.Options) < 2 || len(q.Options) > 8 {
+		return gridskill.Errorf(gridskill.EINVALID, "a question needs 2 to 8 options")
+	}
+	for _, o := range q.Options {
+		if strings.TrimSpace(o.Text) == "" || utf8.RuneCountInString(o.Text) > MaxOption {
+			return gridskill.Errorf(gridskill.EINVALID, "every option needs a text of at most %d characters", MaxOption)
+		}
+	}
+	if err := q.Key().Validate(); err != nil {
+		return gridskill.Errorf(gridskill.EINVALID, "the right answer must be one of the options")
+	}
+	if q.Points < 1 || q.Points > 10000 {
+		return gridskill.Errorf(gridskill.EINVALID, "points must be between 1 and 10000")
+	}
+	if q.LimitSec < 3 || q.LimitSec > 600 {
+		return gridskill.Errorf(gridskill.EINVALID, "the time limit must be between 3 and 600 seconds")
+	}
+	return nil
+}
+
+// Task is a performance of a judge round: a participant (or a team's
+// representative) performs a scenario on stage, the panel scores it.
+type Task struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	// PerformerID is the participant whose score the panel's score becomes.
+	PerformerID string `json:"performerId"`
+}
+
+// Round is one round of a contest.
+type Round struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	Kind  Kind   `json:"kind"`
+	// ReadSec is how long the stem shows alone before the options.
+	ReadSec   int        `json:"readSec"`
+	Questions []Question `json:"questions"`
+	// Penalty is what a wrong buzzer answer costs.
+	Penalty int `json:"penalty"`
+	// PassOn passes a buzzer question to the next buzzer after a wrong answer.
+	PassOn bool `json:"passOn"`
+	// AnswerSec is the time the buzzer winner has to answer.
+	AnswerSec int `json:"answerSec"`
+	// Stakes are the allowed stakes of a wager round.
+	Stakes []int  `json:"stakes"`
+	Tasks  []Task `json:"tasks"`
+	// Judges are the accounts that score a judge round.
+	Judges []string `json:"judges"`
+	// Entrants, when set, are the only participants who play this round
+	// (advancement from an earlier round's results).
+	Entrants []string `json:"entrants,omitempty"`
+	// Finished is when the round ended with a podium.
+	Finished time.Time `json:"finished"`
+}
+
+// Items is how many steps the host walks through: questions, or tasks.
+func (r Round) Items() int {
+	if r.Kind == Judge {
+		return len(r.Tasks)
+	}
+	return len(r.Questions)
+}
+
+// Plays reports whether participant id plays this round.
+func (r Round) Plays(id string) bool {
+	return len(r.Entrants) == 0 || slices.Contains(r.Entrants, id)
+}
+
+// Validate checks a round's settings. Errors: invalid.
+func (r Round) Validate() error {
+	if strings.TrimSpace(r.Title) == "" || utf8.RuneCountInString(r.Title) > MaxTitle {
+		return gridskill.Errorf(gridskill.EINVALID, "the round needs a title of at most %d characters", MaxTitle)
+	}
+	if !r.Kind.Valid() {
+		return gridskill.Errorf(gridskill.EINVALID, "unknown round kind %q", r.Kind)
+	}
+	if r.ReadSec < 0 || r.ReadSec > 60 {
+		return gridskill.Errorf(gridskill.EINVALID, "the reading time must be between 0 and 60 seconds")
+	}
+	if r.Penalty < 0 || r.Penalty > 10000 {
+		return gridskill.Errorf(gridskill.EINVALID, "the penalty must be between 0 and 10000")
+	}
+	if r.Kind == Buzzer && (r.AnswerSec < 3 || r.AnswerSec > 120) {
+		return gridskill.Errorf(gridskill.EINVALID, "the buzzer answer time must be between 3 and 120 seconds")
+	}
+	if r.Kind == Wager {
+		if len(r.Stakes) == 0 || len(r.Stakes) > 10 {
+			return gridskill.Errorf(gridskill.EINVALID, "a wager round needs 1 to 10 allowed stakes")
+		}
+		for _, s := range r.Stakes {
+			if s < 0 || s > 10000 {
+				return gridskill.Errorf(gridskill.EINVALID, "stakes must be between 0 and 10000")
+			}
+		}
+	}
+	if len(r.Questions) > MaxQuestions || len(r.Tasks) > MaxQuestions {
+		return gridskill.Errorf(gridskill.EINVALID, "a round holds at most %d questions", MaxQuestions)
+	}
+	if len(r.Judges) > MaxJudges {
+		return gridskill.Errorf(gridskill.EINVALID, "a panel has at most %d judges", MaxJudges)
+	}
+	return nil
+}
+
+// Participant is a worker taking part in a contest.
+type Participant struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	UnitID string `json:"unitId"`
+	TeamID string `json:"teamId"`
+}
+
+// Team is a group of participants scored together, by default a community.
+type Team struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// Contest is a skills competition run by the admins of its unit.
+type Contest struct {
+	ID          string
+	Title       string
+	Description string
+	UnitID      string
+	UnitPath    []string
+	Participants []Participant
+	Teams        []Team
+	Rounds       []Round
+	// Streak adds the streak bonus in speed rounds.
+	Streak bool
+	// TeamRule turns members' scores into a team score.
+	TeamRule scoring.TeamRule
+	// PIN is the short number phones join with.
+	PIN string
+	// ScreenKey opens the read-only big screen without signing in.
+	ScreenKey string
+	CreatedAt time.Time
+}
+
+// Participant returns the participant with the id.
+func (c Contest) Participant(id string) (Participant, bool) {
+	i := slices.IndexFunc(c.Participants, func(p Participant) bool { return p.ID == id })
+	if i < 0 {
+		return Participant{}, false
+	}
+	return c.Participants[i], true
+}
+
+// Round returns the round with the id.
+func (c Contest) Round(id string) (Round, int, bool) {
+	i := slices.IndexFunc(c.Rounds, func(r Round) bool { return r.ID == id })
+	if i < 0 {
+		return Round{}, -1, false
+	}
+	return c.Rounds[i], i, true
+}
+
+// TeamName returns a team's name.
+func (c Contest) TeamName(id string) string {
+	for _, t := range c.Teams {
+		if t.ID == id {
+			return t.Name
+		}
+	}
+	return ""
+}
+
+// Validate checks the contest's own fields. Errors: invalid.
+func (c Contest) Validate() error {
+	if strings.TrimSpace(c.Title) == "" || utf8.RuneCountInString(c.Title) > MaxTitle {
+		return gridskill.Errorf(gridskill.EINVALID, "the contest needs a title of at most %d characters", MaxTitle)
+	}
+	if utf8.RuneCountInString(c.Description) > MaxDescription {
+		return gridskill.Errorf(gridskill.EINVALID, "the description is longer than %d characters", MaxDescription)
+	}
+	if err := c.TeamRule.Validate(); err != nil {
+		return gridskill.Errorf(gridskill.EINVALID, "the team score method is not valid")
+	}
+	return nil
+}
+
+// AwardLevelName is the catalogue id (English) of an award level's name.
+func AwardLevelName(l scoring.AwardLevel) string {
+	switch l {
+	case scoring.FirstPrize:
+		return "First prize"
+	case scoring.SecondPrize:
+		return "Second prize"
+	case scoring.ThirdPrize:
+		return "Third prize"
+	case scoring.Excellence:
+		return "Excellence award"
+	}
+	return ""
+}
+
+// AwardRecord is an award held by a worker, with what a record page shows.
+type AwardRecord struct {
+	scoring.Award
+	WorkerID     string
+	ContestTitle string
+	Rank         int
+	Points       float64
+	AwardedAt    time.Time
+}

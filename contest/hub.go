@@ -1,0 +1,210 @@
+package contest
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Viewer roles of a live stream.
+const (
+	ViewHost   = "host"
+	ViewScreen = "screen"
+	ViewPlayer = "player"
+	ViewJudge  = "judge"
+)
+
+// hub fans a contest's live state out to its screens and phones. Each
+// subscriber has a one-slot signal: a change marks it, and its stream writes
+// the state current when it gets to it, so a slow phone skips to the latest
+// state instead of holding up the others or piling up old ones.
+type hub struct {
+	mu     sync.Mutex
+	subs   map[*Sub]struct{}
+	cur    atomic.Pointer[snapshot]
+	joined map[string]bool
+	closed bool
+}
+
+// snapshot is the state every viewer shares, encoded once per change.
+type snapshot struct {
+	common []byte
+	l      *live // nil before a round starts
+}
+
+// Sub is one open stream (a phone, the host screen or the big screen).
+type Sub struct {
+	h      *hub
+	Worker string
+	Role   string
+	// C is signalled when there is a newer state to send.
+	C chan struct{}
+	// Done is closed when the server stops streaming.
+	Done chan struct{}
+	once sync.Once
+}
+
+func newHub() *hub {
+	return &hub{subs: map[*Sub]struct{}{}, joined: map[string]bool{}}
+}
+
+func (h *hub) add(worker, role string) *Sub {
+	s := &Sub{h: h, Worker: worker, Role: role, C: make(chan struct{}, 1), Done: make(chan struct{})}
+	s.C <- struct{}{} // the first frame is the current state
+	h.mu.Lock()
+	if h.closed {
+		close(s.Done)
+	} else {
+		h.subs[s] = struct{}{}
+	}
+	h.mu.Unlock()
+	return s
+}
+
+// Close ends the subscription.
+func (s *Sub) Close() {
+	s.h.mu.Lock()
+	delete(s.h.subs, s)
+	s.h.mu.Unlock()
+}
+
+// notify signals subscribers; screensOnly leaves phones alone (answer
+// counts change many times a second and only screens show them).
+func (h *hub) notify(screensOnly bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for s := range h.subs {
+		if screensOnly && (s.Role == ViewPlayer || s.Role == ViewJudge) {
+			continue
+		}
+		select {
+		case s.C <- struct{}{}:
+		default: // already marked; it will send the latest state
+		}
+	}
+}
+
+func (h *hub) stop() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return
+	}
+	h.closed = true
+	for s := range h.subs {
+		s.once.Do(func() { close(s.Done) })
+	}
+}
+
+func (h *hub) joinedCount() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.joined)
+}
+
+// Frame returns the server-sent event carrying the current state for this
+// subscriber: the shared state, the server's time (phones echo it to measure
+// their network delay) and, for a player or judge, their own part.
+func (s *Sub) Frame(now time.Time) []byte {
+	snap := s.h.cur.Load()
+	var me []byte
+	if snap != nil && snap.l != nil && (s.Role == ViewPlayer || s.Role == ViewJudge) {
+		me = snap.l.me(s.Worker)
+	}
+	buf := make([]byte, 0, 256+len(snapCommon(snap))+len(me))
+	buf = append(buf, "data: {\"now\":"...)
+	buf = strconv.AppendInt(buf, now.UnixMilli(), 10)
+	buf = append(buf, ",\"role\":\""...)
+	buf = append(buf, s.Role...)
+	buf = append(buf, "\",\"s\":"...)
+	buf = append(buf, snapCommon(snap)...)
+	if me != nil {
+		buf = append(buf, ",\"me\":"...)
+		buf = append(buf, me...)
+	}
+	buf = append(buf, "}\n\n"...)
+	return buf
+}
+
+func snapCommon(s *snapshot) []byte {
+	if s == nil || s.common == nil {
+		return []byte("null")
+	}
+	return s.common
+}
+
+// hubOf returns the contest's hub, making it (with the joins so far) on first use.
+func (s *Service) hubOf(ctx context.Context, c Contest) (*hub, error) {
+	s.mu.RLock()
+	h, ok := s.hubs[c.ID]
+	s.mu.RUnlock()
+	if ok {
+		return h, nil
+	}
+	facts, err := s.repo.facts(ctx, c.ID, "")
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if h, ok := s.hubs[c.ID]; ok {
+		return h, nil
+	}
+	h = newHub()
+	for _, f := range facts {
+		if f.Kind == factJoin {
+			h.joined[f.Worker] = true
+		}
+	}
+	if l := s.live[c.ID]; l != nil {
+		l.hub = h
+	}
+	s.hubs[c.ID] = h
+	if s.streamsStopped {
+		h.closed = true
+	}
+	h.cur.Store(&snapshot{common: idleState(c, len(h.joined)), l: s.live[c.ID]})
+	return h, nil
+}
+
+type idleJSON struct {
+	Contest   string `json:"contest"`
+	ContestID string `json:"contestId"`
+	PIN       string `json:"pin"`
+	Phase     string `json:"phase"`
+	Joined    int    `json:"joined"`
+}
+
+func idleState(c Contest, joined int) []byte {
+	b, _ := json.Marshal(idleJSON{Contest: c.Title, ContestID: c.ID, PIN: c.PIN, Phase: phaseIdle, Joined: joined})
+	return b
+}
+
+// Subscribe opens a live stream of the contest for a viewer. The role and
+// identity are decided by the caller from the sign-in or the screen key.
+// Errors: internal.
+func (s *Service) Subscribe(ctx context.Context, c Contest, worker, role string) (*Sub, error) {
+	h, err := s.hubOf(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	return h.add(worker, role), nil
+}
+
+// StopStreams ends every live stream, so that the server can shut down
+// without waiting for phones to hang up.
+func (s *Service) StopStreams() {
+	s.mu.Lock()
+	s.streamsStopped = true
+	hubs := make([]*hub, 0, len(s.hubs))
+	for _, h := range s.hubs {
+		hubs = append(hubs, h)
+	}
+	s.mu.Unlock()
+	for _, h := range hubs {
+		h.stop()
+	}
+}

@@ -1,0 +1,281 @@
+package contest
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+
+	"gridskill"
+	"gridskill/people"
+	"gridskill/scoring"
+	"gridskill/sheet"
+)
+
+// Row is one line of a standing: a participant or a team.
+type Row struct {
+	Rank   int
+	ID     string
+	Name   string
+	TeamID string
+	Team   string
+	Points float64
+	TimeMS int64
+}
+
+// RoundStanding is the result of one finished round.
+type RoundStanding struct {
+	Round  Round
+	People []Row
+	Teams  []Row
+}
+
+// Standings are a contest's results: per finished round and overall.
+type Standings struct {
+	Rounds  []RoundStanding
+	Overall []Row
+	Teams   []Row
+}
+
+func (st Standings) byRound(id string) (RoundStanding, bool) {
+	for _, r := range st.Rounds {
+		if r.Round.ID == id {
+			return r, true
+		}
+	}
+	return RoundStanding{}, false
+}
+
+// Standings returns the results of a contest's finished rounds, each and
+// overall, individual and by team. Its admins and participants may read
+// them. Errors: invalid, not_found, forbidden, internal.
+func (s *Service) Standings(ctx context.Context, actor people.User, id string) (Standings, error) {
+	c, err := s.Contest(ctx, actor, id)
+	if err != nil {
+		return Standings{}, err
+	}
+	return s.standings(ctx, c)
+}
+
+func (s *Service) standings(ctx context.Context, c Contest) (Standings, error) {
+	docs, err := s.repo.results(ctx, c.ID)
+	if err != nil {
+		return Standings{}, gridskill.Internal(err)
+	}
+	var st Standings
+	total := map[string]*resultEntry{}
+	for _, r := range c.Rounds {
+		i := slices.IndexFunc(docs, func(d resultDoc) bool { return d.Round == r.ID })
+		if i < 0 {
+			continue
+		}
+		rs := RoundStanding{Round: r}
+		rs.People, rs.Teams = rankRows(c, docs[i].Entries)
+		st.Rounds = append(st.Rounds, rs)
+		for _, e := range docs[i].Entries {
+			t := total[e.Worker]
+			if t == nil {
+				t = &resultEntry{Worker: e.Worker}
+				total[e.Worker] = t
+			}
+			t.Points += e.Points
+			t.TimeMS += e.TimeMS
+		}
+	}
+	entries := make([]resultEntry, 0, len(total))
+	for _, e := range total {
+		entries = append(entries, *e)
+	}
+	st.Overall, st.Teams = rankRows(c, entries)
+	return st, nil
+}
+
+// rankRows ranks result entries with scoring's rules, and their teams by the
+// contest's team method.
+func rankRows(c Contest, entries []resultEntry) ([]Row, []Row) {
+	list := make([]scoring.Entry, 0, len(entries))
+	members := map[string][]scoring.Entry{}
+	for _, e := range entries {
+		p, ok := c.Participant(e.Worker)
+		if !ok {
+			continue
+		}
+		se := scoring.Entry{ID: e.Worker, Score: e.Points, Time: time.Duration(e.TimeMS) * time.Millisecond}
+		list = append(list, se)
+		members[p.TeamID] = append(members[p.TeamID], se)
+	}
+	var people []Row
+	for _, r := range scoring.Rank(list) {
+		p, _ := c.Participant(r.ID)
+		people = append(people, Row{Rank: r.Rank, ID: r.ID, Name: p.Name, TeamID: p.TeamID, Team: c.TeamName(p.TeamID),
+			Points: r.Score, TimeMS: r.Time.Milliseconds()})
+	}
+	var teams []scoring.Team
+	for _, t := range c.Teams {
+		if len(members[t.ID]) > 0 {
+			teams = append(teams, scoring.Team{ID: t.ID, Members: members[t.ID]})
+		}
+	}
+	ranked, _ := scoring.RankTeams(teams, c.TeamRule)
+	var teamRows []Row
+	for _, r := range ranked {
+		teamRows = append(teamRows, Row{Rank: r.Rank, ID: r.ID, Name: c.TeamName(r.ID), Points: r.Score, TimeMS: r.Time.Milliseconds()})
+	}
+	return people, teamRows
+}
+
+// ExportXLSX writes the standings as a workbook: overall, teams, then each
+// round. Admins of the contest only. Errors: invalid, not_found, forbidden,
+// internal.
+func (s *Service) ExportXLSX(ctx context.Context, actor people.User, id string, w io.Writer) error {
+	c, err := s.managed(actor, id)
+	if err != nil {
+		return err
+	}
+	st, err := s.standings(ctx, c)
+	if err != nil {
+		return err
+	}
+	header := []string{"名次", "姓名", "队伍", "得分", "用时(秒)"}
+	rows := func(rs []Row, label string) [][]string {
+		var out [][]string
+		for _, r := range rs {
+			out = append(out, []string{strconv.Itoa(r.Rank), r.Name, r.Team, fmtPoints(r.Points), fmt.Sprintf("%.1f", float64(r.TimeMS)/1000), label})
+		}
+		return out
+	}
+	all := rows(st.Overall, "总成绩")
+	for _, t := range st.Teams {
+		all = append(all, []string{strconv.Itoa(t.Rank), "", t.Name, fmtPoints(t.Points), "", "团体"})
+	}
+	for _, rs := range st.Rounds {
+		all = append(all, rows(rs.People, rs.Round.Title)...)
+	}
+	if err := sheet.WriteXLSX(w, "成绩", append(header, "项目"), all); err != nil {
+		return gridskill.Internal(err)
+	}
+	return nil
+}
+
+func fmtPoints(p float64) string { return strconv.FormatFloat(p, 'f', -1, 64) }
+
+// AwardPlan says how many of the overall ranking get each award, best first:
+// First to the top ranks, then Second, Third and Excellence.
+type AwardPlan struct {
+	First, Second, Third, Excellence int
+}
+
+// GrantAwards records awards on workers' records from the overall standings,
+// replacing the contest's earlier awards. Workers tied at a rank share its
+// award. Errors: invalid, not_found, forbidden, internal.
+func (s *Service) GrantAwards(ctx context.Context, actor people.User, id string, plan AwardPlan) ([]AwardRecord, error) {
+	c, err := s.managed(actor, id)
+	if err != nil {
+		return nil, err
+	}
+	counts := []int{plan.First, plan.Second, plan.Third, plan.Excellence}
+	for _, n := range counts {
+		if n < 0 {
+			return nil, gridskill.Errorf(gridskill.EINVALID, "award counts cannot be negative")
+		}
+	}
+	st, err := s.standings(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	if len(st.Overall) == 0 {
+		return nil, gridskill.Errorf(gridskill.EINVALID, "no round has finished yet")
+	}
+	now := s.clock.Now()
+	var docs []awardDoc
+	var out []AwardRecord
+	bounds := make([]int, len(counts))
+	for i, n := range counts {
+		bounds[i] = n
+		if i > 0 {
+			bounds[i] += bounds[i-1]
+		}
+	}
+	prevRank, prevLevel := -1, 0
+	for i, r := range st.Overall {
+		level := 0
+		if r.Rank == prevRank {
+			level = prevLevel // a tie shares the award of the rank
+		} else {
+			for l, b := range bounds {
+				if i < b {
+					level = l + 1
+					break
+				}
+			}
+		}
+		if level == 0 {
+			break
+		}
+		prevRank, prevLevel = r.Rank, level
+		d := awardDoc{ID: c.ID + ":" + r.ID, Contest: c.ID, Title: c.Title, Worker: r.ID, Level: scoring.AwardLevel(level),
+			Rank: r.Rank, Points: r.Points, At: now}
+		docs = append(docs, d)
+		out = append(out, d.record())
+	}
+	if err := s.repo.saveAwards(ctx, c.ID, docs); err != nil {
+		return nil, gridskill.Internal(err)
+	}
+	return out, nil
+}
+
+func (d awardDoc) record() AwardRecord {
+	return AwardRecord{Award: scoring.Award{ContestID: d.Contest, Level: d.Level}, WorkerID: d.Worker, ContestTitle: d.Title,
+		Rank: d.Rank, Points: d.Points, AwardedAt: d.At}
+}
+
+// Awards returns the contest awards a worker holds, for certification rules
+// and transcripts. It does no permission check: callers decide who may see
+// a worker's record. Errors: internal.
+func (s *Service) Awards(ctx context.Context, workerID string) ([]scoring.Award, error) {
+	recs, err := s.AwardRecords(ctx, workerID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]scoring.Award, len(recs))
+	for i, r := range recs {
+		out[i] = r.Award
+	}
+	return out, nil
+}
+
+// AwardRecords returns a worker's awards with the contest title, rank and
+// points, newest first, for record pages. No permission check. Errors: internal.
+func (s *Service) AwardRecords(ctx context.Context, workerID string) ([]AwardRecord, error) {
+	docs, err := s.repo.awards(ctx, bson.M{"worker": workerID})
+	if err != nil {
+		return nil, gridskill.Internal(err)
+	}
+	out := make([]AwardRecord, len(docs))
+	for i, d := range docs {
+		out[i] = d.record()
+	}
+	return out, nil
+}
+
+// ContestAwards returns the awards of a contest, best first. Its admins and
+// participants only. Errors: invalid, not_found, forbidden, internal.
+func (s *Service) ContestAwards(ctx context.Context, actor people.User, id string) ([]AwardRecord, error) {
+	if _, err := s.Contest(ctx, actor, id); err != nil {
+		return nil, err
+	}
+	docs, err := s.repo.awards(ctx, bson.M{"contest": id})
+	if err != nil {
+		return nil, gridskill.Internal(err)
+	}
+	out := make([]AwardRecord, len(docs))
+	for i, d := range docs {
+		out[i] = d.record()
+	}
+	slices.SortFunc(out, func(a, b AwardRecord) int { return a.Rank - b.Rank })
+	return out, nil
+}

@@ -1,0 +1,639 @@
+package contest
+
+import (
+	"cmp"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"slices"
+	"strings"
+	"sync"
+
+	"go.mongodb.org/mongo-driver/mongo"
+
+	"gridskill"
+	"gridskill/people"
+	"gridskill/quiz"
+	"gridskill/scoring"
+)
+
+// Service runs contests. It keeps every contest in memory (a district holds
+// a few dozen), and the live state of each running round, owned by this
+// process and rebuilt from the database by Load.
+type Service struct {
+	repo   repo
+	people *people.Service
+	quiz   *quiz.Service
+	clock  gridskill.Clock
+	log    *slog.Logger
+	w      *writer
+
+	mu       sync.RWMutex
+	contests map[string]Contest
+	pins     map[string]string // PIN → contest id
+	live     map[string]*live  // contest id → its running round
+	hubs     map[string]*hub   // contest id → its live streams
+
+	streamsStopped bool
+}
+
+// NewService returns the contest service. qs may be nil, and then questions
+// are typed into the round editor only. Call Load before serving and Close
+// at the end.
+func NewService(db *mongo.Database, ps *people.Service, qs *quiz.Service, clock gridskill.Clock, log *slog.Logger) *Service {
+	if log == nil {
+		log = slog.Default()
+	}
+	r := repo{db: db}
+	return &Service{repo: r, people: ps, quiz: qs, clock: clock, log: log, w: newWriter(r),
+		contests: map[string]Contest{}, pins: map[string]string{}, live: map[string]*live{}, hubs: map[string]*hub{}}
+}
+
+// Load reads every contest and rebuilds the live state of rounds that were
+// running when the process stopped. An interrupted question waits, paused,
+// for the host to re-open it with its remaining time or to close it.
+func (s *Service) Load(ctx context.Context) error {
+	docs, err := s.repo.allContests(ctx)
+	if err != nil {
+		return fmt.Errorf("load contests: %w", err)
+	}
+	s.mu.Lock()
+	for _, d := range docs {
+		c := d.contest()
+		s.contests[c.ID] = c
+		if c.PIN != "" {
+			s.pins[c.PIN] = c.ID
+		}
+	}
+	s.mu.Unlock()
+	lives, err := s.repo.live(ctx)
+	if err != nil {
+		return fmt.Errorf("load live rounds: %w", err)
+	}
+	for _, ld := range lives {
+		if ld.Round == "" || ld.Phase == phaseDone {
+			continue
+		}
+		c, ok := s.cached(ld.ID)
+		if !ok {
+			continue
+		}
+		l, err := s.rebuild(ctx, c, ld)
+		if err != nil {
+			return err
+		}
+		s.mu.Lock()
+		s.live[c.ID] = l
+		s.mu.Unlock()
+	}
+	return nil
+}
+
+// Close stops the group commit after writing what is queued.
+func (s *Service) Close() { s.w.close() }
+
+func (s *Service) cached(id string) (Contest, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	c, ok := s.contests[id]
+	return c, ok
+}
+
+// get returns a contest. Errors: invalid for a malformed id, not_found.
+func (s *Service) get(id string) (Contest, error) {
+	if !validID(id) {
+		return Contest{}, gridskill.Errorf(gridskill.EINVALID, "malformed contest id")
+	}
+	c, ok := s.cached(id)
+	if !ok {
+		return Contest{}, gridskill.Errorf(gridskill.ENOTFOUND, "contest not found")
+	}
+	return c, nil
+}
+
+func validID(id string) bool {
+	if len(id) == 0 || len(id) > 40 {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// managed returns a contest the actor runs. Errors: invalid, not_found, forbidden.
+func (s *Service) managed(actor people.User, id string) (Contest, error) {
+	c, err := s.get(id)
+	if err != nil {
+		return c, err
+	}
+	if !actor.CanAdminister(c.UnitPath) {
+		return c, gridskill.Errorf(gridskill.EFORBIDDEN, "only the organizing unit's admins run this contest")
+	}
+	return c, nil
+}
+
+// Manages reports whether actor runs the contest.
+func (s *Service) Manages(actor people.User, c Contest) bool { return actor.CanAdminister(c.UnitPath) }
+
+// Contest returns a contest to its admins and participants. Errors: invalid,
+// not_found, forbidden.
+func (s *Service) Contest(ctx context.Context, actor people.User, id string) (Contest, error) {
+	c, err := s.get(id)
+	if err != nil {
+		return c, err
+	}
+	if actor.CanAdminister(c.UnitPath) || s.isJudge(c, actor.ID) {
+		return c, nil
+	}
+	if _, ok := c.Participant(actor.ID); ok {
+		return c, nil
+	}
+	return c, gridskill.Errorf(gridskill.EFORBIDDEN, "you are not taking part in this contest")
+}
+
+func (s *Service) isJudge(c Contest, userID string) bool {
+	for _, r := range c.Rounds {
+		if slices.Contains(r.Judges, userID) {
+			return true
+		}
+	}
+	return false
+}
+
+// Managed lists the contests the actor's unit and the units below it run,
+// newest first. Admins only. Errors: forbidden.
+func (s *Service) Managed(ctx context.Context, actor people.User) ([]Contest, error) {
+	if !actor.Active || !actor.Role.IsAdmin() {
+		return nil, gridskill.Errorf(gridskill.EFORBIDDEN, "only admins run contests")
+	}
+	s.mu.RLock()
+	var out []Contest
+	for _, c := range s.contests {
+		if people.InScope(c.UnitPath, actor.UnitID) {
+			out = append(out, c)
+		}
+	}
+	s.mu.RUnlock()
+	sortNewest(out)
+	return out, nil
+}
+
+// Mine lists the contests the actor takes part in or judges, newest first.
+func (s *Service) Mine(ctx context.Context, actor people.User) []Contest {
+	s.mu.RLock()
+	var out []Contest
+	for _, c := range s.contests {
+		if _, ok := c.Participant(actor.ID); ok || s.isJudge(c, actor.ID) {
+			out = append(out, c)
+		}
+	}
+	s.mu.RUnlock()
+	sortNewest(out)
+	return out
+}
+
+func sortNewest(cs []Contest) {
+	slices.SortFunc(cs, func(a, b Contest) int {
+		return cmp.Or(b.CreatedAt.Compare(a.CreatedAt), strings.Compare(a.ID, b.ID))
+	})
+}
+
+// Create starts a contest organized by the actor's unit, with no
+// participants or rounds yet. Admins only. Errors: forbidden, invalid.
+func (s *Service) Create(ctx context.Context, actor people.User, c Contest) (Contest, error) {
+	if !actor.Active || !actor.Role.IsAdmin() {
+		return Contest{}, gridskill.Errorf(gridskill.EFORBIDDEN, "only admins run contests")
+	}
+	c.Title = strings.TrimSpace(c.Title)
+	c.Description = strings.TrimSpace(c.Description)
+	if c.TeamRule.Method == "" {
+		c.TeamRule = scoring.TeamRule{Method: scoring.TeamMean}
+	}
+	if err := c.Validate(); err != nil {
+		return Contest{}, err
+	}
+	c.ID = "c-" + randomHex(6)
+	c.UnitID, c.UnitPath = actor.UnitID, actor.UnitPath
+	c.ScreenKey = randomHex(12)
+	c.CreatedAt = s.clock.Now()
+	c.Participants, c.Teams, c.Rounds = nil, nil, nil
+	s.mu.Lock()
+	c.PIN = s.newPIN()
+	s.mu.Unlock()
+	if err := s.save(ctx, c); err != nil {
+		return Contest{}, err
+	}
+	return c, nil
+}
+
+// newPIN picks a six-digit PIN no other contest uses. Call with mu held.
+func (s *Service) newPIN() string {
+	for {
+		n, _ := rand.Int(rand.Reader, big.NewInt(900000))
+		pin := fmt.Sprint(100000 + n.Int64())
+		if _, used := s.pins[pin]; !used {
+			return pin
+		}
+	}
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// save writes a contest and updates the cache.
+func (s *Service) save(ctx context.Context, c Contest) error {
+	if err := s.repo.saveContest(ctx, newContestDoc(c)); err != nil {
+		return gridskill.Internal(err)
+	}
+	s.mu.Lock()
+	s.contests[c.ID] = c
+	if c.PIN != "" {
+		s.pins[c.PIN] = c.ID
+	}
+	s.mu.Unlock()
+	return nil
+}
+
+// change applies edit to a contest the actor runs and saves it. A round that
+// is live cannot be edited. Errors: those of managed and of edit, internal.
+func (s *Service) change(ctx context.Context, actor people.User, id string, edit func(c *Contest) error) (Contest, error) {
+	c, err := s.managed(actor, id)
+	if err != nil {
+		return c, err
+	}
+	c = cloneContest(c)
+	if err := edit(&c); err != nil {
+		return Contest{}, err
+	}
+	if err := s.save(ctx, c); err != nil {
+		return Contest{}, err
+	}
+	return c, nil
+}
+
+func cloneContest(c Contest) Contest {
+	c.Participants = slices.Clone(c.Participants)
+	c.Teams = slices.Clone(c.Teams)
+	rounds := make([]Round, len(c.Rounds))
+	for i, r := range c.Rounds {
+		r.Questions = slices.Clone(r.Questions)
+		r.Tasks = slices.Clone(r.Tasks)
+		r.Judges = slices.Clone(r.Judges)
+		r.Stakes = slices.Clone(r.Stakes)
+		r.Entrants = slices.Clone(r.Entrants)
+		rounds[i] = r
+	}
+	c.Rounds = rounds
+	return c
+}
+
+// SetParticipantsByUnits makes every active worker of the given units
+// (subtrees included) a participant, with one team per community. Errors:
+// invalid, not_found, forbidden, conflict while a round is live.
+func (s *Service) SetParticipantsByUnits(ctx context.Context, actor people.User, id string, unitIDs []string) (Contest, error) {
+	if len(unitIDs) == 0 {
+		return Contest{}, gridskill.Errorf(gridskill.EINVALID, "choose at least one unit")
+	}
+	if s.running(id) {
+		return Contest{}, gridskill.Errorf(gridskill.ECONFLICT, "a round is live; change participants after it ends")
+	}
+	tree, err := s.people.Tree(ctx)
+	if err != nil {
+		return Contest{}, err
+	}
+	var workers []people.User
+	seen := map[string]bool{}
+	for _, uid := range unitIDs {
+		for offset := 0; ; offset += 200 {
+			list, total, err := s.people.List(ctx, actor, people.ListFilter{UnitID: uid, Role: people.Worker, Limit: 200, Offset: offset})
+			if err != nil {
+				return Contest{}, err
+			}
+			for _, w := range list {
+				if w.Active && !seen[w.ID] {
+					seen[w.ID] = true
+					workers = append(workers, w)
+				}
+			}
+			if offset+200 >= total {
+				break
+			}
+		}
+	}
+	if len(workers) > MaxParticipants {
+		return Contest{}, gridskill.Errorf(gridskill.EINVALID, "a contest has at most %d participants", MaxParticipants)
+	}
+	return s.change(ctx, actor, id, func(c *Contest) error {
+		c.Participants, c.Teams = nil, nil
+		teams := map[string]bool{}
+		for _, w := range workers {
+			team := communityOf(tree, w)
+			if !teams[team.ID] {
+				teams[team.ID] = true
+				c.Teams = append(c.Teams, Team{ID: team.ID, Name: team.Name})
+			}
+			c.Participants = append(c.Participants, Participant{ID: w.ID, Name: w.Name, UnitID: w.UnitID, TeamID: team.ID})
+		}
+		slices.SortFunc(c.Teams, func(a, b Team) int { return strings.Compare(a.ID, b.ID) })
+		return nil
+	})
+}
+
+// communityOf returns the community a worker belongs to, or their own unit
+// when it is above the community level.
+func communityOf(tree *people.Tree, w people.User) people.Unit {
+	for _, id := range w.UnitPath {
+		if u, ok := tree.Unit(id); ok && u.Kind == people.Community {
+			return u
+		}
+	}
+	u, _ := tree.Unit(w.UnitID)
+	return u
+}
+
+// AddRound appends a round. Buzzer rounds default to a 10 s answer time.
+// Errors: invalid, not_found, forbidden.
+func (s *Service) AddRound(ctx context.Context, actor people.User, id string, r Round) (Contest, error) {
+	r.Title = strings.TrimSpace(r.Title)
+	if r.Kind == Buzzer && r.AnswerSec == 0 {
+		r.AnswerSec = 10
+	}
+	r.Questions, r.Tasks, r.Finished = nil, nil, r.Finished.UTC()
+	if err := r.Validate(); err != nil {
+		return Contest{}, err
+	}
+	return s.change(ctx, actor, id, func(c *Contest) error {
+		if len(c.Rounds) >= MaxRounds {
+			return gridskill.Errorf(gridskill.EINVALID, "a contest has at most %d rounds", MaxRounds)
+		}
+		r.ID = fmt.Sprintf("r%d", len(c.Rounds)+1)
+		c.Rounds = append(c.Rounds, r)
+		return nil
+	})
+}
+
+// editRound applies edit to one round of a contest, refusing rounds that are
+// live or finished. Errors: invalid, not_found, forbidden, conflict.
+func (s *Service) editRound(ctx context.Context, actor people.User, id, roundID string, edit func(c *Contest, r *Round) error) (Contest, error) {
+	return s.change(ctx, actor, id, func(c *Contest) error {
+		_, i, ok := c.Round(roundID)
+		if !ok {
+			return gridskill.Errorf(gridskill.ENOTFOUND, "round not found")
+		}
+		if l := s.liveOf(c.ID); l != nil && l.roundID() == roundID {
+			return gridskill.Errorf(gridskill.ECONFLICT, "this round is live")
+		}
+		r := &c.Rounds[i]
+		if !r.Finished.IsZero() {
+			return gridskill.Errorf(gridskill.ECONFLICT, "this round has finished")
+		}
+		return edit(c, r)
+	})
+}
+
+// AddQuestion appends a typed-in question to a speed, buzzer or wager round.
+// Errors: invalid, not_found, forbidden, conflict.
+func (s *Service) AddQuestion(ctx context.Context, actor people.User, id, roundID string, q Question) (Contest, error) {
+	if err := q.Validate(); err != nil {
+		return Contest{}, err
+	}
+	return s.editRound(ctx, actor, id, roundID, func(_ *Contest, r *Round) error {
+		if r.Kind == Judge {
+			return gridskill.Errorf(gridskill.EINVALID, "a judge round has tasks, not questions")
+		}
+		if len(r.Questions) >= MaxQuestions {
+			return gridskill.Errorf(gridskill.EINVALID, "a round holds at most %d questions", MaxQuestions)
+		}
+		q.ID = fmt.Sprintf("q%d", len(r.Questions)+1)
+		r.Questions = append(r.Questions, q)
+		return nil
+	})
+}
+
+// Pick says which bank questions to copy into a round: by ids, or count
+// questions carrying tag; each with the given points and time limit.
+type Pick struct {
+	IDs      []string
+	Tag      string
+	Count    int
+	Points   int
+	LimitSec int
+}
+
+// PickQuestions snapshots questions from the bank into a round: their stem,
+// type, options and key are copied, so later edits of the bank do not change
+// the contest. Only choice and true/false questions are taken. Errors:
+// invalid, not_found, forbidden, conflict.
+func (s *Service) PickQuestions(ctx context.Context, actor people.User, id, roundID string, p Pick) (Contest, error) {
+	if s.quiz == nil {
+		return Contest{}, gridskill.Errorf(gridskill.EINVALID, "the question bank is not available; type the questions in")
+	}
+	if _, err := s.managed(actor, id); err != nil {
+		return Contest{}, err
+	}
+	var picked []quiz.Question
+	switch {
+	case len(p.IDs) > 0:
+		for _, qid := range p.IDs {
+			q, err := s.quiz.Question(ctx, actor, strings.TrimSpace(qid))
+			if err != nil {
+				return Contest{}, err
+			}
+			picked = append(picked, q)
+		}
+	case p.Tag != "" && p.Count > 0:
+		list, _, err := s.quiz.List(ctx, actor, quiz.Filter{Tag: p.Tag, Status: quiz.Active, Limit: 200})
+		if err != nil {
+			return Contest{}, err
+		}
+		for _, q := range list {
+			if len(picked) == p.Count {
+				break
+			}
+			if q.Type != scoring.Blank {
+				picked = append(picked, q)
+			}
+		}
+		if len(picked) < p.Count {
+			return Contest{}, gridskill.Errorf(gridskill.EINVALID, "the bank has only %d choice questions tagged %s", len(picked), p.Tag)
+		}
+	default:
+		return Contest{}, gridskill.Errorf(gridskill.EINVALID, "give question ids, or a tag and a count")
+	}
+	var qs []Question
+	for _, bq := range picked {
+		q := Question{BankID: bq.ID, Type: bq.Type, Stem: bq.Stem, Correct: slices.Clone(bq.Correct), Points: p.Points, LimitSec: p.LimitSec}
+		if bq.Type == scoring.TrueFalse {
+			q.Options = []Option{{Key: "T", Text: "正确"}, {Key: "F", Text: "错误"}}
+		}
+		for _, o := range bq.Options {
+			q.Options = append(q.Options, Option{Key: o.Key, Text: o.Text})
+		}
+		if err := q.Validate(); err != nil {
+			return Contest{}, err
+		}
+		qs = append(qs, q)
+	}
+	return s.editRound(ctx, actor, id, roundID, func(_ *Contest, r *Round) error {
+		if r.Kind == Judge {
+			return gridskill.Errorf(gridskill.EINVALID, "a judge round has tasks, not questions")
+		}
+		if len(r.Questions)+len(qs) > MaxQuestions {
+			return gridskill.Errorf(gridskill.EINVALID, "a round holds at most %d questions", MaxQuestions)
+		}
+		for _, q := range qs {
+			q.ID = fmt.Sprintf("q%d", len(r.Questions)+1)
+			r.Questions = append(r.Questions, q)
+		}
+		return nil
+	})
+}
+
+// AddTask appends a performance to a judge round. Errors: invalid,
+// not_found, forbidden, conflict.
+func (s *Service) AddTask(ctx context.Context, actor people.User, id, roundID string, t Task) (Contest, error) {
+	t.Title = strings.TrimSpace(t.Title)
+	if t.Title == "" || len([]rune(t.Title)) > MaxTitle {
+		return Contest{}, gridskill.Errorf(gridskill.EINVALID, "the task needs a title of at most %d characters", MaxTitle)
+	}
+	return s.editRound(ctx, actor, id, roundID, func(c *Contest, r *Round) error {
+		if r.Kind != Judge {
+			return gridskill.Errorf(gridskill.EINVALID, "only a judge round has tasks")
+		}
+		if _, ok := c.Participant(t.PerformerID); !ok {
+			return gridskill.Errorf(gridskill.EINVALID, "the performer must be a participant")
+		}
+		t.ID = fmt.Sprintf("t%d", len(r.Tasks)+1)
+		r.Tasks = append(r.Tasks, t)
+		return nil
+	})
+}
+
+// SetJudges names the accounts, by phone number, that score a judge round.
+// Errors: invalid, not_found, forbidden, conflict.
+func (s *Service) SetJudges(ctx context.Context, actor people.User, id, roundID string, phones []string) (Contest, error) {
+	var ids []string
+	for _, ph := range phones {
+		ph = people.NormalizePhone(ph)
+		if ph == "" {
+			continue
+		}
+		list, _, err := s.people.List(ctx, actor, people.ListFilter{Query: ph, Limit: 5})
+		if err != nil {
+			return Contest{}, err
+		}
+		i := slices.IndexFunc(list, func(u people.User) bool { return u.Phone == ph })
+		if i < 0 {
+			return Contest{}, gridskill.Errorf(gridskill.EINVALID, "no account in your area has the phone number %s", ph)
+		}
+		if !slices.Contains(ids, list[i].ID) {
+			ids = append(ids, list[i].ID)
+		}
+	}
+	if len(ids) == 0 || len(ids) > MaxJudges {
+		return Contest{}, gridskill.Errorf(gridskill.EINVALID, "a panel has 1 to %d judges", MaxJudges)
+	}
+	return s.editRound(ctx, actor, id, roundID, func(_ *Contest, r *Round) error {
+		if r.Kind != Judge {
+			return gridskill.Errorf(gridskill.EINVALID, "only a judge round has judges")
+		}
+		r.Judges = ids
+		return nil
+	})
+}
+
+// Advance fills a round's entrants from the results of an earlier round of
+// the contest: the topN best overall, or, with perTeam set, the topN best of
+// each team. Errors: invalid, not_found, forbidden, conflict.
+func (s *Service) Advance(ctx context.Context, actor people.User, id, roundID, fromRoundID string, topN int, perTeam bool) (Contest, error) {
+	if topN < 1 || topN > MaxParticipants {
+		return Contest{}, gridskill.Errorf(gridskill.EINVALID, "the number advancing must be at least 1")
+	}
+	c, err := s.managed(actor, id)
+	if err != nil {
+		return Contest{}, err
+	}
+	st, err := s.standings(ctx, c)
+	if err != nil {
+		return Contest{}, err
+	}
+	rs, ok := st.byRound(fromRoundID)
+	if !ok {
+		return Contest{}, gridskill.Errorf(gridskill.EINVALID, "the earlier round has no results yet")
+	}
+	var entrants []string
+	perTeamCount := map[string]int{}
+	for _, e := range rs.People {
+		if perTeam {
+			if perTeamCount[e.TeamID] >= topN {
+				continue
+			}
+			perTeamCount[e.TeamID]++
+		} else if len(entrants) >= topN {
+			break
+		}
+		entrants = append(entrants, e.ID)
+	}
+	return s.editRound(ctx, actor, id, roundID, func(_ *Contest, r *Round) error {
+		if r.ID == fromRoundID {
+			return gridskill.Errorf(gridskill.EINVALID, "a round cannot advance from itself")
+		}
+		r.Entrants = entrants
+		return nil
+	})
+}
+
+// Join is a worker opening the live contest with its PIN. Only participants
+// and judges join. Errors: invalid, not_found, forbidden.
+func (s *Service) Join(ctx context.Context, actor people.User, pin string) (Contest, error) {
+	pin = strings.TrimSpace(pin)
+	s.mu.RLock()
+	id, ok := s.pins[pin]
+	s.mu.RUnlock()
+	if !ok {
+		return Contest{}, gridskill.Errorf(gridskill.ENOTFOUND, "no contest has this PIN")
+	}
+	return s.JoinContest(ctx, actor, id)
+}
+
+// JoinContest records a participant as joined (the host counts them) and
+// returns the contest. Errors: invalid, not_found, forbidden.
+func (s *Service) JoinContest(ctx context.Context, actor people.User, id string) (Contest, error) {
+	c, err := s.get(id)
+	if err != nil {
+		return c, err
+	}
+	if s.isJudge(c, actor.ID) || actor.CanAdminister(c.UnitPath) {
+		return c, nil
+	}
+	if _, ok := c.Participant(actor.ID); !ok {
+		return c, gridskill.Errorf(gridskill.EFORBIDDEN, "you are not taking part in this contest")
+	}
+	if err := s.recordJoin(ctx, c, actor.ID); err != nil {
+		return c, err
+	}
+	return c, nil
+}
+
+// ScreenContest returns a contest for its read-only big screen, opened by
+// its screen key. Errors: invalid, not_found.
+func (s *Service) ScreenContest(id, key string) (Contest, error) {
+	c, err := s.get(id)
+	if err != nil {
+		return c, err
+	}
+	if key == "" || key != c.ScreenKey {
+		return c, gridskill.Errorf(gridskill.ENOTFOUND, "contest not found")
+	}
+	return c, nil
+}
+

@@ -1,0 +1,259 @@
+package contest
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"gridskill/scoring"
+	"gridskill/store"
+)
+
+// Collections.
+const (
+	collContests = "contests"
+	// collFacts holds every fact of a live round as an insert with a
+	// deterministic id: answers, stakes, buzzes, judge scores, joins.
+	collFacts = "contest_facts"
+	// collLive holds one document per contest: the phase of its running round.
+	collLive    = "contest_live"
+	collResults = "contest_results"
+	collAwards  = "contest_awards"
+)
+
+// Indexes lists the indexes of the contest collections' query shapes.
+func Indexes() []store.Index {
+	ix := func(coll string, keys bson.D) store.Index {
+		return store.Index{Collection: coll, Model: mongo.IndexModel{Keys: keys}}
+	}
+	return []store.Index{
+		ix(collContests, bson.D{{Key: "unitPath", Value: 1}}),
+		ix(collContests, bson.D{{Key: "participants.id", Value: 1}}),
+		ix(collFacts, bson.D{{Key: "contest", Value: 1}, {Key: "round", Value: 1}}),
+		ix(collResults, bson.D{{Key: "contest", Value: 1}}),
+		ix(collAwards, bson.D{{Key: "worker", Value: 1}}),
+	}
+}
+
+type contestDoc struct {
+	ID           string           `bson:"_id"`
+	Title        string           `bson:"title"`
+	Description  string           `bson:"description"`
+	UnitID       string           `bson:"unit"`
+	UnitPath     []string         `bson:"unitPath"`
+	Participants []Participant    `bson:"participants"`
+	Teams        []Team           `bson:"teams"`
+	Rounds       []Round          `bson:"rounds"`
+	Streak       bool             `bson:"streak"`
+	TeamRule     scoring.TeamRule `bson:"teamRule"`
+	PIN          string           `bson:"pin"`
+	ScreenKey    string           `bson:"screenKey"`
+	CreatedAt    time.Time        `bson:"createdAt"`
+}
+
+func (d contestDoc) contest() Contest {
+	return Contest{ID: d.ID, Title: d.Title, Description: d.Description, UnitID: d.UnitID, UnitPath: d.UnitPath,
+		Participants: d.Participants, Teams: d.Teams, Rounds: d.Rounds, Streak: d.Streak, TeamRule: d.TeamRule,
+		PIN: d.PIN, ScreenKey: d.ScreenKey, CreatedAt: d.CreatedAt}
+}
+
+func newContestDoc(c Contest) contestDoc {
+	return contestDoc{ID: c.ID, Title: c.Title, Description: c.Description, UnitID: c.UnitID, UnitPath: c.UnitPath,
+		Participants: c.Participants, Teams: c.Teams, Rounds: c.Rounds, Streak: c.Streak, TeamRule: c.TeamRule,
+		PIN: c.PIN, ScreenKey: c.ScreenKey, CreatedAt: c.CreatedAt}
+}
+
+// Fact kinds.
+const (
+	factAnswer = "answer"
+	factStake  = "stake"
+	factBuzz   = "buzz"
+	factScore  = "score"
+	factJoin   = "join"
+)
+
+// factDoc is one thing that happened in a live round. Its id is made of what
+// it is about, so a retried insert is refused as a duplicate.
+type factDoc struct {
+	ID      string    `bson:"_id"`
+	Contest string    `bson:"contest"`
+	Round   string    `bson:"round"`
+	Item    int       `bson:"item"`
+	Kind    string    `bson:"kind"`
+	Worker  string    `bson:"worker"`
+	At      time.Time `bson:"at"`
+	Seq     uint64    `bson:"seq,omitempty"`
+	Answer  []string  `bson:"answer,omitempty"`
+	Correct bool      `bson:"correct,omitempty"`
+	// TimeMS is the response time after the network delay was taken off.
+	TimeMS int64   `bson:"timeMs,omitempty"`
+	Stake  int     `bson:"stake,omitempty"`
+	Score  float64 `bson:"score,omitempty"`
+}
+
+// liveDoc is the phase of a contest's running round, written before any
+// screen hears of a change, so that a restart resumes from it.
+type liveDoc struct {
+	ID        string    `bson:"_id"` // the contest
+	Round     string    `bson:"round"`
+	Item      int       `bson:"item"`
+	Phase     string    `bson:"phase"`
+	ReadUntil time.Time `bson:"readUntil"`
+	ShownAt   time.Time `bson:"shownAt"`
+	Deadline  time.Time `bson:"deadline"`
+	ClosedAt  time.Time `bson:"closedAt"`
+	// Answerer is the position in the buzz order of who may answer.
+	Answerer int       `bson:"answerer"`
+	Updated  time.Time `bson:"updated"`
+}
+
+type resultDoc struct {
+	ID      string        `bson:"_id"` // contest:round
+	Contest string        `bson:"contest"`
+	Round   string        `bson:"round"`
+	Entries []resultEntry `bson:"entries"`
+	At      time.Time     `bson:"at"`
+}
+
+type resultEntry struct {
+	Worker string  `bson:"worker"`
+	Points float64 `bson:"points"`
+	TimeMS int64   `bson:"timeMs"`
+}
+
+type awardDoc struct {
+	ID      string             `bson:"_id"` // contest:worker
+	Contest string             `bson:"contest"`
+	Title   string             `bson:"title"`
+	Worker  string             `bson:"worker"`
+	Level   scoring.AwardLevel `bson:"level"`
+	Rank    int                `bson:"rank"`
+	Points  float64            `bson:"points"`
+	At      time.Time          `bson:"at"`
+}
+
+type repo struct {
+	db *mongo.Database
+}
+
+func (r repo) contest(ctx context.Context, id string) (contestDoc, error) {
+	var d contestDoc
+	err := r.db.Collection(collContests).FindOne(ctx, bson.M{"_id": id}).Decode(&d)
+	return d, err
+}
+
+func (r repo) allContests(ctx context.Context) ([]contestDoc, error) {
+	cur, err := r.db.Collection(collContests).Find(ctx, bson.M{})
+	if err != nil {
+		return nil, err
+	}
+	var out []contestDoc
+	err = cur.All(ctx, &out)
+	return out, err
+}
+
+func (r repo) saveContest(ctx context.Context, d contestDoc) error {
+	_, err := r.db.Collection(collContests).ReplaceOne(ctx, bson.M{"_id": d.ID}, d, options.Replace().SetUpsert(true))
+	return err
+}
+
+func (r repo) facts(ctx context.Context, contestID, roundID string) ([]factDoc, error) {
+	cur, err := r.db.Collection(collFacts).Find(ctx, bson.M{"contest": contestID, "round": roundID},
+		options.Find().SetSort(bson.D{{Key: "at", Value: 1}, {Key: "seq", Value: 1}}))
+	if err != nil {
+		return nil, err
+	}
+	var out []factDoc
+	err = cur.All(ctx, &out)
+	return out, err
+}
+
+func (r repo) insertFact(ctx context.Context, f factDoc) error {
+	_, err := r.db.Collection(collFacts).InsertOne(ctx, f)
+	if store.IsDuplicate(err) {
+		return nil
+	}
+	return err
+}
+
+// insertFacts writes a batch unordered and reports, per document, nil when it
+// is stored (a duplicate id means it already was).
+func (r repo) insertFacts(ctx context.Context, docs []any) []error {
+	errs := make([]error, len(docs))
+	_, err := r.db.Collection(collFacts).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	if err == nil {
+		return errs
+	}
+	var bulk mongo.BulkWriteException
+	if errors.As(err, &bulk) && bulk.WriteConcernError == nil {
+		for _, we := range bulk.WriteErrors {
+			if we.Code != 11000 && we.Index >= 0 && we.Index < len(errs) {
+				errs[we.Index] = we
+			}
+		}
+		return errs
+	}
+	for i := range errs {
+		errs[i] = err
+	}
+	return errs
+}
+
+func (r repo) live(ctx context.Context) ([]liveDoc, error) {
+	cur, err := r.db.Collection(collLive).Find(ctx, bson.M{})
+	if err != nil {
+		return nil, err
+	}
+	var out []liveDoc
+	err = cur.All(ctx, &out)
+	return out, err
+}
+
+func (r repo) saveLive(ctx context.Context, d liveDoc) error {
+	_, err := r.db.Collection(collLive).ReplaceOne(ctx, bson.M{"_id": d.ID}, d, options.Replace().SetUpsert(true))
+	return err
+}
+
+func (r repo) saveResult(ctx context.Context, d resultDoc) error {
+	_, err := r.db.Collection(collResults).ReplaceOne(ctx, bson.M{"_id": d.ID}, d, options.Replace().SetUpsert(true))
+	return err
+}
+
+func (r repo) results(ctx context.Context, contestID string) ([]resultDoc, error) {
+	cur, err := r.db.Collection(collResults).Find(ctx, bson.M{"contest": contestID})
+	if err != nil {
+		return nil, err
+	}
+	var out []resultDoc
+	err = cur.All(ctx, &out)
+	return out, err
+}
+
+func (r repo) saveAwards(ctx context.Context, contestID string, docs []awardDoc) error {
+	if _, err := r.db.Collection(collAwards).DeleteMany(ctx, bson.M{"contest": contestID}); err != nil {
+		return err
+	}
+	if len(docs) == 0 {
+		return nil
+	}
+	batch := make([]any, len(docs))
+	for i, d := range docs {
+		batch[i] = d
+	}
+	_, err := r.db.Collection(collAwards).InsertMany(ctx, batch, options.InsertMany().SetOrdered(false))
+	return err
+}
+
+func (r repo) awards(ctx context.Context, filter bson.M) ([]awardDoc, error) {
+	cur, err := r.db.Collection(collAwards).Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "at", Value: -1}}))
+	if err != nil {
+		return nil, err
+	}
+	var out []awardDoc
+	err = cur.All(ctx, &out)
+	return out, err
+}

@@ -1,0 +1,279 @@
+package web
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"gridskill"
+	"gridskill/contest"
+	"gridskill/people"
+	"gridskill/scoring"
+)
+
+// contestListPage lists an admin's contests with the form to start one.
+type contestListPage struct {
+	Page
+	Contests []contest.Contest
+	Form     contestCreateRequest
+}
+
+// contestList is GET /contests.
+func (s *Server) contestList(c *fiber.Ctx) error {
+	return s.renderContestList(c, contestListPage{Page: s.page(c, "Competitions")})
+}
+
+func (s *Server) renderContestList(c *fiber.Ctx, p contestListPage) error {
+	u, _ := currentUser(c)
+	list, err := s.contest.Managed(c.UserContext(), u)
+	if err != nil {
+		return err
+	}
+	p.Contests = list
+	return c.Render("contest/list", p, "layouts/main")
+}
+
+// contestCreate is POST /contests.
+func (s *Server) contestCreate(c *fiber.Ctx) error {
+	u, _ := currentUser(c)
+	form := contestCreateRequest{Title: c.FormValue("title"), Description: c.FormValue("description"), Streak: c.FormValue("streak") == "1",
+		TeamMethod: scoring.TeamMethod(c.FormValue("teamMethod")), TeamN: atoi(c.FormValue("teamN"))}
+	ct, err := s.contest.Create(c.UserContext(), u, contest.Contest{Title: form.Title, Description: form.Description, Streak: form.Streak,
+		TeamRule: scoring.TeamRule{Method: form.TeamMethod, N: form.TeamN}})
+	if err != nil {
+		p := contestListPage{Page: s.page(c, "Competitions"), Form: form}
+		if perr := p.problem(err); perr != nil {
+			return perr
+		}
+		return s.renderContestList(c, p)
+	}
+	return c.Redirect("/contests/"+ct.ID, fiber.StatusSeeOther)
+}
+
+func atoi(s string) int {
+	n, _ := strconv.Atoi(strings.TrimSpace(s))
+	return n
+}
+
+// contestPage is the contest editor: participants, teams, rounds and their
+// questions, the live links, results and awards.
+type contestPage struct {
+	Page
+	Contest   contest.Contest
+	Units     []people.Unit
+	Kinds     []contest.Kind
+	ScreenURL string
+	LiveRound string
+	LivePhase string
+	Standings contest.Standings
+	Awards    []contest.AwardRecord
+	Banked    bool
+}
+
+// KindName is the catalogue id of a round kind's name.
+func (p contestPage) KindName(k contest.Kind) string { return kindNames[k] }
+
+// LevelName is the catalogue id of an award level's name.
+func (p contestPage) LevelName(l scoring.AwardLevel) string { return contest.AwardLevelName(l) }
+
+var kindNames = map[contest.Kind]string{
+	contest.Speed:  "Speed round",
+	contest.Buzzer: "Buzzer round",
+	contest.Wager:  "Wager round",
+	contest.Judge:  "Judge round",
+}
+
+// contestShow is GET /contests/:id.
+func (s *Server) contestShow(c *fiber.Ctx) error {
+	return s.renderContest(c, contestPage{Page: s.page(c, "Competition")})
+}
+
+func (s *Server) renderContest(c *fiber.Ctx, p contestPage) error {
+	u, _ := currentUser(c)
+	ctx := c.UserContext()
+	ct, err := s.contest.Contest(ctx, u, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	if !s.contest.Manages(u, ct) {
+		return c.Redirect("/contests/"+ct.ID+"/results", fiber.StatusSeeOther)
+	}
+	tree, err := s.people.Tree(ctx)
+	if err != nil {
+		return err
+	}
+	if root, ok := tree.Unit(u.UnitID); ok {
+		for _, unit := range tree.Subtree(root.ID) {
+			if unit.Kind != people.Grid {
+				p.Units = append(p.Units, unit)
+			}
+		}
+	}
+	st, err := s.contest.Standings(ctx, u, ct.ID)
+	if err != nil {
+		return err
+	}
+	awards, err := s.contest.ContestAwards(ctx, u, ct.ID)
+	if err != nil {
+		return err
+	}
+	p.Contest, p.Kinds, p.ScreenURL, p.Standings, p.Awards, p.Banked = ct, contest.Kinds, screenURL(ct), st, awards, s.quiz != nil
+	p.LiveRound, p.LivePhase, _ = s.contest.LiveRound(ct.ID)
+	p.Title = ct.Title
+	return c.Render("contest/show", p, "layouts/main")
+}
+
+// contestForm runs a form post of the contest editor: do changes the
+// contest; on a refused change the editor is shown again with the problem.
+func (s *Server) contestForm(c *fiber.Ctx, do func(u people.User, id string) error) error {
+	u, _ := currentUser(c)
+	id := c.Params("id")
+	if err := do(u, id); err != nil {
+		p := contestPage{Page: s.page(c, "Competition")}
+		if perr := p.problem(err); perr != nil {
+			return perr
+		}
+		c.Status(statusOf[gridskill.ErrorCode(err)])
+		return s.renderContest(c, p)
+	}
+	s.flash(c, "Saved")
+	return c.Redirect("/contests/"+id, fiber.StatusSeeOther)
+}
+
+// contestParticipants is POST /contests/:id/participants.
+func (s *Server) contestParticipants(c *fiber.Ctx) error {
+	return s.contestForm(c, func(u people.User, id string) error {
+		var units []string
+		c.Request().PostArgs().VisitAll(func(k, v []byte) {
+			if string(k) == "unit" {
+				units = append(units, string(v))
+			}
+		})
+		_, err := s.contest.SetParticipantsByUnits(c.UserContext(), u, id, units)
+		return err
+	})
+}
+
+// contestRoundCreate is POST /contests/:id/rounds.
+func (s *Server) contestRoundCreate(c *fiber.Ctx) error {
+	return s.contestForm(c, func(u people.User, id string) error {
+		var stakes []int
+		for _, f := range strings.FieldsFunc(c.FormValue("stakes"), func(r rune) bool { return r == ',' || r == ' ' || r == '，' }) {
+			n, err := strconv.Atoi(f)
+			if err != nil {
+				return gridskill.Errorf(gridskill.EINVALID, "stakes are whole numbers separated by commas")
+			}
+			stakes = append(stakes, n)
+		}
+		_, err := s.contest.AddRound(c.UserContext(), u, id, contest.Round{Title: c.FormValue("title"), Kind: contest.Kind(c.FormValue("kind")),
+			ReadSec: atoi(c.FormValue("readSec")), Penalty: atoi(c.FormValue("penalty")), PassOn: c.FormValue("passOn") == "1",
+			AnswerSec: atoi(c.FormValue("answerSec")), Stakes: stakes})
+		return err
+	})
+}
+
+// contestQuestionCreate is POST /contests/:id/rounds/:round/questions: a
+// typed-in question, options one per line.
+func (s *Server) contestQuestionCreate(c *fiber.Ctx) error {
+	return s.contestForm(c, func(u people.User, id string) error {
+		q := contest.Question{Stem: strings.TrimSpace(c.FormValue("stem")), Type: scoring.QuestionType(c.FormValue("type")),
+			Points: atoi(c.FormValue("points")), LimitSec: atoi(c.FormValue("limitSec"))}
+		if q.Type == scoring.TrueFalse {
+			q.Options = []contest.Option{{Key: "T", Text: "正确"}, {Key: "F", Text: "错误"}}
+		} else {
+			keys := "ABCDEFGH"
+			for _, line := range strings.Split(c.FormValue("options"), "\n") {
+				if line = strings.TrimSpace(line); line != "" && len(q.Options) < len(keys) {
+					q.Options = append(q.Options, contest.Option{Key: keys[len(q.Options) : len(q.Options)+1], Text: line})
+				}
+			}
+		}
+		for _, k := range strings.FieldsFunc(strings.ToUpper(c.FormValue("correct")), func(r rune) bool { return r == ',' || r == ' ' || r == '，' }) {
+			q.Correct = append(q.Correct, k)
+		}
+		if len(q.Correct) == 1 && len(q.Correct[0]) > 1 && q.Type == scoring.Multiple { // "ABD"
+			q.Correct = strings.Split(q.Correct[0], "")
+		}
+		_, err := s.contest.AddQuestion(c.UserContext(), u, id, c.Params("round"), q)
+		return err
+	})
+}
+
+// contestQuestionPick is POST /contests/:id/rounds/:round/pick: questions
+// from the bank by tag and count, or by ids.
+func (s *Server) contestQuestionPick(c *fiber.Ctx) error {
+	return s.contestForm(c, func(u people.User, id string) error {
+		_, err := s.contest.PickQuestions(c.UserContext(), u, id, c.Params("round"), contest.Pick{
+			IDs: strings.Fields(strings.ReplaceAll(c.FormValue("ids"), ",", " ")), Tag: strings.TrimSpace(c.FormValue("tag")),
+			Count: atoi(c.FormValue("count")), Points: atoi(c.FormValue("points")), LimitSec: atoi(c.FormValue("limitSec"))})
+		return err
+	})
+}
+
+// contestTaskCreate is POST /contests/:id/rounds/:round/tasks.
+func (s *Server) contestTaskCreate(c *fiber.Ctx) error {
+	return s.contestForm(c, func(u people.User, id string) error {
+		_, err := s.contest.AddTask(c.UserContext(), u, id, c.Params("round"), contest.Task{Title: c.FormValue("title"), PerformerID: c.FormValue("performer")})
+		return err
+	})
+}
+
+// contestJudges is POST /contests/:id/rounds/:round/judges.
+func (s *Server) contestJudges(c *fiber.Ctx) error {
+	return s.contestForm(c, func(u people.User, id string) error {
+		_, err := s.contest.SetJudges(c.UserContext(), u, id, c.Params("round"), strings.FieldsFunc(c.FormValue("phones"), func(r rune) bool {
+			return r == ',' || r == ' ' || r == '\n' || r == '\r' || r == '，'
+		}))
+		return err
+	})
+}
+
+// contestAdvance is POST /contests/:id/rounds/:round/advance.
+func (s *Server) contestAdvance(c *fiber.Ctx) error {
+	return s.contestForm(c, func(u people.User, id string) error {
+		_, err := s.contest.Advance(c.UserContext(), u, id, c.Params("round"), c.FormValue("from"), atoi(c.FormValue("top")), c.FormValue("perTeam") == "1")
+		return err
+	})
+}
+
+// contestAwards is POST /contests/:id/awards.
+func (s *Server) contestAwards(c *fiber.Ctx) error {
+	return s.contestForm(c, func(u people.User, id string) error {
+		_, err := s.contest.GrantAwards(c.UserContext(), u, id, contest.AwardPlan{First: atoi(c.FormValue("first")), Second: atoi(c.FormValue("second")),
+			Third: atoi(c.FormValue("third")), Excellence: atoi(c.FormValue("excellence"))})
+		return err
+	})
+}
+
+// contestResultsPage shows the standings to participants and admins.
+type contestResultsPage struct {
+	Page
+	Contest   contest.Contest
+	Standings contest.Standings
+	Awards    []contest.AwardRecord
+	Manages   bool
+}
+
+// LevelName is the catalogue id of an award level's name.
+func (p contestResultsPage) LevelName(l scoring.AwardLevel) string { return contest.AwardLevelName(l) }
+
+// contestResults is GET /contests/:id/results.
+func (s *Server) contestResults(c *fiber.Ctx) error {
+	u, _ := currentUser(c)
+	ctx := c.UserContext()
+	ct, err := s.contest.Contest(ctx, u, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	st, err := s.contest.Standings(ctx, u, ct.ID)
+	if err != nil {
+		return err
+	}
+	awards, err := s.contest.ContestAwards(ctx, u, ct.ID)
+	if err != nil {
+		return err
+	}
+	p := contestResultsPage{Page: s.page(c, "Results"), Contest: ct, Standings: st, Awards: awards, Manages: s.contest.Manages(u, ct)}
+	return c.Render("contest/results", p, "layouts/main")
+}
