@@ -693,3 +693,22 @@ func Example_mask() {
 	fmt.Println(certify.MaskName("张晓婷"), certify.MaskName("张伟"))
 	// Output: 张*婷 张*
 }
+
+func TestEvaluateAllIssuesWithoutAHook(t *testing.T) {
+	f := newFixture(t)
+	ctx := storetest.Context(t)
+	for _, w := range []string{seed.WorkerID, "worker-0001", "worker-0200"} {
+		f.pass(w, 1)
+	}
+	n, err := f.svc.EvaluateAll(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// worker-0200 is outside the program's street.
+	if n != 2 || len(f.mine(seed.WorkerID)) != 1 || len(f.mine("worker-0200")) != 0 {
+		t.Fatalf("evaluated %d, want 2", n)
+	}
+	if n, _ := f.svc.EvaluateAll(ctx); n != 0 {
+		t.Fatalf("a second round issued %d, want 0", n)
+	}
+}
