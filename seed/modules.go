@@ -190,4 +190,3 @@ func loadDemoModules(ctx context.Context, db *mongo.Database, ps *people.Service
 	}
 	return AssignDemo(ctx, cs, author, clock, dir)
 }
-

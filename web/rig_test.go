@@ -18,6 +18,7 @@ import (
 	"go.mongodb.org/mongo-driver/mongo"
 
 	"gridskill"
+	"gridskill/courses"
 	"gridskill/people"
 	"gridskill/quiz"
 	"gridskill/seed"
@@ -55,8 +56,8 @@ func newRig(t *testing.T) *rig {
 		t.Fatal(err)
 	}
 	srv, err := New(Config{}, Deps{
-		Quiz: qs,
-		DB:   db, People: ps, Tokens: people.NewTokens(rigSecret, clock), Clock: clock,
+		Quiz: qs, Courses: courses.NewService(db, ps, clock),
+		DB: db, People: ps, Tokens: people.NewTokens(rigSecret, clock), Clock: clock,
 		Log: slog.New(slog.NewTextHandler(logs, nil)), Secret: rigSecret, Demo: seed.NewDemoFlag(db).Active,
 	})
 	if err != nil {

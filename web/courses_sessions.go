@@ -1,0 +1,108 @@
+package web
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"gridskill"
+	"gridskill/courses"
+	"gridskill/people"
+)
+
+type sessionsPage struct {
+	Page
+	Sessions []courses.Session
+}
+
+func (s *Server) sessionsPage(c *fiber.Ctx) error {
+	u, _ := currentUser(c)
+	list, err := s.courses.Sessions(c.UserContext(), u)
+	if err != nil {
+		return err
+	}
+	return c.Render("courses/sessions", sessionsPage{Page: s.page(c, "Offline training"), Sessions: list}, "layouts/main")
+}
+
+type sessionFormPage struct {
+	Page
+	Input  courses.SessionInput
+	Phones string
+	Today  string
+}
+
+func (s *Server) sessionNew(c *fiber.Ctx) error {
+	u, _ := currentUser(c)
+	p := sessionFormPage{Page: s.page(c, "Record a training session"), Today: s.clock.Now().Format("2006-01-02")}
+	p.Input.Date, p.Input.Trainer, p.Input.Hours = p.Today, u.Name, 2
+	return c.Render("courses/session_new", p, "layouts/main")
+}
+
+// sessionCreate records a session with attendees typed or picked (phone
+// numbers, one a line) or imported from a sign-in sheet; every row is
+// checked before anything is written.
+func (s *Server) sessionCreate(c *fiber.Ctx) error {
+	u, _ := currentUser(c)
+	hours, _ := strconv.ParseFloat(c.FormValue("hours"), 64)
+	in := courses.SessionInput{Topic: c.FormValue("topic"), Date: c.FormValue("date"), Place: c.FormValue("place"), Trainer: c.FormValue("trainer"), Hours: hours}
+	p := sessionFormPage{Page: s.page(c, "Record a training session"), Input: in, Phones: c.FormValue("phones"), Today: s.clock.Now().Format("2006-01-02")}
+	rows, err := s.sessionRows(c)
+	var sess courses.Session
+	if err == nil {
+		sess, err = s.courses.RecordSession(c.UserContext(), u, in, rows)
+	}
+	if err != nil {
+		if err := p.problem(err); err != nil {
+			return err
+		}
+		return c.Status(statusOf[gridskill.ErrorCode(err)]).Render("courses/session_new", p, "layouts/main")
+	}
+	s.flash(c, "The session is recorded and its attendees have their hours.")
+	return c.Redirect("/sessions/"+sess.ID, fiber.StatusSeeOther)
+}
+
+// sessionRows reads the attendees: the uploaded sign-in sheet if there is
+// one, else the phone numbers typed, one a line (a name may follow).
+func (s *Server) sessionRows(c *fiber.Ctx) ([]courses.SignInRow, error) {
+	if fh, err := c.FormFile("file"); err == nil && fh.Size > 0 {
+		f, err := fh.Open()
+		if err != nil {
+			return nil, gridskill.Errorf(gridskill.EINVALID, "the file could not be read")
+		}
+		defer f.Close()
+		return courses.ParseSignInSheet(f, fh.Filename)
+	}
+	var rows []courses.SignInRow
+	for i, line := range strings.Split(c.FormValue("phones"), "\n") {
+		fields := strings.FieldsFunc(line, func(r rune) bool { return r == ' ' || r == '\t' || r == ',' || r == '，' || r == '\r' })
+		if len(fields) == 0 {
+			continue
+		}
+		row := courses.SignInRow{Line: i + 1, Phone: people.NormalizePhone(fields[0])}
+		if len(fields) > 1 {
+			row.Name = fields[1]
+		}
+		rows = append(rows, row)
+	}
+	return rows, nil
+}
+
+type sessionPage struct {
+	Page
+	Session courses.Session
+}
+
+func (s *Server) sessionShow(c *fiber.Ctx) error {
+	u, _ := currentUser(c)
+	sess, err := s.courses.Session(c.UserContext(), u, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.Render("courses/session", sessionPage{Page: s.page(c, "Offline training"), Session: sess}, "layouts/main")
+}
+
+// sessionTemplate sends the sign-in sheet template.
+func (s *Server) sessionTemplate(c *fiber.Ctx) error {
+	return sendSheet(c, c.Params("ext"), "sign-in-sheet", "签到表", courses.SignInHeader, [][]string{{"张晓婷", "13900000004"}})
+}
