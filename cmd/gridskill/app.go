@@ -105,12 +105,12 @@ func (m *Main) Run(ctx context.Context) error {
 	go qs.Run(sweepCtx, time.Second)
 	co := courses.NewService(m.store.DB, ps, m.Clock)
 	cs := certify.NewService(m.store.DB, ps, m.Clock, certify.Config{})
-	wireCertify(cs, ps, co, qs)
 	m.certify = cs
 	m.contest = contest.NewService(m.store.DB, ps, qs, m.Clock, m.log)
 	if err := m.contest.Load(ctx); err != nil {
 		return err
 	}
+	wireCertify(cs, ps, co, qs, m.contest)
 	go cs.Run(sweepCtx, time.Hour, m.log)
 	m.server, err = web.New(web.Config{SecureCookies: m.Config.SecureCookies, ProxyHeader: m.Config.ProxyHeader}, web.Deps{
 		DB: m.store.DB, People: ps, Tokens: people.NewTokens(secret, m.Clock), Clock: m.Clock, Log: m.log, Quiz: qs, Certify: cs,

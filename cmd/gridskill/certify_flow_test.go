@@ -11,6 +11,7 @@ import (
 
 	"gridskill"
 	"gridskill/certify"
+	"gridskill/contest"
 	"gridskill/courses"
 	"gridskill/people"
 	"gridskill/quiz"
@@ -54,7 +55,12 @@ func newCertFlow(t *testing.T) *certFlow {
 	}
 	f.courses = courses.NewService(st.DB, ps, clock)
 	f.certify = certify.NewService(st.DB, ps, clock, certify.Config{})
-	wireCertify(f.certify, ps, f.courses, f.quiz)
+	ct := contest.NewService(st.DB, ps, f.quiz, clock, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err := ct.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(ct.Close)
+	wireCertify(f.certify, ps, f.courses, f.quiz, ct)
 	if f.worker, err = ps.User(ctx, seed.WorkerID); err != nil {
 		t.Fatal(err)
 	}

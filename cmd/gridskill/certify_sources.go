@@ -7,13 +7,14 @@ import (
 
 	"gridskill"
 	"gridskill/certify"
+	"gridskill/contest"
 	"gridskill/courses"
 	"gridskill/people"
 	"gridskill/quiz"
 	"gridskill/scoring"
 )
 
-// certifySources reads what certification needs from courses and quiz: a
+// certifySources reads what certification needs from courses, quiz and contest: a
 // worker's record and history, the modules' major changes and the modules
 // and exams an admin may require. It lives here, where everything is wired,
 // so that neither courses nor quiz depends on certify or the other way.
@@ -21,11 +22,13 @@ type certifySources struct {
 	people  *people.Service
 	courses *courses.Service
 	quiz    *quiz.Service
+	contest *contest.Service
 	certify *certify.Service
 }
 
-func wireCertify(cs *certify.Service, ps *people.Service, co *courses.Service, qs *quiz.Service) {
-	src := &certifySources{people: ps, courses: co, quiz: qs, certify: cs}
+// wireCertify points certification at its sources; any of them may be nil.
+func wireCertify(cs *certify.Service, ps *people.Service, co *courses.Service, qs *quiz.Service, ct *contest.Service) {
+	src := &certifySources{people: ps, courses: co, quiz: qs, contest: ct, certify: cs}
 	cs.Records, cs.Modules, cs.Histories, cs.Catalog = src, src, src, src
 }
 
@@ -60,11 +63,15 @@ func (s *certifySources) Record(ctx context.Context, workerID string) (scoring.R
 	for _, e := range h.Exams {
 		rec.Exams[e.ID] = scoring.ExamBest{Score: e.Score, Passed: e.Passed, At: e.At}
 	}
+	for _, a := range h.Awards {
+		rec.Awards = append(rec.Awards, scoring.Award{ContestID: a.ContestID, Level: a.Level})
+	}
 	return rec, nil
 }
 
 // History is the worker's transcript: completions and hours from courses,
-// and their results in the exams that programs require or that are open to them.
+// their results in the exams that programs require or that are open to them,
+// and their contest awards.
 func (s *certifySources) History(ctx context.Context, workerID string) (certify.History, error) {
 	worker, err := s.people.User(ctx, workerID)
 	if err != nil {
@@ -125,6 +132,15 @@ func (s *certifySources) History(ctx context.Context, workerID string) (certify.
 				e.At = results[len(results)-1].SubmittedAt
 			}
 			h.Exams = append(h.Exams, e)
+		}
+	}
+	if s.contest != nil {
+		awards, err := s.contest.AwardRecords(ctx, workerID)
+		if err != nil {
+			return certify.History{}, err
+		}
+		for _, a := range awards {
+			h.Awards = append(h.Awards, certify.AwardEntry{ContestID: a.ContestID, Title: a.ContestTitle, Level: a.Level, At: a.AwardedAt})
 		}
 	}
 	return h, nil
