@@ -3,6 +3,7 @@ package people_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -289,4 +290,41 @@ func TestImportRosterRefusals(t *testing.T) {
 			t.Fatalf("%+v, %v", res, err)
 		}
 	})
+}
+
+func TestImportRosterUpdatesManyInBulk(t *testing.T) {
+	f := newFixture(t)
+	district := f.user(t, seed.DistrictAdminID)
+	rows := [][]string{header}
+	for i := range 30 {
+		rows = append(rows, []string{fmt.Sprintf("批量%02d", i), fmt.Sprintf("137000001%02d", i), "东湖街道", "翠苑社区", "第一网格"})
+	}
+	res, err := f.importCSV(t, district, "Bulk2026pw", rows...)
+	if err != nil || res.Created != 30 {
+		t.Fatalf("%+v, %v", res, err)
+	}
+	first, _ := f.byPhone(t, "13700000100")
+	// A deactivated account is rewritten too, and stays deactivated.
+	if err := f.ps.SetActive(f.ctx, district, first.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	for i := range rows[1:] {
+		rows[i+1][0] = fmt.Sprintf("改名%02d", i)
+		rows[i+1][4] = "第二网格"
+	}
+	users := f.count(t, "users")
+	res, err = f.importCSV(t, district, "", rows...)
+	if err != nil || res.Updated != 30 || res.Created != 0 {
+		t.Fatalf("%+v, %v", res, err)
+	}
+	if f.count(t, "users") != users || f.count(t, "users_pending") != 0 {
+		t.Fatalf("%d users (was %d), %d journal entries", f.count(t, "users"), users, f.count(t, "users_pending"))
+	}
+	again, _ := f.byPhone(t, "13700000100")
+	if again.ID != first.ID || again.Name != "改名00" || again.UnitID != seed.Grid112ID || again.Active || !again.MustChangePassword {
+		t.Fatalf("rewritten account %+v", again)
+	}
+	if _, err := f.ps.Login(f.ctx, "13700000129", "Bulk2026pw", "10.0.0.9"); err != nil {
+		t.Fatalf("the password did not survive the rewrite: %v", err)
+	}
 }

@@ -195,6 +195,10 @@ func (s *Service) ImportRoster(ctx context.Context, actor User, rows []RosterRow
 			return ImportResult{}, err
 		}
 	}
+	// Finish any rewrite a crash cut short, so every account is seen below.
+	if err := s.repo.repairPending(ctx); err != nil {
+		return ImportResult{}, gridskill.Internal(err)
+	}
 	tree, err := s.Tree(ctx)
 	if err != nil {
 		return ImportResult{}, err
@@ -241,17 +245,62 @@ func (s *Service) ImportRoster(ctx context.Context, actor User, rows []RosterRow
 			return ImportResult{}, gridskill.Internal(err)
 		}
 	}
-	for _, u := range p.updates {
+	if err := s.applyUpdates(ctx, p.updates, existing); err != nil {
+		return ImportResult{}, err
+	}
+	return res, nil
+}
+
+// bulkUpdates is how many changed accounts make rewriting them in bulk
+// cheaper than updating each.
+const bulkUpdates = 20
+
+// applyUpdates writes the changed roster fields of accounts. Many at once are
+// rewritten in bulk (see repo.replaceUsers), from the documents read for the
+// plan; an account that changed since is updated on its own.
+func (s *Service) applyUpdates(ctx context.Context, updates []User, existing []userDoc) error {
+	now := s.clock.Now()
+	var one []User
+	if len(updates) >= bulkUpdates {
+		read := make(map[string]userDoc, len(existing))
+		for _, d := range existing {
+			read[d.ID] = d
+		}
+		docs := make([]userDoc, 0, len(updates))
+		byID := make(map[string]User, len(updates))
+		for _, u := range updates {
+			d := read[u.ID]
+			d.Name, d.Role, d.UnitID, d.UnitPath = u.Name, string(u.Role), u.UnitID, u.UnitPath
+			d.EmployeeNo, d.JoinedOn, d.UpdatedAt = u.EmployeeNo, u.JoinedOn, now
+			docs = append(docs, d)
+			byID[u.ID] = u
+		}
+		defer func() {
+			for _, u := range updates {
+				s.forgetUser(u.ID)
+			}
+		}()
+		missed, err := s.repo.replaceUsers(ctx, docs)
+		if err != nil {
+			return gridskill.Internal(err)
+		}
+		for _, d := range missed {
+			one = append(one, byID[d.ID])
+		}
+	} else {
+		one = updates
+	}
+	for _, u := range one {
 		err := s.repo.updateUser(ctx, u.ID, bson.M{
 			"name": u.Name, "role": string(u.Role), "unitId": u.UnitID, "unitPath": u.UnitPath,
-			"employeeNo": u.EmployeeNo, "joinedOn": u.JoinedOn, "updatedAt": s.clock.Now(),
+			"employeeNo": u.EmployeeNo, "joinedOn": u.JoinedOn, "updatedAt": now,
 		})
 		if err != nil {
-			return ImportResult{}, gridskill.Internal(err)
+			return gridskill.Internal(err)
 		}
 		s.forgetUser(u.ID)
 	}
-	return res, nil
+	return nil
 }
 
 type importPlan struct {

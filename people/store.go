@@ -18,6 +18,9 @@ import (
 const (
 	unitsColl = "units"
 	usersColl = "users"
+	// pendingColl journals accounts being rewritten by replaceUsers, so a
+	// crash half-way loses none of them.
+	pendingColl = "users_pending"
 )
 
 // Indexes lists the indexes of the people collections.
@@ -81,12 +84,13 @@ func newUserDoc(u User, hash string, now time.Time) userDoc {
 
 // repo is the Mongo storage of units and users.
 type repo struct {
-	units *mongo.Collection
-	users *mongo.Collection
+	units   *mongo.Collection
+	users   *mongo.Collection
+	pending *mongo.Collection
 }
 
 func newRepo(db *mongo.Database) repo {
-	return repo{units: db.Collection(unitsColl), users: db.Collection(usersColl)}
+	return repo{units: db.Collection(unitsColl), users: db.Collection(usersColl), pending: db.Collection(pendingColl)}
 }
 
 func (r repo) allUnits(ctx context.Context) ([]Unit, error) {
@@ -133,9 +137,94 @@ func (r repo) findUser(ctx context.Context, filter bson.M) (userDoc, error) {
 	var d userDoc
 	err := r.users.FindOne(ctx, filter).Decode(&d)
 	if errors.Is(err, mongo.ErrNoDocuments) {
+		// The account may be in the middle of a rewrite, or one cut short by a crash.
+		if n, perr := r.pending.CountDocuments(ctx, filter); perr == nil && n > 0 {
+			if err := r.repairPending(ctx); err != nil {
+				return d, err
+			}
+			err = r.users.FindOne(ctx, filter).Decode(&d)
+		}
+	}
+	if errors.Is(err, mongo.ErrNoDocuments) {
 		return d, gridskill.Errorf(gridskill.ENOTFOUND, "no such account")
 	}
 	return d, err
+}
+
+// replaceUsers rewrites many accounts in a few commands, where updating each
+// would take one slow command apiece on the embedded engine. The new
+// documents are journalled first, then the old ones deleted (only those whose
+// token version is still the one read, so a password change or deactivation
+// meanwhile is never overwritten), the new ones inserted and the journal
+// cleared. A crash between the steps leaves the journal, which repairPending
+// replays. It returns the documents that changed meanwhile and were not
+// rewritten; the caller updates them one by one.
+func (r repo) replaceUsers(ctx context.Context, docs []userDoc) ([]userDoc, error) {
+	if len(docs) == 0 {
+		return nil, nil
+	}
+	batch := make([]any, len(docs))
+	ids := make(bson.A, len(docs))
+	byVersion := map[int]bson.A{}
+	for i, d := range docs {
+		batch[i] = d
+		ids[i] = d.ID
+		byVersion[d.TokenVersion] = append(byVersion[d.TokenVersion], d.ID)
+	}
+	// One clause per token version, not per account: the engine tries each
+	// clause on each document, and most accounts share a version.
+	guard := bson.A{}
+	for v, vids := range byVersion {
+		guard = append(guard, bson.M{"tokenVersion": v, "_id": bson.M{"$in": vids}})
+	}
+	if _, err := r.pending.InsertMany(ctx, batch, options.InsertMany().SetOrdered(false)); err != nil && !onlyDuplicates(err) {
+		return nil, err
+	}
+	if _, err := r.users.DeleteMany(ctx, bson.M{"$or": guard}); err != nil {
+		return nil, err
+	}
+	var missed []userDoc
+	_, err := r.users.InsertMany(ctx, batch, options.InsertMany().SetOrdered(false))
+	if err != nil {
+		if !onlyDuplicates(err) {
+			return nil, err
+		}
+		// A duplicate is an account that was not deleted: it changed meanwhile.
+		var bwe mongo.BulkWriteException
+		errors.As(err, &bwe)
+		for _, we := range bwe.WriteErrors {
+			missed = append(missed, docs[we.Index])
+		}
+	}
+	if _, err := r.pending.DeleteMany(ctx, bson.M{"_id": bson.M{"$in": ids}}); err != nil {
+		return nil, err
+	}
+	return missed, nil
+}
+
+// repairPending finishes rewrites cut short: each journalled account missing
+// from users is inserted, and the journal cleared.
+func (r repo) repairPending(ctx context.Context) error {
+	cur, err := r.pending.Find(ctx, bson.M{})
+	if err != nil {
+		return err
+	}
+	var docs []userDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return err
+	}
+	if len(docs) == 0 {
+		return nil
+	}
+	if err := r.insertUsers(ctx, docs); err != nil {
+		return err
+	}
+	ids := make(bson.A, len(docs))
+	for i, d := range docs {
+		ids[i] = d.ID
+	}
+	_, err = r.pending.DeleteMany(ctx, bson.M{"_id": bson.M{"$in": ids}})
+	return err
 }
 
 func (r repo) usersByPhones(ctx context.Context, phones []string) ([]userDoc, error) {
