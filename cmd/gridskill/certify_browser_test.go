@@ -4,10 +4,15 @@ import (
 	"bytes"
 	"context"
 	"image/png"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
@@ -78,6 +83,18 @@ func TestBrowserCertificateQROpensVerifyPage(t *testing.T) {
 		t.Fatalf("the certificate is %d px wide on a %d px phone (%v)", width, browsertest.PhoneWidth, err)
 	}
 
+	pdf, err := chromedp.Run(phone, chromedp.Action[[]byte](printPDF))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// One A4 landscape page: 842 × 595 points.
+	if boxes := mediaBoxes.FindAllStringSubmatch(string(pdf), -1); len(boxes) != 1 || !strings.HasPrefix(boxes[0][1], "841.9") || !strings.HasPrefix(boxes[0][2], "59") {
+		t.Fatalf("the certificate prints on pages %v, want one A4 landscape page", boxes)
+	}
+	if dir := os.Getenv("GRIDSKILL_ARTIFACTS"); dir != "" {
+		_ = os.WriteFile(filepath.Join(dir, "certificate.pdf"), pdf, 0o644)
+	}
+
 	shot, err := chromedp.Run(phone, chromedp.ScreenshotScale(`#cert-qr`, 2))
 	if err != nil {
 		t.Fatal(err)
@@ -117,4 +134,14 @@ func TestBrowserCertificateQROpensVerifyPage(t *testing.T) {
 		t.Fatalf("the verify page shows %q (%v)", page, err)
 	}
 	browsertest.Screenshot(t, stranger, "verify")
+}
+
+var mediaBoxes = regexp.MustCompile(`/MediaBox\s*\[0 0 ([0-9.]+) ([0-9.]+)\]`)
+
+// printPDF prints the page as the browser's print dialog would, honouring
+// the page's CSS page size.
+func printPDF(ctx context.Context, t *chromedp.Target) ([]byte, error) {
+	yes := true
+	res, err := cdp.Call(ctx, t, page.PrintToPDF, page.PrintToPDFParams{PreferCSSPageSize: &yes, PrintBackground: &yes})
+	return res.Data, err
 }
