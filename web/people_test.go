@@ -128,6 +128,9 @@ func TestStreetAdminCannotTouchAnotherStreetsPeople(t *testing.T) {
 	if r.snapshot() != before {
 		t.Fatal("refused requests wrote documents")
 	}
+	if logs := r.log.String(); !strings.Contains(logs, `msg="request refused" status=403 code=forbidden method=POST path=/people/`+otherStreetWorkerID) {
+		t.Fatalf("the refusal is not logged: %s", logs)
+	}
 	// The other street's worker still signs in with their own password.
 	resp, _ := r.do(jsonReq("POST", "/api/v1/auth/login", "", map[string]string{"phone": other.Phone, "password": seed.DemoPassword}))
 	if resp.StatusCode != 200 {
@@ -424,4 +427,52 @@ func TestLanguageSwitch(t *testing.T) {
 			t.Fatalf("anonymous roster goes to %q", loc)
 		}
 	})
+}
+
+func TestPeopleAPIRefusesBadInput(t *testing.T) {
+	r := newRig(t)
+	tok := r.token(districtPhone)
+	before := r.snapshot()
+	active := "/api/v1/users/" + ownStreetWorkerID + "/active"
+	cases := []struct {
+		name, method, path, body string
+		status                   int
+		code                     string
+	}{
+		{"WrongType", "POST", active, `{"active":"no"}`, 400, "invalid"},
+		{"OperatorForBool", "POST", active, `{"active":{"$ne":null}}`, 400, "invalid"},
+		{"Missing", "POST", active, `{}`, 400, "invalid"},
+		{"Malformed", "POST", active, `{"active":fal`, 400, "invalid"},
+		{"NotJSON", "POST", active, `active=false`, 400, "invalid"},
+		{"Oversized", "POST", active, `{"active":false,"x":"` + strings.Repeat("a", 70<<10) + `"}`, 413, "too_large"},
+		{"UnknownAccount", "POST", "/api/v1/users/no-such-person/active", `{"active":false}`, 404, "not_found"},
+		{"UnknownRole", "GET", "/api/v1/users?role=root", "", 400, "invalid"},
+		{"UnknownUnit", "GET", "/api/v1/users?unit=unit-x", "", 404, "not_found"},
+		{"ResetUnknownAccount", "POST", "/api/v1/users/no-such-person/reset-password", "", 404, "not_found"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var body any
+			if tc.body != "" {
+				body = tc.body
+			}
+			req := jsonReq(tc.method, tc.path, tok, body)
+			if tc.name == "NotJSON" {
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			}
+			resp, out := r.do(req)
+			if code, msg := apiError(t, out); resp.StatusCode != tc.status || code != tc.code || msg == "" {
+				t.Fatalf("got %d %s", resp.StatusCode, out)
+			}
+		})
+	}
+	t.Run("QueryIsLiteralText", func(t *testing.T) {
+		resp, out := r.do(jsonReq("GET", "/api/v1/users?q="+url.QueryEscape(`{"$gt":""}`), tok, nil))
+		if resp.StatusCode != 200 || !strings.Contains(out, `"total":0`) {
+			t.Fatalf("got %d %s", resp.StatusCode, out)
+		}
+	})
+	if r.snapshot() != before {
+		t.Fatal("bad requests wrote documents")
+	}
 }
