@@ -279,3 +279,37 @@ func (s *Service) ContestAwards(ctx context.Context, actor people.User, id strin
 	slices.SortFunc(out, func(a, b AwardRecord) int { return a.Rank - b.Rank })
 	return out, nil
 }
+
+// AnswerRecord is one stored answer of a live round.
+type AnswerRecord struct {
+	Worker  string    `json:"worker"`
+	Item    int       `json:"item"`
+	Answer  []string  `json:"answer"`
+	Correct bool      `json:"correct"`
+	TimeMS  int64     `json:"timeMs"`
+	At      time.Time `json:"at"`
+}
+
+// Answers reads a round's answers back from the database, for audits and
+// for checking that every acknowledged answer was kept. Admins of the
+// contest only. Errors: invalid, not_found, forbidden, internal.
+func (s *Service) Answers(ctx context.Context, actor people.User, id, roundID string) ([]AnswerRecord, error) {
+	c, err := s.managed(actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, _, ok := c.Round(roundID); !ok {
+		return nil, gridskill.Errorf(gridskill.ENOTFOUND, "round not found")
+	}
+	facts, err := s.repo.facts(ctx, c.ID, roundID)
+	if err != nil {
+		return nil, gridskill.Internal(err)
+	}
+	var out []AnswerRecord
+	for _, f := range facts {
+		if f.Kind == factAnswer {
+			out = append(out, AnswerRecord{Worker: f.Worker, Item: f.Item, Answer: f.Answer, Correct: f.Correct, TimeMS: f.TimeMS, At: f.At})
+		}
+	}
+	return out, nil
+}

@@ -300,3 +300,17 @@ func (s *Server) contestExport(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="contest-results.xlsx"`)
 	return c.Send(buf.Bytes())
 }
+
+type answersResponse struct {
+	Answers []contest.AnswerRecord `json:"answers"`
+}
+
+// apiRoundAnswers reads a round's stored answers: GET /api/v1/contests/:id/rounds/:round/answers.
+func (s *Server) apiRoundAnswers(c *fiber.Ctx) error {
+	u, _ := currentUser(c)
+	list, err := s.contest.Answers(c.UserContext(), u, c.Params("id"), c.Params("round"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(answersResponse{Answers: list})
+}

@@ -192,6 +192,7 @@ func (s *Server) routes(static fs.FS) {
 	api.Post("/contests/:id/rounds/:round/judges", s.requireUser, admins, s.apiRoundJudges)
 	api.Post("/contests/:id/rounds/:round/advance", s.requireUser, admins, s.apiRoundAdvance)
 	api.Post("/contests/:id/awards", s.requireUser, admins, s.apiContestAwards)
+	api.Get("/contests/:id/rounds/:round/answers", s.requireUser, admins, s.apiRoundAnswers)
 	api.Post("/live/:id/host", s.requireUser, s.apiLiveHost)
 	api.Post("/live/:id/join", s.requireUser, s.apiLiveJoin)
 	api.Post("/live/:id/answer", s.requireUser, s.apiLiveAnswer)

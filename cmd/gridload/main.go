@@ -48,8 +48,16 @@ import (
 )
 
 func main() {
+	if len(os.Args) >= 2 && os.Args[1] == "live" {
+		if err := runLive(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "gridload:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if len(os.Args) < 2 || os.Args[1] != "exam" {
 		fmt.Fprintln(os.Stderr, "usage: gridload exam -target URL -n N -every D -duration D")
+		fmt.Fprintln(os.Stderr, "       gridload live -target URL -n N -questions Q")
 		os.Exit(2)
 	}
 	fs := flag.NewFlagSet("gridload exam", flag.ExitOnError)
