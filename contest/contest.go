@@ -213,11 +213,11 @@ type Team struct {
 
 // Contest is a skills competition run by the admins of its unit.
 type Contest struct {
-	ID          string
-	Title       string
-	Description string
-	UnitID      string
-	UnitPath    []string
+	ID           string
+	Title        string
+	Description  string
+	UnitID       string
+	UnitPath     []string
 	Participants []Participant
 	Teams        []Team
 	Rounds       []Round

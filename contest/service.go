@@ -636,4 +636,3 @@ func (s *Service) ScreenContest(id, key string) (Contest, error) {
 	}
 	return c, nil
 }
-
