@@ -78,7 +78,7 @@ func (f *fakeModules) publish(moduleID string, version int, at time.Time) {
 }
 
 type fixture struct {
-	t       *testing.T
+	t       testing.TB
 	db      *mongo.Database
 	clock   *gridskill.FakeClock
 	people  *people.Service
@@ -95,7 +95,7 @@ const (
 	fraudExam = "exam-anti-fraud"
 )
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	db := storetest.DB(t)
 	clock := gridskill.NewFakeClock(start)

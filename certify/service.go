@@ -429,21 +429,29 @@ func (s *Service) issue(ctx context.Context, m *majors, p Program, worker people
 		IssuerID: p.IssuerID, IssuerName: p.IssuerName, WorkerID: worker.ID, HolderName: worker.Name,
 		UnitID: worker.UnitID, UnitPath: worker.UnitPath, Requirements: p.Requirements, Checks: p.Checks,
 		Majors: snap, IssuedAt: now, RenewedAt: now, ExpiresAt: scoring.Expiry(now, p.ValidityMonths)}
+	// The code is claimed first, in a small collection read by _id, so that
+	// verification is one read by id; a claimed code whose certificate never
+	// got written (a lost race, a crash) names a certificate with another
+	// code and verifies as unknown.
 	for range 5 {
 		c.Code = NewCode()
-		err = s.repo.insertCert(ctx, newCertDoc(c, Valid))
-		if err == nil {
-			break
+		err = s.repo.claimCode(ctx, c.Code, c.ID)
+		if store.IsDuplicate(err) {
+			continue // the random code is taken: draw another
 		}
-		if !store.IsDuplicate(err) {
+		if err != nil {
 			return gridskill.Internal(err)
 		}
-		if _, gerr := s.repo.cert(ctx, c.ID); gerr == nil {
-			return nil // another evaluation issued it first
-		}
-		// The duplicate was the random code: draw another.
+		break
 	}
 	if err != nil {
+		return gridskill.Internal(err)
+	}
+	if err := s.repo.insertCert(ctx, newCertDoc(c, Valid)); err != nil {
+		if store.IsDuplicate(err) {
+			s.repo.releaseCode(ctx, c.Code)
+			return nil // another evaluation issued it first
+		}
 		return gridskill.Internal(err)
 	}
 	return s.audit(ctx, c, ActionIssued, Valid, system, "", "")
@@ -604,6 +612,9 @@ func (s *Service) Verify(ctx context.Context, code string) (Verification, error)
 		return Verification{}, err
 	}
 	d, err := s.repo.certByCode(ctx, code)
+	if err == nil && d.Code != code {
+		err = gridskill.Errorf(gridskill.ENOTFOUND, "no such certificate")
+	}
 	if err != nil {
 		if gridskill.ErrorCode(err) == gridskill.ENOTFOUND {
 			return Verification{}, gridskill.Errorf(gridskill.ENOTFOUND, "no certificate has this code")

@@ -21,6 +21,7 @@ const (
 	certsColl    = "certificates"
 	countersColl = "cert_counters"
 	auditColl    = "cert_audit"
+	codesColl    = "cert_codes"
 )
 
 // Indexes lists the indexes of the certification collections.
@@ -189,11 +190,12 @@ type repo struct {
 	certs    *mongo.Collection
 	counters *mongo.Collection
 	audit    *mongo.Collection
+	codes    *mongo.Collection
 }
 
 func newRepo(db *mongo.Database) repo {
 	return repo{programs: db.Collection(programsColl), certs: db.Collection(certsColl),
-		counters: db.Collection(countersColl), audit: db.Collection(auditColl)}
+		counters: db.Collection(countersColl), audit: db.Collection(auditColl), codes: db.Collection(codesColl)}
 }
 
 func (r repo) insertProgram(ctx context.Context, p Program) error {
@@ -270,8 +272,32 @@ func (r repo) cert(ctx context.Context, id string) (certDoc, error) {
 	return r.findCert(ctx, bson.M{"_id": id})
 }
 
+// certByCode finds a certificate by its verification code: two reads by _id.
 func (r repo) certByCode(ctx context.Context, code string) (certDoc, error) {
-	return r.findCert(ctx, bson.M{"code": code})
+	var c struct {
+		CertID string `bson:"certId"`
+	}
+	err := r.codes.FindOne(ctx, bson.M{"_id": code}).Decode(&c)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return certDoc{}, gridskill.Errorf(gridskill.ENOTFOUND, "no such certificate")
+	}
+	if err != nil {
+		return certDoc{}, err
+	}
+	return r.cert(ctx, c.CertID)
+}
+
+// claimCode reserves a verification code for a certificate; a code already
+// taken is a duplicate key.
+func (r repo) claimCode(ctx context.Context, code, certID string) error {
+	_, err := r.codes.InsertOne(ctx, bson.M{"_id": code, "certId": certID})
+	return err
+}
+
+// releaseCode drops a claimed code whose certificate was not written. It is
+// best effort: a code left behind verifies as unknown anyway.
+func (r repo) releaseCode(ctx context.Context, code string) {
+	_, _ = r.codes.DeleteOne(ctx, bson.M{"_id": code})
 }
 
 func (r repo) findCert(ctx context.Context, filter bson.M) (certDoc, error) {
