@@ -6,8 +6,12 @@ package people
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"slices"
 	"strings"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
 
 	"gridskill"
 )
@@ -83,12 +87,74 @@ func newTree(units []Unit) *Tree {
 		t.byID[u.ID] = u
 		t.children[u.ParentID] = append(t.children[u.ParentID], u.ID)
 	}
+	// Siblings read as people expect: 第二网格 before 第十网格, and other
+	// names in pinyin order (翠苑 cuì before 柳岸 liǔ), not by code point.
+	coll := collate.New(language.Chinese)
+	keys := make(map[string]string, len(units))
+	for _, u := range units {
+		keys[u.ID] = numeralKey(u.Name)
+	}
 	for _, ids := range t.children {
 		slices.SortFunc(ids, func(a, b string) int {
+			if c := coll.CompareString(keys[a], keys[b]); c != 0 {
+				return c
+			}
 			return strings.Compare(t.byID[a].Name+"\x00"+a, t.byID[b].Name+"\x00"+b)
 		})
 	}
 	return t
+}
+
+// chineseDigits are the values of the Chinese numeral characters.
+var chineseDigits = map[rune]int{'零': 0, '〇': 0, '一': 1, '二': 2, '两': 2, '三': 3, '四': 4, '五': 5, '六': 6, '七': 7, '八': 8, '九': 9}
+
+// numeralKey writes each number in a name, in digits or Chinese numerals up
+// to the hundreds, as eight digits, so names compare by the numbers' values.
+func numeralKey(name string) string {
+	var b strings.Builder
+	rs := []rune(name)
+	for i := 0; i < len(rs); {
+		j := i
+		for j < len(rs) && (rs[j] >= '0' && rs[j] <= '9' || isChineseNumeral(rs[j])) {
+			j++
+		}
+		if j == i {
+			b.WriteRune(rs[i])
+			i++
+			continue
+		}
+		fmt.Fprintf(&b, "%08d", numeralValue(rs[i:j]))
+		i = j
+	}
+	return b.String()
+}
+
+func isChineseNumeral(r rune) bool {
+	_, ok := chineseDigits[r]
+	return ok || r == '十' || r == '百'
+}
+
+// numeralValue reads 12, 十二, 二十, 一百零五 and the like.
+func numeralValue(rs []rune) int {
+	total, digit, ascii := 0, 0, 0
+	for _, r := range rs {
+		switch {
+		case r >= '0' && r <= '9':
+			ascii = ascii*10 + int(r-'0')
+			if ascii > 1e7 {
+				ascii = 1e7
+			}
+		case r == '十':
+			total += max(digit, 1) * 10
+			digit = 0
+		case r == '百':
+			total += max(digit, 1) * 100
+			digit = 0
+		default:
+			digit = chineseDigits[r]
+		}
+	}
+	return total + digit + ascii
 }
 
 // Unit returns the unit with the given id.
@@ -97,7 +163,8 @@ func (t *Tree) Unit(id string) (Unit, bool) {
 	return u, ok
 }
 
-// Children returns the units directly below id, sorted by name.
+// Children returns the units directly below id, sorted by name: numbers by
+// their value, the rest in pinyin order.
 func (t *Tree) Children(id string) []Unit {
 	var out []Unit
 	for _, c := range t.children[id] {

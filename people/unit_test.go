@@ -108,11 +108,11 @@ func ids(units []Unit) []string {
 func TestTree(t *testing.T) {
 	tree := testTree()
 	t.Run("ChildrenSortedByName", func(t *testing.T) {
-		// Go sorts strings by code point: 东 (U+4E1C) before 西 (U+897F), 柳 (U+67F3) before 翠 (U+7FE0).
+		// Pinyin order: 东 dōng before 西 xī, 翠 cuì before 柳 liǔ (by code point 柳 comes first).
 		if got := ids(tree.Children("d")); !slices.Equal(got, []string{"s1", "s2"}) {
 			t.Errorf("children of d = %v", got)
 		}
-		if got := ids(tree.Children("s1")); !slices.Equal(got, []string{"c2", "c1"}) {
+		if got := ids(tree.Children("s1")); !slices.Equal(got, []string{"c1", "c2"}) {
 			t.Errorf("children of s1 = %v", got)
 		}
 		if got := tree.Children("g1"); len(got) != 0 {
@@ -126,7 +126,7 @@ func TestTree(t *testing.T) {
 	})
 	t.Run("SubtreeParentsBeforeChildren", func(t *testing.T) {
 		got := ids(tree.Subtree("s1"))
-		if !slices.Equal(got, []string{"s1", "c2", "c1", "g1"}) {
+		if !slices.Equal(got, []string{"s1", "c1", "c2", "g1"}) {
 			t.Errorf("subtree of s1 = %v", got)
 		}
 		if len(tree.Subtree("d")) != tree.Len() || tree.Len() != 7 {
@@ -175,5 +175,22 @@ func TestChildUnitIDIsStable(t *testing.T) {
 	a.Path[0] = "changed"
 	if parent.Path[0] != "d" {
 		t.Fatal("childUnit aliases the parent's path")
+	}
+}
+
+func TestSiblingsSortByNumberValue(t *testing.T) {
+	parent := Unit{ID: "c", Name: "翠苑社区", Kind: Community, Path: []string{"c"}}
+	names := []string{"第十二网格", "第二网格", "第十网格", "第一网格", "第三网格", "第九网格", "第11网格", "第一百零五网格", "第四网格", "滨江网格"}
+	units := []Unit{parent}
+	for _, n := range names {
+		units = append(units, childUnit(parent, n))
+	}
+	var got []string
+	for _, u := range newTree(units).Children("c") {
+		got = append(got, u.Name)
+	}
+	want := []string{"滨江网格", "第一网格", "第二网格", "第三网格", "第四网格", "第九网格", "第十网格", "第11网格", "第十二网格", "第一百零五网格"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("order %v\nwant  %v", got, want)
 	}
 }
