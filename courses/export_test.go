@@ -22,15 +22,17 @@ func (s *Service) SimulateYear(ctx context.Context, workers []people.User, seed 
 	rng := rand.New(rand.NewPCG(seed, 7))
 	now := s.clock.Now()
 	start := now.AddDate(-1, 0, 0)
-	var progress, completions []any
+	var progress, summaries, completions []any
 	for _, w := range workers {
 		p := progressDoc{ID: w.ID, Modules: map[string]moduleProgressDoc{}, Years: map[string]yearDoc{}}
+		sum := summaryDoc{ID: w.ID, Modules: map[string]summaryModuleDoc{}}
 		for _, id := range c.order {
 			m := c.modules[id]
 			if m.Published == nil || rng.IntN(10) == 0 {
 				continue
 			}
 			mp := moduleProgressDoc{Lessons: map[string]lessonProgressDoc{}}
+			sm := summaryModuleDoc{DoneMajor: m.Published.LastMajor}
 			n := len(m.Published.Lessons)
 			if rng.IntN(10) < 3 {
 				n = rng.IntN(n)
@@ -38,19 +40,21 @@ func (s *Service) SimulateYear(ctx context.Context, workers []people.User, seed 
 			for _, l := range m.Published.Lessons[:n] {
 				at := start.Add(time.Duration(rng.Int64N(int64(now.Sub(start)))))
 				secs := l.Minutes * 60 * (50 + rng.IntN(100)) / 100
-				mp.Lessons[l.ID] = lessonProgressDoc{Seconds: secs, DoneAt: at, DoneVersion: m.Published.Version}
+				mp.Lessons[l.ID] = lessonProgressDoc{Seconds: secs}
+				sm.Done = append(sm.Done, l.ID)
 				y := p.Years[yearOf(at)]
 				y.Seconds += secs
 				p.Years[yearOf(at)] = y
 			}
 			if n == len(m.Published.Lessons) {
 				at := now.Add(-time.Duration(rng.Int64N(int64(180 * 24 * time.Hour))))
-				mp.CompletedVersion, mp.CompletedAt = m.Published.Version, at
+				sm.CompletedVersion, sm.CompletedAt = m.Published.Version, at
 				key := id + ":" + itoa(m.Published.Version)
 				p.History = append(p.History, completionRefDoc{Key: key, ModuleID: id, Version: m.Published.Version, Title: m.Published.Title, At: at})
 				completions = append(completions, completionDoc{ID: w.ID + ":" + key, WorkerID: w.ID, UnitID: w.UnitID, UnitPath: w.UnitPath, ModuleID: id, Version: m.Published.Version, At: at})
 			}
 			p.Modules[id] = mp
+			sum.Modules[id] = sm
 		}
 		for i := 0; i < rng.IntN(5); i++ {
 			ref := sessionRefDoc{ID: "s-bench-" + itoa(i), Topic: "线下培训", Date: now.AddDate(0, -i*2, 0).Format("2006-01-02"), Hours: 2}
@@ -61,10 +65,14 @@ func (s *Service) SimulateYear(ctx context.Context, workers []people.User, seed 
 		}
 		p.Beat = &beatDoc{Key: "x", At: now.Add(-time.Hour)}
 		progress = append(progress, p)
+		summaries = append(summaries, sum)
 	}
 	unordered := options.InsertMany().SetOrdered(false)
 	for i := 0; i < len(progress); i += 500 {
 		if _, err := s.repo.progress.InsertMany(ctx, progress[i:min(i+500, len(progress))], unordered); err != nil {
+			return err
+		}
+		if _, err := s.repo.summaries.InsertMany(ctx, summaries[i:min(i+500, len(summaries))], unordered); err != nil {
 			return err
 		}
 	}

@@ -20,6 +20,7 @@ const (
 	assignmentsColl = "module_assignments"
 	mediaColl       = "media"
 	progressColl    = "learning_progress"
+	summaryColl     = "learning_summary"
 	completionsColl = "module_completions"
 	sessionsColl    = "offline_sessions"
 )
@@ -208,17 +209,30 @@ type mediaDoc struct {
 	UploadedAt  time.Time `bson:"uploadedAt"`
 }
 
-// lessonProgressDoc is a worker's time on one lesson and when they finished it.
+// summaryDoc is what a worker's list needs, kept apart and small: the
+// embedded engine scans a collection to find a document by id, so the
+// collection read on every home page holds nothing else.
+type summaryDoc struct {
+	ID      string                      `bson:"_id"`
+	Modules map[string]summaryModuleDoc `bson:"m,omitempty"`
+}
+
+// summaryModuleDoc: the lessons done (valid for the module's major version
+// DoneMajor) and the version completed.
+type summaryModuleDoc struct {
+	Done             []string  `bson:"d,omitempty"`
+	DoneMajor        int       `bson:"dm,omitempty"`
+	CompletedVersion int       `bson:"c,omitempty"`
+	CompletedAt      time.Time `bson:"ca,omitempty"`
+}
+
+// lessonProgressDoc is a worker's time on one lesson.
 type lessonProgressDoc struct {
-	Seconds     int       `bson:"seconds,omitempty"`
-	DoneAt      time.Time `bson:"doneAt,omitempty"`
-	DoneVersion int       `bson:"doneVersion,omitempty"`
+	Seconds int `bson:"seconds,omitempty"`
 }
 
 type moduleProgressDoc struct {
-	Lessons          map[string]lessonProgressDoc `bson:"lessons,omitempty"`
-	CompletedVersion int                          `bson:"completedVersion,omitempty"`
-	CompletedAt      time.Time                    `bson:"completedAt,omitempty"`
+	Lessons map[string]lessonProgressDoc `bson:"lessons,omitempty"`
 }
 
 type completionRefDoc struct {
@@ -246,7 +260,8 @@ type beatDoc struct {
 	At  time.Time `bson:"at"`
 }
 
-// progressDoc is one worker's whole learning summary, read by _id.
+// progressDoc is the rest of a worker's learning, read by _id: time per
+// lesson, the last heartbeat, completions, sessions and hours by year.
 type progressDoc struct {
 	ID       string                       `bson:"_id"`
 	Modules  map[string]moduleProgressDoc `bson:"modules,omitempty"`
@@ -289,13 +304,14 @@ type sessionDoc struct {
 
 // repo is the Mongo storage of the courses collections.
 type repo struct {
-	modules, versions, assignments, media, progress, completions, sessions *mongo.Collection
+	modules, versions, assignments, media, progress, summaries, completions, sessions *mongo.Collection
 }
 
 func newRepo(db *mongo.Database) repo {
 	return repo{
 		modules: db.Collection(modulesColl), versions: db.Collection(versionsColl), assignments: db.Collection(assignmentsColl),
-		media: db.Collection(mediaColl), progress: db.Collection(progressColl), completions: db.Collection(completionsColl),
+		media: db.Collection(mediaColl), progress: db.Collection(progressColl), summaries: db.Collection(summaryColl),
+		completions: db.Collection(completionsColl),
 		sessions: db.Collection(sessionsColl),
 	}
 }
@@ -426,6 +442,30 @@ func (r repo) updateProgress(ctx context.Context, workerID string, guard bson.M,
 		filter[k] = v
 	}
 	res, err := r.progress.UpdateOne(ctx, filter, update, options.Update().SetUpsert(true))
+	if store.IsDuplicate(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, gridskill.Internal(err)
+	}
+	return res.MatchedCount > 0 || res.UpsertedCount > 0, nil
+}
+
+func (r repo) summaryOf(ctx context.Context, workerID string) (summaryDoc, error) {
+	d, err := findOne[summaryDoc](ctx, r.summaries, workerID, func() error { return gridskill.Errorf(gridskill.ENOTFOUND, "no such account") })
+	if gridskill.ErrorCode(err) == gridskill.ENOTFOUND {
+		return summaryDoc{ID: workerID}, nil
+	}
+	return d, err
+}
+
+// updateSummary is updateProgress for the summary collection.
+func (r repo) updateSummary(ctx context.Context, workerID string, guard bson.M, update bson.M) (applied bool, err error) {
+	filter := bson.M{"_id": workerID}
+	for k, v := range guard {
+		filter[k] = v
+	}
+	res, err := r.summaries.UpdateOne(ctx, filter, update, options.Update().SetUpsert(true))
 	if store.IsDuplicate(err) {
 		return false, nil
 	}

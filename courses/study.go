@@ -63,13 +63,13 @@ type LessonState struct {
 
 // lessonDone reports whether a lesson counts as done: finished at or after
 // the module's last major version.
-func lessonDone(lp lessonProgressDoc, pub *Published) bool {
-	return !lp.DoneAt.IsZero() && lp.DoneVersion >= pub.LastMajor
+func lessonDone(sm summaryModuleDoc, lessonID string, pub *Published) bool {
+	return sm.DoneMajor >= pub.LastMajor && slices.Contains(sm.Done, lessonID)
 }
 
 // item computes a module's state for a worker from the cached header, the
 // assignments that reach them and their summary document.
-func (s *Service) item(m Module, terms []Assignment, p progressDoc, now time.Time) Item {
+func (s *Service) item(m Module, terms []Assignment, sum summaryDoc, now time.Time) Item {
 	pub := m.Published
 	it := Item{Module: m, LessonsTotal: len(pub.Lessons)}
 	for _, a := range terms {
@@ -80,9 +80,9 @@ func (s *Service) item(m Module, terms []Assignment, p progressDoc, now time.Tim
 			it.Due = a.Due
 		}
 	}
-	mp := p.Modules[m.ID]
+	mp := sum.Modules[m.ID]
 	for _, l := range pub.Lessons {
-		if lessonDone(mp.Lessons[l.ID], pub) {
+		if lessonDone(mp, l.ID, pub) {
 			it.LessonsDone++
 		}
 	}
@@ -112,7 +112,7 @@ func (s *Service) learning(ctx context.Context, actor people.User, all bool) ([]
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.repo.progressOf(ctx, actor.ID)
+	sum, err := s.repo.summaryOf(ctx, actor.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -129,11 +129,11 @@ func (s *Service) learning(ctx context.Context, actor people.User, all bool) ([]
 		if m.Published == nil || !people.InScope(actor.UnitPath, m.OwnerUnitID) {
 			continue
 		}
-		_, started := p.Modules[id]
+		_, started := sum.Modules[id]
 		if !all && len(terms[id]) == 0 && !started {
 			continue
 		}
-		items = append(items, s.item(m, terms[id], p, now))
+		items = append(items, s.item(m, terms[id], sum, now))
 	}
 	slices.SortStableFunc(items, func(a, b Item) int {
 		if x := rank(a) - rank(b); x != 0 {
@@ -174,9 +174,14 @@ type Study struct {
 }
 
 // Study returns the published version of a module with the actor's state in
-// it: two reads by id. Errors: invalid, not_found, internal.
+// it: three reads by id (the version, the summary, the time per lesson).
+// Errors: invalid, not_found, internal.
 func (s *Service) Study(ctx context.Context, actor people.User, moduleID string) (Study, error) {
 	m, v, err := s.Published(ctx, actor, moduleID)
+	if err != nil {
+		return Study{}, err
+	}
+	sum, err := s.repo.summaryOf(ctx, actor.ID)
 	if err != nil {
 		return Study{}, err
 	}
@@ -194,15 +199,13 @@ func (s *Service) Study(ctx context.Context, actor people.User, moduleID string)
 			terms = append(terms, a)
 		}
 	}
-	st := Study{Item: s.item(m, terms, p, s.clock.Now()), Version: v, Lessons: map[string]LessonState{}}
-	mp := p.Modules[m.ID]
+	st := Study{Item: s.item(m, terms, sum, s.clock.Now()), Version: v, Lessons: map[string]LessonState{}}
 	for _, l := range m.Published.Lessons {
-		lp := mp.Lessons[l.ID]
-		st.Lessons[l.ID] = LessonState{Done: lessonDone(lp, m.Published), Seconds: lp.Seconds}
+		st.Lessons[l.ID] = LessonState{Done: lessonDone(sum.Modules[m.ID], l.ID, m.Published), Seconds: p.Modules[m.ID].Lessons[l.ID].Seconds}
 	}
 	if !st.Done && st.LessonsDone == st.LessonsTotal && st.LessonsTotal > 0 {
 		// The check may have been passed since: completing is idempotent.
-		done, err := s.completeIfReady(ctx, actor, m, p)
+		done, err := s.completeIfReady(ctx, actor, m, sum)
 		if err != nil {
 			return Study{}, err
 		}
@@ -223,36 +226,56 @@ func (s *Service) CompleteLesson(ctx context.Context, actor people.User, moduleI
 	if err != nil {
 		return Item{}, err
 	}
-	p, err := s.repo.progressOf(ctx, actor.ID)
+	pub := m.Published
+	var sum summaryDoc
+	for attempt := 0; ; attempt++ {
+		if sum, err = s.repo.summaryOf(ctx, actor.ID); err != nil {
+			return Item{}, err
+		}
+		sm, had := sum.Modules[m.ID]
+		if lessonDone(sm, lessonID, pub) {
+			break
+		}
+		// The list is kept for one major version: after a major change it
+		// starts again. The guard on that version makes two taps racing a
+		// fresh list retry instead of dropping a lesson.
+		prefix := "m." + m.ID + "."
+		guard := bson.M{prefix + "dm": sm.DoneMajor}
+		if !had || sm.DoneMajor == 0 {
+			guard = bson.M{prefix + "dm": bson.M{"$exists": false}}
+		}
+		update := bson.M{"$addToSet": bson.M{prefix + "d": lessonID}}
+		if sm.DoneMajor < pub.LastMajor {
+			update = bson.M{"$set": bson.M{prefix + "d": []string{lessonID}, prefix + "dm": pub.LastMajor}}
+		}
+		applied, err := s.repo.updateSummary(ctx, actor.ID, guard, update)
+		if err != nil {
+			return Item{}, err
+		}
+		if applied {
+			if sum.Modules == nil {
+				sum.Modules = map[string]summaryModuleDoc{}
+			}
+			if sm.DoneMajor < pub.LastMajor {
+				sm.Done, sm.DoneMajor = nil, pub.LastMajor
+			}
+			sm.Done = append(sm.Done, lessonID)
+			sum.Modules[m.ID] = sm
+			break
+		}
+		if attempt == 3 {
+			return Item{}, gridskill.Errorf(gridskill.ECONFLICT, "the module was changed by someone else; reload it and try again")
+		}
+	}
+	done, err := s.completeIfReady(ctx, actor, m, sum)
 	if err != nil {
 		return Item{}, err
 	}
 	now := s.clock.Now()
-	pub := m.Published
-	if !lessonDone(p.Modules[m.ID].Lessons[lessonID], pub) {
-		prefix := "modules." + m.ID + ".lessons." + lessonID + "."
-		_, err := s.repo.updateProgress(ctx, actor.ID, nil, bson.M{"$set": bson.M{prefix + "doneAt": now, prefix + "doneVersion": pub.Version}})
-		if err != nil {
-			return Item{}, err
-		}
-		if p.Modules == nil {
-			p.Modules = map[string]moduleProgressDoc{}
-		}
-		mp := p.Modules[m.ID]
-		if mp.Lessons == nil {
-			mp.Lessons = map[string]lessonProgressDoc{}
-		}
-		lp := mp.Lessons[lessonID]
-		lp.DoneAt, lp.DoneVersion = now, pub.Version
-		mp.Lessons[lessonID] = lp
-		p.Modules[m.ID] = mp
-	}
-	if _, err := s.completeIfReady(ctx, actor, m, p); err != nil {
-		return Item{}, err
-	}
-	p, err = s.repo.progressOf(ctx, actor.ID)
-	if err != nil {
-		return Item{}, err
+	if done {
+		sm := sum.Modules[m.ID]
+		sm.CompletedVersion, sm.CompletedAt = pub.Version, now
+		sum.Modules[m.ID] = sm
 	}
 	c, err := s.catalogue(ctx)
 	if err != nil {
@@ -264,22 +287,22 @@ func (s *Service) CompleteLesson(ctx context.Context, actor people.User, moduleI
 			terms = append(terms, a)
 		}
 	}
-	return s.item(m, terms, p, now), nil
+	return s.item(m, terms, sum, now), nil
 }
 
 // completeIfReady records the module's completion when every lesson of the
 // current version is done and the check passes. The completion row (for
-// reports) is inserted first under a deterministic id, then the summary is
-// updated under a guard, so a retry after a crash in between repairs it and
-// two taps record one completion.
-func (s *Service) completeIfReady(ctx context.Context, actor people.User, m Module, p progressDoc) (bool, error) {
+// reports) is inserted first under a deterministic id, then the record's
+// history under a guard, then the summary, so a retry after a crash in
+// between repairs it and two taps record one completion.
+func (s *Service) completeIfReady(ctx context.Context, actor people.User, m Module, sum summaryDoc) (bool, error) {
 	pub := m.Published
-	mp := p.Modules[m.ID]
-	if mp.CompletedVersion > 0 && mp.CompletedVersion >= pub.LastMajor {
+	sm := sum.Modules[m.ID]
+	if sm.CompletedVersion > 0 && sm.CompletedVersion >= pub.LastMajor {
 		return false, nil
 	}
 	for _, l := range pub.Lessons {
-		if !lessonDone(mp.Lessons[l.ID], pub) {
+		if !lessonDone(sm, l.ID, pub) {
 			return false, nil
 		}
 	}
@@ -299,11 +322,15 @@ func (s *Service) completeIfReady(ctx context.Context, actor people.User, m Modu
 	if err != nil {
 		return false, err
 	}
-	prefix := "modules." + m.ID + "."
 	_, err = s.repo.updateProgress(ctx, actor.ID, bson.M{"history.key": bson.M{"$ne": key}}, bson.M{
-		"$set":  bson.M{prefix + "completedVersion": pub.Version, prefix + "completedAt": now},
 		"$push": bson.M{"history": completionRefDoc{Key: key, ModuleID: m.ID, Version: pub.Version, Title: pub.Title, At: now}},
 	})
+	if err != nil {
+		return false, err
+	}
+	prefix := "m." + m.ID + "."
+	_, err = s.repo.updateSummary(ctx, actor.ID, bson.M{prefix + "c": bson.M{"$ne": pub.Version}},
+		bson.M{"$set": bson.M{prefix + "c": pub.Version, prefix + "ca": now}})
 	return err == nil, err
 }
 
