@@ -312,7 +312,7 @@ func newRepo(db *mongo.Database) repo {
 		modules: db.Collection(modulesColl), versions: db.Collection(versionsColl), assignments: db.Collection(assignmentsColl),
 		media: db.Collection(mediaColl), progress: db.Collection(progressColl), summaries: db.Collection(summaryColl),
 		completions: db.Collection(completionsColl),
-		sessions: db.Collection(sessionsColl),
+		sessions:    db.Collection(sessionsColl),
 	}
 }
 
