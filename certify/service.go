@@ -46,7 +46,7 @@ type Config struct {
 	ExpiringWithin time.Duration
 	// RenewalWindow is how long before its expiry (and any time after it) a
 	// certificate is renewed when the worker meets the requirements again,
-	// with work done since the window opened (60 days by default).
+	// its exams passed again since the window opened (60 days by default).
 	RenewalWindow time.Duration
 }
 
@@ -346,7 +346,7 @@ func (s *Service) evaluateProgram(ctx context.Context, m *majors, p Program, wor
 		// again after the change; the rest stands as it was.
 		req, fresh = refresherRequirements(p, rec, changed)
 	case !c.ExpiresAt.IsZero() && !now.Before(c.ExpiresAt.Add(-s.cfg.RenewalWindow)):
-		// Renewal: the requirements met again by work done since the window opened.
+		// Renewal: the requirements met again, the exams passed again since the window opened.
 		fresh = since(rec, c.ExpiresAt.Add(-s.cfg.RenewalWindow))
 	default:
 		return o, nil
@@ -398,14 +398,11 @@ func refresherRequirements(p Program, rec scoring.Record, changed map[string]Maj
 	return req, out
 }
 
-// since keeps the modules completed and exams passed at or after t.
+// since keeps the exams passed at or after t. Modules stay as they are: a
+// module once completed at a version is not studied again unless it changes,
+// and a change is the refresher's business; hours count this year anyway.
 func since(rec scoring.Record, t time.Time) scoring.Record {
-	out := scoring.Record{Modules: map[string]scoring.ModuleDone{}, Exams: map[string]scoring.ExamBest{}, HoursThisYear: rec.HoursThisYear, Awards: rec.Awards}
-	for id, md := range rec.Modules {
-		if !md.At.Before(t) {
-			out.Modules[id] = md
-		}
-	}
+	out := scoring.Record{Modules: rec.Modules, Exams: map[string]scoring.ExamBest{}, HoursThisYear: rec.HoursThisYear, Awards: rec.Awards}
 	for id, eb := range rec.Exams {
 		if !eb.At.Before(t) {
 			out.Exams[id] = eb
