@@ -8,12 +8,15 @@ import (
 
 	"gridskill"
 	"gridskill/certify"
+	"gridskill/people"
 )
 
 type coveragePage struct {
 	Page
 	Programs []certify.Program
 	Coverage certify.Coverage
+	// Units are the admin's unit and the streets and communities below it, to report on.
+	Units []people.Unit
 }
 
 // Indent is the visual indent of a row at depth d.
@@ -38,7 +41,17 @@ func (s *Server) certifyCoverage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Render("certify/coverage", coveragePage{Page: s.page(c, "Coverage"), Programs: ps, Coverage: cov}, "layouts/main")
+	tree, err := s.people.Tree(ctx)
+	if err != nil {
+		return err
+	}
+	p := coveragePage{Page: s.page(c, "Coverage"), Programs: ps, Coverage: cov}
+	for _, unit := range tree.Subtree(u.UnitID) {
+		if unit.Kind != people.Grid {
+			p.Units = append(p.Units, unit)
+		}
+	}
+	return c.Render("certify/coverage", p, "layouts/main")
 }
 
 // certifyCoverageExport downloads a program's coverage as a spreadsheet.
