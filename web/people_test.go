@@ -260,6 +260,14 @@ func TestDeactivationEndsSessionsAtOnce(t *testing.T) {
 		t.Fatalf("worker home before: %d", resp.StatusCode)
 	}
 
+	before := r.snapshot()
+	for _, v := range []string{"", "no", "false"} {
+		resp, body := admin.post("/people/"+seed.WorkerID, "/people/"+seed.WorkerID+"/active", url.Values{"active": {v}})
+		friendly(t, resp, body, 400, "请指明账号应启用还是停用")
+	}
+	if r.snapshot() != before {
+		t.Fatal("a post without a clear value changed the account")
+	}
 	resp, _ := admin.post("/people/"+seed.WorkerID, "/people/"+seed.WorkerID+"/active", url.Values{"active": {"0"}})
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("deactivate: %d", resp.StatusCode)

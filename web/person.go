@@ -3,6 +3,7 @@ package web
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"gridskill"
 	"gridskill/people"
 )
 
@@ -46,7 +47,15 @@ func (s *Server) personResetPassword(c *fiber.Ctx) error {
 
 func (s *Server) personSetActive(c *fiber.Ctx) error {
 	u, _ := currentUser(c)
-	active := c.FormValue("active") == "1"
+	// Only the form's own values count: a post without one changes nothing.
+	var active bool
+	switch c.FormValue("active") {
+	case "1":
+		active = true
+	case "0":
+	default:
+		return gridskill.Errorf(gridskill.EINVALID, "say whether the account should be active")
+	}
 	if err := s.people.SetActive(c.UserContext(), u, c.Params("id"), active); err != nil {
 		return err
 	}

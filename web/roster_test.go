@@ -235,6 +235,18 @@ func TestRosterImportPage(t *testing.T) {
 			t.Fatalf("status %d", resp.StatusCode)
 		}
 	})
+	t.Run("FileOverTheCap", func(t *testing.T) {
+		before := r.snapshot()
+		row := []byte("张三,13812345678,东湖街道,翠苑社区,第一网格\n")
+		big := append(csvBytes(header), bytes.Repeat(row, 11<<20/len(row))...) // over the file cap, under the body limit
+		resp, body := b.upload("/roster/import", "/roster/import", "roster.csv", big, nil)
+		if resp.StatusCode != 400 || !strings.Contains(body, `role="alert"`) || !strings.Contains(body, "10 MB") {
+			t.Fatalf("status %d", resp.StatusCode)
+		}
+		if r.snapshot() != before {
+			t.Fatal("an oversized file wrote documents")
+		}
+	})
 	t.Run("NoFileChosen", func(t *testing.T) {
 		csrf := b.csrf("/roster/import")
 		var buf bytes.Buffer
