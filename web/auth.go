@@ -63,13 +63,17 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 	if fromCookie {
 		s.clearSession(c)
 	} else {
-		// A program that sent a bad token hears why, not a generic refusal later.
-		return err
+		// A program that sent a bad token hears why where a sign-in is needed,
+		// yet can still reach the sign-in endpoint with its stale header.
+		c.Locals(authErrKey, err)
 	}
 	return c.Next()
 }
 
-const viaCookieKey = "gs_via_cookie"
+const (
+	viaCookieKey = "gs_via_cookie"
+	authErrKey   = "gs_auth_err"
+)
 
 func bearer(c *fiber.Ctx) string {
 	h := c.Get(fiber.HeaderAuthorization)
@@ -84,6 +88,9 @@ func bearer(c *fiber.Ctx) string {
 func (s *Server) requireUser(c *fiber.Ctx) error {
 	u, ok := currentUser(c)
 	if !ok {
+		if err, ok := c.Locals(authErrKey).(error); ok {
+			return err
+		}
 		return gridskill.Errorf(gridskill.EUNAUTHORIZED, "please sign in")
 	}
 	if u.MustChangePassword && !passwordChangePath(c.Path()) {

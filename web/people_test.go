@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
 
@@ -483,4 +484,28 @@ func TestPeopleAPIRefusesBadInput(t *testing.T) {
 	if r.snapshot() != before {
 		t.Fatal("bad requests wrote documents")
 	}
+}
+
+func TestStaleBearerToken(t *testing.T) {
+	r := newRig(t)
+	stale := r.token(workerPhone)
+	r.clock.Advance(people.TokenTTL + time.Minute)
+	t.Run("ProtectedEndpointSaysWhy", func(t *testing.T) {
+		resp, body := r.do(jsonReq("GET", "/api/v1/me", stale, nil))
+		if code, msg := apiError(t, body); resp.StatusCode != 401 || code != "unauthorized" || msg != "登录已过期，请重新登录" {
+			t.Fatalf("got %d %s", resp.StatusCode, body)
+		}
+	})
+	t.Run("SignInStillWorks", func(t *testing.T) {
+		// A client that keeps sending its expired token must still be able to sign in again.
+		resp, body := r.do(jsonReq("POST", "/api/v1/auth/login", stale, map[string]string{"phone": workerPhone, "password": seed.DemoPassword}))
+		if resp.StatusCode != 200 || !strings.Contains(body, `"token"`) {
+			t.Fatalf("got %d %s", resp.StatusCode, body)
+		}
+	})
+	t.Run("GarbageHeaderOnHealthz", func(t *testing.T) {
+		if resp, _ := r.do(jsonReq("GET", "/healthz", "garbage", nil)); resp.StatusCode != 200 {
+			t.Fatalf("got %d", resp.StatusCode)
+		}
+	})
 }
