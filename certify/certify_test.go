@@ -712,3 +712,25 @@ func TestEvaluateAllIssuesWithoutAHook(t *testing.T) {
 		t.Fatalf("a second round issued %d, want 0", n)
 	}
 }
+
+func TestCoverageListsEachCommunityBeforeItsGrids(t *testing.T) {
+	f := newFixture(t)
+	cov, err := f.svc.Coverage(storetest.Context(t), f.user(seed.StreetAdminID), "anti-fraud", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var community string
+	for _, r := range cov.Rows[1:] {
+		switch r.Unit.Kind {
+		case people.Community:
+			community = r.Unit.ID
+		case people.Grid:
+			if r.Unit.ParentID != community {
+				t.Fatalf("grid %s listed under %s", r.Unit.ID, community)
+			}
+		}
+	}
+	if len(cov.Rows) != 1+3+12 {
+		t.Fatalf("%d rows, want 16", len(cov.Rows))
+	}
+}

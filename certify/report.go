@@ -38,7 +38,7 @@ func (r CoverageRow) Percent() int {
 type Coverage struct {
 	Program Program
 	Unit    people.Unit
-	Rows    []CoverageRow // the unit itself first, then its communities and grids in tree order
+	Rows    []CoverageRow // the unit itself first, then each community followed by its grids
 }
 
 // scopeUnit resolves the unit an admin reports on: their own unit when
@@ -90,13 +90,18 @@ func (s *Service) Coverage(ctx context.Context, actor people.User, programID, un
 	}
 	rows := map[string]*CoverageRow{}
 	var order []string
-	for _, u := range tree.Subtree(unit.ID) {
-		if u.ID != unit.ID && u.Kind != people.Community && u.Kind != people.Grid {
-			continue
+	// Depth first, so each community is followed by its grids.
+	var walk func(u people.Unit)
+	walk = func(u people.Unit) {
+		if u.ID == unit.ID || u.Kind == people.Community || u.Kind == people.Grid {
+			rows[u.ID] = &CoverageRow{Unit: u, Depth: len(u.Path) - len(unit.Path)}
+			order = append(order, u.ID)
 		}
-		rows[u.ID] = &CoverageRow{Unit: u, Depth: len(u.Path) - len(unit.Path)}
-		order = append(order, u.ID)
+		for _, ch := range tree.Children(u.ID) {
+			walk(ch)
+		}
 	}
+	walk(unit)
 	add := func(path []string, f func(r *CoverageRow)) {
 		for _, id := range path {
 			if r, ok := rows[id]; ok {

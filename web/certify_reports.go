@@ -19,9 +19,6 @@ type coveragePage struct {
 	Units []people.Unit
 }
 
-// Indent is the visual indent of a row at depth d.
-func (coveragePage) Indent(d int) string { return strings.Repeat("　", d) }
-
 // certifyCoverage shows a program's coverage by community and grid.
 func (s *Server) certifyCoverage(c *fiber.Ctx) error {
 	u, _ := currentUser(c)

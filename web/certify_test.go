@@ -426,7 +426,7 @@ func TestCertificationAdminPages(t *testing.T) {
 		t.Fatalf("certification: %d", resp.StatusCode)
 	}
 	resp, body = admin.get("/certification/coverage?program=anti-fraud")
-	if resp.StatusCode != 200 || !strings.Contains(body, fmt.Sprintf(`<tr data-unit="%s"><td>　　第一网格</td><td>%d</td><td>2</td>`, seed.Grid111ID, seed.WorkersPerGrid+1)) {
+	if resp.StatusCode != 200 || !strings.Contains(body, fmt.Sprintf(`<tr data-unit="%s"><td class="unit d2">第一网格</td><td>%d</td><td>2</td>`, seed.Grid111ID, seed.WorkersPerGrid+1)) {
 		t.Fatalf("coverage: %d %s", resp.StatusCode, body)
 	}
 	for _, p := range []string{"/certification/coverage.xlsx?program=anti-fraud", "/certification/expiring.xlsx?days=90", "/certification/refresher.xlsx"} {
