@@ -107,8 +107,13 @@ func (s *Server) takeFlash(c *fiber.Ctx) string {
 }
 
 // safeNext keeps a redirect target on this site: a path, never another host.
+// Browsers drop tabs and line breaks from a URL and read a backslash as a
+// slash, so "/\t/evil.example" would lead away: any control character or
+// backslash refuses the target.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsFunc(next, func(r rune) bool {
+		return r < 0x20 || r == 0x7f || r == '\\'
+	}) {
 		return "/"
 	}
 	return next
