@@ -3,6 +3,7 @@ package courses
 import (
 	"context"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/mongo/options"
@@ -41,7 +42,7 @@ func (s *Service) SimulateYear(ctx context.Context, workers []people.User, seed 
 				at := start.Add(time.Duration(rng.Int64N(int64(now.Sub(start)))))
 				secs := l.Minutes * 60 * (50 + rng.IntN(100)) / 100
 				mp.Lessons[l.ID] = lessonProgressDoc{Seconds: secs}
-				sm.Done = append(sm.Done, l.ID)
+				sm.Done = strings.TrimSpace(sm.Done + " " + lessonKey(l.ID))
 				y := p.Years[yearOf(at)]
 				y.Seconds += secs
 				p.Years[yearOf(at)] = y

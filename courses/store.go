@@ -217,10 +217,12 @@ type summaryDoc struct {
 	Modules map[string]summaryModuleDoc `bson:"m,omitempty"`
 }
 
-// summaryModuleDoc: the lessons done (valid for the module's major version
-// DoneMajor) and the version completed.
+// summaryModuleDoc: the lessons done, as space-separated lessonKeys (one
+// string, not an array, since the engine's per-document cost grows with
+// every value), valid for the module's major version DoneMajor; and the
+// version completed.
 type summaryModuleDoc struct {
-	Done             []string  `bson:"d,omitempty"`
+	Done             string    `bson:"d,omitempty"`
 	DoneMajor        int       `bson:"dm,omitempty"`
 	CompletedVersion int       `bson:"c,omitempty"`
 	CompletedAt      time.Time `bson:"ca,omitempty"`

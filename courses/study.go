@@ -2,7 +2,10 @@ package courses
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"slices"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -64,7 +67,14 @@ type LessonState struct {
 // lessonDone reports whether a lesson counts as done: finished at or after
 // the module's last major version.
 func lessonDone(sm summaryModuleDoc, lessonID string, pub *Published) bool {
-	return sm.DoneMajor >= pub.LastMajor && slices.Contains(sm.Done, lessonID)
+	return sm.DoneMajor >= pub.LastMajor && slices.Contains(strings.Fields(sm.Done), lessonKey(lessonID))
+}
+
+// lessonKey is a short stand-in for a lesson id in the summary document,
+// unique enough within one module (at most MaxLessons lessons).
+func lessonKey(lessonID string) string {
+	sum := sha256.Sum256([]byte(lessonID))
+	return hex.EncodeToString(sum[:4])
 }
 
 // item computes a module's state for a worker from the cached header, the
@@ -237,18 +247,18 @@ func (s *Service) CompleteLesson(ctx context.Context, actor people.User, moduleI
 			break
 		}
 		// The list is kept for one major version: after a major change it
-		// starts again. The guard on that version makes two taps racing a
-		// fresh list retry instead of dropping a lesson.
+		// starts again. The guard on the list as read makes two taps racing
+		// retry instead of one dropping the other's lesson.
 		prefix := "m." + m.ID + "."
-		guard := bson.M{prefix + "dm": sm.DoneMajor}
-		if !had || sm.DoneMajor == 0 {
-			guard = bson.M{prefix + "dm": bson.M{"$exists": false}}
+		next := lessonKey(lessonID)
+		if sm.DoneMajor >= pub.LastMajor && sm.Done != "" {
+			next = sm.Done + " " + next
 		}
-		update := bson.M{"$addToSet": bson.M{prefix + "d": lessonID}}
-		if sm.DoneMajor < pub.LastMajor {
-			update = bson.M{"$set": bson.M{prefix + "d": []string{lessonID}, prefix + "dm": pub.LastMajor}}
+		guard := bson.M{prefix + "d": sm.Done, prefix + "dm": sm.DoneMajor}
+		if !had || sm.Done == "" {
+			guard = bson.M{prefix + "d": bson.M{"$exists": false}}
 		}
-		applied, err := s.repo.updateSummary(ctx, actor.ID, guard, update)
+		applied, err := s.repo.updateSummary(ctx, actor.ID, guard, bson.M{"$set": bson.M{prefix + "d": next, prefix + "dm": pub.LastMajor}})
 		if err != nil {
 			return Item{}, err
 		}
@@ -256,10 +266,7 @@ func (s *Service) CompleteLesson(ctx context.Context, actor people.User, moduleI
 			if sum.Modules == nil {
 				sum.Modules = map[string]summaryModuleDoc{}
 			}
-			if sm.DoneMajor < pub.LastMajor {
-				sm.Done, sm.DoneMajor = nil, pub.LastMajor
-			}
-			sm.Done = append(sm.Done, lessonID)
+			sm.Done, sm.DoneMajor = next, pub.LastMajor
 			sum.Modules[m.ID] = sm
 			break
 		}
