@@ -50,6 +50,8 @@
     if (!s) return;
     joinedEl.textContent = s.joined;
     var phase = s.phase;
+    root.dataset.phase = phase;
+    root.dataset.item = s.item;
     join.hidden = !(phase === 'idle' || phase === 'lobby');
     main.textContent = '';
     roundEl.textContent = (s.round ? s.round.title + ' · ' : '') + (L[phase] || phase) +

@@ -55,6 +55,8 @@
     main.textContent = '';
     if (!s) return;
     var phase = s.phase;
+    root.dataset.phase = phase;
+    root.dataset.item = s.item;
     main.appendChild(el('p', 'live-phase', L[phase] || phase));
     if (s.round && s.round.title) {
       main.appendChild(el('p', 'muted', s.round.title + (s.items && s.item >= 0 ? ' · ' + L.question + ' ' + (s.item + 1) + '/' + s.items : '')));
