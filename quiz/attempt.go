@@ -215,7 +215,8 @@ func (s *Service) Start(ctx context.Context, actor people.User, examID string) (
 		p, err := s.paper(ctx, att, e)
 		return p, false, err
 	}
-	now := s.clock.Now()
+	// The database keeps milliseconds; so does the deadline every device sees.
+	now := s.clock.Now().Truncate(time.Millisecond)
 	if !e.IsOpen(now) {
 		s.attMu.Unlock()
 		return Paper{}, false, gridskill.Errorf(gridskill.ECONFLICT, "this exam is not open now")

@@ -23,8 +23,9 @@ import (
 // Service is the question bank, exams, attempts and practice. It keeps the
 // bank, the exams and every open attempt in memory, loaded by Load and written
 // through to the database before a change is reported done. One process owns
-// the open attempts; on several instances, attempts of an exam are routed to
-// the instance that owns that exam (see docs/architecture.md).
+// the open attempts; on several instances, requests for an exam's attempts
+// must reach the instance that owns that exam (route by exam id at the proxy),
+// and the bank and exams would need a short reload interval.
 type Service struct {
 	db     *mongo.Database
 	people *people.Service

@@ -205,7 +205,7 @@ func (s *Server) apiAnswerSave(c *fiber.Ctx) error {
 		return errMissing("answer")
 	}
 	u, _ := currentUser(c)
-	seq, err := s.quiz.SaveAnswer(c.UserContext(), u, c.Params("id"), c.Params("qid"), req.Answer, *req.Seq)
+	seq, err := s.quiz.SaveAnswer(c.UserContext(), u, c.Params("id"), c.Params("questionId"), req.Answer, *req.Seq)
 	if err != nil {
 		return err
 	}

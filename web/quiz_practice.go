@@ -112,12 +112,12 @@ func (s *Server) practiceAnswer(c *fiber.Ctx) error {
 			response = append(response, string(v))
 		}
 	}
+	if len(response) == 0 {
+		return gridskill.Errorf(gridskill.EINVALID, "choose or type an answer first")
+	}
 	fb, err := s.quiz.CheckPractice(c.UserContext(), u, c.FormValue("question"), response)
 	if err != nil {
 		return err
-	}
-	if len(response) == 0 {
-		return gridskill.Errorf(gridskill.EINVALID, "choose or type an answer first")
 	}
 	p.Question, p.Feedback = fb.Question, &fb
 	switch p.Mode {

@@ -157,7 +157,7 @@ func (s *Server) routes(static fs.FS) {
 	api.Post("/exams", s.requireUser, staff, s.apiExamCreate)
 	api.Post("/exams/:id/attempts", s.requireUser, s.apiAttemptStart)
 	api.Get("/attempts/:id", s.requireUser, s.apiAttempt)
-	api.Put("/attempts/:id/answers/:qid", s.requireUser, s.apiAnswerSave)
+	api.Put("/attempts/:id/answers/:questionId", s.requireUser, s.apiAnswerSave)
 	api.Post("/attempts/:id/events", s.requireUser, s.apiAttemptEvent)
 	api.Post("/attempts/:id/submit", s.requireUser, s.apiAttemptSubmit)
 

@@ -20,13 +20,9 @@ func setOffline(offline bool) chromedp.Action[chromedp.Void] {
 		if _, err := cdp.Call(ctx, t, network.Enable, network.EnableParams{}); err != nil {
 			return err
 		}
-		if _, err := cdp.Call(ctx, t, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
-			MatchedNetworkConditions: []*network.Conditions{{Offline: offline, DownloadThroughput: -1, UploadThroughput: -1}},
-		}); err != nil {
-			return err
-		}
-		_, err := cdp.Call(ctx, t, network.OverrideNetworkState, network.OverrideNetworkStateParams{Offline: offline, DownloadThroughput: -1, UploadThroughput: -1})
-		return err
+		// Network.emulateNetworkConditions is deprecated but what this Chromium accepts.
+		params := map[string]any{"offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
+		return t.Call(ctx, "Network.emulateNetworkConditions", params, nil)
 	})
 }
 
@@ -34,44 +30,54 @@ func TestBrowserExamSurvivesLostNetwork(t *testing.T) {
 	b := browsertest.New(t)
 	_, base, _ := startMain(t, "")
 	phone := b.Phone(t, 90*time.Second)
-	q := func(n int) string { return `#paper fieldset.q:nth-of-type(` + string(rune('0'+n)) + `)` }
-	err := chromedp.Do(phone,
+	var choice []string // ids of the paper's choice questions, answered by a tap
+	q := func(n int) string { return `#q-` + choice[n-1] }
+	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(phone, actions...); err != nil {
+			browsertest.Screenshot(t, phone, "exam-failed")
+			html, _ := chromedp.Run(phone, chromedp.Evaluate[string](`document.body.innerText`))
+			t.Fatalf("%s: %v\npage: %.600s", name, err, html)
+		}
+	}
+	step("sign in",
 		chromedp.Navigate(base+"/login"),
 		chromedp.WaitVisible(`#phone`),
 		chromedp.SendKeys(`#phone`, "13900000004"),
 		chromedp.SendKeys(`#password`, seed.DemoPassword),
 		chromedp.Click(`button[type=submit]`),
-		chromedp.WaitVisible(`main h1`),
+		chromedp.WaitVisible(`#home-exams`))
+	step("start the exam",
 		chromedp.Navigate(base+"/exams"),
 		chromedp.Click(`#open-exams a.button`),
-		chromedp.WaitVisible(q(1)+` input`),
+		chromedp.WaitVisible(`#paper fieldset.q input`))
+	ids, err := chromedp.Run(phone, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('#paper fieldset.q')).filter(f => f.dataset.type == 'single' || f.dataset.type == 'truefalse').map(f => f.dataset.q)`))
+	if err != nil || len(ids) < 3 {
+		t.Fatalf("choice questions on the paper: %v (%v)", ids, err)
+	}
+	choice = ids
+	step("answer online",
 		chromedp.Click(q(1)+` input`),
-		chromedp.WaitVisible(q(1)+` .qstatus.saved`),
+		chromedp.WaitVisible(q(1)+` .qstatus.saved`))
+	step("answer offline",
 		setOffline(true),
 		chromedp.Click(q(2)+` input`),
 		chromedp.Click(q(3)+` input`),
 		chromedp.WaitVisible(q(3)+` .qstatus.unsent`),
-		chromedp.WaitVisible(`#net.offline`),
-	)
-	if err != nil {
-		t.Fatal(err)
-	}
+		chromedp.WaitVisible(`#net.offline`))
 	queued, err := chromedp.Run(phone, chromedp.Evaluate[string](`(function(){for(var i=0;i<localStorage.length;i++){var k=localStorage.key(i);if(k.indexOf('gs-exam-')==0)return localStorage.getItem(k)}return ''})()`))
 	if err != nil || !strings.Contains(queued, `"s":`) {
 		t.Fatalf("unsent answers are not kept in the browser: %q (%v)", queued, err)
 	}
 	browsertest.Screenshot(t, phone, "exam-offline")
-	err = chromedp.Do(phone,
+	step("back online",
 		setOffline(false),
 		chromedp.WaitVisible(q(2)+` .qstatus.saved`),
-		chromedp.WaitVisible(q(3)+` .qstatus.saved`),
+		chromedp.WaitVisible(q(3)+` .qstatus.saved`))
+	step("submit",
 		chromedp.Click(`#submit`),
 		chromedp.Click(`#submit`),
-		chromedp.WaitVisible(`#score`),
-	)
-	if err != nil {
-		t.Fatal(err)
-	}
+		chromedp.WaitVisible(`#score`))
 	verdict, err := chromedp.Run(phone, chromedp.Text(`#result`))
 	if err != nil || !strings.Contains(verdict, "/") {
 		t.Fatalf("result page says %q (%v)", verdict, err)
