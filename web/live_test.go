@@ -125,3 +125,115 @@ func TestLiveSpeedRoundRefusesBadInput(t *testing.T) {
 		t.Fatalf("worker's awards: %+v, %v", got, err)
 	}
 }
+
+// workerTokens signs in the first n workers of grid 1-1-1 (the demo worker first).
+func workerTokens(t *testing.T, r *rig, admin string, n int) []string {
+	t.Helper()
+	var users usersResponse
+	r.call("GET", "/api/v1/users?role=worker&unit="+seed.Grid111ID+"&limit=50", admin, nil, 200, &users)
+	tokens := []string{r.token("13900000004")}
+	for _, u := range users.Users {
+		if len(tokens) == n {
+			break
+		}
+		if u.Phone != "13900000004" {
+			tokens = append(tokens, r.token(u.Phone))
+		}
+	}
+	return tokens
+}
+
+func TestLiveBuzzerRoundPassesOnAfterAWrongAnswer(t *testing.T) {
+	r := contestRig(t)
+	admin := r.token("13900000002")
+	id, rid := liveContest(t, r, admin, contest.Buzzer)
+	w := workerTokens(t, r, admin, 3)
+	host := func(action string, want int) {
+		t.Helper()
+		r.call("POST", "/api/v1/live/"+id+"/host", admin, hostRequest{Action: action, Round: rid}, want, nil)
+	}
+	live := "/api/v1/live/" + id
+	host("start", 200)
+	host("next", 200)
+	r.call("POST", live+"/buzz", w[0], map[string]any{"item": 0}, 409, nil) // still reading
+	host("show", 200)
+	r.call("POST", live+"/answer", w[0], map[string]any{"item": 0, "answer": []string{"B"}}, 409, nil) // no buzz yet
+	r.call("POST", live+"/buzz", w[0], map[string]any{"item": 0}, 200, nil)
+	r.clock.Advance(10 * time.Millisecond)
+	r.call("POST", live+"/buzz", w[1], map[string]any{"item": 0}, 200, nil)
+	r.call("POST", live+"/buzz", w[0], map[string]any{"item": 0}, 409, nil)                            // twice
+	r.call("POST", live+"/answer", w[1], map[string]any{"item": 0, "answer": []string{"B"}}, 409, nil) // not their turn
+	r.call("POST", live+"/answer", w[0], map[string]any{"item": 0, "answer": []string{"A"}}, 200, nil) // wrong
+	r.call("POST", live+"/stake", w[2], map[string]any{"item": 0, "stake": 100}, 409, nil)             // not a wager round
+	// The round passes on only when it says so; this one does not, so the question closes.
+	host("next", 200)
+	host("show", 200)
+	r.call("POST", live+"/buzz", w[1], map[string]any{"item": 1}, 200, nil)
+	r.call("POST", live+"/answer", w[1], map[string]any{"item": 1, "answer": []string{"B"}}, 200, nil)
+	host("finish", 200)
+	var res standingsJSON
+	r.call("GET", "/api/v1/contests/"+id+"/standings", admin, nil, 200, &res)
+	if res.Overall[0].Points != 1000 || res.Overall[len(res.Overall)-1].Points != -50 {
+		t.Fatalf("buzzer standings: %+v", res.Overall)
+	}
+}
+
+func TestLiveWagerAndJudgeRounds(t *testing.T) {
+	r := contestRig(t)
+	admin := r.token("13900000002")
+	id, rid := liveContest(t, r, admin, contest.Wager)
+	w := workerTokens(t, r, admin, 2)
+	live := "/api/v1/live/" + id
+	host := func(action, round string, want int) {
+		t.Helper()
+		r.call("POST", live+"/host", admin, hostRequest{Action: action, Round: round}, want, nil)
+	}
+	host("start", rid, 200)
+	host("next", rid, 200)
+	r.call("POST", live+"/stake", w[0], map[string]any{"item": 0, "stake": 150}, 400, nil)
+	r.call("POST", live+"/stake", w[0], map[string]any{"item": 0, "stake": 200}, 200, nil)
+	r.call("POST", live+"/stake", w[0], map[string]any{"item": 0, "stake": 100}, 409, nil)
+	r.call("POST", live+"/stake", w[1], map[string]any{"item": 0, "stake": 100}, 200, nil)
+	host("show", rid, 200) // the stem alone first
+	host("show", rid, 200) // then the options
+	r.call("POST", live+"/stake", w[1], map[string]any{"item": 0, "stake": 200}, 409, nil)
+	r.call("POST", live+"/answer", w[0], map[string]any{"item": 0, "answer": []string{"B"}}, 200, nil)
+	r.call("POST", live+"/answer", w[1], map[string]any{"item": 0, "answer": []string{"C"}}, 200, nil)
+	host("close", rid, 200)
+	host("finish", rid, 200)
+
+	var ct contestJSON
+	r.call("POST", "/api/v1/contests/"+id+"/rounds", admin, roundRequest{Title: "情景处置", Kind: contest.Judge}, 201, &ct)
+	judgeRound := ct.Rounds[1].ID
+	r.call("POST", "/api/v1/contests/"+id+"/rounds/"+judgeRound+"/tasks", admin, taskRequest{Title: "邻里噪音纠纷调解", PerformerID: seed.WorkerID}, 201, nil)
+	host("start", judgeRound, 400) // no judges yet
+	var others usersResponse
+	r.call("GET", "/api/v1/users?role=worker&unit="+seed.Grid112ID, admin, nil, 200, &others)
+	third := others.Users[0].Phone
+	r.call("POST", "/api/v1/contests/"+id+"/rounds/"+judgeRound+"/judges", admin, judgesRequest{Phones: []string{third, others.Users[1].Phone, "13900000002"}}, 200, nil)
+	host("start", judgeRound, 200)
+	host("next", judgeRound, 200)
+	r.call("POST", live+"/score", w[1], map[string]any{"item": 0, "score": 90}, 403, nil)
+	for phone, score := range map[string]float64{third: 80, others.Users[1].Phone: 95, "13900000002": 70} {
+		r.call("POST", live+"/score", r.token(phone), map[string]any{"item": 0, "score": score}, 200, nil)
+	}
+	r.call("POST", live+"/score", r.token(third), map[string]any{"item": 0, "score": 10}, 409, nil)
+	r.call("POST", live+"/score", admin, map[string]any{"item": 0, "score": 101}, 400, nil)
+	host("close", judgeRound, 200)
+	host("finish", judgeRound, 200)
+
+	var res standingsJSON
+	r.call("GET", "/api/v1/contests/"+id+"/standings", admin, nil, 200, &res)
+	got := map[string]float64{}
+	for _, rd := range res.Rounds {
+		for _, row := range rd.People {
+			got[rd.Round+":"+row.ID] = row.Points
+		}
+	}
+	if got[rid+":"+seed.WorkerID] != 200 || got[judgeRound+":"+seed.WorkerID] != 80 {
+		t.Fatalf("wager +200 and trimmed judge mean 80 for the demo worker; got %v", got)
+	}
+	if res.Overall[0].ID != seed.WorkerID || res.Overall[0].Points != 280 || res.Overall[len(res.Overall)-1].Points != -100 {
+		t.Fatalf("overall: %+v", res.Overall)
+	}
+}
