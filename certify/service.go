@@ -110,6 +110,20 @@ func (s *Service) audit(ctx context.Context, c Certificate, action string, state
 
 var auditSeq atomic.Int64
 
+// Reasons of automatic audit entries, in English; pages translate them.
+const (
+	ReasonMet       = "all requirements met"
+	ReasonRefresher = "changed module studied and its check passed again"
+	ReasonRenewal   = "requirements met again within the renewal window"
+)
+
+var stateReasons = map[State]string{
+	Expiring:     "expiry is near",
+	Expired:      "validity ended",
+	RefresherDue: "a required module changed materially",
+	Valid:        "",
+}
+
 // Audit actions.
 const (
 	ActionIssued  = "issued"
@@ -340,14 +354,17 @@ func (s *Service) evaluateProgram(ctx context.Context, m *majors, p Program, wor
 	}
 	req := p.Requirements
 	var fresh scoring.Record
+	var why string
 	switch {
 	case len(changed) > 0:
 		// A refresher: the changed modules (and their checks) must be done
 		// again after the change; the rest stands as it was.
 		req, fresh = refresherRequirements(p, rec, changed)
+		why = ReasonRefresher
 	case !c.ExpiresAt.IsZero() && !now.Before(c.ExpiresAt.Add(-s.cfg.RenewalWindow)):
 		// Renewal: the requirements met again, the exams passed again since the window opened.
 		fresh = since(rec, c.ExpiresAt.Add(-s.cfg.RenewalWindow))
+		why = ReasonRenewal
 	default:
 		return o, nil
 	}
@@ -356,7 +373,7 @@ func (s *Service) evaluateProgram(ctx context.Context, m *majors, p Program, wor
 	if !ev.Met {
 		return o, nil
 	}
-	renewed, err := s.renew(ctx, m, p, c, now)
+	renewed, err := s.renew(ctx, m, p, c, now, why)
 	if err != nil {
 		return o, err
 	}
@@ -451,11 +468,11 @@ func (s *Service) issue(ctx context.Context, m *majors, p Program, worker people
 		}
 		return gridskill.Internal(err)
 	}
-	return s.audit(ctx, c, ActionIssued, Valid, system, "", "")
+	return s.audit(ctx, c, ActionIssued, Valid, system, "", ReasonMet)
 }
 
 // renew extends c from now, with the program's current requirements.
-func (s *Service) renew(ctx context.Context, m *majors, p Program, c Certificate, now time.Time) (bool, error) {
+func (s *Service) renew(ctx context.Context, m *majors, p Program, c Certificate, now time.Time, why string) (bool, error) {
 	snap, err := m.snapshot(ctx, p.Requirements)
 	if err != nil {
 		return false, gridskill.Internal(err)
@@ -474,7 +491,7 @@ func (s *Service) renew(ctx context.Context, m *majors, p Program, c Certificate
 		return false, nil
 	}
 	c.RenewedAt, c.ExpiresAt = now, exp
-	return true, s.audit(ctx, c, ActionRenewed, Valid, system, "", "")
+	return true, s.audit(ctx, c, ActionRenewed, Valid, system, "", why)
 }
 
 // Certificate returns one certificate with its state, to its holder or an
@@ -655,7 +672,7 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 		if !ok {
 			continue // changed meanwhile; the next sweep looks again
 		}
-		if err := s.audit(ctx, c, ActionState, st, system, "", ""); err != nil {
+		if err := s.audit(ctx, c, ActionState, st, system, "", stateReasons[st]); err != nil {
 			return n, err
 		}
 		n++
