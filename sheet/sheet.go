@@ -30,7 +30,8 @@ type Limits struct {
 // DefaultLimits suit a roster or a question bank of a district.
 var DefaultLimits = Limits{MaxBytes: 10 << 20, MaxUnzipped: 100 << 20, MaxRows: 20_000, MaxCell: 4000}
 
-// Row is one data row with its line number in the file (the header is row 1).
+// Row is one data row with the number of the row a spreadsheet shows it on
+// (the header is usually row 1), for messages that point at it.
 type Row struct {
 	Line  int
 	Cells []string

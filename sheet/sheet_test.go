@@ -257,3 +257,28 @@ func TestHostileFilesRefused(t *testing.T) {
 		}
 	})
 }
+
+// FuzzReadCSV: any bytes give a table or an invalid error, never a panic,
+// and rows come in file order with numbers past the header's.
+func FuzzReadCSV(f *testing.F) {
+	for _, seed := range []string{"姓名,手机号\n张三,139\n", "\uFEFFa\n\n\"b\nc\"\n,,\n", "a,\"b\n", "=1+1,'=2\n", "\xff\xfe"} {
+		f.Add([]byte(seed))
+	}
+	lim := Limits{MaxBytes: 1 << 16, MaxUnzipped: 1 << 20, MaxRows: 50, MaxCell: 100}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		tab, err := Read(bytes.NewReader(data), "f.csv", lim)
+		if err != nil {
+			if gridskill.ErrorCode(err) != gridskill.EINVALID {
+				t.Fatalf("error code %s: %v", gridskill.ErrorCode(err), err)
+			}
+			return
+		}
+		prev := 0
+		for _, r := range tab.Rows {
+			if r.Line <= prev || blank(r.Cells) {
+				t.Fatalf("row %d after %d, cells %q", r.Line, prev, r.Cells)
+			}
+			prev = r.Line
+		}
+	})
+}
