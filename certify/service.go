@@ -261,6 +261,12 @@ type Outcome struct {
 }
 
 func (s *Service) evaluate(ctx context.Context, workerID string) ([]Outcome, error) {
+	return s.evaluateWith(ctx, s.newMajors(), workerID)
+}
+
+// evaluateWith evaluates with a shared lookup of modules' major changes, so
+// a round over many workers reads each module once.
+func (s *Service) evaluateWith(ctx context.Context, m *majors, workerID string) ([]Outcome, error) {
 	if s.Records == nil {
 		return nil, nil
 	}
@@ -283,7 +289,6 @@ func (s *Service) evaluate(ctx context.Context, workerID string) ([]Outcome, err
 	if err != nil {
 		return nil, gridskill.Internal(fmt.Errorf("record of %s: %w", workerID, err))
 	}
-	m := s.newMajors()
 	var out []Outcome
 	for _, p := range programs {
 		o, err := s.evaluateProgram(ctx, m, p, worker, rec)

@@ -63,6 +63,7 @@ func (s *Service) EvaluateAll(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	n := 0
+	m := s.newMajors()
 	for _, root := range tree.Roots() {
 		reader := people.User{ID: system, Role: people.DistrictAdmin, Active: true, UnitID: root.ID, UnitPath: root.Path}
 		workers, err := s.workersIn(ctx, reader, root.ID)
@@ -77,7 +78,7 @@ func (s *Service) EvaluateAll(ctx context.Context) (int, error) {
 			if !covered {
 				continue
 			}
-			outcomes, err := s.evaluate(ctx, w.ID)
+			outcomes, err := s.evaluateWith(ctx, m, w.ID)
 			if err != nil {
 				return n, err
 			}
