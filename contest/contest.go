@@ -33,8 +33,11 @@ const (
 // Kinds lists the round kinds in the order the editor offers them.
 var Kinds = []Kind{Speed, Buzzer, Wager, Judge}
 
-// Valid reports whether k is a known round kind.
+// Valid reports whether k is a known live round kind.
 func (k Kind) Valid() bool { return slices.Contains(Kinds, k) }
+
+// Live reports whether rounds of the kind run on the host screen.
+func (k Kind) Live() bool { return k != Online }
 
 // Limits on what a contest holds.
 const (
@@ -144,6 +147,8 @@ type Round struct {
 	// Entrants, when set, are the only participants who play this round
 	// (advancement from an earlier round's results).
 	Entrants []string `json:"entrants,omitempty"`
+	// ExamID is the exam of an online round.
+	ExamID string `json:"examId,omitempty"`
 	// Finished is when the round ended with a podium.
 	Finished time.Time `json:"finished"`
 }
@@ -213,11 +218,13 @@ type Team struct {
 
 // Contest is a skills competition run by the admins of its unit.
 type Contest struct {
-	ID           string
-	Title        string
-	Description  string
-	UnitID       string
-	UnitPath     []string
+	ID          string
+	Title       string
+	Description string
+	UnitID      string
+	UnitPath    []string
+	// UnitIDs are the units whose workers take part (subtrees included).
+	UnitIDs      []string
 	Participants []Participant
 	Teams        []Team
 	Rounds       []Round

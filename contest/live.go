@@ -601,6 +601,9 @@ func (s *Service) startRound(ctx context.Context, c Contest, roundID string) err
 	if !ok {
 		return gridskill.Errorf(gridskill.ENOTFOUND, "round not found")
 	}
+	if !r.Kind.Live() {
+		return gridskill.Errorf(gridskill.EINVALID, "an online round is sat like an exam, not hosted")
+	}
 	if r.Items() == 0 {
 		return gridskill.Errorf(gridskill.EINVALID, "this round has no questions yet")
 	}

@@ -282,6 +282,7 @@ func (s *Service) change(ctx context.Context, actor people.User, id string, edit
 
 func cloneContest(c Contest) Contest {
 	c.Participants = slices.Clone(c.Participants)
+	c.UnitIDs = slices.Clone(c.UnitIDs)
 	c.Teams = slices.Clone(c.Teams)
 	rounds := make([]Round, len(c.Rounds))
 	for i, r := range c.Rounds {
@@ -333,7 +334,7 @@ func (s *Service) SetParticipantsByUnits(ctx context.Context, actor people.User,
 		return Contest{}, gridskill.Errorf(gridskill.EINVALID, "a contest has at most %d participants", MaxParticipants)
 	}
 	return s.change(ctx, actor, id, func(c *Contest) error {
-		c.Participants, c.Teams = nil, nil
+		c.Participants, c.Teams, c.UnitIDs = nil, nil, slices.Clone(unitIDs)
 		teams := map[string]bool{}
 		for _, w := range workers {
 			team := communityOf(tree, w)
@@ -375,11 +376,13 @@ func (s *Service) AddRound(ctx context.Context, actor people.User, id string, r 
 		if len(c.Rounds) >= MaxRounds {
 			return gridskill.Errorf(gridskill.EINVALID, "a contest has at most %d rounds", MaxRounds)
 		}
-		r.ID = fmt.Sprintf("r%d", len(c.Rounds)+1)
+		r.ID = roundID(len(c.Rounds))
 		c.Rounds = append(c.Rounds, r)
 		return nil
 	})
 }
+
+func roundID(i int) string { return fmt.Sprintf("r%d", i+1) }
 
 // editRound applies edit to one round of a contest, refusing rounds that are
 // live or finished. Errors: invalid, not_found, forbidden, conflict.

@@ -45,6 +45,7 @@ type contestDoc struct {
 	Description  string           `bson:"description"`
 	UnitID       string           `bson:"unit"`
 	UnitPath     []string         `bson:"unitPath"`
+	UnitIDs      []string         `bson:"unitIds"`
 	Participants []Participant    `bson:"participants"`
 	Teams        []Team           `bson:"teams"`
 	Rounds       []Round          `bson:"rounds"`
@@ -56,13 +57,13 @@ type contestDoc struct {
 }
 
 func (d contestDoc) contest() Contest {
-	return Contest{ID: d.ID, Title: d.Title, Description: d.Description, UnitID: d.UnitID, UnitPath: d.UnitPath,
+	return Contest{ID: d.ID, Title: d.Title, Description: d.Description, UnitID: d.UnitID, UnitPath: d.UnitPath, UnitIDs: d.UnitIDs,
 		Participants: d.Participants, Teams: d.Teams, Rounds: d.Rounds, Streak: d.Streak, TeamRule: d.TeamRule,
 		PIN: d.PIN, ScreenKey: d.ScreenKey, CreatedAt: d.CreatedAt}
 }
 
 func newContestDoc(c Contest) contestDoc {
-	return contestDoc{ID: c.ID, Title: c.Title, Description: c.Description, UnitID: c.UnitID, UnitPath: c.UnitPath,
+	return contestDoc{ID: c.ID, Title: c.Title, Description: c.Description, UnitID: c.UnitID, UnitPath: c.UnitPath, UnitIDs: c.UnitIDs,
 		Participants: c.Participants, Teams: c.Teams, Rounds: c.Rounds, Streak: c.Streak, TeamRule: c.TeamRule,
 		PIN: c.PIN, ScreenKey: c.ScreenKey, CreatedAt: c.CreatedAt}
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -82,6 +83,7 @@ var kindNames = map[contest.Kind]string{
 	contest.Buzzer: "Buzzer round",
 	contest.Wager:  "Wager round",
 	contest.Judge:  "Judge round",
+	contest.Online: "Online round",
 }
 
 // contestShow is GET /contests/:id.
@@ -276,4 +278,24 @@ func (s *Server) contestResults(c *fiber.Ctx) error {
 	}
 	p := contestResultsPage{Page: s.page(c, "Results"), Contest: ct, Standings: st, Awards: awards, Manages: s.contest.Manages(u, ct)}
 	return c.Render("contest/results", p, "layouts/main")
+}
+
+// contestOnlineCreate is POST /contests/:id/online: an online round sat as
+// an exam by the participant units, open from now for the given days.
+func (s *Server) contestOnlineCreate(c *fiber.Ctx) error {
+	return s.contestForm(c, func(u people.User, id string) error {
+		now := s.clock.Now()
+		days := max(atoi(c.FormValue("days")), 1)
+		_, err := s.contest.AddOnlineRound(c.UserContext(), u, id, contest.OnlineSpec{Title: c.FormValue("title"), Tag: strings.TrimSpace(c.FormValue("tag")),
+			Count: atoi(c.FormValue("count")), OpensAt: now, ClosesAt: now.Add(time.Duration(days) * 24 * time.Hour),
+			Duration: time.Duration(atoi(c.FormValue("minutes"))) * time.Minute})
+		return err
+	})
+}
+
+// contestOnlineClose is POST /contests/:id/rounds/:round/close.
+func (s *Server) contestOnlineClose(c *fiber.Ctx) error {
+	return s.contestForm(c, func(u people.User, id string) error {
+		return s.contest.CloseOnline(c.UserContext(), u, id, c.Params("round"))
+	})
 }

@@ -95,6 +95,12 @@ type roundRequest struct {
 	PassOn    bool         `json:"passOn"`
 	AnswerSec int          `json:"answerSec"`
 	Stakes    []int        `json:"stakes"`
+	// An online round's exam.
+	Tag         string    `json:"tag"`
+	Count       int       `json:"count"`
+	OpensAt     time.Time `json:"opensAt"`
+	ClosesAt    time.Time `json:"closesAt"`
+	DurationSec int       `json:"durationSec"`
 }
 
 // apiRoundCreate adds a round: POST /api/v1/contests/:id/rounds.
@@ -104,8 +110,15 @@ func (s *Server) apiRoundCreate(c *fiber.Ctx) error {
 		return err
 	}
 	u, _ := currentUser(c)
-	ct, err := s.contest.AddRound(c.UserContext(), u, c.Params("id"), contest.Round{Title: req.Title, Kind: req.Kind, ReadSec: req.ReadSec,
-		Penalty: req.Penalty, PassOn: req.PassOn, AnswerSec: req.AnswerSec, Stakes: req.Stakes})
+	var ct contest.Contest
+	var err error
+	if req.Kind == contest.Online {
+		ct, err = s.contest.AddOnlineRound(c.UserContext(), u, c.Params("id"), contest.OnlineSpec{Title: req.Title, Tag: req.Tag, Count: req.Count,
+			OpensAt: req.OpensAt, ClosesAt: req.ClosesAt, Duration: time.Duration(req.DurationSec) * time.Second})
+	} else {
+		ct, err = s.contest.AddRound(c.UserContext(), u, c.Params("id"), contest.Round{Title: req.Title, Kind: req.Kind, ReadSec: req.ReadSec,
+			Penalty: req.Penalty, PassOn: req.PassOn, AnswerSec: req.AnswerSec, Stakes: req.Stakes})
+	}
 	if err != nil {
 		return err
 	}
@@ -313,4 +326,18 @@ func (s *Server) apiRoundAnswers(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(answersResponse{Answers: list})
+}
+
+// apiRoundClose takes an online round's results from its exam:
+// POST /api/v1/contests/:id/rounds/:round/close.
+func (s *Server) apiRoundClose(c *fiber.Ctx) error {
+	u, _ := currentUser(c)
+	if err := s.contest.CloseOnline(c.UserContext(), u, c.Params("id"), c.Params("round")); err != nil {
+		return err
+	}
+	ct, err := s.contest.Contest(c.UserContext(), u, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(toContestJSON(ct))
 }

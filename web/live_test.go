@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -235,5 +237,91 @@ func TestLiveWagerAndJudgeRounds(t *testing.T) {
 	}
 	if res.Overall[0].ID != seed.WorkerID || res.Overall[0].Points != 280 || res.Overall[len(res.Overall)-1].Points != -100 {
 		t.Fatalf("overall: %+v", res.Overall)
+	}
+}
+
+func TestOnlineRoundTopAdvanceToTheLiveFinal(t *testing.T) {
+	r := contestRig(t)
+	admin := r.token("13900000002")
+	var ct contestJSON
+	r.call("POST", "/api/v1/contests", admin, contestCreateRequest{Title: "东湖街道初赛与决赛"}, 201, &ct)
+	r.call("POST", "/api/v1/contests/"+ct.ID+"/participants", admin, participantsRequest{Units: []string{seed.Grid111ID}}, 200, nil)
+	now := r.clock.Now()
+	r.call("POST", "/api/v1/contests/"+ct.ID+"/rounds", admin, roundRequest{Title: "线上初赛", Kind: contest.Online, Count: 3,
+		OpensAt: now.Add(-time.Minute), ClosesAt: now.Add(24 * time.Hour), DurationSec: 1800}, 201, &ct)
+	online := ct.Rounds[0]
+	if online.ExamID == "" {
+		t.Fatalf("online round without an exam: %+v", online)
+	}
+	w := workerTokens(t, r, admin, 3)
+	// The three sit the paper; the quickest ranks first at equal scores.
+	for i, tok := range w {
+		var att struct {
+			ID string `json:"id"`
+		}
+		r.call("POST", "/api/v1/exams/"+online.ExamID+"/attempts", tok, nil, 201, &att)
+		r.clock.Advance(time.Duration(i+1) * time.Minute)
+		r.call("POST", "/api/v1/attempts/"+att.ID+"/submit", tok, nil, 200, nil)
+	}
+	r.call("POST", "/api/v1/contests/"+ct.ID+"/rounds/"+online.ID+"/close", admin, nil, 200, nil)
+	r.call("POST", "/api/v1/contests/"+ct.ID+"/rounds/"+online.ID+"/close", admin, nil, 409, nil)
+
+	r.call("POST", "/api/v1/contests/"+ct.ID+"/rounds", admin, roundRequest{Title: "决赛必答题", Kind: contest.Speed}, 201, &ct)
+	final := ct.Rounds[1].ID
+	q := questionRequest{Stem: "网格员的四项基本职责不包括？", Type: "single", Points: 1000, LimitSec: 20,
+		Options: []contest.Option{{Key: "A", Text: "信息采集"}, {Key: "B", Text: "行政执法"}}, Correct: []string{"B"}}
+	r.call("POST", "/api/v1/contests/"+ct.ID+"/rounds/"+final+"/questions", admin, q, 201, nil)
+	r.call("POST", "/api/v1/contests/"+ct.ID+"/rounds/"+final+"/advance", admin, advanceRequest{From: online.ID, Top: 1}, 200, &ct)
+	if got := ct.Rounds[1].Entrants; len(got) != 1 || got[0] != seed.WorkerID {
+		t.Fatalf("entrants of the final: %v, want the quickest of the online round (%s)", got, seed.WorkerID)
+	}
+	r.call("POST", "/api/v1/live/"+ct.ID+"/host", admin, hostRequest{Action: "start", Round: final}, 200, nil)
+	r.call("POST", "/api/v1/live/"+ct.ID+"/host", admin, hostRequest{Action: "next", Round: final}, 200, nil)
+	r.call("POST", "/api/v1/live/"+ct.ID+"/answer", w[1], map[string]any{"item": 0, "answer": []string{"B"}}, 403, nil)
+	r.call("POST", "/api/v1/live/"+ct.ID+"/answer", w[0], map[string]any{"item": 0, "answer": []string{"B"}}, 200, nil)
+}
+
+func TestContestPagesRender(t *testing.T) {
+	r := contestRig(t)
+	admin := r.token("13900000002")
+	id, rid := liveContest(t, r, admin, contest.Speed)
+	r.call("POST", "/api/v1/contests/"+id+"/rounds", admin, roundRequest{Title: "评委打分", Kind: contest.Judge}, 201, nil)
+	var ct contestJSON
+	r.call("GET", "/api/v1/contests/"+id, admin, nil, 200, &ct)
+	r.call("POST", "/api/v1/live/"+id+"/host", admin, hostRequest{Action: "start", Round: rid}, 200, nil)
+
+	staff := r.browser()
+	staff.signIn("13900000002", seed.DemoPassword)
+	for _, path := range []string{"/", "/contests", "/contests/" + id, "/contests/" + id + "/results", "/live/" + id + "/host", "/live/" + id + "/qr.png", ct.ScreenURL} {
+		if resp, body := staff.get(path); resp.StatusCode != 200 {
+			t.Errorf("admin GET %s: %d %.300s", path, resp.StatusCode, body)
+		}
+	}
+	worker := r.browser()
+	worker.signIn("13900000004", seed.DemoPassword)
+	if resp, body := worker.get("/"); resp.StatusCode != 200 || !strings.Contains(body, "/live/"+id) {
+		t.Errorf("worker home does not list the contest: %d", resp.StatusCode)
+	}
+	if resp, _ := worker.get("/live/join?pin=" + ct.PIN); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/live/"+id {
+		t.Errorf("join with the PIN: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	for _, path := range []string{"/live/" + id, "/contests/" + id + "/results", "/live/join"} {
+		if resp, body := worker.get(path); resp.StatusCode != 200 {
+			t.Errorf("worker GET %s: %d %.300s", path, resp.StatusCode, body)
+		}
+	}
+	if resp, _ := worker.get("/live/" + id + "/host"); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("worker opens the host screen: %d, want 403", resp.StatusCode)
+	}
+	if resp, _ := worker.get("/contests/" + id + "/results.xlsx"); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("worker exports results: %d, want 403", resp.StatusCode)
+	}
+	trainer := r.browser()
+	trainer.signIn("13900000003", seed.DemoPassword)
+	if resp, _ := trainer.get("/live/join?pin=" + ct.PIN); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("non-participant joins: %d, want 403", resp.StatusCode)
+	}
+	if resp, _ := r.do(httptest.NewRequest("GET", "/live/"+id+"/screen?k=wrong", nil)); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("big screen with a wrong key: %d, want 404", resp.StatusCode)
 	}
 }
