@@ -200,7 +200,7 @@ func TestResetGivesOneTimePasswordThatMustBeChanged(t *testing.T) {
 			}
 		}
 		resp, body := b.get("/account/password")
-		if resp.StatusCode != 200 || !strings.Contains(body, "请先设置您自己的密码") && !strings.Contains(body, `class="error"`) {
+		if resp.StatusCode != 200 || !strings.Contains(body, "您的密码由管理员发放，请先设置自己的新密码。") {
 			t.Fatalf("password page: %d", resp.StatusCode)
 		}
 		resp, body = b.post("/account/password", "/account/password", url.Values{"current": {oneTime}, "new": {"Mine2026pw"}, "confirm": {"Mine2026px"}})
