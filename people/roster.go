@@ -3,6 +3,7 @@ package people
 import (
 	"context"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -77,6 +78,7 @@ func ParseRoster(r io.Reader, filename string) ([]RosterRow, error) {
 	if err != nil {
 		return nil, err
 	}
+	skipTitleRows(t)
 	var problems []gridskill.FieldError
 	col := map[string]int{}
 	for _, name := range RosterHeader {
@@ -157,6 +159,33 @@ func ParseRoster(r io.Reader, filename string) ([]RosterRow, error) {
 		return nil, rejected(problems)
 	}
 	return rows, nil
+}
+
+// titleRows is how far down a roster's header may sit.
+const titleRows = 5
+
+// skipTitleRows finds the header below a title ("明湖区网格员花名册") or notes
+// that rosters kept in Excel often carry above it: when the first row does
+// not name both 姓名 and 手机号, the first of the next rows that does becomes
+// the header, and the rows above it are dropped.
+func skipTitleRows(t *sheet.Table) {
+	names := func(cells []string) bool {
+		return slices.ContainsFunc(cells, func(c string) bool { return strings.TrimSpace(c) == ColName }) &&
+			slices.ContainsFunc(cells, func(c string) bool { return strings.TrimSpace(c) == ColPhone })
+	}
+	if names(t.Header) {
+		return
+	}
+	for i, r := range t.Rows[:min(titleRows, len(t.Rows))] {
+		if names(r.Cells) {
+			t.Header = t.Header[:0]
+			for _, c := range r.Cells {
+				t.Header = append(t.Header, strings.TrimSpace(c))
+			}
+			t.Rows = t.Rows[i+1:]
+			return
+		}
+	}
 }
 
 func rejected(problems []gridskill.FieldError) error {

@@ -129,6 +129,13 @@ func TestParseRoster(t *testing.T) {
 			t.Fatalf("got %+v", got)
 		}
 	})
+	t.Run("TitleRowsAboveTheHeader", func(t *testing.T) {
+		withTitle := append([][]string{{"明湖区网格员花名册", "", ""}, {"制表：东湖街道", "2026年11月"}}, rows...)
+		got := parse(t, csvFile(t, true, withTitle...), "r.csv")
+		if len(got) != 3 || got[0].Line != 4 || got[0].Name != "张晓婷" || got[2].Line != 7 {
+			t.Fatalf("got %+v", got)
+		}
+	})
 	t.Run("RoleNames", func(t *testing.T) {
 		for label, role := range map[string]people.Role{"网格长": people.Worker, "讲师": people.Trainer, "街道管理员": people.StreetAdmin, "区管理员": people.DistrictAdmin, "Trainer": people.Trainer} {
 			got := parse(t, csvFile(t, false, header, []string{"某人", "13812345678", "东湖街道", "翠苑社区", "第一网格", label}), "r.csv")
