@@ -27,6 +27,19 @@ const (
 	ColJoined    = "入职日期"
 )
 
+// columnAliases are other headers people give the roster's columns in
+// their own sheets; the template's own names come first.
+var columnAliases = map[string][]string{
+	ColName:      {"名字"},
+	ColPhone:     {"手机号码", "手机", "联系电话", "电话"},
+	ColStreet:    {"街道（镇）", "街道/镇", "街镇", "乡镇"},
+	ColCommunity: {"社区（村）", "社区/村", "村/社区", "村"},
+	ColGrid:      {"网格名称", "所属网格"},
+	ColRole:      {"身份", "岗位"},
+	ColEmployee:  {"编号", "工作证号"},
+	ColJoined:    {"入职时间", "上岗日期"},
+}
+
 // RosterHeader is the header row of the roster template.
 var RosterHeader = []string{ColName, ColPhone, ColStreet, ColCommunity, ColGrid, ColRole, ColEmployee, ColJoined}
 
@@ -83,6 +96,12 @@ func ParseRoster(r io.Reader, filename string) ([]RosterRow, error) {
 	col := map[string]int{}
 	for _, name := range RosterHeader {
 		col[name] = t.Col(name)
+		for _, alias := range columnAliases[name] {
+			if col[name] >= 0 {
+				break
+			}
+			col[name] = t.Col(alias)
+		}
 	}
 	for _, required := range []string{ColName, ColPhone, ColStreet, ColCommunity, ColGrid} {
 		if col[required] < 0 {
@@ -170,8 +189,13 @@ const titleRows = 5
 // the header, and the rows above it are dropped.
 func skipTitleRows(t *sheet.Table) {
 	names := func(cells []string) bool {
-		return slices.ContainsFunc(cells, func(c string) bool { return strings.TrimSpace(c) == ColName }) &&
-			slices.ContainsFunc(cells, func(c string) bool { return strings.TrimSpace(c) == ColPhone })
+		has := func(col string) bool {
+			return slices.ContainsFunc(cells, func(c string) bool {
+				c = strings.TrimSpace(c)
+				return c == col || slices.Contains(columnAliases[col], c)
+			})
+		}
+		return has(ColName) && has(ColPhone)
 	}
 	if names(t.Header) {
 		return

@@ -136,6 +136,15 @@ func TestParseRoster(t *testing.T) {
 			t.Fatalf("got %+v", got)
 		}
 	})
+	t.Run("HeadersPeopleWriteThemselves", func(t *testing.T) {
+		got := parse(t, csvFile(t, false,
+			[]string{"序号", "姓名", "手机号码", "街道（镇）", "社区（村）", "所属网格", "入职时间"},
+			[]string{"1", "张晓婷", "13812345678", "东湖街道", "翠苑社区", "第一网格", "2024-03-01"},
+		), "r.csv")
+		if len(got) != 1 || got[0].Phone != "13812345678" || got[0].Street != "东湖街道" || got[0].Community != "翠苑社区" || got[0].Grid != "第一网格" || got[0].JoinedOn != "2024-03-01" {
+			t.Fatalf("got %+v", got)
+		}
+	})
 	t.Run("RoleNames", func(t *testing.T) {
 		for label, role := range map[string]people.Role{"网格长": people.Worker, "讲师": people.Trainer, "街道管理员": people.StreetAdmin, "区管理员": people.DistrictAdmin, "Trainer": people.Trainer} {
 			got := parse(t, csvFile(t, false, header, []string{"某人", "13812345678", "东湖街道", "翠苑社区", "第一网格", label}), "r.csv")
