@@ -509,3 +509,40 @@ func TestStaleBearerToken(t *testing.T) {
 		}
 	})
 }
+
+func TestPageSessionsEnd(t *testing.T) {
+	r := newRig(t)
+	signedOut := func(t *testing.T, b *browser) {
+		t.Helper()
+		resp, _ := b.get("/account")
+		if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
+			t.Fatalf("still signed in: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+		}
+	}
+	t.Run("LogoutEndsEveryDevice", func(t *testing.T) {
+		phone, laptop := r.as(trainerPhone), r.as(trainerPhone)
+		stolen := phone.cookies[sessionCookie]
+		resp, _ := phone.post("/account", "/logout", nil)
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login" {
+			t.Fatalf("logout: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		if _, ok := phone.cookies[sessionCookie]; ok {
+			t.Fatal("the session cookie was not cleared")
+		}
+		signedOut(t, laptop)
+		replay := r.browser()
+		replay.cookies[sessionCookie] = stolen
+		signedOut(t, replay)
+	})
+	t.Run("PasswordChangeEndsOtherDevices", func(t *testing.T) {
+		here, there := r.as(workerPhone), r.as(workerPhone)
+		resp, _ := here.post("/account/password", "/account/password", url.Values{"current": {seed.DemoPassword}, "new": {"Mine2026pw"}, "confirm": {"Mine2026pw"}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("change: %d", resp.StatusCode)
+		}
+		if resp, _ := here.get("/account"); resp.StatusCode != 200 {
+			t.Fatalf("the device that changed it was signed out: %d", resp.StatusCode)
+		}
+		signedOut(t, there)
+	})
+}
