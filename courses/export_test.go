@@ -26,7 +26,7 @@ func (s *Service) SimulateYear(ctx context.Context, workers []people.User, seed 
 	var progress, summaries, completions []any
 	for _, w := range workers {
 		p := progressDoc{ID: w.ID, Modules: map[string]moduleProgressDoc{}, Years: map[string]yearDoc{}}
-		sum := summaryDoc{ID: w.ID, Modules: map[string]summaryModuleDoc{}}
+		sum := summaryDoc{ID: w.ID, Entries: map[string]string{}}
 		for _, id := range c.order {
 			m := c.modules[id]
 			if m.Published == nil || rng.IntN(10) == 0 {
@@ -55,7 +55,7 @@ func (s *Service) SimulateYear(ctx context.Context, workers []people.User, seed 
 				completions = append(completions, completionDoc{ID: w.ID + ":" + key, WorkerID: w.ID, UnitID: w.UnitID, UnitPath: w.UnitPath, ModuleID: id, Version: m.Published.Version, At: at})
 			}
 			p.Modules[id] = mp
-			sum.Modules[id] = sm
+			sum.Entries[id] = sm.entry()
 		}
 		for i := 0; i < rng.IntN(5); i++ {
 			ref := sessionRefDoc{ID: "s-bench-" + itoa(i), Topic: "线下培训", Date: now.AddDate(0, -i*2, 0).Format("2006-01-02"), Hours: 2}

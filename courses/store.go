@@ -3,6 +3,8 @@ package courses
 import (
 	"context"
 	"errors"
+	"strconv"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -210,22 +212,43 @@ type mediaDoc struct {
 }
 
 // summaryDoc is what a worker's list needs, kept apart and small: the
-// embedded engine scans a collection to find a document by id, so the
-// collection read on every home page holds nothing else.
+// embedded engine scans a collection to find a document by id, parsing each
+// one, so the collection read on every home page holds little else. Each
+// module is one string (see summaryModuleDoc.entry); Modules is decoded.
 type summaryDoc struct {
 	ID      string                      `bson:"_id"`
-	Modules map[string]summaryModuleDoc `bson:"m,omitempty"`
+	Entries map[string]string           `bson:"m,omitempty"`
+	Modules map[string]summaryModuleDoc `bson:"-"`
 }
 
-// summaryModuleDoc: the lessons done, as space-separated lessonKeys (one
-// string, not an array, since the engine's per-document cost grows with
-// every value), valid for the module's major version DoneMajor; and the
-// version completed.
+// summaryModuleDoc is a worker's state in one module: the version completed,
+// and the lessons done (space-separated lessonKeys) for the module's major
+// version DoneMajor. CompletedAt is filled from the history where needed.
 type summaryModuleDoc struct {
-	Done             string    `bson:"d,omitempty"`
-	DoneMajor        int       `bson:"dm,omitempty"`
-	CompletedVersion int       `bson:"c,omitempty"`
-	CompletedAt      time.Time `bson:"ca,omitempty"`
+	CompletedVersion int
+	DoneMajor        int
+	Done             string
+	CompletedAt      time.Time
+}
+
+// entry encodes the state as "completed doneMajor key key ...".
+func (e summaryModuleDoc) entry() string {
+	s := itoa(e.CompletedVersion) + " " + itoa(e.DoneMajor)
+	if e.Done != "" {
+		s += " " + e.Done
+	}
+	return s
+}
+
+func parseEntry(s string) summaryModuleDoc {
+	f := strings.Fields(s)
+	var e summaryModuleDoc
+	if len(f) >= 2 {
+		e.CompletedVersion, _ = strconv.Atoi(f[0])
+		e.DoneMajor, _ = strconv.Atoi(f[1])
+		e.Done = strings.Join(f[2:], " ")
+	}
+	return e
 }
 
 // lessonProgressDoc is a worker's time on one lesson.
@@ -456,9 +479,24 @@ func (r repo) updateProgress(ctx context.Context, workerID string, guard bson.M,
 func (r repo) summaryOf(ctx context.Context, workerID string) (summaryDoc, error) {
 	d, err := findOne[summaryDoc](ctx, r.summaries, workerID, func() error { return gridskill.Errorf(gridskill.ENOTFOUND, "no such account") })
 	if gridskill.ErrorCode(err) == gridskill.ENOTFOUND {
-		return summaryDoc{ID: workerID}, nil
+		return summaryDoc{ID: workerID, Modules: map[string]summaryModuleDoc{}}, nil
+	}
+	d.Modules = make(map[string]summaryModuleDoc, len(d.Entries))
+	for id, e := range d.Entries {
+		d.Modules[id] = parseEntry(e)
 	}
 	return d, err
+}
+
+// casModule replaces a worker's entry for one module if it still reads
+// old (absent when had is false). It reports whether it did.
+func (r repo) casModule(ctx context.Context, workerID, moduleID string, old string, had bool, next summaryModuleDoc) (bool, error) {
+	field := "m." + moduleID
+	guard := bson.M{field: old}
+	if !had {
+		guard = bson.M{field: bson.M{"$exists": false}}
+	}
+	return r.updateSummary(ctx, workerID, guard, bson.M{"$set": bson.M{field: next.entry()}})
 }
 
 // updateSummary is updateProgress for the summary collection.

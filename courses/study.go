@@ -210,6 +210,11 @@ func (s *Service) Study(ctx context.Context, actor people.User, moduleID string)
 		}
 	}
 	st := Study{Item: s.item(m, terms, sum, s.clock.Now()), Version: v, Lessons: map[string]LessonState{}}
+	for _, h := range p.History {
+		if h.ModuleID == m.ID && h.Version == st.CompletedVersion {
+			st.CompletedAt = h.At
+		}
+	}
 	for _, l := range m.Published.Lessons {
 		st.Lessons[l.ID] = LessonState{Done: lessonDone(sum.Modules[m.ID], l.ID, m.Published), Seconds: p.Modules[m.ID].Lessons[l.ID].Seconds}
 	}
@@ -242,32 +247,29 @@ func (s *Service) CompleteLesson(ctx context.Context, actor people.User, moduleI
 		if sum, err = s.repo.summaryOf(ctx, actor.ID); err != nil {
 			return Item{}, err
 		}
-		sm, had := sum.Modules[m.ID]
+		sm := sum.Modules[m.ID]
+		old, had := sum.Entries[m.ID]
 		if lessonDone(sm, lessonID, pub) {
 			break
 		}
 		// The list is kept for one major version: after a major change it
-		// starts again. The guard on the list as read makes two taps racing
-		// retry instead of one dropping the other's lesson.
-		prefix := "m." + m.ID + "."
-		next := lessonKey(lessonID)
-		if sm.DoneMajor >= pub.LastMajor && sm.Done != "" {
-			next = sm.Done + " " + next
+		// starts again. Compare-and-set on the entry as read makes two taps
+		// racing retry instead of one dropping the other's lesson.
+		next := sm
+		if sm.DoneMajor < pub.LastMajor {
+			next.Done, next.DoneMajor = "", pub.LastMajor
 		}
-		guard := bson.M{prefix + "d": sm.Done, prefix + "dm": sm.DoneMajor}
-		if !had || sm.Done == "" {
-			guard = bson.M{prefix + "d": bson.M{"$exists": false}}
-		}
-		applied, err := s.repo.updateSummary(ctx, actor.ID, guard, bson.M{"$set": bson.M{prefix + "d": next, prefix + "dm": pub.LastMajor}})
+		next.Done = strings.TrimSpace(next.Done + " " + lessonKey(lessonID))
+		applied, err := s.repo.casModule(ctx, actor.ID, m.ID, old, had, next)
 		if err != nil {
 			return Item{}, err
 		}
 		if applied {
-			if sum.Modules == nil {
-				sum.Modules = map[string]summaryModuleDoc{}
+			sum.Modules[m.ID] = next
+			if sum.Entries == nil {
+				sum.Entries = map[string]string{}
 			}
-			sm.Done, sm.DoneMajor = next, pub.LastMajor
-			sum.Modules[m.ID] = sm
+			sum.Entries[m.ID] = next.entry()
 			break
 		}
 		if attempt == 3 {
@@ -335,10 +337,22 @@ func (s *Service) completeIfReady(ctx context.Context, actor people.User, m Modu
 	if err != nil {
 		return false, err
 	}
-	prefix := "m." + m.ID + "."
-	_, err = s.repo.updateSummary(ctx, actor.ID, bson.M{prefix + "c": bson.M{"$ne": pub.Version}},
-		bson.M{"$set": bson.M{prefix + "c": pub.Version, prefix + "ca": now}})
-	return err == nil, err
+	for attempt := 0; attempt < 4; attempt++ {
+		next := sum.Modules[m.ID]
+		if next.CompletedVersion >= pub.Version {
+			return true, nil
+		}
+		old, had := sum.Entries[m.ID]
+		next.CompletedVersion = pub.Version
+		applied, err := s.repo.casModule(ctx, actor.ID, m.ID, old, had, next)
+		if err != nil || applied {
+			return err == nil, err
+		}
+		if sum, err = s.repo.summaryOf(ctx, actor.ID); err != nil {
+			return false, err
+		}
+	}
+	return false, gridskill.Errorf(gridskill.ECONFLICT, "the module was changed by someone else; reload it and try again")
 }
 
 // header finds a published module and one of its lessons in the cached catalogue.
