@@ -136,38 +136,33 @@ func snapCommon(s *snapshot) []byte {
 	return s.common
 }
 
-// hubOf returns the contest's hub, making it (with the joins so far) on first use.
+// hubOf returns the contest's hub. Hubs are made with their joins by Load
+// and for new contests by Create, so no request waits on a database scan.
 func (s *Service) hubOf(ctx context.Context, c Contest) (*hub, error) {
-	s.mu.RLock()
-	h, ok := s.hubs[c.ID]
-	s.mu.RUnlock()
-	if ok {
-		return h, nil
-	}
-	facts, err := s.repo.facts(ctx, c.ID, "")
-	if err != nil {
-		return nil, err
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.hubLocked(c, nil), nil
+}
+
+// hubLocked returns the contest's hub, making it with the given joins when
+// missing. Call with mu held.
+func (s *Service) hubLocked(c Contest, joined []string) *hub {
 	if h, ok := s.hubs[c.ID]; ok {
-		return h, nil
+		return h
 	}
-	h = newHub()
-	for _, f := range facts {
-		if f.Kind == factJoin {
-			h.joined[f.Worker] = true
-		}
+	h := newHub()
+	for _, w := range joined {
+		h.joined[w] = true
 	}
-	if l := s.live[c.ID]; l != nil {
-		l.hub = h
-	}
-	s.hubs[c.ID] = h
 	if s.streamsStopped {
 		h.closed = true
 	}
+	s.hubs[c.ID] = h
+	if l := s.live[c.ID]; l != nil {
+		l.hub = h
+	}
 	h.cur.Store(&snapshot{common: idleState(c, len(h.joined)), l: s.live[c.ID]})
-	return h, nil
+	return h
 }
 
 type idleJSON struct {

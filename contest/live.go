@@ -135,7 +135,7 @@ func (s *Service) rebuild(ctx context.Context, c Contest, ld liveDoc) (*live, er
 	if !ok {
 		return nil, fmt.Errorf("live round %s of contest %s is gone", ld.Round, c.ID)
 	}
-	h, err := s.hubOfLocked(ctx, c)
+	h, err := s.hubOf(ctx, c)
 	if err != nil {
 		return nil, err
 	}
@@ -179,8 +179,6 @@ func (s *Service) rebuild(ctx context.Context, c Contest, ld liveDoc) (*live, er
 	return l, nil
 }
 
-// hubOfLocked is hubOf for Load, before any request is served.
-func (s *Service) hubOfLocked(ctx context.Context, c Contest) (*hub, error) { return s.hubOf(ctx, c) }
 
 // replay applies a stored fact to the state, as it was applied when it happened.
 func (l *live) replay(f factDoc) {

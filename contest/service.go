@@ -60,6 +60,14 @@ func (s *Service) Load(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("load contests: %w", err)
 	}
+	joins, err := s.repo.joins(ctx)
+	if err != nil {
+		return fmt.Errorf("load joins: %w", err)
+	}
+	joined := map[string][]string{}
+	for _, f := range joins {
+		joined[f.Contest] = append(joined[f.Contest], f.Worker)
+	}
 	s.mu.Lock()
 	for _, d := range docs {
 		c := d.contest()
@@ -67,6 +75,7 @@ func (s *Service) Load(ctx context.Context) error {
 		if c.PIN != "" {
 			s.pins[c.PIN] = c.ID
 		}
+		s.hubLocked(c, joined[c.ID])
 	}
 	s.mu.Unlock()
 	lives, err := s.repo.live(ctx)
@@ -225,6 +234,7 @@ func (s *Service) Create(ctx context.Context, actor people.User, c Contest) (Con
 	c.Participants, c.Teams, c.Rounds = nil, nil, nil
 	s.mu.Lock()
 	c.PIN = s.newPIN()
+	s.hubLocked(c, nil)
 	s.mu.Unlock()
 	if err := s.save(ctx, c); err != nil {
 		return Contest{}, err

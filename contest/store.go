@@ -34,6 +34,7 @@ func Indexes() []store.Index {
 		ix(collContests, bson.D{{Key: "unitPath", Value: 1}}),
 		ix(collContests, bson.D{{Key: "participants.id", Value: 1}}),
 		ix(collFacts, bson.D{{Key: "contest", Value: 1}, {Key: "round", Value: 1}}),
+		ix(collFacts, bson.D{{Key: "kind", Value: 1}}),
 		ix(collResults, bson.D{{Key: "contest", Value: 1}}),
 		ix(collAwards, bson.D{{Key: "worker", Value: 1}}),
 	}
@@ -165,6 +166,17 @@ func (r repo) saveContest(ctx context.Context, d contestDoc) error {
 func (r repo) facts(ctx context.Context, contestID, roundID string) ([]factDoc, error) {
 	cur, err := r.db.Collection(collFacts).Find(ctx, bson.M{"contest": contestID, "round": roundID},
 		options.Find().SetSort(bson.D{{Key: "at", Value: 1}, {Key: "seq", Value: 1}}))
+	if err != nil {
+		return nil, err
+	}
+	var out []factDoc
+	err = cur.All(ctx, &out)
+	return out, err
+}
+
+// joins returns every join fact, of all contests.
+func (r repo) joins(ctx context.Context) ([]factDoc, error) {
+	cur, err := r.db.Collection(collFacts).Find(ctx, bson.M{"kind": factJoin})
 	if err != nil {
 		return nil, err
 	}
