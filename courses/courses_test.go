@@ -307,3 +307,46 @@ func TestSeedModulesLoadIdempotently(t *testing.T) {
 }
 
 var _ = context.Background
+
+func TestConcurrentTapsLoseNothingAndCompleteOnce(t *testing.T) {
+	f := newFixture(t)
+	ctx := storetest.Context(t)
+	trainer, worker := f.user(seed.TrainerID), f.user(seed.WorkerID)
+	m := f.module(t, trainer, 3)
+	errs := make(chan error, 6)
+	for _, l := range m.Lessons {
+		for i := 0; i < 2; i++ {
+			go func(id string) {
+				_, err := f.cs.CompleteLesson(ctx, worker, m.ID, id)
+				errs <- err
+			}(l.ID)
+		}
+	}
+	conflicts := 0
+	for i := 0; i < 6; i++ {
+		switch err := <-errs; {
+		case code(err) == gridskill.ECONFLICT:
+			conflicts++ // said to the person, who taps again
+		case err != nil:
+			t.Fatal(err)
+		}
+	}
+	if conflicts > 0 {
+		t.Logf("%d taps refused as conflicts; tapping again", conflicts)
+		for _, l := range m.Lessons {
+			if _, err := f.cs.CompleteLesson(ctx, worker, m.ID, l.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	items, _ := f.cs.Catalogue(ctx, worker)
+	rec, _ := f.cs.Record(ctx, worker, worker.ID)
+	for _, it := range items {
+		if it.Module.ID == m.ID && (!it.Done || it.LessonsDone != 3) {
+			t.Fatalf("after concurrent taps: %+v", it)
+		}
+	}
+	if len(rec.Completed) != 1 {
+		t.Fatalf("%d completions recorded; want 1", len(rec.Completed))
+	}
+}
