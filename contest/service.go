@@ -166,6 +166,9 @@ func (s *Service) Contest(ctx context.Context, actor people.User, id string) (Co
 	return c, gridskill.Errorf(gridskill.EFORBIDDEN, "you are not taking part in this contest")
 }
 
+// IsJudge reports whether the account judges a round of the contest.
+func (s *Service) IsJudge(c Contest, userID string) bool { return s.isJudge(c, userID) }
+
 func (s *Service) isJudge(c Contest, userID string) bool {
 	for _, r := range c.Rounds {
 		if slices.Contains(r.Judges, userID) {

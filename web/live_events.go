@@ -36,10 +36,10 @@ func (s *Server) liveEvents(c *fiber.Ctx) error {
 		case err != nil:
 		case plays:
 			role = contest.ViewPlayer
-		case s.contest.Manages(u, ct):
-			role = contest.ViewHost
-		default:
+		case s.contest.IsJudge(ct, u.ID):
 			role = contest.ViewJudge
+		default:
+			role = contest.ViewHost
 		}
 	}
 	if err != nil {
