@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"hash/fnv"
 	"slices"
 	"strconv"
 	"strings"
@@ -40,6 +41,20 @@ type Service struct {
 
 	mu  sync.Mutex
 	cat *catalogue
+
+	// workerLocks serialize one worker's progress writes in this process.
+	// MongoDB applies the compare-and-set updates atomically; the embedded
+	// engine (one process by design) does not, so the lock makes them so.
+	workerLocks [64]sync.Mutex
+}
+
+// lockWorker holds the lock of a worker's progress until the returned func is called.
+func (s *Service) lockWorker(workerID string) func() {
+	h := fnv.New32a()
+	h.Write([]byte(workerID))
+	m := &s.workerLocks[h.Sum32()%uint32(len(s.workerLocks))]
+	m.Lock()
+	return m.Unlock
 }
 
 // NewService returns the courses service over db.

@@ -220,7 +220,9 @@ func (s *Service) Study(ctx context.Context, actor people.User, moduleID string)
 	}
 	if !st.Done && st.LessonsDone == st.LessonsTotal && st.LessonsTotal > 0 {
 		// The check may have been passed since: completing is idempotent.
+		unlock := s.lockWorker(actor.ID)
 		done, err := s.completeIfReady(ctx, actor, m, sum)
+		unlock()
 		if err != nil {
 			return Study{}, err
 		}
@@ -242,6 +244,7 @@ func (s *Service) CompleteLesson(ctx context.Context, actor people.User, moduleI
 		return Item{}, err
 	}
 	pub := m.Published
+	defer s.lockWorker(actor.ID)()
 	var sum summaryDoc
 	for attempt := 0; ; attempt++ {
 		if sum, err = s.repo.summaryOf(ctx, actor.ID); err != nil {
@@ -393,6 +396,7 @@ func (s *Service) Heartbeat(ctx context.Context, actor people.User, moduleID, le
 	if err != nil {
 		return Beat{}, err
 	}
+	defer s.lockWorker(actor.ID)()
 	p, err := s.repo.progressOf(ctx, actor.ID)
 	if err != nil {
 		return Beat{}, err
