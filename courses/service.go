@@ -42,17 +42,20 @@ type Service struct {
 	mu  sync.Mutex
 	cat *catalogue
 
-	// workerLocks serialize one worker's progress writes in this process.
-	// MongoDB applies the compare-and-set updates atomically; the embedded
-	// engine (one process by design) does not, so the lock makes them so.
-	workerLocks [64]sync.Mutex
+	// locks serialize one worker's progress writes, and one module's
+	// edits, in this process. MongoDB applies the guarded (compare-and-set)
+	// updates atomically; the embedded engine (one process by design) does
+	// not, so the lock makes them so.
+	locks [64]sync.Mutex
 }
 
 // lockWorker holds the lock of a worker's progress until the returned func is called.
-func (s *Service) lockWorker(workerID string) func() {
+func (s *Service) lockWorker(workerID string) func() { return s.lock("worker:" + workerID) }
+
+func (s *Service) lock(key string) func() {
 	h := fnv.New32a()
-	h.Write([]byte(workerID))
-	m := &s.workerLocks[h.Sum32()%uint32(len(s.workerLocks))]
+	h.Write([]byte(key))
+	m := &s.locks[h.Sum32()%uint32(len(s.locks))]
 	m.Lock()
 	return m.Unlock
 }
@@ -201,6 +204,7 @@ func (s *Service) CreateModule(ctx context.Context, actor people.User, in Module
 // change loads an editable module, applies fn to it and stores it, refusing
 // if someone else saved it meanwhile. Errors: those of editable and fn, conflict.
 func (s *Service) change(ctx context.Context, actor people.User, id string, fn func(m *Module) error) (Module, error) {
+	defer s.lock("module:" + id)()
 	d, err := s.editable(ctx, actor, id)
 	if err != nil {
 		return Module{}, err
