@@ -179,7 +179,6 @@ func (s *Service) rebuild(ctx context.Context, c Contest, ld liveDoc) (*live, er
 	return l, nil
 }
 
-
 // replay applies a stored fact to the state, as it was applied when it happened.
 func (l *live) replay(f factDoc) {
 	p := l.players[f.Worker]

@@ -652,3 +652,82 @@ func (s *Service) ScreenContest(id, key string) (Contest, error) {
 	}
 	return c, nil
 }
+
+// SetTeams replaces the default teams: each named team takes the
+// participants with the listed phone numbers; participants not listed keep
+// no team. Errors: invalid (an unknown phone, a participant in two teams, a
+// phone of someone not taking part), not_found, forbidden, conflict while a
+// round is live.
+func (s *Service) SetTeams(ctx context.Context, actor people.User, id string, teams []TeamSpec) (Contest, error) {
+	if s.running(id) {
+		return Contest{}, gridskill.Errorf(gridskill.ECONFLICT, "a round is live; change participants after it ends")
+	}
+	c, err := s.managed(actor, id)
+	if err != nil {
+		return Contest{}, err
+	}
+	if len(teams) == 0 {
+		return Contest{}, gridskill.Errorf(gridskill.EINVALID, "name at least one team")
+	}
+	teamOf := map[string]string{}
+	var list []Team
+	for i, t := range teams {
+		name := strings.TrimSpace(t.Name)
+		if name == "" || len([]rune(name)) > MaxTitle {
+			return Contest{}, gridskill.Errorf(gridskill.EINVALID, "every team needs a name of at most %d characters", MaxTitle)
+		}
+		team := Team{ID: fmt.Sprintf("team-%d", i+1), Name: name}
+		list = append(list, team)
+		for _, ph := range t.Phones {
+			ph = people.NormalizePhone(ph)
+			found, _, err := s.people.List(ctx, actor, people.ListFilter{Query: ph, Limit: 5})
+			if err != nil {
+				return Contest{}, err
+			}
+			j := slices.IndexFunc(found, func(u people.User) bool { return u.Phone == ph })
+			if j < 0 {
+				return Contest{}, gridskill.Errorf(gridskill.EINVALID, "no account in your area has the phone number %s", ph)
+			}
+			if _, ok := c.Participant(found[j].ID); !ok {
+				return Contest{}, gridskill.Errorf(gridskill.EINVALID, "%s is not taking part in this contest", found[j].Name)
+			}
+			if prev, dup := teamOf[found[j].ID]; dup && prev != team.ID {
+				return Contest{}, gridskill.Errorf(gridskill.EINVALID, "%s is in two teams", found[j].Name)
+			}
+			teamOf[found[j].ID] = team.ID
+		}
+	}
+	return s.change(ctx, actor, id, func(c *Contest) error {
+		c.Teams = list
+		for i := range c.Participants {
+			c.Participants[i].TeamID = teamOf[c.Participants[i].ID]
+		}
+		return nil
+	})
+}
+
+// TeamSpec is a custom team: its name and its members' phone numbers.
+type TeamSpec struct {
+	Name   string
+	Phones []string
+}
+
+// ParseTeams reads custom teams typed one per line as
+// "team name: phone, phone, ...". Errors: invalid.
+func ParseTeams(text string) ([]TeamSpec, error) {
+	var out []TeamSpec
+	for _, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		name, phones, ok := strings.Cut(strings.Replace(line, "：", ":", 1), ":")
+		if !ok {
+			return nil, gridskill.Errorf(gridskill.EINVALID, "write each team as a name, a colon, then phone numbers")
+		}
+		out = append(out, TeamSpec{Name: name, Phones: strings.FieldsFunc(phones, func(r rune) bool {
+			return r == ',' || r == '，' || r == ' ' || r == '、' || r == ';'
+		})})
+	}
+	return out, nil
+}

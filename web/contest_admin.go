@@ -299,3 +299,15 @@ func (s *Server) contestOnlineClose(c *fiber.Ctx) error {
 		return s.contest.CloseOnline(c.UserContext(), u, id, c.Params("round"))
 	})
 }
+
+// contestTeams is POST /contests/:id/teams: custom teams, one per line.
+func (s *Server) contestTeams(c *fiber.Ctx) error {
+	return s.contestForm(c, func(u people.User, id string) error {
+		teams, err := contest.ParseTeams(c.FormValue("teams"))
+		if err != nil {
+			return err
+		}
+		_, err = s.contest.SetTeams(c.UserContext(), u, id, teams)
+		return err
+	})
+}

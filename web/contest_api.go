@@ -341,3 +341,29 @@ func (s *Server) apiRoundClose(c *fiber.Ctx) error {
 	}
 	return c.JSON(toContestJSON(ct))
 }
+
+type teamsRequest struct {
+	Teams []struct {
+		Name   string   `json:"name"`
+		Phones []string `json:"phones"`
+	} `json:"teams"`
+}
+
+// apiContestTeams sets custom teams: POST /api/v1/contests/:id/teams
+// {"teams": [{"name": "第一队", "phones": ["139..."]}]}.
+func (s *Server) apiContestTeams(c *fiber.Ctx) error {
+	var req teamsRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	specs := make([]contest.TeamSpec, len(req.Teams))
+	for i, t := range req.Teams {
+		specs[i] = contest.TeamSpec{Name: t.Name, Phones: t.Phones}
+	}
+	u, _ := currentUser(c)
+	ct, err := s.contest.SetTeams(c.UserContext(), u, c.Params("id"), specs)
+	if err != nil {
+		return err
+	}
+	return c.JSON(toContestJSON(ct))
+}

@@ -325,3 +325,24 @@ func TestContestPagesRender(t *testing.T) {
 		t.Errorf("big screen with a wrong key: %d, want 404", resp.StatusCode)
 	}
 }
+
+func TestCustomTeamsReplaceCommunities(t *testing.T) {
+	r := contestRig(t)
+	admin := r.token("13900000002")
+	id, _ := liveContest(t, r, admin, contest.Speed)
+	var users usersResponse
+	r.call("GET", "/api/v1/users?role=worker&unit="+seed.Grid111ID, admin, nil, 200, &users)
+	var ct contestJSON
+	body := map[string]any{"teams": []map[string]any{{"name": "红队", "phones": []string{"13900000004", users.Users[1].Phone}}, {"name": "蓝队", "phones": []string{users.Users[2].Phone}}}}
+	r.call("POST", "/api/v1/contests/"+id+"/teams", admin, body, 200, &ct)
+	if len(ct.Teams) != 2 || ct.Teams[0].Name != "红队" {
+		t.Fatalf("teams: %+v", ct.Teams)
+	}
+	for _, p := range ct.Participants {
+		if p.ID == seed.WorkerID && p.TeamID != ct.Teams[0].ID {
+			t.Fatalf("the demo worker is in team %q, want %q", p.TeamID, ct.Teams[0].ID)
+		}
+	}
+	bad := map[string]any{"teams": []map[string]any{{"name": "红队", "phones": []string{"13900000003"}}}}
+	r.call("POST", "/api/v1/contests/"+id+"/teams", admin, bad, 400, nil)
+}
