@@ -221,19 +221,23 @@ type summaryDoc struct {
 	Modules map[string]summaryModuleDoc `bson:"-"`
 }
 
-// summaryModuleDoc is a worker's state in one module: the version completed,
-// and the lessons done (space-separated lessonKeys) for the module's major
-// version DoneMajor. CompletedAt is filled from the history where needed.
+// summaryModuleDoc is a worker's state in one module: the version completed
+// and on which day, and the lessons done (space-separated lessonKeys) for
+// the module's major version DoneMajor.
 type summaryModuleDoc struct {
 	CompletedVersion int
+	CompletedAt      time.Time // the day, in China time
 	DoneMajor        int
 	Done             string
-	CompletedAt      time.Time
 }
 
-// entry encodes the state as "completed doneMajor key key ...".
+// entry encodes the state as "completed YYYYMMDD doneMajor key key ...".
 func (e summaryModuleDoc) entry() string {
-	s := itoa(e.CompletedVersion) + " " + itoa(e.DoneMajor)
+	day := "0"
+	if !e.CompletedAt.IsZero() {
+		day = e.CompletedAt.In(chinaTime).Format("20060102")
+	}
+	s := itoa(e.CompletedVersion) + " " + day + " " + itoa(e.DoneMajor)
 	if e.Done != "" {
 		s += " " + e.Done
 	}
@@ -243,10 +247,13 @@ func (e summaryModuleDoc) entry() string {
 func parseEntry(s string) summaryModuleDoc {
 	f := strings.Fields(s)
 	var e summaryModuleDoc
-	if len(f) >= 2 {
+	if len(f) >= 3 {
 		e.CompletedVersion, _ = strconv.Atoi(f[0])
-		e.DoneMajor, _ = strconv.Atoi(f[1])
-		e.Done = strings.Join(f[2:], " ")
+		if d, err := time.ParseInLocation("20060102", f[1], chinaTime); err == nil {
+			e.CompletedAt = d
+		}
+		e.DoneMajor, _ = strconv.Atoi(f[2])
+		e.Done = strings.Join(f[3:], " ")
 	}
 	return e
 }

@@ -60,8 +60,24 @@ func (it Item) Percent() int {
 
 // LessonState is a worker's state in one lesson.
 type LessonState struct {
-	Done    bool
-	Seconds int
+	Done bool
+}
+
+// StudyTime returns the seconds the actor has been credited on each lesson
+// of a module: one read by id. Errors: invalid, internal.
+func (s *Service) StudyTime(ctx context.Context, actor people.User, moduleID string) (map[string]int, error) {
+	if !ValidID(moduleID) {
+		return nil, gridskill.Errorf(gridskill.EINVALID, "malformed module id")
+	}
+	p, err := s.repo.progressOf(ctx, actor.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]int{}
+	for id, l := range p.Modules[moduleID].Lessons {
+		out[id] = l.Seconds
+	}
+	return out, nil
 }
 
 // lessonDone reports whether a lesson counts as done: finished at or after
@@ -184,7 +200,7 @@ type Study struct {
 }
 
 // Study returns the published version of a module with the actor's state in
-// it: three reads by id (the version, the summary, the time per lesson).
+// it: two reads by id (the version and the summary).
 // Errors: invalid, not_found, internal.
 func (s *Service) Study(ctx context.Context, actor people.User, moduleID string) (Study, error) {
 	m, v, err := s.Published(ctx, actor, moduleID)
@@ -192,10 +208,6 @@ func (s *Service) Study(ctx context.Context, actor people.User, moduleID string)
 		return Study{}, err
 	}
 	sum, err := s.repo.summaryOf(ctx, actor.ID)
-	if err != nil {
-		return Study{}, err
-	}
-	p, err := s.repo.progressOf(ctx, actor.ID)
 	if err != nil {
 		return Study{}, err
 	}
@@ -210,13 +222,8 @@ func (s *Service) Study(ctx context.Context, actor people.User, moduleID string)
 		}
 	}
 	st := Study{Item: s.item(m, terms, sum, s.clock.Now()), Version: v, Lessons: map[string]LessonState{}}
-	for _, h := range p.History {
-		if h.ModuleID == m.ID && h.Version == st.CompletedVersion {
-			st.CompletedAt = h.At
-		}
-	}
 	for _, l := range m.Published.Lessons {
-		st.Lessons[l.ID] = LessonState{Done: lessonDone(sum.Modules[m.ID], l.ID, m.Published), Seconds: p.Modules[m.ID].Lessons[l.ID].Seconds}
+		st.Lessons[l.ID] = LessonState{Done: lessonDone(sum.Modules[m.ID], l.ID, m.Published)}
 	}
 	if !st.Done && st.LessonsDone == st.LessonsTotal && st.LessonsTotal > 0 {
 		// The check may have been passed since: completing is idempotent.
@@ -346,7 +353,7 @@ func (s *Service) completeIfReady(ctx context.Context, actor people.User, m Modu
 			return true, nil
 		}
 		old, had := sum.Entries[m.ID]
-		next.CompletedVersion = pub.Version
+		next.CompletedVersion, next.CompletedAt = pub.Version, now
 		applied, err := s.repo.casModule(ctx, actor.ID, m.ID, old, had, next)
 		if err != nil || applied {
 			return err == nil, err

@@ -73,9 +73,12 @@ func (s *Server) apiModule(c *fiber.Ctx) error {
 		LessonsDone int               `json:"lessonsDone"`
 		Lessons     []studyLessonJSON `json:"lessons"`
 	}{moduleJSON: moduleOut(st.Module), Note: st.Version.Note, Major: st.Version.Major, Done: st.Done, LessonsDone: st.LessonsDone}
+	secs, err := s.courses.StudyTime(c.UserContext(), u, st.Module.ID)
+	if err != nil {
+		return err
+	}
 	for _, l := range st.Version.Lessons {
-		ls := st.Lessons[l.ID]
-		out.Lessons = append(out.Lessons, studyLessonJSON{ID: l.ID, Title: l.Title, Minutes: l.Minutes, HTML: l.HTML, Done: ls.Done, Seconds: ls.Seconds})
+		out.Lessons = append(out.Lessons, studyLessonJSON{ID: l.ID, Title: l.Title, Minutes: l.Minutes, HTML: l.HTML, Done: st.Lessons[l.ID].Done, Seconds: secs[l.ID]})
 	}
 	return c.JSON(out)
 }
