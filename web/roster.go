@@ -129,6 +129,8 @@ func (s *Server) rosterImportSubmit(c *fiber.Ctx) error {
 		return c.Status(statusOf[gridskill.ErrorCode(err)]).Render("people/import", p, "layouts/main")
 	}
 	p.Result = &res
+	// The page may show the new accounts' initial password: keep it out of caches.
+	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Render("people/import", p, "layouts/main")
 }
 

@@ -269,6 +269,9 @@ func TestRosterImportPage(t *testing.T) {
 		if resp.StatusCode != 200 || !strings.Contains(body, "导入完成：新增 2 人，更新 0 人，未变 0 人；新建单位 2 个。") || !strings.Contains(body, `class="secret">Start2026ok<`) {
 			t.Fatalf("status %d: %s", resp.StatusCode, body)
 		}
+		if cc := resp.Header.Get("Cache-Control"); !strings.Contains(cc, "no-store") {
+			t.Fatalf("the page with the initial password may be cached: %q", cc)
+		}
 		nb := r.browser()
 		nb.signIn("13700000022", "Start2026ok")
 		if resp, _ := nb.get("/"); resp.Header.Get("Location") != "/account/password" {
