@@ -294,3 +294,40 @@ func regexpFind(s, pattern string) string {
 	}
 	return m[1]
 }
+
+func TestModulesAPIListsWhatTheCallerMaySee(t *testing.T) {
+	r := newRig(t)
+	var out struct {
+		Modules []struct {
+			ID, Title, Category string
+			Version             int
+			Lessons             []struct{ ID, Title string }
+		}
+	}
+	status, _, raw := r.apiJSON("GET", "/api/v1/modules", r.token("13900000004"), nil)
+	mustJSON(t, raw, &out)
+	if status != 200 || len(out.Modules) != 6 {
+		t.Fatalf("worker sees %d modules: %d %s", len(out.Modules), status, raw)
+	}
+	for _, m := range out.Modules {
+		if m.Version != 1 || m.Category == "" || len(m.Lessons) < 4 || m.Lessons[0].ID == "" || m.Lessons[0].Title == "" {
+			t.Fatalf("module %+v", m)
+		}
+	}
+	// A street trainer's draft is listed for them (version 0) but not for workers.
+	tok := r.token("13900000007")
+	if status, _, raw := r.apiJSON("POST", "/api/v1/modules", tok, map[string]any{"title": "草稿", "category": "duties", "minutes": 5}); status != 201 {
+		t.Fatalf("%d %s", status, raw)
+	}
+	_, _, raw = r.apiJSON("GET", "/api/v1/modules", tok, nil)
+	if !strings.Contains(raw, `"title":"草稿","category":"duties","version":0`) {
+		t.Fatalf("the trainer's draft is not listed: %s", raw)
+	}
+	_, _, raw = r.apiJSON("GET", "/api/v1/modules", r.token("13900000004"), nil)
+	if strings.Contains(raw, "草稿") {
+		t.Fatal("a worker sees a draft")
+	}
+	if resp, _ := r.do(jsonReq("GET", "/api/v1/modules", "", nil)); resp.StatusCode != 401 {
+		t.Fatalf("anonymous: %d", resp.StatusCode)
+	}
+}
