@@ -284,9 +284,9 @@ func TestPasswordResetAndDeactivation(t *testing.T) {
 
 func TestLoginLimitsPerAddress(t *testing.T) {
 	f := newFixture(t)
-	// Thirty failures from one address, each on a different phone, block
+	// Enough failures from one address, each on a different phone, block
 	// that address even for a right password; another address is not blocked.
-	for i := range 30 {
+	for i := range people.LoginFailuresPerAddress {
 		_, _ = f.ps.Login(f.ctx, fmt.Sprintf("no-phone-%d", i), "wrong-guess-1", "10.9.9.9")
 	}
 	_, err := f.ps.Login(f.ctx, "13900000004", seed.DemoPassword, "10.9.9.9")

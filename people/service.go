@@ -19,6 +19,15 @@ import (
 // org tree may go unseen here; this instance's own changes are seen at once.
 const cacheTTL = 30 * time.Second
 
+// Sign-in limits. A whole training room often shares one address behind NAT,
+// where typing mistakes add up, so the per-address limit is generous; the
+// per-phone limit is what stops guessing one account's password.
+const (
+	LoginFailuresPerPhone   = 5
+	LoginFailuresPerAddress = 100
+	LoginWindow             = 15 * time.Minute
+)
+
 // Service is accounts, the org tree and the roster. Every method that acts
 // for someone takes the acting user and checks their role and scope itself.
 type Service struct {
@@ -48,8 +57,8 @@ func NewService(db *mongo.Database, clock gridskill.Clock) *Service {
 		repo:       newRepo(db),
 		clock:      clock,
 		BcryptCost: bcrypt.DefaultCost,
-		phoneLimit: newFailureLimiter(5, 15*time.Minute),
-		ipLimit:    newFailureLimiter(30, 15*time.Minute),
+		phoneLimit: newFailureLimiter(LoginFailuresPerPhone, LoginWindow),
+		ipLimit:    newFailureLimiter(LoginFailuresPerAddress, LoginWindow),
 		users:      map[string]cachedUser{},
 	}
 }
