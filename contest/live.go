@@ -337,33 +337,32 @@ func (l *live) rank() {
 // ---- the state every screen shows
 
 type stateJSON struct {
-	Contest    string          `json:"contest"`
-	ContestID  string          `json:"contestId"`
-	PIN        string          `json:"pin"`
-	Round      roundJSON       `json:"round"`
-	Phase      string          `json:"phase"`
-	Item       int             `json:"item"`
-	Items      int             `json:"items"`
-	Q          *questionJSON   `json:"q,omitempty"`
-	Task       *taskJSON       `json:"task,omitempty"`
-	ReadUntil  int64           `json:"readUntil,omitempty"`
-	ShownAt    int64           `json:"shownAt,omitempty"`
-	Deadline   int64           `json:"deadline,omitempty"`
-	ClosedAt   int64           `json:"closedAt,omitempty"`
-	Joined     int             `json:"joined"`
-	Players    int             `json:"players"`
-	Answered   int             `json:"answered"`
-	Correct    []string        `json:"correct,omitempty"`
-	Dist       map[string]int  `json:"dist,omitempty"`
-	Top        []rowJSON       `json:"top,omitempty"`
-	Teams      []rowJSON       `json:"teams,omitempty"`
-	Buzz       *buzzJSON       `json:"buzz,omitempty"`
-	JudgeScore *float64        `json:"judgeScore,omitempty"`
-	Judged     int             `json:"judged"`
-	Judges     int             `json:"judges"`
-	Paused     *pausedJSON     `json:"paused,omitempty"`
-	Stakes     []int           `json:"stakes,omitempty"`
-	Extra      json.RawMessage `json:"-"`
+	Contest    string         `json:"contest"`
+	ContestID  string         `json:"contestId"`
+	PIN        string         `json:"pin"`
+	Round      roundJSON      `json:"round"`
+	Phase      string         `json:"phase"`
+	Item       int            `json:"item"`
+	Items      int            `json:"items"`
+	Q          *questionJSON  `json:"q,omitempty"`
+	Task       *taskJSON      `json:"task,omitempty"`
+	ReadUntil  int64          `json:"readUntil,omitempty"`
+	ShownAt    int64          `json:"shownAt,omitempty"`
+	Deadline   int64          `json:"deadline,omitempty"`
+	ClosedAt   int64          `json:"closedAt,omitempty"`
+	Joined     int            `json:"joined"`
+	Players    int            `json:"players"`
+	Answered   int            `json:"answered"`
+	Correct    []string       `json:"correct,omitempty"`
+	Dist       map[string]int `json:"dist,omitempty"`
+	Top        []rowJSON      `json:"top,omitempty"`
+	Teams      []rowJSON      `json:"teams,omitempty"`
+	Buzz       *buzzJSON      `json:"buzz,omitempty"`
+	JudgeScore *float64       `json:"judgeScore,omitempty"`
+	Judged     int            `json:"judged"`
+	Judges     int            `json:"judges"`
+	Paused     *pausedJSON    `json:"paused,omitempty"`
+	Stakes     []int          `json:"stakes,omitempty"`
 }
 
 type roundJSON struct {
@@ -467,11 +466,7 @@ func (l *live) common() []byte {
 			v := l.lastJudge
 			st.JudgeScore = &v
 		}
-		n := 10
-		if phase == phasePodium {
-			n = 10
-		}
-		for _, r := range l.ranked[:min(n, len(l.ranked))] {
+		for _, r := range l.ranked[:min(10, len(l.ranked))] {
 			p := l.players[r.ID]
 			st.Top = append(st.Top, rowJSON{Rank: r.Rank, Name: p.name, Team: l.c.TeamName(p.team), Points: r.Score})
 		}

@@ -2,6 +2,7 @@ package contest
 
 import (
 	"context"
+	"sync"
 	"time"
 )
 
@@ -15,6 +16,7 @@ type writer struct {
 	queue chan pending
 	stop  chan struct{}
 	done  chan struct{}
+	once  sync.Once
 }
 
 type pending struct {
@@ -69,8 +71,9 @@ func (w *writer) flush(ctx context.Context) error {
 	}
 }
 
+// close stops the writer; calling it again does nothing.
 func (w *writer) close() {
-	close(w.stop)
+	w.once.Do(func() { close(w.stop) })
 	<-w.done
 }
 
