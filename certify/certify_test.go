@@ -102,7 +102,7 @@ func newFixture(t testing.TB) *fixture {
 	ps := people.NewService(db, clock)
 	ps.BcryptCost = 4
 	ctx := storetest.Context(t)
-	if err := seed.LoadDemo(ctx, db, ps, clock); err != nil {
+	if err := seed.LoadDistrict(ctx, ps); err != nil {
 		t.Fatal(err)
 	}
 	f := &fixture{t: t, db: db, clock: clock, people: ps, records: &fakeRecords{}, modules: &fakeModules{}}

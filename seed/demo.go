@@ -130,11 +130,19 @@ func Empty(ctx context.Context, db *mongo.Database) (bool, error) {
 	return n == 0, err
 }
 
-// LoadDemo writes the demo district and marks the database as holding demo
+// LoadDistrict writes the demo district's units and accounts only, for tests
+// that bring their own content.
+func LoadDistrict(ctx context.Context, ps *people.Service) error {
+	units, users := District()
+	return ps.Seed(ctx, units, users, DemoPassword)
+}
+
+// LoadDemo writes the demo district, the training content (modules assigned
+// to the district, question banks, exams) and the certification programs,
+// and marks the database as holding demo
 // data. Running it again changes nothing.
 func LoadDemo(ctx context.Context, db *mongo.Database, ps *people.Service, clock gridskill.Clock) error {
-	units, users := District()
-	if err := ps.Seed(ctx, units, users, DemoPassword); err != nil {
+	if err := LoadDistrict(ctx, ps); err != nil {
 		return err
 	}
 	if err := loadDemoQuiz(ctx, db, ps, clock); err != nil {

@@ -62,7 +62,7 @@ func newCertRig(t *testing.T) *certRig {
 	cr := &certRig{rig: r, svc: svc, records: &certRecords{recs: map[string]scoring.Record{}}, modules: &certModules{majors: map[string]certify.Major{}}}
 	svc.Records, svc.Modules = cr.records, cr.modules
 	r.srv.certify = svc
-	err := svc.SeedProgram(ctx(t), certify.Program{ID: "anti-fraud", Name: "反诈宣传员", IssuerID: seed.Street1ID, ValidityMonths: 24,
+	err := svc.SeedProgram(ctx(t), certify.Program{ID: "street-anti-fraud", Name: "反诈宣传员", IssuerID: seed.Street1ID, ValidityMonths: 24,
 		Requirements: scoring.Requirements{
 			Modules: []scoring.ModuleReq{{ModuleID: "m-fraud", MinVersion: 1}},
 			Exams:   []scoring.ExamReq{{ExamID: "e-fraud", MinScore: 60}},
@@ -425,11 +425,11 @@ func TestCertificationAdminPages(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(body, "反诈宣传员") {
 		t.Fatalf("certification: %d", resp.StatusCode)
 	}
-	resp, body = admin.get("/certification/coverage?program=anti-fraud")
+	resp, body = admin.get("/certification/coverage?program=street-anti-fraud")
 	if resp.StatusCode != 200 || !strings.Contains(body, fmt.Sprintf(`<tr data-unit="%s"><td class="unit d2">第一网格</td><td>%d</td><td>2</td>`, seed.Grid111ID, seed.WorkersPerGrid+1)) {
 		t.Fatalf("coverage: %d %s", resp.StatusCode, body)
 	}
-	for _, p := range []string{"/certification/coverage.xlsx?program=anti-fraud", "/certification/expiring.xlsx?days=90", "/certification/refresher.xlsx"} {
+	for _, p := range []string{"/certification/coverage.xlsx?program=street-anti-fraud", "/certification/expiring.xlsx?days=90", "/certification/refresher.xlsx"} {
 		if resp, body := admin.get(p); resp.StatusCode != 200 || !strings.HasPrefix(body, "PK") {
 			t.Errorf("%s: %d", p, resp.StatusCode)
 		}
@@ -438,7 +438,7 @@ func TestCertificationAdminPages(t *testing.T) {
 	admin = r.browser() // the session has ended meanwhile
 	admin.signIn("13900000002", seed.DemoPassword)
 	_, body = admin.get("/certification/expiring?days=60")
-	if strings.Count(body, "/certificates/anti-fraud:") != 3 {
+	if strings.Count(body, "/certificates/street-anti-fraud:") != 3 {
 		t.Fatalf("expiring in 60 days does not list the 3 certificates: %s", body)
 	}
 	r.modules.mu.Lock()
@@ -446,13 +446,13 @@ func TestCertificationAdminPages(t *testing.T) {
 	r.modules.mu.Unlock()
 	r.clock.Advance(time.Hour)
 	_, body = admin.get("/certification/refresher")
-	if strings.Count(body, "/certificates/anti-fraud:") != 3 {
+	if strings.Count(body, "/certificates/street-anti-fraud:") != 3 {
 		t.Fatal("the refresher list does not list the 3 certificates")
 	}
 	if resp, _ := admin.get("/certification/expiring?days=abc"); resp.StatusCode != 400 {
 		t.Fatalf("bad days: %d", resp.StatusCode)
 	}
-	if resp, _ := admin.get("/certification/coverage?program=anti-fraud&unit=" + seed.Street2ID); resp.StatusCode != 403 {
+	if resp, _ := admin.get("/certification/coverage?program=street-anti-fraud&unit=" + seed.Street2ID); resp.StatusCode != 403 {
 		t.Fatalf("coverage of another street: %d", resp.StatusCode)
 	}
 	worker := r.browser()
