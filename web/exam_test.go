@@ -129,7 +129,15 @@ func TestTrainerImportsXLSXWorkerSitsExamAndWrongAnswersReachTheBook(t *testing.
 			t.Fatalf("save %v: %d %s", answer, code, raw)
 		}
 	}
+	// Every acknowledged save is on the finished attempt (the server must not
+	// keep request buffers that the next request overwrites).
 	code, res, raw := r.apiJSON("POST", "/api/v1/attempts/"+id+"/submit", worker, nil)
+	if code == 200 {
+		_, fin, _ := r.apiJSON("GET", "/api/v1/attempts/"+id, worker, nil)
+		if seqs, _ := fin["seqs"].(map[string]any); len(seqs) != len(att["questions"].([]any)) {
+			t.Fatalf("finished attempt holds %d saved answers; want %d: %v", len(seqs), len(att["questions"].([]any)), fin["seqs"])
+		}
+	}
 	if code != 200 || res["passed"] != false || res["maxScore"] != float64(100) {
 		t.Fatalf("submit: %d %s", code, raw)
 	}
