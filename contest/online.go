@@ -39,7 +39,7 @@ func (s *Service) AddOnlineRound(ctx context.Context, actor people.User, id stri
 		return Contest{}, err
 	}
 	if len(c.UnitIDs) == 0 {
-		return Contest{}, gridskill.Errorf(gridskill.EINVALID, "set the participants first")
+		return Contest{}, gridskill.Errorf(gridskill.EINVALID, "an online round needs participants chosen by unit")
 	}
 	spec.Title = strings.TrimSpace(spec.Title)
 	if spec.Title == "" || len([]rune(spec.Title)) > MaxTitle {

@@ -311,3 +311,25 @@ func (s *Server) contestTeams(c *fiber.Ctx) error {
 		return err
 	})
 }
+
+// contestParticipantsImport is POST /contests/:id/participants/import: a
+// list with 手机号 and, optionally, 队伍 columns.
+func (s *Server) contestParticipantsImport(c *fiber.Ctx) error {
+	return s.contestForm(c, func(u people.User, id string) error {
+		return s.importParticipants(c, u, id)
+	})
+}
+
+func (s *Server) importParticipants(c *fiber.Ctx, u people.User, id string) error {
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return gridskill.Errorf(gridskill.EINVALID, "choose a .xlsx or .csv file to upload")
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return gridskill.Errorf(gridskill.EINVALID, "the file could not be read")
+	}
+	defer f.Close()
+	_, err = s.contest.ImportParticipants(c.UserContext(), u, id, f, fh.Filename)
+	return err
+}

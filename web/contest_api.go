@@ -367,3 +367,17 @@ func (s *Server) apiContestTeams(c *fiber.Ctx) error {
 	}
 	return c.JSON(toContestJSON(ct))
 }
+
+// apiContestParticipantsImport imports participants from a list:
+// POST /api/v1/contests/:id/participants/import (multipart "file").
+func (s *Server) apiContestParticipantsImport(c *fiber.Ctx) error {
+	u, _ := currentUser(c)
+	if err := s.importParticipants(c, u, c.Params("id")); err != nil {
+		return err
+	}
+	ct, err := s.contest.Contest(c.UserContext(), u, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(toContestJSON(ct))
+}

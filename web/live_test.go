@@ -346,3 +346,25 @@ func TestCustomTeamsReplaceCommunities(t *testing.T) {
 	bad := map[string]any{"teams": []map[string]any{{"name": "红队", "phones": []string{"13900000003"}}}}
 	r.call("POST", "/api/v1/contests/"+id+"/teams", admin, bad, 400, nil)
 }
+
+func TestParticipantListImport(t *testing.T) {
+	r := contestRig(t)
+	admin := r.token("13900000002")
+	var ct contestJSON
+	r.call("POST", "/api/v1/contests", admin, contestCreateRequest{Title: "名单导入测试"}, 201, &ct)
+	staff := r.browser()
+	staff.signIn("13900000002", seed.DemoPassword)
+	page := "/contests/" + ct.ID
+	resp, body := staff.upload(page, page+"/participants/import", "list.csv", []byte("手机号,队伍\n13900000004,红队\n13800000000,红队\n"), nil)
+	if resp.StatusCode != 400 || !strings.Contains(body, "problems") {
+		t.Fatalf("a list with an unknown phone: %d, want 400 with the rows' problems", resp.StatusCode)
+	}
+	resp, _ = staff.upload(page, page+"/participants/import", "list.csv", []byte("手机号,队伍\n13900000004,红队\n"), nil)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("a good list: %d", resp.StatusCode)
+	}
+	r.call("GET", "/api/v1/contests/"+ct.ID, admin, nil, 200, &ct)
+	if len(ct.Participants) != 1 || ct.Participants[0].ID != seed.WorkerID || len(ct.Teams) != 1 || ct.Teams[0].Name != "红队" {
+		t.Fatalf("after the import: %+v %+v", ct.Participants, ct.Teams)
+	}
+}
