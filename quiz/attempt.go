@@ -522,10 +522,20 @@ func (s *Service) finish(ctx context.Context, att *openAttempt, reason string) (
 	f.Score = float64(int64(f.Score*100+0.5)) / 100
 	f.Max = float64(int64(f.Max*100+0.5)) / 100
 	f.Passed = f.Max > 0 && f.Score*100 >= float64(e.PassMark)*f.Max-1e-9
-	if _, err := s.db.Collection(collAttempts).InsertOne(ctx, f); err != nil && !store.IsDuplicate(err) {
+	if err := retry(ctx, func() error {
+		_, err := s.db.Collection(collAttempts).InsertOne(ctx, f)
+		if store.IsDuplicate(err) {
+			return nil
+		}
+		return err
+	}); err != nil {
 		return AttemptResult{}, gridskill.Internal(err)
 	}
-	if _, err := s.db.Collection(collOpen).DeleteOne(ctx, bson.M{"_id": att.doc.ID}); err != nil {
+	if err := retry(ctx, func() error {
+		_, err := s.db.Collection(collOpen).DeleteOne(ctx, bson.M{"_id": att.doc.ID})
+		return err
+	}); err != nil {
+		// The next Load removes it: the finished attempt is already stored.
 		s.log.Error("remove open attempt", "attempt", att.doc.ID, "err", err)
 	}
 	att.done, att.result = true, f.result()
@@ -754,4 +764,24 @@ func (s *Service) OpenAttemptExam(actor people.User, attemptID string) (string, 
 		return "", false
 	}
 	return att.doc.ExamID, true
+}
+
+// retry runs a write up to four times with a growing pause: the embedded
+// engine refuses a write now and then when many arrive at once (SQLITE_BUSY),
+// and a submit should not fail for that.
+func retry(ctx context.Context, write func() error) error {
+	var err error
+	for i, pause := range []time.Duration{0, 50 * time.Millisecond, 200 * time.Millisecond, 800 * time.Millisecond} {
+		if i > 0 {
+			select {
+			case <-ctx.Done():
+				return err
+			case <-time.After(pause):
+			}
+		}
+		if err = write(); err == nil {
+			return nil
+		}
+	}
+	return err
 }
