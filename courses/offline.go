@@ -180,6 +180,9 @@ func (s *Service) RecordSession(ctx context.Context, actor people.User, in Sessi
 	if err := s.credit(ctx, d); err != nil {
 		return Session{}, err
 	}
+	for _, a := range d.Attendees {
+		s.changed(ctx, a.ID)
+	}
 	return sess, nil
 }
 

@@ -39,6 +39,11 @@ type Service struct {
 	// Check, when set, decides whether a module's end-of-module check is passed.
 	Check CheckPasser
 
+	// Changed, when set, hears of every worker whose record has just changed
+	// (a module completed, hours added by an offline session), so that
+	// certification can re-evaluate them. Set it before serving.
+	Changed func(ctx context.Context, workerID string)
+
 	mu  sync.Mutex
 	cat *catalogue
 
@@ -576,4 +581,11 @@ func (s *Service) Assignments(ctx context.Context, actor people.User, moduleID s
 		}
 	}
 	return out, nil
+}
+
+// changed tells the Changed hook, if any, that a worker's record changed.
+func (s *Service) changed(ctx context.Context, workerID string) {
+	if s.Changed != nil {
+		s.Changed(ctx, workerID)
+	}
 }

@@ -314,7 +314,12 @@ func (s *Service) CompleteLesson(ctx context.Context, actor people.User, moduleI
 // reports) is inserted first under a deterministic id, then the record's
 // history under a guard, then the summary, so a retry after a crash in
 // between repairs it and two taps record one completion.
-func (s *Service) completeIfReady(ctx context.Context, actor people.User, m Module, sum summaryDoc) (bool, error) {
+func (s *Service) completeIfReady(ctx context.Context, actor people.User, m Module, sum summaryDoc) (done bool, err error) {
+	defer func() {
+		if done && err == nil {
+			s.changed(ctx, actor.ID)
+		}
+	}()
 	pub := m.Published
 	sm := sum.Modules[m.ID]
 	if sm.CompletedVersion > 0 && sm.CompletedVersion >= pub.LastMajor {
@@ -336,7 +341,7 @@ func (s *Service) completeIfReady(ctx context.Context, actor people.User, m Modu
 	}
 	now := s.clock.Now()
 	key := m.ID + ":" + itoa(pub.Version)
-	err := s.repo.insertCompletion(ctx, completionDoc{ID: actor.ID + ":" + key, WorkerID: actor.ID, UnitID: actor.UnitID,
+	err = s.repo.insertCompletion(ctx, completionDoc{ID: actor.ID + ":" + key, WorkerID: actor.ID, UnitID: actor.UnitID,
 		UnitPath: actor.UnitPath, ModuleID: m.ID, Version: pub.Version, At: now})
 	if err != nil {
 		return false, err

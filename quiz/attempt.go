@@ -553,6 +553,9 @@ func (s *Service) finish(ctx context.Context, att *openAttempt, reason string) (
 			s.log.Error("update wrong-answer book", "attempt", att.doc.ID, "err", err)
 		}
 	}
+	if s.Finished != nil {
+		s.Finished(ctx, att.result)
+	}
 	return att.result, nil
 }
 

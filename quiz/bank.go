@@ -49,6 +49,11 @@ type Service struct {
 
 	learnerMu sync.Mutex
 	learners  map[string]*sync.Mutex
+
+	// Finished, when set, hears of every attempt just graded, submitted by
+	// the worker or at the deadline, so that certification can re-evaluate
+	// the worker. Set it before serving and before Run.
+	Finished func(ctx context.Context, r AttemptResult)
 }
 
 // NewService returns the quiz service over db. Call Load before serving.

@@ -102,7 +102,6 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	sweepCtx, stopQuiz := context.WithCancel(context.Background())
 	m.stopQuiz = stopQuiz
-	go qs.Run(sweepCtx, time.Second)
 	co := courses.NewService(m.store.DB, ps, m.Clock)
 	cs := certify.NewService(m.store.DB, ps, m.Clock, certify.Config{})
 	m.certify = cs
@@ -111,6 +110,8 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	wireCertify(cs, ps, co, qs, m.contest)
+	wireRecordHooks(co, qs, cs, m.log)
+	go qs.Run(sweepCtx, time.Second)
 	go cs.Run(sweepCtx, time.Hour, m.log)
 	m.server, err = web.New(web.Config{SecureCookies: m.Config.SecureCookies, ProxyHeader: m.Config.ProxyHeader}, web.Deps{
 		DB: m.store.DB, People: ps, Tokens: people.NewTokens(secret, m.Clock), Clock: m.Clock, Log: m.log, Quiz: qs, Certify: cs,
@@ -231,4 +232,22 @@ func (m *Main) secret() ([]byte, error) {
 		return nil, err
 	}
 	return []byte(s), nil
+}
+
+// wireRecordHooks makes certification hear of every record change: a
+// completed module, hours added, a passed exam. A failure to re-evaluate is
+// logged, never passed back: the change itself is saved, and the hourly
+// sweep evaluates the worker again.
+func wireRecordHooks(co *courses.Service, qs *quiz.Service, cs *certify.Service, log *slog.Logger) {
+	changed := func(ctx context.Context, workerID string) {
+		if err := cs.RecordChanged(ctx, workerID); err != nil {
+			log.Error("re-evaluate certification", "worker", workerID, "err", err)
+		}
+	}
+	co.Changed = changed
+	qs.Finished = func(ctx context.Context, r quiz.AttemptResult) {
+		if r.Passed {
+			changed(ctx, r.UserID)
+		}
+	}
 }

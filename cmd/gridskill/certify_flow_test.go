@@ -61,6 +61,7 @@ func newCertFlow(t *testing.T) *certFlow {
 	}
 	t.Cleanup(ct.Close)
 	wireCertify(f.certify, ps, f.courses, f.quiz, ct)
+	wireRecordHooks(f.courses, f.quiz, f.certify, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if f.worker, err = ps.User(ctx, seed.WorkerID); err != nil {
 		t.Fatal(err)
 	}
@@ -179,24 +180,19 @@ func (f *certFlow) antiFraud() (certify.Held, bool) {
 // TestDemoAntiFraudCertificateIssuedRefreshedRenewed is the issue's "done":
 // with the demo content, completing the anti-fraud module and passing its
 // exam issues 反诈宣传员; a major change makes it refresher due; studying the
-// new version and passing the exam again renews it.
+// new version and passing the exam again renews it. Nothing here calls
+// certification: the record hooks, wired as main wires them, do it all.
 func TestDemoAntiFraudCertificateIssuedRefreshedRenewed(t *testing.T) {
 	f := newCertFlow(t)
 	const module = "m-anti-fraud"
 	exam := f.examID("反诈结业考试")
 
 	f.study(module)
-	if err := f.certify.RecordChanged(f.ctx, f.worker.ID); err != nil {
-		t.Fatal(err)
-	}
 	if _, ok := f.antiFraud(); ok {
 		t.Fatal("issued before the exam was passed")
 	}
 	f.clock.Advance(time.Hour)
 	f.pass(exam)
-	if err := f.certify.RecordChanged(f.ctx, f.worker.ID); err != nil {
-		t.Fatal(err)
-	}
 	c, ok := f.antiFraud()
 	if !ok || c.State != certify.Valid || c.ProgramName != "反诈宣传员" || c.IssuerName != "明湖区" {
 		t.Fatalf("after the module and the exam: %+v, %v", c, ok)
@@ -220,9 +216,6 @@ func TestDemoAntiFraudCertificateIssuedRefreshedRenewed(t *testing.T) {
 	f.study(module)
 	f.clock.Advance(time.Hour)
 	f.pass(exam)
-	if err := f.certify.RecordChanged(f.ctx, f.worker.ID); err != nil {
-		t.Fatal(err)
-	}
 	got, _ := f.antiFraud()
 	if got.State != certify.Valid || got.Renewals != 1 || got.Number != c.Number || !got.ExpiresAt.After(c.ExpiresAt) {
 		t.Fatalf("after the refresher: %+v", got)
