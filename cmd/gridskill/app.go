@@ -141,6 +141,21 @@ func (m *Main) Seed(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if m.Config.ContentOnly {
+		found, err := ps.ByPhones(ctx, []string{people.NormalizePhone(m.Config.Author)})
+		if err != nil {
+			return err
+		}
+		author, ok := found[people.NormalizePhone(m.Config.Author)]
+		if !ok {
+			return fmt.Errorf("-author %s: no such account", m.Config.Author)
+		}
+		if err := seed.LoadContent(ctx, m.store.DB, ps, m.Clock, author); err != nil {
+			return err
+		}
+		fmt.Fprintln(m.out, "Training content imported: modules published and question banks loaded, owned by", author.Name)
+		return nil
+	}
 	if m.Config.Reset {
 		if err := seed.Reset(ctx, m.store.DB); err != nil {
 			return err

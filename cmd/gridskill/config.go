@@ -19,7 +19,9 @@ type Config struct {
 	ShutdownGrace time.Duration
 
 	// For `gridskill seed`.
-	Reset bool
+	Reset       bool
+	ContentOnly bool
+	Author      string
 }
 
 func parseConfig(cmd string, args []string, getenv func(string) string) (Config, error) {
@@ -43,9 +45,14 @@ func parseConfig(cmd string, args []string, getenv func(string) string) (Config,
 	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", 20*time.Second, "how long to let requests finish on shutdown")
 	if cmd == "seed" {
 		fs.BoolVar(&c.Reset, "reset", false, "drop all data first, then load the demo district")
+		fs.BoolVar(&c.ContentOnly, "content-only", false, "import the shipped modules and question banks only, owned by -author's unit; people are not touched")
+		fs.StringVar(&c.Author, "author", "", "with -content-only: phone number of the trainer or admin who owns the imported content")
 	}
 	if err := fs.Parse(args); err != nil {
 		return c, err
+	}
+	if c.ContentOnly && (c.Reset || c.Author == "") {
+		return c, fmt.Errorf("-content-only needs -author <phone of a trainer or admin> and cannot go with -reset")
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
