@@ -4,11 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -68,42 +64,8 @@ type killAttempt struct {
 }
 
 func TestSIGKILLMidExamKeepsEveryAcknowledgedAnswer(t *testing.T) {
-	if os.Getenv("MONGODB_URI") != "" {
-		t.Skip("this test kills the embedded engine with the server")
-	}
-	bin := filepath.Join(t.TempDir(), "gridskill")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	dir := t.TempDir()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	base := "http://" + addr
-	logs := &syncBuffer{}
-	start := func() *exec.Cmd {
-		t.Helper()
-		cmd := exec.Command(bin, "-addr", addr, "-data", dir)
-		cmd.Env = append(os.Environ(), "MONGODB_URI=", "GRIDSKILL_DEMO=true")
-		cmd.Stdout, cmd.Stderr = logs, logs
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-		for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
-			if resp, err := http.Get(base + "/healthz"); err == nil {
-				resp.Body.Close()
-				if resp.StatusCode == 200 {
-					return cmd
-				}
-			}
-		}
-		t.Fatalf("server did not start:\n%s", logs)
-		return nil
-	}
+	srv := newRealServer(t)
+	base, start := srv.base, srv.start
 	cmd := start()
 	var login struct{ Token string }
 	apiCall(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"phone": "13900000004", "password": seed.DemoPassword}, &login)
