@@ -27,12 +27,12 @@ const (
 // Indexes lists the indexes of the certification collections.
 func Indexes() []store.Index {
 	return []store.Index{
-		{Collection: certsColl, Model: mongo.IndexModel{Keys: bson.D{{Key: "code", Value: 1}}, Options: options.Index().SetUnique(true)}},
-		{Collection: certsColl, Model: mongo.IndexModel{Keys: bson.D{{Key: "workerId", Value: 1}}}},
-		{Collection: certsColl, Model: mongo.IndexModel{Keys: bson.D{{Key: "unitPath", Value: 1}, {Key: "programId", Value: 1}}}},
-		{Collection: certsColl, Model: mongo.IndexModel{Keys: bson.D{{Key: "expiresAt", Value: 1}}}},
-		{Collection: auditColl, Model: mongo.IndexModel{Keys: bson.D{{Key: "certId", Value: 1}, {Key: "at", Value: 1}}}},
-		{Collection: programsColl, Model: mongo.IndexModel{Keys: bson.D{{Key: "issuerId", Value: 1}}}},
+		store.On(certsColl, bson.D{{Key: "code", Value: 1}}).Unique(),
+		store.On(certsColl, bson.D{{Key: "workerId", Value: 1}}),
+		store.On(certsColl, bson.D{{Key: "unitPath", Value: 1}, {Key: "programId", Value: 1}}),
+		store.On(certsColl, bson.D{{Key: "expiresAt", Value: 1}}),
+		store.On(auditColl, bson.D{{Key: "certId", Value: 1}, {Key: "at", Value: 1}}),
+		store.On(programsColl, bson.D{{Key: "issuerId", Value: 1}}),
 	}
 }
 

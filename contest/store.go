@@ -27,16 +27,13 @@ const (
 
 // Indexes lists the indexes of the contest collections' query shapes.
 func Indexes() []store.Index {
-	ix := func(coll string, keys bson.D) store.Index {
-		return store.Index{Collection: coll, Model: mongo.IndexModel{Keys: keys}}
-	}
 	return []store.Index{
-		ix(collContests, bson.D{{Key: "unitPath", Value: 1}}),
-		ix(collContests, bson.D{{Key: "participants.id", Value: 1}}),
-		ix(collFacts, bson.D{{Key: "contest", Value: 1}, {Key: "round", Value: 1}}),
-		ix(collFacts, bson.D{{Key: "kind", Value: 1}}),
-		ix(collResults, bson.D{{Key: "contest", Value: 1}}),
-		ix(collAwards, bson.D{{Key: "worker", Value: 1}}),
+		store.On(collContests, bson.D{{Key: "unitPath", Value: 1}}),
+		store.On(collContests, bson.D{{Key: "participants.id", Value: 1}}),
+		store.On(collFacts, bson.D{{Key: "contest", Value: 1}, {Key: "round", Value: 1}}),
+		store.On(collFacts, bson.D{{Key: "kind", Value: 1}}),
+		store.On(collResults, bson.D{{Key: "contest", Value: 1}}),
+		store.On(collAwards, bson.D{{Key: "worker", Value: 1}}),
 	}
 }
 

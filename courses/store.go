@@ -29,18 +29,11 @@ const (
 
 // Indexes lists the indexes of the courses collections' query shapes.
 func Indexes() []store.Index {
-	ix := func(coll string, keys bson.D, unique bool) store.Index {
-		o := options.Index()
-		if unique {
-			o.SetUnique(true)
-		}
-		return store.Index{Collection: coll, Model: mongo.IndexModel{Keys: keys, Options: o}}
-	}
 	return []store.Index{
-		ix(modulesColl, bson.D{{Key: "ownerPath", Value: 1}}, false),
-		ix(assignmentsColl, bson.D{{Key: "moduleId", Value: 1}}, false),
-		ix(completionsColl, bson.D{{Key: "moduleId", Value: 1}, {Key: "unitPath", Value: 1}}, false),
-		ix(sessionsColl, bson.D{{Key: "unitPath", Value: 1}, {Key: "date", Value: -1}}, false),
+		store.On(modulesColl, bson.D{{Key: "ownerPath", Value: 1}}),
+		store.On(assignmentsColl, bson.D{{Key: "moduleId", Value: 1}}),
+		store.On(completionsColl, bson.D{{Key: "moduleId", Value: 1}, {Key: "unitPath", Value: 1}}),
+		store.On(sessionsColl, bson.D{{Key: "unitPath", Value: 1}, {Key: "date", Value: -1}}),
 	}
 }
 

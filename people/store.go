@@ -26,9 +26,9 @@ const (
 // Indexes lists the indexes of the people collections.
 func Indexes() []store.Index {
 	return []store.Index{
-		{Collection: usersColl, Model: mongo.IndexModel{Keys: bson.D{{Key: "phone", Value: 1}}, Options: options.Index().SetUnique(true)}},
-		{Collection: usersColl, Model: mongo.IndexModel{Keys: bson.D{{Key: "unitPath", Value: 1}, {Key: "name", Value: 1}}}},
-		{Collection: unitsColl, Model: mongo.IndexModel{Keys: bson.D{{Key: "parentId", Value: 1}}}},
+		store.On(usersColl, bson.D{{Key: "phone", Value: 1}}).Unique(),
+		store.On(usersColl, bson.D{{Key: "unitPath", Value: 1}, {Key: "name", Value: 1}}),
+		store.On(unitsColl, bson.D{{Key: "parentId", Value: 1}}),
 	}
 }
 

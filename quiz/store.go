@@ -30,17 +30,14 @@ const (
 
 // Indexes lists the indexes of the quiz collections' query shapes.
 func Indexes() []store.Index {
-	ix := func(coll string, keys bson.D) store.Index {
-		return store.Index{Collection: coll, Model: mongo.IndexModel{Keys: keys}}
-	}
 	return []store.Index{
-		ix(collQuestions, bson.D{{Key: "unitPath", Value: 1}, {Key: "status", Value: 1}}),
-		ix(collQuestions, bson.D{{Key: "tags", Value: 1}}),
-		ix(collExams, bson.D{{Key: "closesAt", Value: 1}}),
-		ix(collAttempts, bson.D{{Key: "exam", Value: 1}, {Key: "user", Value: 1}}),
-		ix(collAttempts, bson.D{{Key: "paper.q", Value: 1}}),
-		ix(collAnswers, bson.D{{Key: "attempt", Value: 1}}),
-		ix(collEvents, bson.D{{Key: "attempt", Value: 1}}),
+		store.On(collQuestions, bson.D{{Key: "unitPath", Value: 1}, {Key: "status", Value: 1}}),
+		store.On(collQuestions, bson.D{{Key: "tags", Value: 1}}),
+		store.On(collExams, bson.D{{Key: "closesAt", Value: 1}}),
+		store.On(collAttempts, bson.D{{Key: "exam", Value: 1}, {Key: "user", Value: 1}}),
+		store.On(collAttempts, bson.D{{Key: "paper.q", Value: 1}}),
+		store.On(collAnswers, bson.D{{Key: "attempt", Value: 1}}),
+		store.On(collEvents, bson.D{{Key: "attempt", Value: 1}}),
 	}
 }
 

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 
+	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
 )
 
 // Index declares one index of one collection. Feature packages list the
@@ -13,6 +15,17 @@ import (
 type Index struct {
 	Collection string
 	Model      mongo.IndexModel
+}
+
+// On declares an index of collection coll over keys.
+func On(coll string, keys bson.D) Index {
+	return Index{Collection: coll, Model: mongo.IndexModel{Keys: keys}}
+}
+
+// Unique returns the index made to refuse two documents with the same keys.
+func (ix Index) Unique() Index {
+	ix.Model.Options = options.Index().SetUnique(true)
+	return ix
 }
 
 // EnsureIndexes creates every declared index. Creating an index that exists is a no-op.

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"gridskill"
 	"gridskill/people"
 )
 
@@ -19,25 +20,22 @@ type unitTreeJSON struct {
 // apiUnits: GET /api/v1/units → the caller's unit and everything below it.
 func (s *Server) apiUnits(c *fiber.Ctx) error {
 	u, _ := currentUser(c)
-	ctx := c.UserContext()
-	tree, err := s.people.Tree(ctx)
+	root, err := s.unitTree(c.UserContext(), u)
 	if err != nil {
 		return err
 	}
-	counts, err := s.people.CountByUnit(ctx, u)
-	if err != nil {
-		return err
+	if root == nil {
+		return gridskill.Errorf(gridskill.ENOTFOUND, "no such unit")
 	}
-	var build func(unit people.Unit) unitTreeJSON
-	build = func(unit people.Unit) unitTreeJSON {
-		n := unitTreeJSON{ID: unit.ID, Name: unit.Name, Kind: unit.Kind, People: counts[unit.ID], Children: []unitTreeJSON{}}
-		for _, ch := range tree.Children(unit.ID) {
-			n.Children = append(n.Children, build(ch))
-		}
-		return n
+	return c.JSON(root.json())
+}
+
+func (n *unitNode) json() unitTreeJSON {
+	out := unitTreeJSON{ID: n.Unit.ID, Name: n.Unit.Name, Kind: n.Unit.Kind, People: n.People, Children: []unitTreeJSON{}}
+	for _, ch := range n.Children {
+		out.Children = append(out.Children, ch.json())
 	}
-	root, _ := tree.Unit(u.UnitID)
-	return c.JSON(build(root))
+	return out
 }
 
 type usersResponse struct {

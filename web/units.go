@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+
 	"github.com/gofiber/fiber/v2"
 
 	"gridskill"
@@ -27,14 +29,24 @@ func (s *Server) unitsPage(c *fiber.Ctx) error {
 
 func (s *Server) renderUnits(c *fiber.Ctx, p unitsPage) error {
 	u, _ := currentUser(c)
-	ctx := c.UserContext()
-	tree, err := s.people.Tree(ctx)
+	root, err := s.unitTree(c.UserContext(), u)
 	if err != nil {
 		return err
 	}
-	counts, err := s.people.CountByUnit(ctx, u)
+	p.Root = root
+	return c.Render("people/units", p, "layouts/main")
+}
+
+// unitTree is the actor's unit and everything below it, with active accounts
+// counted per subtree; nil when the actor's unit no longer exists.
+func (s *Server) unitTree(ctx context.Context, actor people.User) (*unitNode, error) {
+	tree, err := s.people.Tree(ctx)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	counts, err := s.people.CountByUnit(ctx, actor)
+	if err != nil {
+		return nil, err
 	}
 	var build func(unit people.Unit) *unitNode
 	build = func(unit people.Unit) *unitNode {
@@ -44,10 +56,11 @@ func (s *Server) renderUnits(c *fiber.Ctx, p unitsPage) error {
 		}
 		return n
 	}
-	if root, ok := tree.Unit(u.UnitID); ok {
-		p.Root = build(root)
+	root, ok := tree.Unit(actor.UnitID)
+	if !ok {
+		return nil, nil
 	}
-	return c.Render("people/units", p, "layouts/main")
+	return build(root), nil
 }
 
 func (s *Server) unitCreate(c *fiber.Ctx) error {

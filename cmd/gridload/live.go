@@ -117,10 +117,7 @@ type liveRun struct {
 }
 
 func playLive(ctx context.Context, cfg liveConfig) error {
-	c := &client{base: strings.TrimRight(cfg.target, "/"), http: &http.Client{
-		Timeout:   60 * time.Second,
-		Transport: &http.Transport{MaxIdleConns: cfg.n + 10, MaxIdleConnsPerHost: cfg.n + 10, IdleConnTimeout: 5 * time.Minute},
-	}}
+	c := newClient(cfg.target, cfg.n)
 	admin, err := c.login(ctx, cfg.admin, cfg.password)
 	if err != nil {
 		return fmt.Errorf("sign in as the admin: %w", err)

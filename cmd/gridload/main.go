@@ -94,6 +94,14 @@ type client struct {
 	http *http.Client
 }
 
+// newClient talks to target keeping a connection open for each of n simulated people.
+func newClient(target string, n int) *client {
+	return &client{base: strings.TrimRight(target, "/"), http: &http.Client{
+		Timeout:   60 * time.Second,
+		Transport: &http.Transport{MaxIdleConns: n + 10, MaxIdleConnsPerHost: n + 10, IdleConnTimeout: 5 * time.Minute},
+	}}
+}
+
 // call sends a JSON request and decodes a JSON answer into out (when not nil).
 func (c *client) call(ctx context.Context, method, path, token string, body, out any) (int, error) {
 	var rd io.Reader
@@ -160,10 +168,7 @@ type examinee struct {
 }
 
 func runExam(ctx context.Context, cfg config) error {
-	c := &client{base: strings.TrimRight(cfg.target, "/"), http: &http.Client{
-		Timeout:   60 * time.Second,
-		Transport: &http.Transport{MaxIdleConns: cfg.n + 10, MaxIdleConnsPerHost: cfg.n + 10, IdleConnTimeout: 5 * time.Minute},
-	}}
+	c := newClient(cfg.target, cfg.n)
 	admin, err := c.login(ctx, cfg.admin, cfg.password)
 	if err != nil {
 		return fmt.Errorf("sign in as the admin: %w", err)
