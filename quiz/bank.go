@@ -32,7 +32,9 @@ type Service struct {
 	clock  gridskill.Clock
 	log    *slog.Logger
 
-	answers *batcher
+	answers  *combiner[any]    // answer inserts, group-committed
+	openGone *combiner[string] // removals of finished attempts' open documents
+	recent   *finishedCache    // finished attempts just graded, for their review
 
 	bankMu   sync.RWMutex
 	bank     map[string]Question // current version by id
@@ -63,7 +65,9 @@ func NewService(db *mongo.Database, ps *people.Service, clock gridskill.Clock, l
 	}
 	return &Service{
 		db: db, people: ps, clock: clock, log: log,
-		answers:  &batcher{coll: db.Collection(collAnswers)},
+		answers:  &combiner[any]{write: insertAll(db.Collection(collAnswers))},
+		openGone: &combiner[string]{write: deleteAll(db.Collection(collOpen))},
+		recent:   newFinishedCache(recentAttempts),
 		bank:     map[string]Question{},
 		versions: map[string]Question{},
 		exams:    map[string]Exam{},

@@ -2,6 +2,7 @@ package quiz_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 
@@ -266,6 +267,44 @@ func TestSweeperSubmitsAtDeadlineWithoutClient(t *testing.T) {
 	rs := f.qs.Results(f.worker, e.ID)
 	if len(rs) != 1 || rs[0].Reason != "deadline" || rs[0].Score != 20 || !rs[0].SubmittedAt.Equal(e.ClosesAt) {
 		t.Fatalf("results %+v; want one submitted at the deadline with 20 points", rs)
+	}
+}
+
+func TestSweepAtWindowCloseFinishesEveryAttemptAndClearsOpenOnes(t *testing.T) {
+	f := setup(t)
+	ctx := storetest.Context(t)
+	e := f.exam(t, 5, func(e *quiz.Exam) { e.ClosesAt = t0.Add(5 * time.Minute) })
+	var workers []people.User
+	for i := 2; i <= 31; i++ {
+		w, err := f.ps.User(ctx, fmt.Sprintf("worker-%04d", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, _, err := f.qs.Start(ctx, w, e.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.qs.SaveAnswer(ctx, w, p.AttemptID, p.Questions[0].ID, []byte(f.rightAnswer(t, p.Questions[0])), 1); err != nil {
+			t.Fatal(err)
+		}
+		workers = append(workers, w)
+	}
+	f.clock.Advance(5 * time.Minute)
+	if n := f.qs.Sweep(ctx); n != len(workers) {
+		t.Fatalf("sweep at the window's close submitted %d; want %d", n, len(workers))
+	}
+	for _, w := range workers {
+		if rs := f.qs.Results(w, e.ID); len(rs) != 1 || rs[0].Score != 20 {
+			t.Fatalf("%s: results %+v; want one with 20 points", w.ID, rs)
+		}
+	}
+	if n, err := f.db.Collection("attempts_open").CountDocuments(ctx, bson.M{}); err != nil || n != 0 {
+		t.Fatalf("%d open attempts stored after the sweep (%v); want none", n, err)
+	}
+	qs2 := f.restart(t)
+	r, err := qs2.Review(ctx, workers[0], f.qs.Results(workers[0], e.ID)[0].ID)
+	if err != nil || len(r.Items) != 5 || !r.Items[0].Correct {
+		t.Fatalf("review after restart: %d items (%v); want the graded paper", len(r.Items), err)
 	}
 }
 

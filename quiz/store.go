@@ -214,76 +214,111 @@ type learnerDoc struct {
 	Tags  []tagStatDoc `bson:"tags"`
 }
 
-// batcher groups concurrent answer inserts into one unordered insertMany:
-// while one batch is being written the next gathers, so the engine sees few
-// large writes instead of many small ones. A duplicate id is a repeated save
-// and counts as written.
-type batcher struct {
-	coll     *mongo.Collection
+// combiner runs the writes of concurrent callers together: while one batch
+// is being written the next gathers, so the engine sees few large writes
+// instead of many small ones, and each caller returns once its own items are
+// written. write gets a batch and returns one error per item.
+type combiner[T any] struct {
+	write    func(ctx context.Context, batch []T) []error
 	mu       sync.Mutex
-	pending  []*insertReq
+	pending  []*combined[T]
 	flushing bool
 }
 
-type insertReq struct {
-	doc  any
+type combined[T any] struct {
+	item T
 	done chan error
 }
 
 const maxBatch = 500
 
-func (b *batcher) insert(ctx context.Context, doc any) error {
-	r := &insertReq{doc: doc, done: make(chan error, 1)}
+// do writes items in the next batch and waits for them (or ctx).
+func (b *combiner[T]) do(ctx context.Context, items ...T) error {
+	reqs := make([]*combined[T], len(items))
+	for i, it := range items {
+		reqs[i] = &combined[T]{item: it, done: make(chan error, 1)}
+	}
 	b.mu.Lock()
-	b.pending = append(b.pending, r)
-	if b.flushing {
-		b.mu.Unlock()
+	b.pending = append(b.pending, reqs...)
+	if !b.flushing {
+		b.flushing = true
+		for len(b.pending) > 0 {
+			n := min(len(b.pending), maxBatch)
+			batch := b.pending[:n:n]
+			b.pending = b.pending[n:]
+			b.mu.Unlock()
+			b.flush(batch)
+			b.mu.Lock()
+		}
+		b.flushing = false
+	}
+	b.mu.Unlock()
+	var first error
+	for _, r := range reqs {
 		select {
 		case err := <-r.done:
-			return err
+			if first == nil {
+				first = err
+			}
 		case <-ctx.Done():
 			return ctx.Err()
 		}
 	}
-	b.flushing = true
-	for len(b.pending) > 0 {
-		n := min(len(b.pending), maxBatch)
-		batch := b.pending[:n:n]
-		b.pending = b.pending[n:]
-		b.mu.Unlock()
-		b.flush(batch)
-		b.mu.Lock()
-	}
-	b.flushing = false
-	b.mu.Unlock()
-	return <-r.done
+	return first
 }
 
-func (b *batcher) flush(batch []*insertReq) {
+func (b *combiner[T]) flush(batch []*combined[T]) {
+	// A batch outlives the request that happened to write it.
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	docs := make([]any, len(batch))
+	items := make([]T, len(batch))
 	for i, r := range batch {
-		docs[i] = r.doc
+		items[i] = r.item
 	}
-	_, err := b.coll.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
-	errs := make([]error, len(batch))
-	var bw mongo.BulkWriteException
-	switch {
-	case err == nil:
-	case errors.As(err, &bw) && bw.WriteConcernError == nil:
-		for _, we := range bw.WriteErrors {
-			if we.Index >= 0 && we.Index < len(errs) && we.Code != 11000 && we.Code != 11001 && we.Code != 12582 {
-				errs[we.Index] = we
+	errs := b.write(ctx, items)
+	for i, r := range batch {
+		r.done <- errs[i]
+	}
+}
+
+// insertAll writes docs as one unordered insertMany. A duplicate id is a
+// repeated write and counts as written.
+func insertAll(coll *mongo.Collection) func(context.Context, []any) []error {
+	return func(ctx context.Context, docs []any) []error {
+		_, err := coll.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+		errs := make([]error, len(docs))
+		var bw mongo.BulkWriteException
+		switch {
+		case err == nil:
+		case errors.As(err, &bw) && bw.WriteConcernError == nil:
+			for _, we := range bw.WriteErrors {
+				if we.Index >= 0 && we.Index < len(errs) && we.Code != 11000 && we.Code != 11001 && we.Code != 12582 {
+					errs[we.Index] = we
+				}
+			}
+		case store.IsDuplicate(err) && len(docs) == 1:
+		default:
+			for i := range errs {
+				errs[i] = err
 			}
 		}
-	case store.IsDuplicate(err) && len(batch) == 1:
-	default:
+		return errs
+	}
+}
+
+// deleteAll removes the documents with these ids in one deleteMany: on the
+// embedded engine every delete scans its collection, so one scan serves the
+// whole batch.
+func deleteAll(coll *mongo.Collection) func(context.Context, []string) []error {
+	return func(ctx context.Context, ids []string) []error {
+		err := retry(ctx, func() error {
+			_, err := coll.DeleteMany(ctx, bson.M{"_id": bson.M{"$in": ids}})
+			return err
+		})
+		errs := make([]error, len(ids))
 		for i := range errs {
 			errs[i] = err
 		}
-	}
-	for i, r := range batch {
-		r.done <- errs[i]
+		return errs
 	}
 }
