@@ -1,7 +1,8 @@
 package web
 
 import (
-	"bufio"
+	"net"
+	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -54,37 +55,53 @@ func (s *Server) liveEvents(c *fiber.Ctx) error {
 	c.Set("X-Accel-Buffering", "no")
 	// Marked as not to be compressed: the compressor would hold events back.
 	c.Set(fiber.HeaderContentEncoding, "identity")
-	conn := c.Context().Conn()
+	// The stream takes the connection over (hijack): the server's connection
+	// goroutine and its read and write buffers go back to their pools, and
+	// a phone's stream costs one goroutine and what it is sending. A round
+	// keeps a thousand of them open.
+	rc := c.Context()
+	rc.Response.Header.SetContentLength(-1) // chunked
+	rc.HijackSetNoResponse(true)
 	clock := s.clock
-	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+	rc.Hijack(func(conn net.Conn) {
 		defer sub.Close()
-		hb := time.NewTicker(liveHeartbeat)
-		defer hb.Stop()
-		write := func(b []byte) bool {
-			// The server's write timeout is per response; a stream renews it per event.
-			_ = conn.SetWriteDeadline(time.Now().Add(30 * time.Second))
-			if _, err := w.Write(b); err != nil {
-				return false
-			}
-			return w.Flush() == nil
-		}
-		if !write([]byte("retry: 2000\n\n")) {
+		if !writeChunk(conn, rc.Response.Header.Header(), false) || !writeChunk(conn, []byte("retry: 2000\n\n"), true) {
 			return
 		}
+		hb := time.NewTicker(liveHeartbeat)
+		defer hb.Stop()
 		for {
 			select {
 			case <-sub.C:
-				if !write(sub.Frame(clock.Now())) {
+				if !writeChunk(conn, sub.Frame(clock.Now()), true) {
 					return
 				}
 			case <-hb.C:
-				if !write([]byte(": hb\n\n")) {
+				if !writeChunk(conn, []byte(": hb\n\n"), true) {
 					return
 				}
 			case <-sub.Done:
+				writeChunk(conn, nil, true) // the last chunk: the stream ended cleanly
 				return
 			}
 		}
 	})
 	return nil
+}
+
+// writeChunk writes b to a hijacked stream in one write, framed as an HTTP
+// chunk when chunked (an empty chunk ends the body). A phone that stopped
+// reading is given up after 30 seconds.
+func writeChunk(conn net.Conn, b []byte, chunked bool) bool {
+	_ = conn.SetWriteDeadline(time.Now().Add(30 * time.Second))
+	out := b
+	if chunked {
+		out = make([]byte, 0, len(b)+16)
+		out = strconv.AppendInt(out, int64(len(b)), 16)
+		out = append(out, "\r\n"...)
+		out = append(out, b...)
+		out = append(out, "\r\n"...)
+	}
+	_, err := conn.Write(out)
+	return err == nil
 }
