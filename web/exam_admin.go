@@ -2,6 +2,7 @@ package web
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -37,11 +38,18 @@ func (s *Server) examAdminList(c *fiber.Ctx) error {
 
 type examNewPage struct {
 	Page
-	Units []unitOption
-	Tags  []quiz.TagCount
-	Types []scoring.QuestionType
-	Form  examSetupForm
-	Rules []examRuleRow
+	Units  []unitOption
+	Tags   []quiz.TagCount
+	Types  []scoring.QuestionType
+	Form   examSetupForm
+	Rules  []examRuleRow
+	Points []examPointsRow
+}
+
+// examPointsRow is the points field of one question type.
+type examPointsRow struct {
+	Type  scoring.QuestionType
+	Value string
 }
 
 type examRuleRow struct {
@@ -57,6 +65,8 @@ type examSetupForm struct {
 	Review                           quiz.Review
 	Shuffle                          bool
 	Rules                            []examRuleJSON
+	// Points holds the points per question typed for each type, as typed.
+	Points map[scoring.QuestionType]string
 }
 
 func (s *Server) examNew(c *fiber.Ctx, f examSetupForm) (examNewPage, error) {
@@ -71,6 +81,9 @@ func (s *Server) examNew(c *fiber.Ctx, f examSetupForm) (examNewPage, error) {
 	p := examNewPage{Page: s.page(c, "New exam"), Units: unitOptions(tree, u.UnitID), Tags: s.quiz.Tags(u), Types: quiz.Types, Form: f}
 	for i, r := range f.Rules {
 		p.Rules = append(p.Rules, examRuleRow{examRuleJSON: r, I: i, N: i + 1})
+	}
+	for _, t := range quiz.Types {
+		p.Points = append(p.Points, examPointsRow{Type: t, Value: f.Points[t]})
 	}
 	return p, nil
 }
@@ -108,14 +121,35 @@ func (s *Server) examAdminCreate(c *fiber.Ctx) error {
 			e.Rules = append(e.Rules, quiz.Rule(r))
 		}
 	}
+	f.Points = map[scoring.QuestionType]string{}
+	var badPoints bool
+	for _, t := range quiz.Types {
+		v := strings.TrimSpace(c.FormValue("points_" + string(t)))
+		if v == "" {
+			continue
+		}
+		f.Points[t] = v
+		p, err := strconv.ParseFloat(v, 64)
+		if err != nil || p <= 0 {
+			badPoints = true
+			continue
+		}
+		if e.Points == nil {
+			e.Points = map[scoring.QuestionType]float64{}
+		}
+		e.Points[t] = p
+	}
 	var err error
 	e.OpensAt, err = time.ParseInLocation("2006-01-02T15:04", f.OpensAt, quizZone)
 	if err == nil {
 		e.ClosesAt, err = time.ParseInLocation("2006-01-02T15:04", f.ClosesAt, quizZone)
 	}
-	if err != nil {
+	switch {
+	case err != nil:
 		err = gridskill.Errorf(gridskill.EINVALID, "enter the window as a date and time")
-	} else {
+	case badPoints:
+		err = gridskill.Errorf(gridskill.EINVALID, "points per question are a number above 0, or empty to split evenly")
+	default:
 		e, err = s.quiz.CreateExam(c.UserContext(), u, e)
 	}
 	if err != nil {

@@ -11,9 +11,11 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+	"go.mongodb.org/mongo-driver/bson"
 
 	"gridskill/quiz"
 	"gridskill/seed"
+	"gridskill/store/storetest"
 )
 
 // bankXLSX builds a question bank workbook with excelize, as Excel would save it.
@@ -81,7 +83,20 @@ func TestTrainerImportsXLSXWorkerSitsExamAndWrongAnswersReachTheBook(t *testing.
 	}
 	form := url.Values{"title": {"东湖街道楼道安全测验"}, "unit": {seed.Street1ID}, "opensAt": {"2026-11-24T08:00"}, "closesAt": {"2026-11-30T18:00"},
 		"minutes": {"20"}, "passMark": {"60"}, "maxAttempts": {"1"}, "counts": {"highest"}, "review": {"after_submit"}, "shuffle": {"1"},
-		"tag0": {"街道专题"}, "count0": {"5"}}
+		"tag0": {"街道专题"}, "count0": {"5"}, "points_single": {"4"}}
+	examsBefore, _ := r.db.Collection("exams").CountDocuments(storetest.Context(t), bson.M{})
+	bad := url.Values{}
+	for k, v := range form {
+		bad[k] = v
+	}
+	bad.Set("points_multiple", "两分")
+	resp, body = trainer.post("/quiz/exams/new", "/quiz/exams", bad)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "每题分值须为大于 0 的数字") || !strings.Contains(body, `value="两分"`) {
+		t.Fatalf("create exam with points that are no number: %d; want 400 with the message and the form as typed: %s", resp.StatusCode, body)
+	}
+	if n, _ := r.db.Collection("exams").CountDocuments(storetest.Context(t), bson.M{}); n != examsBefore {
+		t.Fatalf("%d exams stored after a refused form; want %d", n, examsBefore)
+	}
 	resp, body = trainer.post("/quiz/exams/new", "/quiz/exams", form)
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("create exam: %d %s", resp.StatusCode, body)
@@ -106,6 +121,18 @@ func TestTrainerImportsXLSXWorkerSitsExamAndWrongAnswersReachTheBook(t *testing.
 		if strings.Contains(raw, leak) {
 			t.Fatalf("the paper sent to the phone contains %q: %s", leak, raw)
 		}
+	}
+	fullScore := 0.0
+	for _, q := range att["questions"].([]any) {
+		q := q.(map[string]any)
+		want := 20.0 // 100 over the paper's 5 questions
+		if q["type"] == "single" {
+			want = 4 // as the trainer set for single choice
+		}
+		if q["points"] != want {
+			t.Fatalf("%s question worth %v; want %v", q["type"], q["points"], want)
+		}
+		fullScore += want
 	}
 	id := att["id"].(string)
 	if code, again, _ := r.apiJSON("POST", "/api/v1/exams/"+examID+"/attempts", worker, nil); code != 200 || again["id"] != id {
@@ -138,7 +165,7 @@ func TestTrainerImportsXLSXWorkerSitsExamAndWrongAnswersReachTheBook(t *testing.
 			t.Fatalf("finished attempt holds %d saved answers; want %d: %v", len(seqs), len(att["questions"].([]any)), fin["seqs"])
 		}
 	}
-	if code != 200 || res["passed"] != false || res["maxScore"] != float64(100) {
+	if code != 200 || res["passed"] != false || res["maxScore"] != fullScore {
 		t.Fatalf("submit: %d %s", code, raw)
 	}
 	page := r.browser()
