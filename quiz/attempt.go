@@ -118,7 +118,7 @@ func (s *Service) Load(ctx context.Context) error {
 	if err := cur.All(ctx, &open); err != nil {
 		return err
 	}
-	var ids, gone []string
+	ids, gone := []string{}, []string(nil)
 	byID := map[string]*openAttempt{}
 	for _, d := range open {
 		s.attMu.Lock()
@@ -134,6 +134,13 @@ func (s *Service) Load(ctx context.Context) error {
 	}
 	if len(gone) > 0 {
 		if _, err := s.db.Collection(collOpen).DeleteMany(ctx, bson.M{"_id": bson.M{"$in": gone}}); err != nil {
+			return err
+		}
+	}
+	// Saves of attempts that are no longer open are held by their finished
+	// attempts; a previous run may have stopped before pruning them.
+	for _, coll := range []string{collAnswers, collEvents} {
+		if _, err := s.db.Collection(coll).DeleteMany(ctx, bson.M{"attempt": bson.M{"$nin": ids}}); err != nil {
 			return err
 		}
 	}
@@ -547,6 +554,7 @@ func (s *Service) finish(ctx context.Context, att *openAttempt, reason string) (
 	delete(s.open, att.doc.ID)
 	delete(s.openBy, key(att.doc.ExamID, att.doc.UserID))
 	s.addResult(att.result)
+	s.prune = append(s.prune, att.doc.ID)
 	s.attMu.Unlock()
 	if e.Review != ReviewNever {
 		visibleFrom := now
@@ -604,10 +612,13 @@ func (s *Service) Sweep(ctx context.Context) int {
 // sweepers is how many attempts a sweep finishes at once.
 const sweepers = 8
 
-// Run sweeps every interval until ctx ends.
+// Run sweeps every interval, and prunes finished attempts' saves every
+// minute, until ctx ends.
 func (s *Service) Run(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
+	p := time.NewTicker(time.Minute)
+	defer p.Stop()
 	for {
 		select {
 		case <-ctx.Done():
@@ -616,8 +627,40 @@ func (s *Service) Run(ctx context.Context, every time.Duration) {
 			sctx, cancel := context.WithTimeout(ctx, time.Minute)
 			s.Sweep(sctx)
 			cancel()
+		case <-p.C:
+			pctx, cancel := context.WithTimeout(ctx, time.Minute)
+			if err := s.Prune(pctx); err != nil {
+				s.log.Error("prune saved answers", "err", err)
+			}
+			cancel()
 		}
 	}
+}
+
+// maxPrune bounds the attempts one prune clears, so that a window's close
+// turns into a few deletes spread over minutes.
+const maxPrune = 2000
+
+// Prune deletes the saved answers and screen-switch events of attempts that
+// have finished: the finished attempt holds them, and the saves would
+// otherwise grow without end and make every start (Load) read them all.
+func (s *Service) Prune(ctx context.Context) error {
+	s.attMu.Lock()
+	n := min(len(s.prune), maxPrune)
+	ids := slices.Clone(s.prune[:n])
+	s.attMu.Unlock()
+	if n == 0 {
+		return nil
+	}
+	for _, coll := range []string{collAnswers, collEvents} {
+		if _, err := s.db.Collection(coll).DeleteMany(ctx, bson.M{"attempt": bson.M{"$in": ids}}); err != nil {
+			return err
+		}
+	}
+	s.attMu.Lock()
+	s.prune = s.prune[n:]
+	s.attMu.Unlock()
+	return nil
 }
 
 // Results returns the actor's finished attempts at an exam, oldest first.

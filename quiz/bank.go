@@ -48,6 +48,7 @@ type Service struct {
 	openBy   map[string]string          // exam|user → open attempt id
 	results  map[string][]AttemptResult // exam|user → finished attempts, oldest first
 	finished map[string]AttemptResult   // attempt id → result
+	prune    []string                   // finished attempts whose saves are still stored
 
 	learnerMu sync.Mutex
 	learners  map[string]*sync.Mutex

@@ -308,6 +308,62 @@ func TestSweepAtWindowCloseFinishesEveryAttemptAndClearsOpenOnes(t *testing.T) {
 	}
 }
 
+func TestFinishedAttemptsSavesArePrunedAndTheirAnswersKept(t *testing.T) {
+	f := setup(t)
+	ctx := storetest.Context(t)
+	e := f.exam(t, 5, nil)
+	saves := func(attempt string) int64 {
+		t.Helper()
+		n, err := f.db.Collection("answers").CountDocuments(ctx, bson.M{"attempt": attempt})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	start := func(w people.User) quiz.Paper {
+		t.Helper()
+		p, _, err := f.qs.Start(ctx, w, e.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, q := range p.Questions[:2] {
+			if _, err := f.qs.SaveAnswer(ctx, w, p.AttemptID, q.ID, []byte(f.rightAnswer(t, q)), int64(i+1)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return p
+	}
+	done, open := start(f.worker), start(f.other)
+	if _, err := f.qs.Submit(ctx, f.worker, done.AttemptID); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.qs.Prune(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := saves(done.AttemptID); n != 0 {
+		t.Fatalf("%d saves of the finished attempt left after pruning; want none", n)
+	}
+	if n := saves(open.AttemptID); n != 2 {
+		t.Fatalf("%d saves of the open attempt; want its 2", n)
+	}
+	// A save stored after the last prune (a stop in between) goes at the next start.
+	if _, err := f.db.Collection("answers").InsertOne(ctx, bson.M{"_id": done.AttemptID + ":late:9", "attempt": done.AttemptID}); err != nil {
+		t.Fatal(err)
+	}
+	qs2 := f.restart(t)
+	if n := saves(done.AttemptID); n != 0 {
+		t.Fatalf("%d saves of the finished attempt left after a restart; want none", n)
+	}
+	r, err := qs2.Review(ctx, f.worker, done.AttemptID)
+	if err != nil || len(r.Answers) != 2 {
+		t.Fatalf("review of the pruned attempt: %d answers (%v); want the 2 saved", len(r.Answers), err)
+	}
+	p, _, err := qs2.Start(ctx, f.other, e.ID)
+	if err != nil || len(p.Answers) != 2 {
+		t.Fatalf("open attempt after the restart: %d answers (%v); want its 2", len(p.Answers), err)
+	}
+}
+
 func TestRestartKeepsAnswersDeadlineAndRepairsHalfSubmit(t *testing.T) {
 	f := setup(t)
 	ctx := storetest.Context(t)
