@@ -13,6 +13,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"gridskill"
+	"gridskill/store"
 )
 
 // cacheTTL bounds how long another instance's change to an account or the
@@ -42,8 +43,20 @@ type Service struct {
 
 	mu       sync.Mutex
 	users    map[string]cachedUser
+	forgets  uint64 // how many times an account was dropped from users
 	tree     *Tree
 	treeTime time.Time
+
+	// loads reads accounts missing from users together: every signed-in
+	// request needs its account, and a cache that expires for a thousand
+	// phones at once must not become a thousand reads.
+	loads *store.Batch[*userLoad]
+}
+
+// userLoad is one account asked of a batched read.
+type userLoad struct {
+	id   string
+	user User
 }
 
 type cachedUser struct {
@@ -53,7 +66,7 @@ type cachedUser struct {
 
 // NewService returns the people service over db.
 func NewService(db *mongo.Database, clock gridskill.Clock) *Service {
-	return &Service{
+	s := &Service{
 		repo:       newRepo(db),
 		clock:      clock,
 		BcryptCost: bcrypt.DefaultCost,
@@ -61,6 +74,8 @@ func NewService(db *mongo.Database, clock gridskill.Clock) *Service {
 		ipLimit:    newFailureLimiter(LoginFailuresPerAddress, LoginWindow),
 		users:      map[string]cachedUser{},
 	}
+	s.loads = &store.Batch[*userLoad]{Run: s.loadUsers}
+	return s
 }
 
 // Tree returns the org tree, cached for a short while.
@@ -149,26 +164,71 @@ func (s *Service) User(ctx context.Context, id string) (User, error) {
 	if ok && now.Sub(c.at) < cacheTTL {
 		return c.user, nil
 	}
-	d, err := s.repo.userByID(ctx, id)
-	if err != nil {
+	l := &userLoad{id: id}
+	if err := s.loads.Do(ctx, l); err != nil {
 		if gridskill.ErrorCode(err) == gridskill.ENOTFOUND {
 			return User{}, err
 		}
 		return User{}, gridskill.Internal(err)
 	}
-	u := d.user()
+	return l.user, nil
+}
+
+// loadUsers reads a batch of accounts with one query and caches them. What
+// it read is not cached when an account was dropped meanwhile (a password
+// change, a logout), since the read may predate that change.
+func (s *Service) loadUsers(ctx context.Context, batch []*userLoad) []error {
+	now := s.clock.Now()
 	s.mu.Lock()
-	if len(s.users) > 50_000 {
-		clear(s.users)
-	}
-	s.users[id] = cachedUser{user: u, at: now}
+	forgets := s.forgets
 	s.mu.Unlock()
-	return u, nil
+	ids := make([]string, len(batch))
+	for i, l := range batch {
+		ids[i] = l.id
+	}
+	errs := make([]error, len(batch))
+	docs, err := s.repo.usersByIDs(ctx, ids)
+	if err != nil {
+		for i := range errs {
+			errs[i] = err
+		}
+		return errs
+	}
+	found := make(map[string]User, len(docs))
+	for _, d := range docs {
+		found[d.ID] = d.user()
+	}
+	for i, l := range batch {
+		u, ok := found[l.id]
+		if !ok {
+			// Missing here may mean a rewrite in progress, which the single read repairs.
+			d, err := s.repo.userByID(ctx, l.id)
+			if err != nil {
+				errs[i] = err
+				continue
+			}
+			u = d.user()
+			found[l.id] = u
+		}
+		l.user = u
+	}
+	s.mu.Lock()
+	if s.forgets == forgets {
+		if len(s.users)+len(found) > 50_000 {
+			clear(s.users)
+		}
+		for id, u := range found {
+			s.users[id] = cachedUser{user: u, at: now}
+		}
+	}
+	s.mu.Unlock()
+	return errs
 }
 
 func (s *Service) forgetUser(id string) {
 	s.mu.Lock()
 	delete(s.users, id)
+	s.forgets++
 	s.mu.Unlock()
 }
 

@@ -403,7 +403,7 @@ func (s *Service) SaveAnswer(ctx context.Context, actor people.User, attemptID, 
 		return cur.seq, nil
 	}
 	d := answerDoc{ID: attemptID + ":" + questionID + ":" + strconv.FormatInt(seq, 10), Attempt: attemptID, Question: questionID, Seq: seq, Answer: answer, At: now}
-	if err := s.answers.do(ctx, d); err != nil {
+	if err := s.answers.Do(ctx, d); err != nil {
 		return 0, gridskill.Internal(err)
 	}
 	// The id is kept as a map key: never share the caller's bytes (the web
@@ -545,7 +545,7 @@ func (s *Service) finish(ctx context.Context, att *openAttempt, reason string) (
 	s.recent.add(f)
 	// Removals of open documents are batched: concurrent submits, and a
 	// sweep at a window's close, share one delete.
-	if err := s.openGone.do(ctx, att.doc.ID); err != nil {
+	if err := s.openGone.Do(ctx, att.doc.ID); err != nil {
 		// The next Load removes it: the finished attempt is already stored.
 		s.log.Error("remove open attempt", "attempt", att.doc.ID, "err", err)
 	}

@@ -3,7 +3,6 @@ package quiz
 import (
 	"context"
 	"errors"
-	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -212,73 +211,6 @@ type learnerDoc struct {
 	ID    string       `bson:"_id"`
 	Wrong []wrongDoc   `bson:"wrong"`
 	Tags  []tagStatDoc `bson:"tags"`
-}
-
-// combiner runs the writes of concurrent callers together: while one batch
-// is being written the next gathers, so the engine sees few large writes
-// instead of many small ones, and each caller returns once its own items are
-// written. write gets a batch and returns one error per item.
-type combiner[T any] struct {
-	write    func(ctx context.Context, batch []T) []error
-	mu       sync.Mutex
-	pending  []*combined[T]
-	flushing bool
-}
-
-type combined[T any] struct {
-	item T
-	done chan error
-}
-
-const maxBatch = 500
-
-// do writes items in the next batch and waits for them (or ctx).
-func (b *combiner[T]) do(ctx context.Context, items ...T) error {
-	reqs := make([]*combined[T], len(items))
-	for i, it := range items {
-		reqs[i] = &combined[T]{item: it, done: make(chan error, 1)}
-	}
-	b.mu.Lock()
-	b.pending = append(b.pending, reqs...)
-	if !b.flushing {
-		b.flushing = true
-		for len(b.pending) > 0 {
-			n := min(len(b.pending), maxBatch)
-			batch := b.pending[:n:n]
-			b.pending = b.pending[n:]
-			b.mu.Unlock()
-			b.flush(batch)
-			b.mu.Lock()
-		}
-		b.flushing = false
-	}
-	b.mu.Unlock()
-	var first error
-	for _, r := range reqs {
-		select {
-		case err := <-r.done:
-			if first == nil {
-				first = err
-			}
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-	return first
-}
-
-func (b *combiner[T]) flush(batch []*combined[T]) {
-	// A batch outlives the request that happened to write it.
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	items := make([]T, len(batch))
-	for i, r := range batch {
-		items[i] = r.item
-	}
-	errs := b.write(ctx, items)
-	for i, r := range batch {
-		r.done <- errs[i]
-	}
 }
 
 // insertAll writes docs as one unordered insertMany. A duplicate id is a
