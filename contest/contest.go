@@ -147,6 +147,10 @@ type Round struct {
 	// Entrants, when set, are the only participants who play this round
 	// (advancement from an earlier round's results).
 	Entrants []string `json:"entrants,omitempty"`
+	// Captains makes a speed, buzzer or wager round captain play (队长代答):
+	// only each team's captain answers, buzzes and stakes, for the team, and
+	// the points belong to the team (see Standings).
+	Captains bool `json:"captains"`
 	// ExamID is the exam of an online round.
 	ExamID string `json:"examId,omitempty"`
 	// Finished is when the round ended with a podium.
@@ -199,6 +203,9 @@ func (r Round) Validate() error {
 	if len(r.Judges) > MaxJudges {
 		return gridskill.Errorf(gridskill.EINVALID, "a panel has at most %d judges", MaxJudges)
 	}
+	if r.Captains && r.Kind != Speed && r.Kind != Buzzer && r.Kind != Wager {
+		return gridskill.Errorf(gridskill.EINVALID, "only speed, buzzer and wager rounds can be answered by team captains")
+	}
 	return nil
 }
 
@@ -214,6 +221,9 @@ type Participant struct {
 type Team struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
+	// CaptainID is the member who answers for the team in captain rounds: the
+	// first member in contest order unless the organizer named another.
+	CaptainID string `json:"captainId"`
 }
 
 // Contest is a skills competition run by the admins of its unit.
@@ -255,6 +265,43 @@ func (c Contest) Round(id string) (Round, int, bool) {
 		return Round{}, -1, false
 	}
 	return c.Rounds[i], i, true
+}
+
+// Members returns a team's participants in contest order.
+func (c Contest) Members(teamID string) []Participant {
+	var out []Participant
+	for _, p := range c.Participants {
+		if p.TeamID == teamID && teamID != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Captain returns the participant who answers for the team in captain
+// rounds, and false for a team without members.
+func (c Contest) Captain(teamID string) (Participant, bool) {
+	for _, t := range c.Teams {
+		if t.ID == teamID {
+			if p, ok := c.Participant(t.CaptainID); ok && p.TeamID == teamID {
+				return p, true
+			}
+		}
+	}
+	members := c.Members(teamID)
+	if len(members) == 0 {
+		return Participant{}, false
+	}
+	return members[0], true
+}
+
+// fillCaptains gives every team a captain among its members: the one it had
+// while they remain a member, the first member otherwise.
+func (c *Contest) fillCaptains() {
+	for i, t := range c.Teams {
+		p, _ := c.Captain(t.ID)
+		c.Teams[i].CaptainID = p.ID
+	}
 }
 
 // TeamName returns a team's name.

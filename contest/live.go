@@ -51,6 +51,10 @@ type player struct {
 	streak         int
 	rank           int
 	delays         []int64
+
+	// captain is, in a captain round, who answers for the player's team.
+	captain string
+
 	// The current item.
 	ans    *answer
 	stake  int
@@ -95,6 +99,7 @@ type live struct {
 	dirty       bool
 	ranked      []scoring.Ranked
 	teamRanked  []scoring.Ranked
+	teamPos     map[string]scoring.Ranked // team id → its place in teamRanked
 }
 
 func (l *live) roundID() string {
@@ -119,10 +124,28 @@ func (s *Service) running(contestID string) bool {
 	return l.st.Phase != phasePodium && l.st.Phase != phaseDone
 }
 
+// newLive makes the state of a round about to run. In a captain round only
+// captains play, and only for teams that play: every team, or, when the
+// round has entrants, the teams with at least one entrant.
 func newLive(s *Service, c Contest, r Round, h *hub) *live {
 	l := &live{s: s, c: c, round: r, hub: h, players: map[string]*player{}, judged: map[string]float64{}, dist: map[string]int{}}
+	captains, teamPlays := map[string]string{}, map[string]bool{}
+	if r.Captains {
+		for _, t := range c.Teams {
+			if p, ok := c.Captain(t.ID); ok {
+				captains[t.ID] = p.ID
+			}
+		}
+		for _, p := range c.Participants {
+			teamPlays[p.TeamID] = teamPlays[p.TeamID] || r.Plays(p.ID)
+		}
+	}
 	for _, p := range c.Participants {
 		pl := &player{id: p.ID, name: p.Name, team: p.TeamID, plays: r.Plays(p.ID)}
+		if r.Captains {
+			pl.captain = captains[p.TeamID]
+			pl.plays = p.TeamID != "" && pl.captain == p.ID && teamPlays[p.TeamID]
+		}
 		l.players[p.ID] = pl
 		l.all = append(l.all, pl)
 	}
@@ -309,7 +332,9 @@ func (l *live) settle() {
 	}
 }
 
-// rank orders the players and teams. Call with mu held.
+// rank orders the players and teams. A captain round's teams are ranked by
+// their captains' points and times, not by the contest's team method. Call
+// with mu held.
 func (l *live) rank() {
 	entries := make([]scoring.Entry, 0, len(l.all))
 	members := map[string][]scoring.Entry{}
@@ -325,13 +350,26 @@ func (l *live) rank() {
 	for _, r := range l.ranked {
 		l.players[r.ID].rank = r.Rank
 	}
-	var teams []scoring.Team
-	for _, t := range l.c.Teams {
-		if len(members[t.ID]) > 0 {
-			teams = append(teams, scoring.Team{ID: t.ID, Members: members[t.ID]})
+	if l.round.Captains {
+		teams := make([]scoring.Entry, len(l.ranked))
+		for i, r := range l.ranked {
+			teams[i] = r.Entry
+			teams[i].ID = l.players[r.ID].team
 		}
+		l.teamRanked = scoring.Rank(teams)
+	} else {
+		var teams []scoring.Team
+		for _, t := range l.c.Teams {
+			if len(members[t.ID]) > 0 {
+				teams = append(teams, scoring.Team{ID: t.ID, Members: members[t.ID]})
+			}
+		}
+		l.teamRanked, _ = scoring.RankTeams(teams, l.c.TeamRule)
 	}
-	l.teamRanked, _ = scoring.RankTeams(teams, l.c.TeamRule)
+	l.teamPos = make(map[string]scoring.Ranked, len(l.teamRanked))
+	for _, r := range l.teamRanked {
+		l.teamPos[r.ID] = r
+	}
 }
 
 // ---- the state every screen shows
@@ -366,9 +404,10 @@ type stateJSON struct {
 }
 
 type roundJSON struct {
-	ID    string `json:"id"`
-	Title string `json:"title"`
-	Kind  Kind   `json:"kind"`
+	ID       string `json:"id"`
+	Title    string `json:"title"`
+	Kind     Kind   `json:"kind"`
+	Captains bool   `json:"captains,omitempty"`
 }
 
 type questionJSON struct {
@@ -386,10 +425,11 @@ type taskJSON struct {
 }
 
 type rowJSON struct {
-	Rank   int     `json:"rank"`
-	Name   string  `json:"name"`
-	Team   string  `json:"team,omitempty"`
-	Points float64 `json:"points"`
+	Rank    int     `json:"rank"`
+	Name    string  `json:"name"`
+	Team    string  `json:"team,omitempty"`
+	Captain string  `json:"captain,omitempty"`
+	Points  float64 `json:"points"`
 }
 
 type buzzJSON struct {
@@ -413,7 +453,7 @@ func ms(t time.Time) int64 {
 // common builds the shared state. Call with mu held.
 func (l *live) common() []byte {
 	st := stateJSON{Contest: l.c.Title, ContestID: l.c.ID, PIN: l.c.PIN,
-		Round: roundJSON{ID: l.round.ID, Title: l.round.Title, Kind: l.round.Kind},
+		Round: roundJSON{ID: l.round.ID, Title: l.round.Title, Kind: l.round.Kind, Captains: l.round.Captains},
 		Phase: l.st.Phase, Item: l.st.Item, Items: l.round.Items(), Answered: l.answered, Judged: len(l.judged), Judges: len(l.round.Judges)}
 	if l.hub != nil {
 		st.Joined = l.hub.joinedCount()
@@ -449,10 +489,10 @@ func (l *live) common() []byte {
 	if l.round.Kind == Buzzer && len(l.buzzes) > 0 {
 		b := &buzzJSON{}
 		for _, bz := range scoring.BuzzOrder(l.buzzes) {
-			b.Order = append(b.Order, l.players[bz.PlayerID].name)
+			b.Order = append(b.Order, l.label(l.players[bz.PlayerID]))
 		}
 		if a := l.answererID(); a != "" && phase == phaseAnswering {
-			b.Answerer = l.players[a].name
+			b.Answerer = l.label(l.players[a])
 			b.AnswerDeadline = ms(l.st.Deadline)
 		}
 		st.Buzz = b
@@ -468,10 +508,16 @@ func (l *live) common() []byte {
 		}
 		for _, r := range l.ranked[:min(10, len(l.ranked))] {
 			p := l.players[r.ID]
-			st.Top = append(st.Top, rowJSON{Rank: r.Rank, Name: p.name, Team: l.c.TeamName(p.team), Points: r.Score})
+			if l.round.Captains {
+				st.Top = append(st.Top, rowJSON{Rank: r.Rank, Name: l.c.TeamName(p.team), Captain: p.name, Points: r.Score})
+			} else {
+				st.Top = append(st.Top, rowJSON{Rank: r.Rank, Name: p.name, Team: l.c.TeamName(p.team), Points: r.Score})
+			}
 		}
-		for _, r := range l.teamRanked {
-			st.Teams = append(st.Teams, rowJSON{Rank: r.Rank, Name: l.c.TeamName(r.ID), Points: r.Score})
+		if !l.round.Captains { // a captain round's leaderboard lists the teams already
+			for _, r := range l.teamRanked {
+				st.Teams = append(st.Teams, rowJSON{Rank: r.Rank, Name: l.c.TeamName(r.ID), Points: r.Score})
+			}
 		}
 	}
 	b, _ := json.Marshal(st)
@@ -495,6 +541,21 @@ type meJSON struct {
 	MayAnswer bool     `json:"mayAnswer"`
 	Judge     bool     `json:"judge"`
 	Scored    *float64 `json:"scored,omitempty"`
+	// Captains is set in a captain round, with the name of the captain who
+	// answers for the viewer's team and the team's points and rank.
+	Captains   bool    `json:"captains,omitempty"`
+	Captain    string  `json:"captain,omitempty"`
+	TeamPoints float64 `json:"teamPoints"`
+	TeamRank   int     `json:"teamRank"`
+}
+
+// label is how screens name a player: in a captain round, the team the
+// captain answers for.
+func (l *live) label(p *player) string {
+	if l.round.Captains {
+		return l.c.TeamName(p.team)
+	}
+	return p.name
 }
 
 // me is a viewer's own part of the state.
@@ -523,6 +584,15 @@ func (l *live) me(worker string) []byte {
 			}
 		}
 		m.MayAnswer = l.st.Phase == phaseAnswering && l.answererID() == worker
+		if l.round.Captains {
+			m.Captains = true
+			if c := l.players[p.captain]; c != nil && c.plays {
+				m.Captain = c.name
+			}
+		}
+		if t, ok := l.teamPos[p.team]; ok {
+			m.TeamPoints, m.TeamRank = t.Score, t.Rank
+		}
 	}
 	b, _ := json.Marshal(m)
 	return b
@@ -793,10 +863,14 @@ func (l *live) finish(ctx context.Context) error {
 		return gridskill.Errorf(gridskill.ECONFLICT, "close the current question first")
 	}
 	l.rank()
-	res := resultDoc{ID: l.c.ID + ":" + l.round.ID, Contest: l.c.ID, Round: l.round.ID, At: l.s.clock.Now()}
+	res := resultDoc{ID: l.c.ID + ":" + l.round.ID, Contest: l.c.ID, Round: l.round.ID, Captains: l.round.Captains, At: l.s.clock.Now()}
 	for _, r := range l.ranked {
 		p := l.players[r.ID]
-		res.Entries = append(res.Entries, resultEntry{Worker: p.id, Points: p.points, TimeMS: p.timeMS})
+		e := resultEntry{Worker: p.id, Points: p.points, TimeMS: p.timeMS}
+		if l.round.Captains {
+			e.Team = p.team
+		}
+		res.Entries = append(res.Entries, e)
 	}
 	l.mu.Unlock()
 	if err := l.s.repo.saveResult(ctx, res); err != nil {
@@ -904,8 +978,9 @@ type AnswerResult struct {
 	Received bool `json:"received"`
 }
 
-// player returns the live round and the actor's player in it. Errors:
-// invalid, not_found, forbidden, conflict.
+// player returns the live round and the actor's player in it. In a captain
+// round a member who is not the captain is refused, so that nothing they
+// send changes the round. Errors: invalid, not_found, forbidden, conflict.
 func (s *Service) player(actor people.User, contestID string) (*live, *player, error) {
 	c, err := s.get(contestID)
 	if err != nil {
@@ -919,7 +994,12 @@ func (s *Service) player(actor people.User, contestID string) (*live, *player, e
 		return nil, nil, gridskill.Errorf(gridskill.ECONFLICT, "no round is live")
 	}
 	p := l.players[actor.ID]
-	if p == nil || !p.plays {
+	switch {
+	case p != nil && l.round.Captains && p.team == "":
+		return nil, nil, gridskill.Errorf(gridskill.EFORBIDDEN, "only team captains answer in this round")
+	case p != nil && l.round.Captains && p.captain != p.id:
+		return nil, nil, gridskill.Errorf(gridskill.EFORBIDDEN, "your team's captain answers in this round")
+	case p == nil || !p.plays:
 		return nil, nil, gridskill.Errorf(gridskill.EFORBIDDEN, "you do not play in this round")
 	}
 	return l, p, nil
@@ -1286,6 +1366,26 @@ func (s *Service) Score(ctx context.Context, actor people.User, contestID string
 	}
 	l.publish(false)
 	return nil
+}
+
+// LiveCaptain reports, when the contest's live round (running or on its
+// podium) is a captain round, the name of the captain who answers for the
+// worker's team, when that is someone else: what the worker's phone shows
+// instead of the answer buttons.
+func (s *Service) LiveCaptain(contestID, workerID string) (string, bool) {
+	l := s.liveOf(contestID)
+	if l == nil || !l.round.Captains {
+		return "", false
+	}
+	p := l.players[workerID]
+	if p == nil || p.captain == "" || p.captain == p.id {
+		return "", false
+	}
+	c := l.players[p.captain]
+	if c == nil || !c.plays {
+		return "", false
+	}
+	return c.name, true
 }
 
 // LiveRound reports which round of the contest is live and its phase.

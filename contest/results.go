@@ -23,11 +23,14 @@ type Row struct {
 	Name   string
 	TeamID string
 	Team   string
-	Points float64
-	TimeMS int64
+	// Captain is, on a team's row of a captain round, who answered for it.
+	Captain string
+	Points  float64
+	TimeMS  int64
 }
 
-// RoundStanding is the result of one finished round.
+// RoundStanding is the result of one finished round. A captain round has
+// team rows only: its points belong to the teams.
 type RoundStanding struct {
 	Round  Round
 	People []Row
@@ -51,8 +54,13 @@ func (st Standings) byRound(id string) (RoundStanding, bool) {
 }
 
 // Standings returns the results of a contest's finished rounds, each and
-// overall, individual and by team. Its admins and participants may read
-// them. Errors: invalid, not_found, forbidden, internal.
+// overall, individual and by team. A round of individual play ranks its
+// teams by the contest's team method over their members' points; a captain
+// round ranks them by their captains' points directly. Overall, individual
+// standings leave captain rounds out, and a team's overall score is the team
+// method over its members' individual totals plus the team's points from
+// captain rounds. Its admins and participants may read them. Errors:
+// invalid, not_found, forbidden, internal.
 func (s *Service) Standings(ctx context.Context, actor people.User, id string) (Standings, error) {
 	c, err := s.Contest(ctx, actor, id)
 	if err != nil {
@@ -68,12 +76,27 @@ func (s *Service) standings(ctx context.Context, c Contest) (Standings, error) {
 	}
 	var st Standings
 	total := map[string]*resultEntry{}
+	captained := map[string]*scoring.Entry{} // team id → its points and time from captain rounds
 	for _, r := range c.Rounds {
 		i := slices.IndexFunc(docs, func(d resultDoc) bool { return d.Round == r.ID })
 		if i < 0 {
 			continue
 		}
 		rs := RoundStanding{Round: r}
+		if docs[i].Captains {
+			rs.Teams = captainRows(c, docs[i].Entries)
+			for _, e := range docs[i].Entries {
+				t := captained[e.Team]
+				if t == nil {
+					t = &scoring.Entry{ID: e.Team}
+					captained[e.Team] = t
+				}
+				t.Score += e.Points
+				t.Time += time.Duration(e.TimeMS) * time.Millisecond
+			}
+			st.Rounds = append(st.Rounds, rs)
+			continue
+		}
 		rs.People, rs.Teams = rankRows(c, docs[i].Entries)
 		st.Rounds = append(st.Rounds, rs)
 		for _, e := range docs[i].Entries {
@@ -90,23 +113,25 @@ func (s *Service) standings(ctx context.Context, c Contest) (Standings, error) {
 	for _, e := range total {
 		entries = append(entries, *e)
 	}
-	st.Overall, st.Teams = rankRows(c, entries)
+	st.Overall = peopleRows(c, entries)
+	st.Teams = overallTeams(c, entries, captained)
 	return st, nil
 }
 
 // rankRows ranks result entries with scoring's rules, and their teams by the
 // contest's team method.
 func rankRows(c Contest, entries []resultEntry) ([]Row, []Row) {
+	ranked, _ := scoring.RankTeams(memberTeams(c, entries), c.TeamRule)
+	return peopleRows(c, entries), teamRows(c, ranked)
+}
+
+// peopleRows ranks participants' result entries with scoring's rules.
+func peopleRows(c Contest, entries []resultEntry) []Row {
 	list := make([]scoring.Entry, 0, len(entries))
-	members := map[string][]scoring.Entry{}
 	for _, e := range entries {
-		p, ok := c.Participant(e.Worker)
-		if !ok {
-			continue
+		if _, ok := c.Participant(e.Worker); ok {
+			list = append(list, scoring.Entry{ID: e.Worker, Score: e.Points, Time: time.Duration(e.TimeMS) * time.Millisecond})
 		}
-		se := scoring.Entry{ID: e.Worker, Score: e.Points, Time: time.Duration(e.TimeMS) * time.Millisecond}
-		list = append(list, se)
-		members[p.TeamID] = append(members[p.TeamID], se)
 	}
 	var people []Row
 	for _, r := range scoring.Rank(list) {
@@ -114,18 +139,75 @@ func rankRows(c Contest, entries []resultEntry) ([]Row, []Row) {
 		people = append(people, Row{Rank: r.Rank, ID: r.ID, Name: p.Name, TeamID: p.TeamID, Team: c.TeamName(p.TeamID),
 			Points: r.Score, TimeMS: r.Time.Milliseconds()})
 	}
+	return people
+}
+
+// memberTeams groups participants' result entries by team, in team order.
+func memberTeams(c Contest, entries []resultEntry) []scoring.Team {
+	members := map[string][]scoring.Entry{}
+	for _, e := range entries {
+		if p, ok := c.Participant(e.Worker); ok {
+			members[p.TeamID] = append(members[p.TeamID], scoring.Entry{ID: e.Worker, Score: e.Points, Time: time.Duration(e.TimeMS) * time.Millisecond})
+		}
+	}
 	var teams []scoring.Team
 	for _, t := range c.Teams {
 		if len(members[t.ID]) > 0 {
 			teams = append(teams, scoring.Team{ID: t.ID, Members: members[t.ID]})
 		}
 	}
-	ranked, _ := scoring.RankTeams(teams, c.TeamRule)
-	var teamRows []Row
+	return teams
+}
+
+func teamRows(c Contest, ranked []scoring.Ranked) []Row {
+	var rows []Row
 	for _, r := range ranked {
-		teamRows = append(teamRows, Row{Rank: r.Rank, ID: r.ID, Name: c.TeamName(r.ID), Points: r.Score, TimeMS: r.Time.Milliseconds()})
+		rows = append(rows, Row{Rank: r.Rank, ID: r.ID, Name: c.TeamName(r.ID), Points: r.Score, TimeMS: r.Time.Milliseconds()})
 	}
-	return people, teamRows
+	return rows
+}
+
+// captainRows ranks the teams of a captain round by their captains' points
+// and times.
+func captainRows(c Contest, entries []resultEntry) []Row {
+	list := make([]scoring.Entry, 0, len(entries))
+	captain := map[string]string{}
+	for _, e := range entries {
+		list = append(list, scoring.Entry{ID: e.Team, Score: e.Points, Time: time.Duration(e.TimeMS) * time.Millisecond})
+		if p, ok := c.Participant(e.Worker); ok {
+			captain[e.Team] = p.Name
+		}
+	}
+	rows := teamRows(c, scoring.Rank(list))
+	for i := range rows {
+		rows[i].Captain = captain[rows[i].ID]
+	}
+	return rows
+}
+
+// overallTeams ranks the teams overall: the team method over the members'
+// individual totals, plus the team's points (and time) from captain rounds.
+func overallTeams(c Contest, entries []resultEntry, captained map[string]*scoring.Entry) []Row {
+	byMembers, _ := scoring.RankTeams(memberTeams(c, entries), c.TeamRule)
+	sums := map[string]scoring.Entry{}
+	for _, r := range byMembers {
+		sums[r.ID] = r.Entry
+	}
+	var list []scoring.Entry
+	for _, t := range c.Teams {
+		e, members := sums[t.ID]
+		cp, played := captained[t.ID]
+		if !members && !played {
+			continue
+		}
+		e.ID = t.ID
+		if played {
+			e.Score += cp.Score
+			e.Time += cp.Time
+		}
+		list = append(list, e)
+	}
+	return teamRows(c, scoring.Rank(list))
 }
 
 // ExportXLSX writes the standings as a workbook: overall, teams, then each
@@ -154,6 +236,11 @@ func (s *Service) ExportXLSX(ctx context.Context, actor people.User, id string, 
 	}
 	for _, rs := range st.Rounds {
 		all = append(all, rows(rs.People, rs.Round.Title)...)
+		if rs.Round.Captains { // the team's row, named by the captain who answered for it
+			for _, t := range rs.Teams {
+				all = append(all, []string{strconv.Itoa(t.Rank), t.Captain, t.Name, fmtPoints(t.Points), fmt.Sprintf("%.1f", float64(t.TimeMS)/1000), rs.Round.Title})
+			}
+		}
 	}
 	if err := sheet.WriteXLSX(w, "成绩", append(header, "项目"), all); err != nil {
 		return gridskill.Internal(err)
@@ -169,9 +256,10 @@ type AwardPlan struct {
 	First, Second, Third, Excellence int
 }
 
-// GrantAwards records awards on workers' records from the overall standings,
-// replacing the contest's earlier awards. Workers tied at a rank share its
-// award. Errors: invalid, not_found, forbidden, internal.
+// GrantAwards records awards on workers' records from the overall
+// individual standings (captain rounds count for teams only), replacing the
+// contest's earlier awards. Workers tied at a rank share its award. Errors:
+// invalid, not_found, forbidden, internal.
 func (s *Service) GrantAwards(ctx context.Context, actor people.User, id string, plan AwardPlan) ([]AwardRecord, error) {
 	c, err := s.managed(actor, id)
 	if err != nil {
@@ -186,6 +274,9 @@ func (s *Service) GrantAwards(ctx context.Context, actor people.User, id string,
 	st, err := s.standings(ctx, c)
 	if err != nil {
 		return nil, err
+	}
+	if len(st.Overall) == 0 && len(st.Rounds) > 0 {
+		return nil, gridskill.Errorf(gridskill.EINVALID, "awards follow the individual standings, and no round of individual play has finished yet")
 	}
 	if len(st.Overall) == 0 {
 		return nil, gridskill.Errorf(gridskill.EINVALID, "no round has finished yet")

@@ -87,6 +87,7 @@ func (s *Service) ImportParticipants(ctx context.Context, actor people.User, id 
 		return Contest{}, gridskill.Errorf(gridskill.EINVALID, "the list names no one")
 	}
 	return s.change(ctx, actor, id, func(c *Contest) error {
+		keepCaptains(teams, c.Teams)
 		c.Participants, c.Teams, c.UnitIDs = participants, teams, nil
 		return nil
 	})

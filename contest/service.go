@@ -287,6 +287,7 @@ func (s *Service) change(ctx context.Context, actor people.User, id string, edit
 	if err := edit(&c); err != nil {
 		return Contest{}, err
 	}
+	c.fillCaptains()
 	if err := s.save(ctx, c); err != nil {
 		return Contest{}, err
 	}
@@ -347,6 +348,7 @@ func (s *Service) SetParticipantsByUnits(ctx context.Context, actor people.User,
 		return Contest{}, gridskill.Errorf(gridskill.EINVALID, "a contest has at most %d participants", MaxParticipants)
 	}
 	return s.change(ctx, actor, id, func(c *Contest) error {
+		old := c.Teams
 		c.Participants, c.Teams, c.UnitIDs = nil, nil, slices.Clone(unitIDs)
 		teams := map[string]bool{}
 		for _, w := range workers {
@@ -358,6 +360,7 @@ func (s *Service) SetParticipantsByUnits(ctx context.Context, actor people.User,
 			c.Participants = append(c.Participants, Participant{ID: w.ID, Name: w.Name, UnitID: w.UnitID, TeamID: team.ID})
 		}
 		slices.SortFunc(c.Teams, func(a, b Team) int { return strings.Compare(a.ID, b.ID) })
+		keepCaptains(c.Teams, old)
 		return nil
 	})
 }
@@ -569,7 +572,8 @@ func (s *Service) SetJudges(ctx context.Context, actor people.User, id, roundID 
 
 // Advance fills a round's entrants from the results of an earlier round of
 // the contest: the topN best overall, or, with perTeam set, the topN best of
-// each team. Errors: invalid, not_found, forbidden, conflict.
+// each team. It works on individual standings, so the earlier round must be
+// one of individual play. Errors: invalid, not_found, forbidden, conflict.
 func (s *Service) Advance(ctx context.Context, actor people.User, id, roundID, fromRoundID string, topN int, perTeam bool) (Contest, error) {
 	if topN < 1 || topN > MaxParticipants {
 		return Contest{}, gridskill.Errorf(gridskill.EINVALID, "the number advancing must be at least 1")
@@ -585,6 +589,9 @@ func (s *Service) Advance(ctx context.Context, actor people.User, id, roundID, f
 	rs, ok := st.byRound(fromRoundID)
 	if !ok {
 		return Contest{}, gridskill.Errorf(gridskill.EINVALID, "the earlier round has no results yet")
+	}
+	if rs.Round.Captains {
+		return Contest{}, gridskill.Errorf(gridskill.EINVALID, "a captain round ranks teams; advance from a round of individual play")
 	}
 	var entrants []string
 	perTeamCount := map[string]int{}
@@ -698,9 +705,48 @@ func (s *Service) SetTeams(ctx context.Context, actor people.User, id string, te
 		}
 	}
 	return s.change(ctx, actor, id, func(c *Contest) error {
+		keepCaptains(list, c.Teams)
 		c.Teams = list
 		for i := range c.Participants {
 			c.Participants[i].TeamID = teamOf[c.Participants[i].ID]
+		}
+		return nil
+	})
+}
+
+// keepCaptains carries the captains of old teams over to the teams with the
+// same id; fillCaptains then drops those who are no longer members.
+func keepCaptains(teams, old []Team) {
+	for i, t := range teams {
+		if j := slices.IndexFunc(old, func(o Team) bool { return o.ID == t.ID }); j >= 0 {
+			teams[i].CaptainID = old[j].CaptainID
+		}
+	}
+}
+
+// SetCaptains names the captains who answer for their teams in captain
+// rounds: captains maps a team's id to one of its members' ids; teams not
+// named keep theirs. The whole list is checked before any change. Errors:
+// invalid (an unknown team, a captain who is not a member of the team),
+// not_found, forbidden, conflict while a round is live (the captain answering
+// for a team cannot change in the middle of a round).
+func (s *Service) SetCaptains(ctx context.Context, actor people.User, id string, captains map[string]string) (Contest, error) {
+	if len(captains) == 0 {
+		return Contest{}, gridskill.Errorf(gridskill.EINVALID, "name a captain for at least one team")
+	}
+	return s.change(ctx, actor, id, func(c *Contest) error {
+		if s.running(c.ID) {
+			return gridskill.Errorf(gridskill.ECONFLICT, "a round is live; change captains after it ends")
+		}
+		for teamID, captainID := range captains {
+			i := slices.IndexFunc(c.Teams, func(t Team) bool { return t.ID == teamID })
+			if i < 0 {
+				return gridskill.Errorf(gridskill.EINVALID, "this contest has no team %s", teamID)
+			}
+			if p, ok := c.Participant(captainID); !ok || p.TeamID != teamID {
+				return gridskill.Errorf(gridskill.EINVALID, "the captain of %s must be one of its members", c.Teams[i].Name)
+			}
+			c.Teams[i].CaptainID = captainID
 		}
 		return nil
 	})

@@ -55,9 +55,11 @@ type contestDoc struct {
 }
 
 func (d contestDoc) contest() Contest {
-	return Contest{ID: d.ID, Title: d.Title, Description: d.Description, UnitID: d.UnitID, UnitPath: d.UnitPath, UnitIDs: d.UnitIDs,
+	c := Contest{ID: d.ID, Title: d.Title, Description: d.Description, UnitID: d.UnitID, UnitPath: d.UnitPath, UnitIDs: d.UnitIDs,
 		Participants: d.Participants, Teams: d.Teams, Rounds: d.Rounds, Streak: d.Streak, TeamRule: d.TeamRule,
 		PIN: d.PIN, ScreenKey: d.ScreenKey, CreatedAt: d.CreatedAt}
+	c.fillCaptains() // contests stored before teams had captains
+	return c
 }
 
 func newContestDoc(c Contest) contestDoc {
@@ -111,17 +113,23 @@ type liveDoc struct {
 }
 
 type resultDoc struct {
-	ID      string        `bson:"_id"` // contest:round
-	Contest string        `bson:"contest"`
-	Round   string        `bson:"round"`
-	Entries []resultEntry `bson:"entries"`
-	At      time.Time     `bson:"at"`
+	ID      string `bson:"_id"` // contest:round
+	Contest string `bson:"contest"`
+	Round   string `bson:"round"`
+	// Captains marks a captain round: each entry is a captain's, and its
+	// points belong to the team it names.
+	Captains bool          `bson:"captains,omitempty"`
+	Entries  []resultEntry `bson:"entries"`
+	At       time.Time     `bson:"at"`
 }
 
 type resultEntry struct {
 	Worker string  `bson:"worker"`
 	Points float64 `bson:"points"`
 	TimeMS int64   `bson:"timeMs"`
+	// Team is the team a captain answered for, kept so that later changes of
+	// teams or captains do not move a finished round's points.
+	Team string `bson:"team,omitempty"`
 }
 
 type awardDoc struct {

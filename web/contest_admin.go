@@ -72,6 +72,9 @@ type contestPage struct {
 	Banked    bool
 }
 
+// Members lists a team's participants, for its captain select.
+func (p contestPage) Members(teamID string) []contest.Participant { return p.Contest.Members(teamID) }
+
 // KindName is the catalogue id of a round kind's name.
 func (p contestPage) KindName(k contest.Kind) string { return kindNames[k] }
 
@@ -170,7 +173,22 @@ func (s *Server) contestRoundCreate(c *fiber.Ctx) error {
 		}
 		_, err := s.contest.AddRound(c.UserContext(), u, id, contest.Round{Title: c.FormValue("title"), Kind: contest.Kind(c.FormValue("kind")),
 			ReadSec: atoi(c.FormValue("readSec")), Penalty: atoi(c.FormValue("penalty")), PassOn: c.FormValue("passOn") == "1",
-			AnswerSec: atoi(c.FormValue("answerSec")), Stakes: stakes})
+			AnswerSec: atoi(c.FormValue("answerSec")), Stakes: stakes, Captains: c.FormValue("captains") == "1"})
+		return err
+	})
+}
+
+// contestCaptains is POST /contests/:id/captains: a captain-<team id> field
+// per team, naming one of its members.
+func (s *Server) contestCaptains(c *fiber.Ctx) error {
+	return s.contestForm(c, func(u people.User, id string) error {
+		captains := map[string]string{}
+		c.Request().PostArgs().VisitAll(func(k, v []byte) {
+			if team, ok := strings.CutPrefix(string(k), "captain-"); ok {
+				captains[team] = string(v)
+			}
+		})
+		_, err := s.contest.SetCaptains(c.UserContext(), u, id, captains)
 		return err
 	})
 }
@@ -255,6 +273,17 @@ type contestResultsPage struct {
 	Standings contest.Standings
 	Awards    []contest.AwardRecord
 	Manages   bool
+}
+
+// CaptainRounds reports whether a finished round was played by captains,
+// whose points count for teams only.
+func (p contestResultsPage) CaptainRounds() bool {
+	for _, r := range p.Standings.Rounds {
+		if r.Round.Captains {
+			return true
+		}
+	}
+	return false
 }
 
 // LevelName is the catalogue id of an award level's name.

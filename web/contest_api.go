@@ -95,6 +95,7 @@ type roundRequest struct {
 	PassOn    bool         `json:"passOn"`
 	AnswerSec int          `json:"answerSec"`
 	Stakes    []int        `json:"stakes"`
+	Captains  bool         `json:"captains"`
 	// An online round's exam.
 	Tag         string    `json:"tag"`
 	Count       int       `json:"count"`
@@ -117,7 +118,7 @@ func (s *Server) apiRoundCreate(c *fiber.Ctx) error {
 			OpensAt: req.OpensAt, ClosesAt: req.ClosesAt, Duration: time.Duration(req.DurationSec) * time.Second})
 	} else {
 		ct, err = s.contest.AddRound(c.UserContext(), u, c.Params("id"), contest.Round{Title: req.Title, Kind: req.Kind, ReadSec: req.ReadSec,
-			Penalty: req.Penalty, PassOn: req.PassOn, AnswerSec: req.AnswerSec, Stakes: req.Stakes})
+			Penalty: req.Penalty, PassOn: req.PassOn, AnswerSec: req.AnswerSec, Stakes: req.Stakes, Captains: req.Captains})
 	}
 	if err != nil {
 		return err
@@ -223,12 +224,13 @@ func (s *Server) apiRoundAdvance(c *fiber.Ctx) error {
 }
 
 type rowJSON struct {
-	Rank   int     `json:"rank"`
-	ID     string  `json:"id"`
-	Name   string  `json:"name"`
-	Team   string  `json:"team,omitempty"`
-	Points float64 `json:"points"`
-	TimeMS int64   `json:"timeMs"`
+	Rank    int     `json:"rank"`
+	ID      string  `json:"id"`
+	Name    string  `json:"name"`
+	Team    string  `json:"team,omitempty"`
+	Captain string  `json:"captain,omitempty"`
+	Points  float64 `json:"points"`
+	TimeMS  int64   `json:"timeMs"`
 }
 
 type roundStandingJSON struct {
@@ -247,7 +249,7 @@ type standingsJSON struct {
 func rowsJSON(rs []contest.Row) []rowJSON {
 	out := make([]rowJSON, len(rs))
 	for i, r := range rs {
-		out[i] = rowJSON{Rank: r.Rank, ID: r.ID, Name: r.Name, Team: r.Team, Points: r.Points, TimeMS: r.TimeMS}
+		out[i] = rowJSON{Rank: r.Rank, ID: r.ID, Name: r.Name, Team: r.Team, Captain: r.Captain, Points: r.Points, TimeMS: r.TimeMS}
 	}
 	return out
 }
@@ -362,6 +364,25 @@ func (s *Server) apiContestTeams(c *fiber.Ctx) error {
 	}
 	u, _ := currentUser(c)
 	ct, err := s.contest.SetTeams(c.UserContext(), u, c.Params("id"), specs)
+	if err != nil {
+		return err
+	}
+	return c.JSON(toContestJSON(ct))
+}
+
+type captainsRequest struct {
+	Captains map[string]string `json:"captains"`
+}
+
+// apiContestCaptains names teams' captains: POST /api/v1/contests/:id/captains
+// {"captains": {"<team id>": "<participant id>"}}.
+func (s *Server) apiContestCaptains(c *fiber.Ctx) error {
+	var req captainsRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	u, _ := currentUser(c)
+	ct, err := s.contest.SetCaptains(c.UserContext(), u, c.Params("id"), req.Captains)
 	if err != nil {
 		return err
 	}

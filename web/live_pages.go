@@ -17,6 +17,9 @@ type livePage struct {
 	JoinURL   string
 	ScreenURL string
 	Host      bool
+	// Captain is, on a phone during a captain round, the captain who answers
+	// for the viewer's team.
+	Captain string
 }
 
 // liveJoin is where the QR code leads: GET /live/join?pin=...; the sign-in
@@ -47,6 +50,7 @@ func (s *Server) livePhone(c *fiber.Ctx) error {
 		return err
 	}
 	p := livePage{Page: s.page(c, "Live competition"), Contest: ct, Events: "/live/" + ct.ID + "/events"}
+	p.Captain, _ = s.contest.LiveCaptain(ct.ID, u.ID)
 	return c.Render("contest/phone", p, "layouts/main")
 }
 

@@ -17,7 +17,8 @@ import (
 // round in headless Chromium: the host screen drives it, three phones in
 // separate browser contexts join with the PIN (signing in on the way) and
 // answer, and the host's leaderboard and a phone's result are kept as
-// screenshots.
+// screenshots. A captain round follows: the team's captain answers, a
+// member's phone says so and shows the team's result.
 func TestBrowserLiveSpeedRoundWithHostAndThreePhones(t *testing.T) {
 	b := browsertest.New(t)
 	_, base, _ := startMain(t, "")
@@ -48,6 +49,19 @@ func TestBrowserLiveSpeedRoundWithHostAndThreePhones(t *testing.T) {
 		if code := apiCall(t, "POST", base+"/api/v1/contests/"+ct.ID+"/rounds/"+round+"/questions", admin, q, nil); code != 201 {
 			t.Fatalf("add question: %d", code)
 		}
+	}
+	var captainRound struct {
+		Rounds []struct {
+			ID string `json:"id"`
+		} `json:"rounds"`
+	}
+	apiCall(t, "POST", base+"/api/v1/contests/"+ct.ID+"/rounds", admin, map[string]any{"title": "队长必答", "kind": "speed", "captains": true}, &captainRound)
+	round2 := captainRound.Rounds[1].ID
+	q := map[string]any{"stem": "网格内发现独居老人多日未出门，应当？", "type": "single", "points": 1000, "limitSec": 30, "correct": []string{"A"},
+		"options": []map[string]string{{"key": "A", "text": "上门查看并联系家属"}, {"key": "B", "text": "等待居民反映"}}}
+	apiCall(t, "POST", base+"/api/v1/contests/"+ct.ID+"/rounds/"+round2+"/questions", admin, q, nil)
+	if code := apiCall(t, "POST", base+"/api/v1/contests/"+ct.ID+"/captains", admin, map[string]any{"captains": map[string]string{seed.Community11ID: seed.WorkerID}}, nil); code != 200 {
+		t.Fatalf("name the captain: %d", code)
 	}
 	var users struct {
 		Users []struct {
@@ -147,4 +161,24 @@ func TestBrowserLiveSpeedRoundWithHostAndThreePhones(t *testing.T) {
 	if err != nil || width > browsertest.PhoneWidth {
 		t.Fatalf("phone page is %d px wide on a %d px phone (%v)", width, browsertest.PhoneWidth, err)
 	}
+
+	// The captain round: the demo worker answers for the whole team.
+	do(host, "start the captain round", chromedp.SetValue(`#h-round`, round2), chromedp.Click(`button[data-act=start]`),
+		chromedp.WaitVisible(`#stage[data-phase=lobby]`), chromedp.Click(`button[data-act=next]`),
+		chromedp.WaitVisible(`#stage[data-phase=open][data-item="0"] .stage-options`))
+	do(phones[1], "a member's phone names the captain", chromedp.WaitVisible(`#p-captain`), chromedp.WaitVisible(`button.opt[data-key=A][disabled]`))
+	if note, _ := chromedp.Run(phones[1], chromedp.Text(`#p-captain`)); !strings.Contains(note, "张晓婷") {
+		t.Errorf("member's phone says %q, want the captain 张晓婷", note)
+	}
+	do(phones[0], "the captain answers", chromedp.Click(`button.opt[data-key=A]:not([disabled])`), chromedp.WaitVisible(`button.opt.chosen[data-key=A]`))
+	do(host, "close the captain question", chromedp.Click(`button[data-act=close]`), chromedp.WaitVisible(`#stage[data-phase=results] #s-top`))
+	board, err = chromedp.Run(host, chromedp.Text(`#s-top`))
+	if err != nil || !strings.Contains(board, "翠苑社区") || !strings.Contains(board, "张晓婷") {
+		t.Fatalf("captain round leaderboard: %q (%v), want the team and its captain", board, err)
+	}
+	do(phones[1], "a member sees the team's result", chromedp.WaitVisible(`#p-result`))
+	if res, _ := chromedp.Run(phones[1], chromedp.Text(`#p-result`)); !strings.Contains(res, "1000") {
+		t.Errorf("member's phone shows %q, want the team's 1000 points", res)
+	}
+	browsertest.Screenshot(t, phones[1], "live-phone-captain-round")
 }

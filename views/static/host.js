@@ -37,7 +37,7 @@
       var tr = el('tr');
       tr.appendChild(el('td', 'rank', String(r.rank)));
       tr.appendChild(el('td', null, r.name));
-      if (withTeam) tr.appendChild(el('td', 'muted', r.team || ''));
+      if (withTeam) tr.appendChild(el('td', 'muted', r.team || (r.captain ? L.captainof + ' ' + r.captain : '')));
       tr.appendChild(el('td', 'num', String(r.points)));
       t.appendChild(tr);
     });

@@ -9,6 +9,7 @@
   var L = document.getElementById('labels').dataset;
   var id = root.dataset.contest, csrf = root.dataset.csrf;
   var main = document.getElementById('p-main'), statusEl = document.getElementById('p-status'), meEl = document.getElementById('p-me');
+  var captainEl = document.getElementById('p-captain');
   var state = null, me = null, offset = 0, pinged = false;
   var openKey = '', openEcho = 0, openRecv = 0, picked = [], sending = false, note = '';
 
@@ -61,7 +62,10 @@
     if (s.round && s.round.title) {
       main.appendChild(el('p', 'muted', s.round.title + (s.items && s.item >= 0 ? ' · ' + L.question + ' ' + (s.item + 1) + '/' + s.items : '')));
     }
-    if (me && !me.plays && !me.judge && s.round && s.round.id) main.appendChild(el('p', 'muted', L.notplaying));
+    var follows = byCaptain();
+    captainEl.hidden = !follows;
+    if (follows) captainEl.textContent = L.captain + ': ' + me.captain;
+    if (me && !me.plays && !me.judge && !follows && s.round && s.round.id) main.appendChild(el('p', 'muted', L.notplaying));
     if (s.q) main.appendChild(el('p', 'live-stem', s.q.stem));
     if (s.task) main.appendChild(el('p', 'live-stem', s.task.title + ' · ' + L.performer + ': ' + s.task.performer));
     var clock = el('p', 'live-clock');
@@ -77,6 +81,12 @@
     if (note) main.appendChild(el('p', 'live-note', note));
     renderMe();
     tick();
+  }
+
+  // byCaptain: in a captain round, a member's phone follows while the
+  // captain answers for the team.
+  function byCaptain() {
+    return !!(me && me.captains && !me.plays && me.captain);
   }
 
   function mayAnswer(s) {
@@ -173,6 +183,13 @@
   }
 
   function result(s) {
+    if (me && me.captains && me.captain && !me.plays) {
+      var team = el('div', 'live-result');
+      team.id = 'p-result';
+      team.appendChild(el('p', 'live-big', L.yourteam + ' · ' + L.rank + ' ' + me.teamRank + ' · ' + me.teamPoints + ' ' + L.points));
+      main.appendChild(team);
+      return;
+    }
     if (!me || !me.plays) return;
     var box = el('div', 'live-result');
     box.id = 'p-result';
@@ -186,6 +203,10 @@
   }
 
   function renderMe() {
+    if (me && me.captains && me.captain && !me.plays) {
+      meEl.textContent = me.name + (me.team ? ' · ' + me.team : '') + ' · ' + me.teamPoints + ' ' + L.points + (me.teamRank ? ' · ' + L.rank + ' ' + me.teamRank : '');
+      return;
+    }
     if (!me || !me.plays) { meEl.textContent = ''; return; }
     meEl.textContent = me.name + (me.team ? ' · ' + me.team : '') + ' · ' + me.points + ' ' + L.points +
       (me.rank ? ' · ' + L.rank + ' ' + me.rank : '') + (me.streak > 1 ? ' · ' + L.streak + ' ' + me.streak : '');
