@@ -543,6 +543,10 @@ func (s *Service) finish(ctx context.Context, att *openAttempt, reason string) (
 		return AttemptResult{}, gridskill.Internal(err)
 	}
 	s.recent.add(f)
+	// The attempt is stored: what follows must not be cut short because
+	// the worker's request gave up waiting.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
 	// Removals of open documents are batched: concurrent submits, and a
 	// sweep at a window's close, share one delete.
 	if err := s.openGone.Do(ctx, att.doc.ID); err != nil {
