@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
-
 	"gridskill"
 	"gridskill/people"
 	"gridskill/seed"
@@ -40,26 +38,6 @@ func TestAccountsReadTogetherWhenTheirCacheExpiresAtOnce(t *testing.T) {
 	}
 	if _, err := f.ps.User(f.ctx, "worker-9999"); gridskill.ErrorCode(err) != gridskill.ENOTFOUND {
 		t.Fatalf("unknown account: %v; want not found", err)
-	}
-}
-
-func TestReadingOneStaleAccountRefreshesTheOthersPastHalfTheirTime(t *testing.T) {
-	f := newFixture(t)
-	a, b := f.user(t, "worker-0001"), f.user(t, "worker-0002")
-	f.clock.Advance(20 * time.Second)
-	f.clock.Advance(15 * time.Second) // both stale now
-	f.user(t, a.ID)                   // reads a, and b with it
-	// Changed behind the service's back: only a read from the database sees it.
-	if _, err := f.db.Collection("users").UpdateOne(f.ctx, bson.M{"_id": b.ID}, bson.M{"$set": bson.M{"name": "改名"}}); err != nil {
-		t.Fatal(err)
-	}
-	f.clock.Advance(20 * time.Second)
-	if got := f.user(t, b.ID); got.Name != b.Name {
-		t.Fatalf("b read as %q 20 s after being refreshed with a; want the cached %q", got.Name, b.Name)
-	}
-	f.clock.Advance(11 * time.Second)
-	if got := f.user(t, b.ID); got.Name != "改名" {
-		t.Fatalf("b read as %q once its refreshed entry expired; want the stored name", got.Name)
 	}
 }
 

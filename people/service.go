@@ -174,33 +174,18 @@ func (s *Service) User(ctx context.Context, id string) (User, error) {
 	return l.user, nil
 }
 
-// maxRefresh bounds how many cached accounts one read refreshes besides
-// those asked for.
-const maxRefresh = 5000
-
 // loadUsers reads a batch of accounts with one query and caches them. What
 // it read is not cached when an account was dropped meanwhile (a password
 // change, a logout), since the read may predate that change.
 func (s *Service) loadUsers(ctx context.Context, batch []*userLoad) []error {
 	now := s.clock.Now()
-	ids := make([]string, len(batch), len(batch)+maxRefresh)
+	s.mu.Lock()
+	forgets := s.forgets
+	s.mu.Unlock()
+	ids := make([]string, len(batch))
 	for i, l := range batch {
 		ids[i] = l.id
 	}
-	s.mu.Lock()
-	forgets := s.forgets
-	// Accounts read together expire together: refresh, in the same query,
-	// the cached ones past half their time, so that their next requests
-	// find them fresh instead of each going to the database.
-	for id, c := range s.users {
-		if len(ids) == cap(ids) {
-			break
-		}
-		if now.Sub(c.at) >= cacheTTL/2 {
-			ids = append(ids, id)
-		}
-	}
-	s.mu.Unlock()
 	errs := make([]error, len(batch))
 	docs, err := s.repo.usersByIDs(ctx, ids)
 	if err != nil {
@@ -234,11 +219,6 @@ func (s *Service) loadUsers(ctx context.Context, batch []*userLoad) []error {
 		}
 		for id, u := range found {
 			s.users[id] = cachedUser{user: u, at: now}
-		}
-		for _, id := range ids[len(batch):] {
-			if _, ok := found[id]; !ok {
-				delete(s.users, id) // gone since it was cached
-			}
 		}
 	}
 	s.mu.Unlock()
