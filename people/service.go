@@ -43,7 +43,8 @@ type Service struct {
 
 	mu       sync.Mutex
 	users    map[string]cachedUser
-	forgets  uint64 // how many times an account was dropped from users
+	forgets  uint64            // how many times an account was dropped from users
+	dropped  map[string]uint64 // account → the forgets count when it was last dropped
 	tree     *Tree
 	treeTime time.Time
 
@@ -73,6 +74,7 @@ func NewService(db *mongo.Database, clock gridskill.Clock) *Service {
 		phoneLimit: newFailureLimiter(LoginFailuresPerPhone, LoginWindow),
 		ipLimit:    newFailureLimiter(LoginFailuresPerAddress, LoginWindow),
 		users:      map[string]cachedUser{},
+		dropped:    map[string]uint64{},
 	}
 	s.loads = &store.Batch[*userLoad]{Run: s.loadUsers}
 	return s
@@ -174,9 +176,9 @@ func (s *Service) User(ctx context.Context, id string) (User, error) {
 	return l.user, nil
 }
 
-// loadUsers reads a batch of accounts with one query and caches them. What
-// it read is not cached when an account was dropped meanwhile (a password
-// change, a logout), since the read may predate that change.
+// loadUsers reads a batch of accounts with one query and caches them. An
+// account dropped from the cache meanwhile (after a password change, a
+// logout) is returned but not cached, since the read may predate the change.
 func (s *Service) loadUsers(ctx context.Context, batch []*userLoad) []error {
 	now := s.clock.Now()
 	s.mu.Lock()
@@ -213,12 +215,18 @@ func (s *Service) loadUsers(ctx context.Context, batch []*userLoad) []error {
 		l.user = u
 	}
 	s.mu.Lock()
-	if s.forgets == forgets {
-		if len(s.users)+len(found) > 50_000 {
-			clear(s.users)
-		}
-		for id, u := range found {
+	if len(s.users)+len(found) > 50_000 {
+		clear(s.users)
+	}
+	for id, u := range found {
+		if s.dropped[id] <= forgets {
 			s.users[id] = cachedUser{user: u, at: now}
+		}
+	}
+	// Reads that start from now on see every change dropped so far.
+	for id, n := range s.dropped {
+		if n <= forgets {
+			delete(s.dropped, id)
 		}
 	}
 	s.mu.Unlock()
@@ -229,6 +237,7 @@ func (s *Service) forgetUser(id string) {
 	s.mu.Lock()
 	delete(s.users, id)
 	s.forgets++
+	s.dropped[id] = s.forgets
 	s.mu.Unlock()
 }
 
@@ -320,8 +329,9 @@ func (s *Service) ChangePassword(ctx context.Context, actor User, current, next 
 	if err != nil {
 		return User{}, gridskill.Internal(err)
 	}
-	s.forgetUser(actor.ID)
 	err = s.repo.bumpTokenVersion(ctx, actor.ID, bson.M{"passwordHash": string(hash), "mustChangePassword": false, "updatedAt": s.clock.Now()})
+	// Dropped after the write: a read racing with it is then not cached.
+	s.forgetUser(actor.ID)
 	if err != nil {
 		return User{}, gridskill.Internal(err)
 	}
