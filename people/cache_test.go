@@ -11,7 +11,7 @@ import (
 	"gridskill/seed"
 )
 
-func TestAccountsReadTogetherWhenTheirCacheExpiresAtOnce(t *testing.T) {
+func TestAccountsWhoseCacheExpiresAtOnceAreReadRight(t *testing.T) {
 	f := newFixture(t)
 	const n = 200
 	ids := make([]string, n)

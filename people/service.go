@@ -13,7 +13,6 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"gridskill"
-	"gridskill/store"
 )
 
 // cacheTTL bounds how long another instance's change to an account or the
@@ -43,21 +42,16 @@ type Service struct {
 
 	mu       sync.Mutex
 	users    map[string]cachedUser
-	forgets  uint64            // how many times an account was dropped from users
-	dropped  map[string]uint64 // account → the forgets count when it was last dropped
+	forgets  uint64          // how many times an account was dropped from users
+	dropped  map[string]drop // the last drop of each account
 	tree     *Tree
 	treeTime time.Time
-
-	// loads reads accounts missing from users together: every signed-in
-	// request needs its account, and a cache that expires for a thousand
-	// phones at once must not become a thousand reads.
-	loads *store.Batch[*userLoad]
 }
 
-// userLoad is one account asked of a batched read.
-type userLoad struct {
-	id   string
-	user User
+// drop is when an account was last dropped from the cache.
+type drop struct {
+	n  uint64 // the forgets count it made
+	at time.Time
 }
 
 type cachedUser struct {
@@ -74,9 +68,8 @@ func NewService(db *mongo.Database, clock gridskill.Clock) *Service {
 		phoneLimit: newFailureLimiter(LoginFailuresPerPhone, LoginWindow),
 		ipLimit:    newFailureLimiter(LoginFailuresPerAddress, LoginWindow),
 		users:      map[string]cachedUser{},
-		dropped:    map[string]uint64{},
+		dropped:    map[string]drop{},
 	}
-	s.loads = &store.Batch[*userLoad]{Run: s.loadUsers}
 	return s
 }
 
@@ -162,82 +155,49 @@ func (s *Service) User(ctx context.Context, id string) (User, error) {
 	now := s.clock.Now()
 	s.mu.Lock()
 	c, ok := s.users[id]
+	drops := s.forgets
 	s.mu.Unlock()
 	if ok && now.Sub(c.at) < cacheTTL {
 		return c.user, nil
 	}
-	l := &userLoad{id: id}
-	if err := s.loads.Do(ctx, l); err != nil {
+	// One find by _id each: the embedded engine answers that in SQLite
+	// (about 2 ms over 2,300 accounts here), where a batched $in is decoded
+	// document by document (170 ms).
+	d, err := s.repo.userByID(ctx, id)
+	if err != nil {
 		if gridskill.ErrorCode(err) == gridskill.ENOTFOUND {
 			return User{}, err
 		}
 		return User{}, gridskill.Internal(err)
 	}
-	return l.user, nil
-}
-
-// loadUsers reads a batch of accounts with one query and caches them. An
-// account dropped from the cache meanwhile (after a password change, a
-// logout) is returned but not cached, since the read may predate the change.
-func (s *Service) loadUsers(ctx context.Context, batch []*userLoad) []error {
-	now := s.clock.Now()
+	u := d.user()
 	s.mu.Lock()
-	forgets := s.forgets
-	s.mu.Unlock()
-	ids := make([]string, len(batch))
-	for i, l := range batch {
-		ids[i] = l.id
-	}
-	errs := make([]error, len(batch))
-	docs, err := s.repo.usersByIDs(ctx, ids)
-	if err != nil {
-		for i := range errs {
-			errs[i] = err
+	// Dropped while being read (a password change, a logout): the read may
+	// predate the change, so it is returned but not cached.
+	if dr, ok := s.dropped[id]; !ok || dr.n <= drops {
+		if len(s.users) > 50_000 {
+			clear(s.users)
 		}
-		return errs
-	}
-	found := make(map[string]User, len(docs))
-	for _, d := range docs {
-		found[d.ID] = d.user()
-	}
-	for i, l := range batch {
-		u, ok := found[l.id]
-		if !ok {
-			// Missing here may mean a rewrite in progress, which the single read repairs.
-			d, err := s.repo.userByID(ctx, l.id)
-			if err != nil {
-				errs[i] = err
-				continue
-			}
-			u = d.user()
-			found[l.id] = u
-		}
-		l.user = u
-	}
-	s.mu.Lock()
-	if len(s.users)+len(found) > 50_000 {
-		clear(s.users)
-	}
-	for id, u := range found {
-		if s.dropped[id] <= forgets {
-			s.users[id] = cachedUser{user: u, at: now}
-		}
-	}
-	// Reads that start from now on see every change dropped so far.
-	for id, n := range s.dropped {
-		if n <= forgets {
-			delete(s.dropped, id)
-		}
+		s.users[id] = cachedUser{user: u, at: now}
 	}
 	s.mu.Unlock()
-	return errs
+	return u, nil
 }
 
 func (s *Service) forgetUser(id string) {
 	s.mu.Lock()
 	delete(s.users, id)
 	s.forgets++
-	s.dropped[id] = s.forgets
+	now := s.clock.Now()
+	if len(s.dropped) > 1000 {
+		// No read in flight began before its request's deadline.
+		for k, dr := range s.dropped {
+			if now.Sub(dr.at) > time.Minute {
+				delete(s.dropped, k)
+			}
+		}
+	}
+	s.dropped[id] = drop{n: s.forgets, at: now}
 	s.mu.Unlock()
 }
 

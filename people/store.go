@@ -129,17 +129,6 @@ func (r repo) userByID(ctx context.Context, id string) (userDoc, error) {
 	return r.findUser(ctx, bson.M{"_id": id})
 }
 
-// usersByIDs reads the accounts with these ids; missing ones are left out.
-func (r repo) usersByIDs(ctx context.Context, ids []string) ([]userDoc, error) {
-	cur, err := r.users.Find(ctx, bson.M{"_id": bson.M{"$in": ids}})
-	if err != nil {
-		return nil, err
-	}
-	var docs []userDoc
-	err = cur.All(ctx, &docs)
-	return docs, err
-}
-
 func (r repo) userByPhone(ctx context.Context, phone string) (userDoc, error) {
 	return r.findUser(ctx, bson.M{"phone": phone})
 }

@@ -547,9 +547,10 @@ func (s *Service) finish(ctx context.Context, att *openAttempt, reason string) (
 	// the worker's request gave up waiting.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 	defer cancel()
-	// Removals of open documents are batched: concurrent submits, and a
-	// sweep at a window's close, share one delete.
-	if err := s.openGone.Do(ctx, att.doc.ID); err != nil {
+	if err := retry(ctx, func() error {
+		_, err := s.db.Collection(collOpen).DeleteOne(ctx, bson.M{"_id": att.doc.ID})
+		return err
+	}); err != nil {
 		// The next Load removes it: the finished attempt is already stored.
 		s.log.Error("remove open attempt", "attempt", att.doc.ID, "err", err)
 	}

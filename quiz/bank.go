@@ -32,9 +32,8 @@ type Service struct {
 	clock  gridskill.Clock
 	log    *slog.Logger
 
-	answers  *store.Batch[any]    // answer inserts, group-committed
-	openGone *store.Batch[string] // removals of finished attempts' open documents
-	recent   *finishedCache       // finished attempts just graded, for their review
+	answers *store.Batch[any] // answer inserts, group-committed
+	recent  *finishedCache    // finished attempts just graded, for their review
 
 	bankMu   sync.RWMutex
 	bank     map[string]Question // current version by id
@@ -67,7 +66,6 @@ func NewService(db *mongo.Database, ps *people.Service, clock gridskill.Clock, l
 	return &Service{
 		db: db, people: ps, clock: clock, log: log,
 		answers:  &store.Batch[any]{Run: insertAll(db.Collection(collAnswers))},
-		openGone: &store.Batch[string]{Run: deleteAll(db.Collection(collOpen))},
 		recent:   newFinishedCache(recentAttempts),
 		bank:     map[string]Question{},
 		versions: map[string]Question{},

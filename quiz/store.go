@@ -237,20 +237,3 @@ func insertAll(coll *mongo.Collection) func(context.Context, []any) []error {
 		return errs
 	}
 }
-
-// deleteAll removes the documents with these ids in one deleteMany: on the
-// embedded engine every delete scans its collection, so one scan serves the
-// whole batch.
-func deleteAll(coll *mongo.Collection) func(context.Context, []string) []error {
-	return func(ctx context.Context, ids []string) []error {
-		err := retry(ctx, func() error {
-			_, err := coll.DeleteMany(ctx, bson.M{"_id": bson.M{"$in": ids}})
-			return err
-		})
-		errs := make([]error, len(ids))
-		for i := range errs {
-			errs[i] = err
-		}
-		return errs
-	}
-}

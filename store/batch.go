@@ -6,11 +6,12 @@ import (
 	"time"
 )
 
-// Batch runs the requests of concurrent callers together: while one batch
-// is at the database the next gathers, so the engine sees a few large
-// requests instead of many small ones — on the embedded engine, where every
-// read and delete scans its collection, one scan serves a whole batch. Each
-// caller returns once its own items are done.
+// Batch runs the writes of concurrent callers together (group commit):
+// while one batch is at the database the next gathers, so the engine sees a
+// few large inserts instead of many small ones. Each caller returns once its
+// own items are done. Not for reads or deletes on the embedded engine: a
+// filter other than one _id is decoded document by document there, and
+// costs more in one $in than in single finds by _id.
 type Batch[T any] struct {
 	// Run does one batch and returns one error per item.
 	Run func(ctx context.Context, batch []T) []error
