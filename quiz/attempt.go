@@ -642,16 +642,21 @@ func (s *Service) Run(ctx context.Context, every time.Duration) {
 	}
 }
 
-// maxPrune bounds the attempts one prune clears, so that a window's close
-// turns into a few deletes spread over minutes.
-const maxPrune = 2000
+// maxPrune bounds the attempts one prune clears: a delete on the embedded
+// engine holds its writer for a time that grows with what it removes.
+const maxPrune = 200
 
 // Prune deletes the saved answers and screen-switch events of attempts that
 // have finished: the finished attempt holds them, and the saves would
-// otherwise grow without end and make every start (Load) read them all.
+// otherwise grow without end and make every start (Load) read them all. It
+// does nothing while any attempt is open, so that no answer save ever waits
+// behind it; what is left is pruned later or at the next start.
 func (s *Service) Prune(ctx context.Context) error {
 	s.attMu.Lock()
 	n := min(len(s.prune), maxPrune)
+	if len(s.open) > 0 {
+		n = 0
+	}
 	ids := slices.Clone(s.prune[:n])
 	s.attMu.Unlock()
 	if n == 0 {

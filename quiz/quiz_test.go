@@ -337,22 +337,20 @@ func TestFinishedAttemptsSavesArePrunedAndTheirAnswersKept(t *testing.T) {
 	if _, err := f.qs.Submit(ctx, f.worker, done.AttemptID); err != nil {
 		t.Fatal(err)
 	}
+	// While an attempt is open, pruning waits: no save may queue behind it.
 	if err := f.qs.Prune(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if n := saves(done.AttemptID); n != 0 {
-		t.Fatalf("%d saves of the finished attempt left after pruning; want none", n)
+	if n := saves(done.AttemptID); n != 2 {
+		t.Fatalf("%d saves of the finished attempt after pruning with another open; want its 2 still", n)
 	}
-	if n := saves(open.AttemptID); n != 2 {
-		t.Fatalf("%d saves of the open attempt; want its 2", n)
-	}
-	// A save stored after the last prune (a stop in between) goes at the next start.
-	if _, err := f.db.Collection("answers").InsertOne(ctx, bson.M{"_id": done.AttemptID + ":late:9", "attempt": done.AttemptID}); err != nil {
-		t.Fatal(err)
-	}
+	// A start prunes every save of an attempt that is not open.
 	qs2 := f.restart(t)
 	if n := saves(done.AttemptID); n != 0 {
 		t.Fatalf("%d saves of the finished attempt left after a restart; want none", n)
+	}
+	if n := saves(open.AttemptID); n != 2 {
+		t.Fatalf("%d saves of the open attempt after a restart; want its 2", n)
 	}
 	r, err := qs2.Review(ctx, f.worker, done.AttemptID)
 	if err != nil || len(r.Answers) != 2 {
@@ -361,6 +359,20 @@ func TestFinishedAttemptsSavesArePrunedAndTheirAnswersKept(t *testing.T) {
 	p, _, err := qs2.Start(ctx, f.other, e.ID)
 	if err != nil || len(p.Answers) != 2 {
 		t.Fatalf("open attempt after the restart: %d answers (%v); want its 2", len(p.Answers), err)
+	}
+	// Once nothing is open, the next prune clears the last finished attempt's saves.
+	if _, err := qs2.Submit(ctx, f.other, open.AttemptID); err != nil {
+		t.Fatal(err)
+	}
+	if err := qs2.Prune(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := saves(open.AttemptID); n != 0 {
+		t.Fatalf("%d saves left after pruning with nothing open; want none", n)
+	}
+	r, err = qs2.Review(ctx, f.other, open.AttemptID)
+	if err != nil || len(r.Answers) != 2 {
+		t.Fatalf("review after pruning: %d answers (%v); want the 2 saved", len(r.Answers), err)
 	}
 }
 
