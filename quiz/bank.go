@@ -388,7 +388,10 @@ func (s *Service) markUsed(ctx context.Context, ids []string) {
 		s.bank[id] = q
 		s.versions[q.Ref()] = q
 		s.bankMu.Unlock()
-		if _, err := s.db.Collection(collQuestions).UpdateOne(ctx, bson.M{"_id": id, "version": q.Version}, bson.M{"$set": bson.M{"used": true}}); err != nil {
+		if err := retry(ctx, func() error {
+			_, err := s.db.Collection(collQuestions).UpdateOne(ctx, bson.M{"_id": id, "version": q.Version}, bson.M{"$set": bson.M{"used": true}})
+			return err
+		}); err != nil {
 			s.log.Error("mark question used", "question", id, "err", err)
 		}
 	}
