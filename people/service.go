@@ -61,7 +61,7 @@ type cachedUser struct {
 
 // NewService returns the people service over db.
 func NewService(db *mongo.Database, clock gridskill.Clock) *Service {
-	s := &Service{
+	return &Service{
 		repo:       newRepo(db),
 		clock:      clock,
 		BcryptCost: bcrypt.DefaultCost,
@@ -70,7 +70,6 @@ func NewService(db *mongo.Database, clock gridskill.Clock) *Service {
 		users:      map[string]cachedUser{},
 		dropped:    map[string]drop{},
 	}
-	return s
 }
 
 // Tree returns the org tree, cached for a short while.
@@ -190,7 +189,7 @@ func (s *Service) forgetUser(id string) {
 	s.forgets++
 	now := s.clock.Now()
 	if len(s.dropped) > 1000 {
-		// No read in flight began before its request's deadline.
+		// A read lasts at most its request (30 s): older drops no longer matter.
 		for k, dr := range s.dropped {
 			if now.Sub(dr.at) > time.Minute {
 				delete(s.dropped, k)

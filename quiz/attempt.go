@@ -589,7 +589,7 @@ func (s *Service) Sweep(ctx context.Context) int {
 	}
 	s.attMu.Unlock()
 	// A window's close ends every open attempt at once; a few finish side by
-	// side, so that their writes batch and grading is not one long queue.
+	// side, so that grading them is not one long queue.
 	var n atomic.Int64
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, sweepers)
