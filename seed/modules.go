@@ -181,12 +181,9 @@ func loadDemoModules(ctx context.Context, db *mongo.Database, ps *people.Service
 	if err != nil {
 		return err
 	}
-	dir, err := fs.Sub(Content, "content/modules")
+	dir, err := loadShippedModules(ctx, cs, author)
 	if err != nil {
 		return err
-	}
-	if err := LoadModules(ctx, cs, author, dir); err != nil {
-		return fmt.Errorf("load modules: %w", err)
 	}
 	return AssignDemo(ctx, cs, author, clock, dir)
 }

@@ -3,9 +3,7 @@ package seed
 import (
 	"context"
 	"fmt"
-	"io"
 	"io/fs"
-	"log/slog"
 	"path"
 	"slices"
 	"strings"
@@ -119,20 +117,16 @@ func LoadDemoExams(ctx context.Context, qs *quiz.Service, author people.User, cl
 // loadDemoQuiz loads the shipped question banks and the demo exams, authored
 // by the demo trainer.
 func loadDemoQuiz(ctx context.Context, db *mongo.Database, ps *people.Service, clock gridskill.Clock) error {
-	qs := quiz.NewService(db, ps, clock, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err := qs.Load(ctx); err != nil {
+	qs, err := loadedQuiz(ctx, db, ps, clock)
+	if err != nil {
 		return err
 	}
 	author, err := ps.User(ctx, TrainerID)
 	if err != nil {
 		return err
 	}
-	banks, err := fs.Sub(Content, "content/questions")
-	if err != nil {
+	if err := loadShippedBanks(ctx, qs, author); err != nil {
 		return err
-	}
-	if err := LoadQuestions(ctx, qs, author, banks); err != nil {
-		return fmt.Errorf("load question banks: %w", err)
 	}
 	return LoadDemoExams(ctx, qs, author, clock)
 }
