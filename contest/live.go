@@ -1,6 +1,7 @@
 package contest
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -95,7 +96,9 @@ type live struct {
 	interrupted string
 	remaining   time.Duration
 	lastJudge   float64
-	timer       *time.Timer
+	timer       gridskill.Timer
+	gen         uint64 // counts scheduled phases, so a stale timer does nothing
+	stopped     bool   // the process let go of the round: timers do nothing
 	dirty       bool
 	ranked      []scoring.Ranked
 	teamRanked  []scoring.Ranked
@@ -898,56 +901,84 @@ func (s *Service) markFinished(ctx context.Context, contestID, roundID string, a
 }
 
 // schedule sets the timer of a timed phase: reading ends with the options,
-// open and answering end at the deadline.
+// open and answering end at the deadline. The timer is the clock's, so the
+// clock that decides whether an answer is in time also decides when the
+// phase ends.
 func (l *live) schedule(st liveDoc) {
 	l.mu.Lock()
+	defer l.mu.Unlock()
 	if l.timer != nil {
 		l.timer.Stop()
 		l.timer = nil
 	}
-	var at time.Time
-	var act func(context.Context) error
-	item := st.Item
+	l.gen++
+	if l.stopped {
+		return
+	}
 	switch st.Phase {
 	case phaseReading:
-		at, act = st.ReadUntil, func(ctx context.Context) error { return l.show(ctx, true) }
+		l.arm(l.gen, st.ReadUntil, func(ctx context.Context) error { return l.show(ctx, true) })
 	case phaseOpen:
-		at, act = st.Deadline, l.closeIfDue
+		l.arm(l.gen, st.Deadline, l.close)
 	case phaseAnswering:
-		at, act = st.Deadline, l.buzzTimeout
-	}
-	if act != nil {
-		d := at.Sub(l.s.clock.Now())
-		l.timer = time.AfterFunc(max(d, 0)+20*time.Millisecond, func() {
-			l.hostMu.Lock()
-			defer l.hostMu.Unlock()
-			cur := l.snapshotState()
-			if cur.Item != item || cur.Phase != st.Phase || l.s.clock.Now().Before(at) {
-				return
-			}
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
-			if err := act(ctx); err != nil {
-				l.s.log.Error("live round timer", "contest", l.c.ID, "err", err)
-			}
-		})
+		l.arm(l.gen, st.Deadline, l.buzzTimeout)
 	}
 	if st.Phase == phaseOpen || st.Phase == phaseJudging {
-		go l.tickScreens(item, st.Phase)
+		go l.tickScreens(st.Item, st.Phase)
 	}
-	l.mu.Unlock()
 }
 
-func (l *live) closeIfDue(ctx context.Context) error { return l.close(ctx) }
+// arm sets the timer of the phase scheduled as gen to carry out act at at.
+// Call with mu held.
+func (l *live) arm(gen uint64, at time.Time, act func(context.Context) error) {
+	l.timer = l.s.clock.AfterFunc(at.Sub(l.s.clock.Now()), func() { l.due(gen, at, act) })
+}
+
+// due carries out a timer's act, unless the phase it was set for has ended
+// (a host action or another timer came first) or the round was stopped. A
+// timer that fires before its time by the clock waits the rest.
+func (l *live) due(gen uint64, at time.Time, act func(context.Context) error) {
+	l.hostMu.Lock()
+	defer l.hostMu.Unlock()
+	l.mu.Lock()
+	if l.stopped || l.gen != gen {
+		l.mu.Unlock()
+		return
+	}
+	if l.s.clock.Now().Before(at) {
+		l.arm(gen, at, act)
+		l.mu.Unlock()
+		return
+	}
+	l.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := act(ctx); err != nil {
+		l.s.log.Error("live round timer", "contest", l.c.ID, "err", err)
+	}
+}
+
+// stop cancels the round's timer for good: the process is shutting down,
+// and another process will own the round.
+func (l *live) stop() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.stopped = true
+	if l.timer != nil {
+		l.timer.Stop()
+		l.timer = nil
+	}
+}
 
 // tickScreens refreshes the answer count on the screens a few times a
-// second while a question is open.
+// second while a question is open. It paces output and decides nothing, so
+// it runs on real time, not on the round's clock.
 func (l *live) tickScreens(item int, phase string) {
 	t := time.NewTicker(300 * time.Millisecond)
 	defer t.Stop()
 	for range t.C {
 		l.mu.Lock()
-		if l.st.Item != item || l.st.Phase != phase {
+		if l.stopped || l.st.Item != item || l.st.Phase != phase {
 			l.mu.Unlock()
 			return
 		}
@@ -960,10 +991,12 @@ func (l *live) tickScreens(item int, phase string) {
 
 // ---- what phones send
 
-// AnswerRequest is a phone's answer: the item it answers, the chosen keys,
-// and for the delay estimate the server time of the event that showed the
-// options (Echo, ms) and how long the phone held it before sending (HeldMS).
+// AnswerRequest is a phone's answer: the item it answers (and, optionally,
+// the round it belongs to), the chosen keys, and for the delay estimate the
+// server time of the event that showed the options (Echo, ms) and how long
+// the phone held it before sending (HeldMS).
 type AnswerRequest struct {
+	Round  string
 	Item   int
 	Answer []string
 	Echo   int64
@@ -976,6 +1009,11 @@ type AnswerResult struct {
 	Answer []string `json:"answer"`
 	// Received is always true: the answer is in the database.
 	Received bool `json:"received"`
+}
+
+// errLate refuses an answer that arrives once its question has closed.
+func errLate() error {
+	return gridskill.Errorf(gridskill.ECONFLICT, "time is up: answers for this question are closed")
 }
 
 // player returns the live round and the actor's player in it. In a captain
@@ -1006,8 +1044,11 @@ func (s *Service) player(actor people.User, contestID string) (*live, *player, e
 }
 
 // Answer takes a phone's answer to the open question. It returns only once
-// the answer is written; sending the same answer again returns the same
-// result. Errors: invalid (a malformed answer), forbidden (not a player),
+// the answer is written. It is idempotent: sending an answer that is stored
+// again, while the question is open, after it closed or after a restart,
+// returns the same result and counts nothing twice; an answer that was never
+// stored and arrives after its question closed is refused as late. Errors:
+// invalid (a malformed answer, an unknown round), forbidden (not a player),
 // conflict (the question is not open, the time is up, already answered
 // differently), internal.
 func (s *Service) Answer(ctx context.Context, actor people.User, contestID string, req AnswerRequest) (AnswerResult, error) {
@@ -1017,43 +1058,31 @@ func (s *Service) Answer(ctx context.Context, actor people.User, contestID strin
 	}
 	now := s.clock.Now()
 	l.mu.Lock()
-	if l.round.Kind == Judge {
+	switch {
+	case l.round.Kind == Judge:
 		l.mu.Unlock()
 		return AnswerResult{}, gridskill.Errorf(gridskill.ECONFLICT, "this round is scored by judges")
-	}
-	if req.Item != l.st.Item {
+	case req.Item < 0:
+		l.mu.Unlock()
+		return AnswerResult{}, gridskill.Errorf(gridskill.ECONFLICT, "this question is not open")
+	case (req.Round != "" && req.Round != l.round.ID) || req.Item < l.st.Item:
+		c, roundID := l.c, cmp.Or(req.Round, l.round.ID)
+		l.mu.Unlock()
+		if _, _, ok := c.Round(roundID); !ok {
+			return AnswerResult{}, gridskill.Errorf(gridskill.EINVALID, "round not found")
+		}
+		return s.pastAnswer(ctx, factID(contestID, roundID, req.Item, p.id), req)
+	case req.Item != l.st.Item:
 		l.mu.Unlock()
 		return AnswerResult{}, gridskill.Errorf(gridskill.ECONFLICT, "this question is not open")
 	}
 	if a := p.ans; a != nil {
 		l.mu.Unlock()
-		if !slices.Equal(a.choice, normalizeChoice(req.Answer)) {
-			return AnswerResult{}, gridskill.Errorf(gridskill.ECONFLICT, "you have already answered this question")
-		}
-		select { // a retry: the same answer, heard back as the first was
-		case <-a.written:
-		case <-ctx.Done():
-			return AnswerResult{}, gridskill.Internal(ctx.Err())
-		}
-		if a.err != nil {
-			return AnswerResult{}, gridskill.Internal(a.err)
-		}
-		return AnswerResult{Item: req.Item, Answer: a.choice, Received: true}, nil
+		return retriedAnswer(ctx, a, req)
 	}
-	open := l.st.Phase == phaseOpen && !l.closing
-	if l.round.Kind == Buzzer {
-		open = l.st.Phase == phaseAnswering && !l.closing && l.answererID() == p.id
-	}
-	switch {
-	case !open && l.st.Phase == phaseOpen && l.round.Kind == Buzzer:
+	if err := l.refuseAnswer(p, now); err != nil {
 		l.mu.Unlock()
-		return AnswerResult{}, gridskill.Errorf(gridskill.ECONFLICT, "buzz first; only the first to buzz answers")
-	case !open:
-		l.mu.Unlock()
-		return AnswerResult{}, gridskill.Errorf(gridskill.ECONFLICT, "this question is not open")
-	case now.After(l.st.Deadline):
-		l.mu.Unlock()
-		return AnswerResult{}, gridskill.Errorf(gridskill.ECONFLICT, "time is up: answers for this question are closed")
+		return AnswerResult{}, err
 	}
 	q, _ := l.question()
 	choice, err := validChoice(q, req.Answer)
@@ -1070,13 +1099,38 @@ func (s *Service) Answer(ctx context.Context, actor people.User, contestID strin
 	l.dirty = true
 	item := l.st.Item
 	l.mu.Unlock()
+	return l.store(ctx, p, a, factDoc{ID: factID(contestID, l.round.ID, item, p.id), Contest: contestID, Round: l.round.ID, Item: item,
+		Kind: factAnswer, Worker: p.id, At: now, Answer: choice, Correct: a.correct, TimeMS: a.timeMS})
+}
 
-	doc := factDoc{ID: factID(contestID, l.round.ID, item, p.id), Contest: contestID, Round: l.round.ID, Item: item, Kind: factAnswer,
-		Worker: p.id, At: now, Answer: choice, Correct: a.correct, TimeMS: a.timeMS}
+// refuseAnswer says why the player may not answer the current item now, or
+// returns nil. Call with mu held.
+func (l *live) refuseAnswer(p *player, now time.Time) error {
+	open := l.st.Phase == phaseOpen && !l.closing
+	if l.round.Kind == Buzzer {
+		open = l.st.Phase == phaseAnswering && !l.closing && l.answererID() == p.id
+	}
+	switch {
+	case !open && l.st.Phase == phaseOpen && l.round.Kind == Buzzer:
+		return gridskill.Errorf(gridskill.ECONFLICT, "buzz first; only the first to buzz answers")
+	case !open && (l.closing || l.st.Phase == phaseResults || l.st.Phase == phasePodium):
+		return errLate()
+	case !open:
+		return gridskill.Errorf(gridskill.ECONFLICT, "this question is not open")
+	case now.After(l.st.Deadline):
+		return errLate()
+	}
+	return nil
+}
+
+// store writes an accepted answer before the phone hears "received"; a
+// failed write takes it back out of the round.
+func (l *live) store(ctx context.Context, p *player, a *answer, doc factDoc) (AnswerResult, error) {
+	var err error
 	if l.round.Kind == Buzzer {
 		err = l.s.repo.insertFact(ctx, doc)
 	} else {
-		err = s.w.write(ctx, doc)
+		err = l.s.w.write(ctx, doc)
 	}
 	if err != nil {
 		l.mu.Lock()
@@ -1090,7 +1144,42 @@ func (s *Service) Answer(ctx context.Context, actor people.User, contestID strin
 	if l.round.Kind == Buzzer {
 		l.afterBuzzAnswer(a.correct)
 	}
-	return AnswerResult{Item: item, Answer: choice, Received: true}, nil
+	return AnswerResult{Item: doc.Item, Answer: doc.Answer, Received: true}, nil
+}
+
+// retriedAnswer answers an answer to the current item by a player who has
+// one: the same answer hears what the first heard, once it is written.
+func retriedAnswer(ctx context.Context, a *answer, req AnswerRequest) (AnswerResult, error) {
+	if len(a.choice) == 0 { // a buzzer winner who ran out of time
+		return AnswerResult{}, errLate()
+	}
+	if !slices.Equal(a.choice, normalizeChoice(req.Answer)) {
+		return AnswerResult{}, gridskill.Errorf(gridskill.ECONFLICT, "you have already answered this question")
+	}
+	select {
+	case <-a.written:
+	case <-ctx.Done():
+		return AnswerResult{}, gridskill.Internal(ctx.Err())
+	}
+	if a.err != nil {
+		return AnswerResult{}, gridskill.Internal(a.err)
+	}
+	return AnswerResult{Item: req.Item, Answer: a.choice, Received: true}, nil
+}
+
+// pastAnswer answers an answer to an item that has closed, of this round or
+// an earlier one: a stored answer is received, anything else is late.
+func (s *Service) pastAnswer(ctx context.Context, id string, req AnswerRequest) (AnswerResult, error) {
+	f, ok, err := s.repo.fact(ctx, id)
+	switch {
+	case err != nil:
+		return AnswerResult{}, gridskill.Internal(err)
+	case !ok || len(f.Answer) == 0:
+		return AnswerResult{}, errLate()
+	case !slices.Equal(f.Answer, normalizeChoice(req.Answer)):
+		return AnswerResult{}, gridskill.Errorf(gridskill.ECONFLICT, "you have already answered this question")
+	}
+	return AnswerResult{Item: f.Item, Answer: f.Answer, Received: true}, nil
 }
 
 func factID(contestID, roundID string, item int, worker string) string {
@@ -1195,7 +1284,8 @@ func (s *Service) recordJoin(ctx context.Context, c Contest, worker string) erro
 	return nil
 }
 
-// Stake records a player's stake for the coming wager question. Errors:
+// Stake records a player's stake for the coming wager question; the same
+// stake sent again is answered as stored. Errors:
 // invalid (not an allowed stake), forbidden, conflict (not a wager round,
 // not the staking phase, already staked), internal.
 func (s *Service) Stake(ctx context.Context, actor people.User, contestID string, item, stake int) error {
@@ -1208,6 +1298,9 @@ func (s *Service) Stake(ctx context.Context, actor people.User, contestID string
 	case l.round.Kind != Wager:
 		l.mu.Unlock()
 		return gridskill.Errorf(gridskill.ECONFLICT, "stakes are only picked in a wager round")
+	case l.st.Item == item && p.staked && p.stake == stake: // a retry of the stored stake
+		l.mu.Unlock()
+		return nil
 	case l.st.Phase != phaseStaking || l.st.Item != item:
 		l.mu.Unlock()
 		return gridskill.Errorf(gridskill.ECONFLICT, "stakes are picked before the question is shown")
@@ -1233,8 +1326,8 @@ func (s *Service) Stake(ctx context.Context, actor people.User, contestID string
 }
 
 // Buzz records a player pressing the buzzer. The first buzz by server
-// arrival answers. Errors: forbidden, conflict (not a buzzer round, no
-// question open, already buzzed), internal.
+// arrival answers; a buzz sent again keeps the place of the first. Errors:
+// forbidden, conflict (not a buzzer round, no question open), internal.
 func (s *Service) Buzz(ctx context.Context, actor people.User, contestID string, item int) error {
 	l, p, err := s.player(actor, contestID)
 	if err != nil {
@@ -1247,12 +1340,12 @@ func (s *Service) Buzz(ctx context.Context, actor people.User, contestID string,
 	case l.round.Kind != Buzzer:
 		l.mu.Unlock()
 		return gridskill.Errorf(gridskill.ECONFLICT, "this is not a buzzer round")
+	case l.st.Item == item && p.buzzed: // a retry: the buzz is stored, in its place
+		l.mu.Unlock()
+		return nil
 	case l.st.Item != item || (l.st.Phase != phaseOpen && l.st.Phase != phaseAnswering) || l.closing:
 		l.mu.Unlock()
 		return gridskill.Errorf(gridskill.ECONFLICT, "this question is not open")
-	case p.buzzed:
-		l.mu.Unlock()
-		return gridskill.Errorf(gridskill.ECONFLICT, "you have already buzzed")
 	}
 	now := s.clock.Now()
 	l.buzzSeq++

@@ -101,8 +101,16 @@ func (s *Service) Load(ctx context.Context) error {
 	return nil
 }
 
-// Close stops the group commit after writing what is queued.
-func (s *Service) Close() { s.w.close() }
+// Close stops the live rounds' timers, then the group commit after writing
+// what is queued.
+func (s *Service) Close() {
+	s.mu.RLock()
+	for _, l := range s.live {
+		l.stop()
+	}
+	s.mu.RUnlock()
+	s.w.close()
+}
 
 func (s *Service) cached(id string) (Contest, bool) {
 	s.mu.RLock()

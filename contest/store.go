@@ -190,6 +190,15 @@ func (r repo) joins(ctx context.Context) ([]factDoc, error) {
 	return out, err
 }
 
+// fact reads one fact by its id; ok is false when there is none.
+func (r repo) fact(ctx context.Context, id string) (f factDoc, ok bool, err error) {
+	err = r.db.Collection(collFacts).FindOne(ctx, bson.M{"_id": id}).Decode(&f)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return f, false, nil
+	}
+	return f, err == nil, err
+}
+
 func (r repo) insertFact(ctx context.Context, f factDoc) error {
 	_, err := r.db.Collection(collFacts).InsertOne(ctx, f)
 	if store.IsDuplicate(err) {

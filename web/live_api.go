@@ -50,6 +50,7 @@ func (s *Server) apiLiveJoin(c *fiber.Ctx) error {
 }
 
 type answerRequest struct {
+	Round  string   `json:"round"`
 	Item   *int     `json:"item"`
 	Answer []string `json:"answer"`
 	Echo   int64    `json:"echo"`
@@ -57,8 +58,9 @@ type answerRequest struct {
 }
 
 // apiLiveAnswer takes an answer: POST /api/v1/live/:id/answer
-// {"item": 0, "answer": ["B"], "echo": <server ms>, "held": <ms>}. It answers
-// only once the answer is stored.
+// {"round": id, "item": 0, "answer": ["B"], "echo": <server ms>, "held": <ms>}.
+// It answers only once the answer is stored, and answers a retry of a stored
+// answer the same way.
 func (s *Server) apiLiveAnswer(c *fiber.Ctx) error {
 	var req answerRequest
 	if err := decodeJSON(c, &req); err != nil {
@@ -68,7 +70,7 @@ func (s *Server) apiLiveAnswer(c *fiber.Ctx) error {
 		return errMissing("item")
 	}
 	u, _ := currentUser(c)
-	res, err := s.contest.Answer(c.UserContext(), u, c.Params("id"), contest.AnswerRequest{Item: *req.Item, Answer: req.Answer, Echo: req.Echo, HeldMS: req.Held})
+	res, err := s.contest.Answer(c.UserContext(), u, c.Params("id"), contest.AnswerRequest{Round: req.Round, Item: *req.Item, Answer: req.Answer, Echo: req.Echo, HeldMS: req.Held})
 	if err != nil {
 		return err
 	}

@@ -46,10 +46,16 @@ func (r *rig) call(method, path, token string, body any, want int, out any) stri
 // and two questions, and returns its id and the round's id.
 func liveContest(t *testing.T, r *rig, admin string, kind contest.Kind) (string, string) {
 	t.Helper()
+	return liveContestWith(t, r, admin, roundRequest{Title: "必答题", Kind: kind, ReadSec: 5, Stakes: []int{100, 200}, AnswerSec: 10, Penalty: 50})
+}
+
+// liveContestWith makes a contest of grid 1-1-1's workers with one round as
+// given and two questions (1000 points, 20 s, B is right).
+func liveContestWith(t *testing.T, r *rig, admin string, round roundRequest) (string, string) {
+	t.Helper()
 	var ct contestJSON
 	r.call("POST", "/api/v1/contests", admin, contestCreateRequest{Title: "东湖街道技能大比武", Streak: true}, 201, &ct)
 	r.call("POST", "/api/v1/contests/"+ct.ID+"/participants", admin, participantsRequest{Units: []string{seed.Grid111ID}}, 200, &ct)
-	round := roundRequest{Title: "必答题", Kind: kind, ReadSec: 5, Stakes: []int{100, 200}, AnswerSec: 10, Penalty: 50}
 	r.call("POST", "/api/v1/contests/"+ct.ID+"/rounds", admin, round, 201, &ct)
 	rid := ct.Rounds[0].ID
 	for i := range 2 {
@@ -109,10 +115,10 @@ func TestLiveSpeedRoundRefusesBadInput(t *testing.T) {
 	host("close", 200)
 	host("next", 200)
 	host("show", 200)
-	r.clock.Advance(21 * time.Second)
+	r.clock.Advance(21 * time.Second) // the question closes at its deadline
 	resp, body = answer(1, "B")
 	expect("AnswerAfterDeadline", resp, body, 409)
-	host("close", 200)
+	host("close", 409) // closed already, by its timer
 	host("finish", 200)
 
 	var st standingsJSON
@@ -145,38 +151,94 @@ func workerTokens(t *testing.T, r *rig, admin string, n int) []string {
 	return tokens
 }
 
-func TestLiveBuzzerRoundPassesOnAfterAWrongAnswer(t *testing.T) {
-	r := contestRig(t)
+// buzzerRound starts a buzzer round (10 s to answer, −50 for a wrong answer)
+// with pass-on as given, and returns the contest, three workers' tokens and
+// the host action and phone call helpers.
+func buzzerRound(t *testing.T, r *rig, passOn bool) (id string, w []string, host func(string, int), phone func(int, string, map[string]any, int)) {
+	t.Helper()
 	admin := r.token("13900000002")
-	id, rid := liveContest(t, r, admin, contest.Buzzer)
-	w := workerTokens(t, r, admin, 3)
-	host := func(action string, want int) {
+	id, rid := liveContestWith(t, r, admin, roundRequest{Title: "抢答题", Kind: contest.Buzzer, ReadSec: 5, AnswerSec: 10, Penalty: 50, PassOn: passOn})
+	w = workerTokens(t, r, admin, 3)
+	host = func(action string, want int) {
 		t.Helper()
 		r.call("POST", "/api/v1/live/"+id+"/host", admin, hostRequest{Action: action, Round: rid}, want, nil)
 	}
-	live := "/api/v1/live/" + id
+	phone = func(i int, path string, body map[string]any, want int) {
+		t.Helper()
+		r.call("POST", "/api/v1/live/"+id+"/"+path, w[i], body, want, nil)
+	}
 	host("start", 200)
-	host("next", 200)
-	r.call("POST", live+"/buzz", w[0], map[string]any{"item": 0}, 409, nil) // still reading
-	host("show", 200)
-	r.call("POST", live+"/answer", w[0], map[string]any{"item": 0, "answer": []string{"B"}}, 409, nil) // no buzz yet
-	r.call("POST", live+"/buzz", w[0], map[string]any{"item": 0}, 200, nil)
-	r.clock.Advance(10 * time.Millisecond)
-	r.call("POST", live+"/buzz", w[1], map[string]any{"item": 0}, 200, nil)
-	r.call("POST", live+"/buzz", w[0], map[string]any{"item": 0}, 409, nil)                            // twice
-	r.call("POST", live+"/answer", w[1], map[string]any{"item": 0, "answer": []string{"B"}}, 409, nil) // not their turn
-	r.call("POST", live+"/answer", w[0], map[string]any{"item": 0, "answer": []string{"A"}}, 200, nil) // wrong
-	r.call("POST", live+"/stake", w[2], map[string]any{"item": 0, "stake": 100}, 409, nil)             // not a wager round
-	// The round passes on only when it says so; this one does not, so the question closes.
-	host("next", 200)
-	host("show", 200)
-	r.call("POST", live+"/buzz", w[1], map[string]any{"item": 1}, 200, nil)
-	r.call("POST", live+"/answer", w[1], map[string]any{"item": 1, "answer": []string{"B"}}, 200, nil)
-	host("finish", 200)
+	return id, w, host, phone
+}
+
+// buzzerPoints returns the points of the first two workers after the round.
+func buzzerPoints(t *testing.T, r *rig, id string, w []string) (first, second float64) {
+	t.Helper()
 	var res standingsJSON
-	r.call("GET", "/api/v1/contests/"+id+"/standings", admin, nil, 200, &res)
-	if res.Overall[0].Points != 1000 || res.Overall[len(res.Overall)-1].Points != -50 {
-		t.Fatalf("buzzer standings: %+v", res.Overall)
+	r.call("GET", "/api/v1/contests/"+id+"/standings", r.token("13900000002"), nil, 200, &res)
+	ids := map[int]string{0: seed.WorkerID}
+	var me meResponse
+	r.call("GET", "/api/v1/me", w[1], nil, 200, &me)
+	ids[1] = me.ID
+	for _, row := range res.Overall {
+		switch row.ID {
+		case ids[0]:
+			first = row.Points
+		case ids[1]:
+			second = row.Points
+		}
+	}
+	return first, second
+}
+
+func TestLiveBuzzerRoundPassesOnAfterAWrongAnswer(t *testing.T) {
+	r := contestRig(t)
+	id, w, host, phone := buzzerRound(t, r, true)
+	host("next", 200)
+	phone(0, "buzz", map[string]any{"item": 0}, 409) // still reading
+	host("show", 200)
+	phone(0, "answer", map[string]any{"item": 0, "answer": []string{"B"}}, 409) // no buzz yet
+	phone(0, "buzz", map[string]any{"item": 0}, 200)
+	r.clock.Advance(10 * time.Millisecond)
+	phone(1, "buzz", map[string]any{"item": 0}, 200)
+	phone(0, "buzz", map[string]any{"item": 0}, 200)                            // a retry keeps its place
+	phone(1, "answer", map[string]any{"item": 0, "answer": []string{"B"}}, 409) // not their turn yet
+	phone(0, "answer", map[string]any{"item": 0, "answer": []string{"A"}}, 200) // wrong: passes to the second buzzer
+	if _, phase, _ := r.srv.contest.LiveRound(id); phase != "answering" {
+		t.Fatalf("after a wrong answer with pass-on the question is %q, want answering by the next buzzer", phase)
+	}
+	phone(2, "answer", map[string]any{"item": 0, "answer": []string{"B"}}, 409) // never buzzed
+	phone(1, "answer", map[string]any{"item": 0, "answer": []string{"B"}}, 200) // right: the question closes
+	if _, phase, _ := r.srv.contest.LiveRound(id); phase != "results" {
+		t.Fatalf("after the right answer the question is %q, want results", phase)
+	}
+	host("finish", 200)
+	if first, second := buzzerPoints(t, r, id, w); first != -50 || second != 1000 {
+		t.Fatalf("the wrong first buzzer has %v (want −50), the second who answered right %v (want 1000)", first, second)
+	}
+}
+
+func TestLiveBuzzerRoundWithoutPassOnClosesAfterAWrongAnswer(t *testing.T) {
+	r := contestRig(t)
+	id, w, host, phone := buzzerRound(t, r, false)
+	host("next", 200)
+	host("show", 200)
+	phone(0, "buzz", map[string]any{"item": 0}, 200)
+	r.clock.Advance(10 * time.Millisecond)
+	phone(1, "buzz", map[string]any{"item": 0}, 200)
+	phone(0, "answer", map[string]any{"item": 0, "answer": []string{"A"}}, 200) // wrong
+	phone(2, "stake", map[string]any{"item": 0, "stake": 100}, 409)             // not a wager round
+	if _, phase, _ := r.srv.contest.LiveRound(id); phase != "results" {
+		t.Fatalf("after a wrong answer without pass-on the question is %q, want results", phase)
+	}
+	phone(1, "answer", map[string]any{"item": 0, "answer": []string{"B"}}, 409) // too late: it closed
+	host("next", 200)
+	host("show", 200)
+	phone(1, "buzz", map[string]any{"item": 1}, 200)
+	phone(1, "answer", map[string]any{"item": 1, "answer": []string{"B"}}, 200)
+	host("finish", 200)
+	if first, second := buzzerPoints(t, r, id, w); first != -50 || second != 1000 {
+		t.Fatalf("buzzer standings: first %v (want −50), second %v (want 1000 from question 2)", first, second)
 	}
 }
 
