@@ -1421,7 +1421,8 @@ func (l *live) buzzTimeout(ctx context.Context) error {
 	return l.passOrClose(ctx, false)
 }
 
-// Score records a judge's score of the performance being judged. Errors:
+// Score records a judge's score of the performance being judged; the same
+// score sent again is answered as stored. Errors:
 // invalid (outside 0–100), forbidden (not a judge of this round), conflict
 // (nothing being judged, already scored), internal.
 func (s *Service) Score(ctx context.Context, actor people.User, contestID string, item int, score float64) error {
@@ -1443,8 +1444,11 @@ func (s *Service) Score(ctx context.Context, actor people.User, contestID string
 		l.mu.Unlock()
 		return gridskill.Errorf(gridskill.ECONFLICT, "no performance is being judged")
 	}
-	if _, done := l.judged[actor.ID]; done {
+	if v, done := l.judged[actor.ID]; done {
 		l.mu.Unlock()
+		if v == score { // a retry of the stored score
+			return nil
+		}
 		return gridskill.Errorf(gridskill.ECONFLICT, "you have already scored this performance")
 	}
 	l.judged[actor.ID] = score

@@ -2,16 +2,25 @@
 // (Server-Sent Events) and posts answers, stakes, buzzes and judge scores.
 // Every event carries the whole state, so a reload or a new phone simply
 // shows where the round is, with the answer already given.
+//
+// What the phone sends goes through an outbox kept in localStorage: a send
+// that fails for the network (or a busy server) stays queued and is retried
+// (after 1, 2, 4, then every 5 s, at once when the network or the stream comes
+// back) until the server answers it. The server is idempotent, so a retry of
+// something it stored is answered as stored; one that arrives after its
+// question closed is refused, and the phone says it was too late. The phone
+// shows only what the server said: sending, queued, received, too late.
 (function () {
   'use strict';
   var root = document.getElementById('live');
   if (!root) return;
-  var L = document.getElementById('labels').dataset;
+  var L = document.getElementById('labels').dataset, P = document.getElementById('p-labels').dataset;
   var id = root.dataset.contest, csrf = root.dataset.csrf;
   var main = document.getElementById('p-main'), statusEl = document.getElementById('p-status'), meEl = document.getElementById('p-me');
   var captainEl = document.getElementById('p-captain');
   var state = null, me = null, offset = 0, pinged = false;
-  var openKey = '', openEcho = 0, openRecv = 0, picked = [], sending = false, note = '';
+  var openKey = '', openEcho = 0, openRecv = 0, picked = [], note = '', noteState = '';
+  var store = 'gridskill.live.' + id, outbox = load(), inFlight = false, retryTimer = 0, tries = 0, lost = false, verdict = null;
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -19,18 +28,111 @@
     if (text != null) e.textContent = text;
     return e;
   }
+  // post sends one request. It resolves with the server's JSON, or rejects
+  // with {retry: true} when the network or a busy server failed (try again)
+  // or {status, message} when the server refused (a final answer).
   function post(path, body) {
     return fetch('/api/v1/live/' + id + '/' + path, {
       method: 'POST', credentials: 'same-origin',
       headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
       body: JSON.stringify(body)
     }).then(function (r) {
+      if (r.status >= 500 || r.status === 408 || r.status === 429) throw { retry: true };
       return r.json().then(function (j) {
-        if (!r.ok) throw new Error((j.error && j.error.message) || String(r.status));
+        if (!r.ok) throw { status: r.status, message: (j.error && j.error.message) || String(r.status) };
         return j;
-      });
+      }, function () { throw r.ok ? { retry: true } : { status: r.status, message: String(r.status) }; });
+    }, function () { throw { retry: true }; });
+  }
+
+  function load() {
+    try { return JSON.parse(localStorage.getItem(store) || '[]') || []; } catch (e) { return []; }
+  }
+  function save() {
+    try { localStorage.setItem(store, JSON.stringify(outbox)); } catch (e) { /* private mode: memory only */ }
+  }
+  function say(st, text) {
+    noteState = st; note = text;
+  }
+
+  // send queues what the phone sends and starts the outbox.
+  function send(path, body) {
+    outbox.push({ path: path, body: body, round: state && state.round ? state.round.id : '', queued: false });
+    save();
+    say('sending', L.sending);
+    render();
+    pump();
+  }
+  function pending(path) {
+    for (var i = 0; i < outbox.length; i++) if (outbox[i].path === path) return outbox[i];
+    return null;
+  }
+
+  // pump sends the oldest queued request, one at a time, in order.
+  function pump() {
+    if (inFlight || !outbox.length) return;
+    clearTimeout(retryTimer);
+    var m = outbox[0];
+    inFlight = true;
+    post(m.path, m.body).then(function (r) {
+      inFlight = false; tries = 0;
+      outbox.shift(); save();
+      received(m, r);
+      render();
+      pump();
+    }, function (err) {
+      inFlight = false;
+      if (err.retry) {
+        if (!m.queued && m.path === 'answer') { m.body.echo = 0; m.body.held = 0; } // an outage is no network delay
+        m.queued = true; save();
+        say('queued', P.queued);
+        render();
+        retryTimer = setTimeout(pump, [1000, 2000, 4000][tries++] || 5000);
+        return;
+      }
+      tries = 0;
+      outbox.shift(); save();
+      if (lost) verdict = { m: m, err: err }; // decided on the fresh state the stream brings back
+      else refused(m, err);
+      render();
+      pump();
     });
   }
+
+  // refused says why the server refused a request: too late when its
+  // question is over, else the server's own words.
+  function refused(m, err) {
+    if (err.status === 409 && closed(m)) say('late', P.late);
+    else say('refused', err.message);
+  }
+
+  // closed reports whether the question a request was for is over, by the
+  // latest state the stream sent.
+  function closed(m) {
+    var s = state;
+    if (!s || !s.round || s.round.id !== m.round || s.item !== m.body.item) return true;
+    return s.phase !== 'open' && s.phase !== 'answering' && s.phase !== 'staking' && s.phase !== 'judging';
+  }
+
+  function received(m, r) {
+    var sameItem = state && state.round && state.round.id === m.round && state.item === m.body.item;
+    if (m.path === 'answer') {
+      if (me && sameItem) me.answer = r.answer;
+      say('received', L.sent + ': ' + r.answer.join(''));
+    } else if (m.path === 'buzz') {
+      if (me && sameItem) me.buzzed = true;
+      say('received', L.buzzed);
+    } else if (m.path === 'stake') {
+      if (me && sameItem) { me.staked = true; me.stake = m.body.stake; }
+      say('received', L.stake + ' ' + m.body.stake);
+    } else if (m.path === 'score') {
+      if (me && sameItem) me.scored = m.body.score;
+      say('received', L.scored + ': ' + m.body.score);
+    }
+  }
+
+  window.addEventListener('online', function () { tries = 0; pump(); });
+
   function connect() {
     var es = new EventSource(root.dataset.events);
     es.onmessage = function (ev) {
@@ -40,15 +142,17 @@
       state = d.s; me = d.me || null;
       if (state && state.phase === 'open') {
         var k = state.round.id + ':' + state.item + ':' + state.shownAt;
-        if (k !== openKey) { openKey = k; openEcho = d.now; openRecv = recv; picked = []; note = ''; }
+        if (k !== openKey) { openKey = k; openEcho = d.now; openRecv = recv; picked = []; if (!outbox.length) say('', ''); }
       }
+      if (verdict) { refused(verdict.m, verdict.err); verdict = null; }
+      if (lost) { lost = false; tries = 0; pump(); } // the stream is back, so is the network
       if (!pinged && me && me.plays) {
         pinged = true;
         post('ping', { echo: d.now, held: Math.round(performance.now() - recv) }).catch(function () {});
       }
       render();
     };
-    es.onerror = function () { statusEl.textContent = L.offline; };
+    es.onerror = function () { lost = true; statusEl.textContent = L.offline; };
   }
 
   function render() {
@@ -78,7 +182,13 @@
     if (phase === 'judging' && me && me.judge) judge(s);
     if (s.judgeScore != null) main.appendChild(el('p', 'live-big', L.panel + ': ' + s.judgeScore));
     if (phase === 'results' || phase === 'podium') result(s);
-    if (note) main.appendChild(el('p', 'live-note', note));
+    if (note) {
+      var n = el('p', 'live-note', note);
+      n.id = 'p-send';
+      n.dataset.state = noteState;
+      n.setAttribute('role', 'status');
+      main.appendChild(n);
+    }
     renderMe();
     tick();
   }
@@ -90,7 +200,7 @@
   }
 
   function mayAnswer(s) {
-    if (!me || !me.plays || sending) return false;
+    if (!me || !me.plays || pending('answer')) return false;
     if (s.round.kind === 'buzzer') return s.phase === 'answering' && me.mayAnswer && me.answer.length === 0;
     return s.phase === 'open' && me.answer.length === 0;
   }
@@ -101,8 +211,9 @@
       var b = el('button', 'opt', o.key + '. ' + o.text);
       b.type = 'button';
       b.dataset.key = o.key;
+      var waiting = pending('answer');
       if (me && me.answer.indexOf(o.key) >= 0) b.classList.add('chosen');
-      if (picked.indexOf(o.key) >= 0) b.classList.add('picked');
+      if (picked.indexOf(o.key) >= 0 || (waiting && waiting.body.item === s.item && waiting.body.answer.indexOf(o.key) >= 0)) b.classList.add('picked');
       if (s.correct && s.correct.indexOf(o.key) >= 0) b.classList.add('right');
       if (s.dist && s.phase === 'results') b.textContent += '  (' + (s.dist[o.key] || 0) + ')';
       b.disabled = !can;
@@ -126,25 +237,17 @@
   }
 
   function answer(keys) {
-    sending = true; note = L.sending; render();
-    var body = { item: state.item, answer: keys, echo: openEcho, held: Math.round(performance.now() - openRecv) };
-    post('answer', body).then(function (r) {
-      sending = false; note = '';
-      if (me) me.answer = r.answer;
-      render();
-    }, function (err) {
-      sending = false; note = err.message; render();
-    });
+    send('answer', { round: state.round.id, item: state.item, answer: keys, echo: openEcho, held: Math.round(performance.now() - openRecv) });
   }
 
   function buzzer(s) {
     var b = el('button', 'live-buzz', me.buzzed ? L.buzzed : L.buzz);
     b.type = 'button';
     b.id = 'p-buzz';
-    b.disabled = me.buzzed;
+    b.disabled = me.buzzed || !!pending('buzz');
     b.addEventListener('click', function () {
       b.disabled = true;
-      post('buzz', { item: s.item }).then(function () { me.buzzed = true; render(); }, function (err) { note = err.message; render(); });
+      send('buzz', { item: s.item });
     });
     main.appendChild(b);
     if (s.buzz) main.appendChild(el('p', 'muted', L.firstbuzz + ': ' + s.buzz.order.join(' · ')));
@@ -157,10 +260,8 @@
       b.type = 'button';
       b.dataset.stake = v;
       if (me.staked && me.stake === v) b.classList.add('chosen');
-      b.disabled = me.staked;
-      b.addEventListener('click', function () {
-        post('stake', { item: s.item, stake: v }).then(function () { me.staked = true; me.stake = v; render(); }, function (err) { note = err.message; render(); });
-      });
+      b.disabled = me.staked || !!pending('stake');
+      b.addEventListener('click', function () { send('stake', { item: s.item, stake: v }); });
       box.appendChild(b);
     });
     main.appendChild(box);
@@ -176,8 +277,8 @@
     f.appendChild(lab); f.appendChild(inp); f.appendChild(b);
     f.addEventListener('submit', function (ev) {
       ev.preventDefault();
-      var v = parseFloat(inp.value);
-      post('score', { item: s.item, score: v }).then(function () { me.scored = v; render(); }, function (err) { note = err.message; render(); });
+      if (pending('score')) return;
+      send('score', { item: s.item, score: parseFloat(inp.value) });
     });
     main.appendChild(f);
   }
@@ -222,4 +323,5 @@
   }
   setInterval(tick, 250);
   connect();
+  if (outbox.length) { say('queued', P.queued); pump(); } // left from before a reload
 })();
