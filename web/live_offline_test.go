@@ -40,11 +40,25 @@ func emulateOffline(offline bool) chromedp.Action[chromedp.Void] {
 	})
 }
 
+// blockAnswers makes the phone's answer posts fail as a dead network would,
+// while pages and the event stream still load.
+func blockAnswers(block bool) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		var patterns []*network.BlockPattern
+		if block {
+			patterns = []*network.BlockPattern{{URLPattern: "*://*:*/api/v1/live/*/answer", Block: true}}
+		}
+		_, err := cdp.Call(ctx, t, network.SetBlockedURLs, network.SetBlockedURLsParams{URLPatterns: patterns})
+		return err
+	})
+}
+
 // TestBrowserLiveAnswerSentOfflineIsQueuedAndRetried: on a 360 px phone, an
 // answer tapped with no network says it is kept and will be sent again, is
 // sent when the network is back and then shows as received, counted once; an
 // answer that waits offline while its question closes is refused by the
-// server and the phone says it was too late. Never the browser's own error.
+// server and the phone says it was too late. An answer that cannot go out
+// is kept through a reload. Never the browser's own error.
 func TestBrowserLiveAnswerSentOfflineIsQueuedAndRetried(t *testing.T) {
 	b := browsertest.New(t)
 	r := contestRig(t)
@@ -124,8 +138,35 @@ func TestBrowserLiveAnswerSentOfflineIsQueuedAndRetried(t *testing.T) {
 
 	host("close")
 	host("next")
-	step("offline, answer question 2",
-		chromedp.WaitVisible(`#live[data-phase=open][data-item="1"] button.opt[data-key=B]:not([disabled])`),
+	step("an answer that cannot go out is kept through a reload",
+		chromedp.WaitVisible(`#live[data-phase=open][data-item="1"] button.opt[data-key=C]:not([disabled])`),
+		blockAnswers(true),
+		chromedp.Click(`button.opt[data-key=C]`),
+		chromedp.WaitVisible(`#p-send[data-state=queued]`),
+		chromedp.Reload(),
+		chromedp.WaitVisible(`#p-send[data-state=queued]`),
+		chromedp.WaitVisible(`button.opt.picked[data-key=C]`))
+	step("and sent once it can",
+		blockAnswers(false),
+		chromedp.WaitVisible(`#p-send[data-state=received]`),
+		chromedp.WaitVisible(`button.opt.chosen[data-key=C]`))
+	if got := stored(); len(got) != 2 {
+		t.Fatalf("stored after the reload and retry: %+v, want two answers", got)
+	}
+
+	// A second round of the same kind, for the late answer.
+	var ct contestJSON
+	r.call("POST", "/api/v1/live/"+id+"/host", admin, hostRequest{Action: "close", Round: rid}, 200, nil)
+	r.call("POST", "/api/v1/live/"+id+"/host", admin, hostRequest{Action: "finish", Round: rid}, 200, nil)
+	r.call("POST", "/api/v1/contests/"+id+"/rounds", admin, roundRequest{Title: "加赛", Kind: contest.Speed}, 201, &ct)
+	rid = ct.Rounds[1].ID
+	q := questionRequest{Stem: "发现电信诈骗线索应当？", Type: "single", Points: 1000, LimitSec: 20,
+		Options: []contest.Option{{Key: "A", Text: "不管"}, {Key: "B", Text: "报告"}}, Correct: []string{"B"}}
+	r.call("POST", "/api/v1/contests/"+id+"/rounds/"+rid+"/questions", admin, q, 201, nil)
+	host("start")
+	host("next")
+	step("offline, answer the extra question",
+		chromedp.WaitVisible(`#live[data-phase=open][data-item="0"] button.opt[data-key=B]:not([disabled])`),
 		emulateOffline(true),
 		chromedp.Click(`button.opt[data-key=B]`),
 		chromedp.WaitVisible(`#p-send[data-state=queued]`))
@@ -133,13 +174,13 @@ func TestBrowserLiveAnswerSentOfflineIsQueuedAndRetried(t *testing.T) {
 	step("back online after the close: too late",
 		emulateOffline(false),
 		chromedp.WaitVisible(`#p-send[data-state=late]`),
-		chromedp.WaitVisible(`#live[data-phase=results][data-item="1"]`))
+		chromedp.WaitVisible(`#live[data-phase=results][data-item="0"]`))
 	if text := note(); !strings.Contains(text, "太迟了") {
 		t.Errorf("late answer: the phone says %q", text)
 	}
 	browsertest.Screenshot(t, phone, "live-offline-too-late")
-	if got := stored(); len(got) != 1 {
-		t.Fatalf("stored after the late answer: %+v, want only the answer to question 1", got)
+	if got := stored(); len(got) != 0 {
+		t.Fatalf("stored after the late answer: %+v, want nothing", got)
 	}
 	queued, err := chromedp.Run(phone, chromedp.Evaluate[string](`localStorage.getItem('gridskill.live.' + document.getElementById('live').dataset.contest)`))
 	if err != nil || queued != "[]" {

@@ -20,7 +20,7 @@
   var captainEl = document.getElementById('p-captain');
   var state = null, me = null, offset = 0, pinged = false;
   var openKey = '', openEcho = 0, openRecv = 0, picked = [], note = '', noteState = '';
-  var store = 'gridskill.live.' + id, outbox = load(), inFlight = false, retryTimer = 0, tries = 0, lost = false, verdict = null;
+  var store = 'gridskill.live.' + id, outbox = load(), inFlight = false, retryTimer = 0, tries = 0, lost = false, verdict = null, ready = false;
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -57,7 +57,7 @@
 
   // send queues what the phone sends and starts the outbox.
   function send(path, body) {
-    outbox.push({ path: path, body: body, round: state && state.round ? state.round.id : '', queued: false });
+    outbox.push({ path: path, body: body, round: state && state.round ? state.round.id : '', who: me ? me.id : '', queued: false });
     save();
     say('sending', L.sending);
     render();
@@ -70,7 +70,7 @@
 
   // pump sends the oldest queued request, one at a time, in order.
   function pump() {
-    if (inFlight || !outbox.length) return;
+    if (!ready || inFlight || !outbox.length) return;
     clearTimeout(retryTimer);
     var m = outbox[0];
     inFlight = true;
@@ -131,6 +131,15 @@
     }
   }
 
+  // resumeOutbox sends, once the stream says who is signed in, what an
+  // earlier page of the same person left unsent; another person's is dropped.
+  function resumeOutbox() {
+    ready = true;
+    outbox = outbox.filter(function (m) { return me && m.who === me.id; });
+    save();
+    if (outbox.length) { say('queued', P.queued); pump(); }
+  }
+
   window.addEventListener('online', function () { tries = 0; pump(); });
 
   function connect() {
@@ -144,6 +153,7 @@
         var k = state.round.id + ':' + state.item + ':' + state.shownAt;
         if (k !== openKey) { openKey = k; openEcho = d.now; openRecv = recv; picked = []; if (!outbox.length) say('', ''); }
       }
+      if (!ready) resumeOutbox();
       if (verdict) { refused(verdict.m, verdict.err); verdict = null; }
       if (lost) { lost = false; tries = 0; pump(); } // the stream is back, so is the network
       if (!pinged && me && me.plays) {
@@ -323,5 +333,4 @@
   }
   setInterval(tick, 250);
   connect();
-  if (outbox.length) { say('queued', P.queued); pump(); } // left from before a reload
 })();
