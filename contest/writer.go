@@ -24,6 +24,9 @@ type pending struct {
 	done chan error
 }
 
+// A batch gathers for batchWait of real time: the window paces writes and
+// decides nothing about the round, so it is not on the round's clock (a
+// stopped test clock would hold every answer).
 const (
 	batchMax  = 1000
 	batchWait = 2 * time.Millisecond
