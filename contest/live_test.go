@@ -103,7 +103,22 @@ func TestRestartRebuildsStreaksAndTheInterruptedQuestion(t *testing.T) {
 		t.Errorf("remaining time %v, want 15s (the deadline less the last answer)", l.remaining)
 	}
 	host(s, ActResume)
-	host(s, ActClose)
+	f.clock.Advance(15*time.Second - time.Millisecond)
+	if _, phase, _ := s.LiveRound(c.ID); phase != phaseOpen {
+		t.Fatalf("a millisecond before the resumed question's time is up it is %q, want open", phase)
+	}
+	// The stopped process's timer (its deadline has passed) must not write over the new owner's phase.
+	stored, err := s.repo.live(f.ctx)
+	f.must(err)
+	for _, ld := range stored {
+		if ld.ID == c.ID && ld.Phase != phaseOpen {
+			t.Fatalf("the stored phase is %q while the resumed question is open: the old process's timer wrote it", ld.Phase)
+		}
+	}
+	f.clock.Advance(time.Millisecond) // the remaining time runs out: it closes by itself
+	if _, phase, _ := s.LiveRound(c.ID); phase != phaseResults {
+		t.Fatalf("when the resumed question's time is up it is %q, want results", phase)
+	}
 	host(s, ActFinish)
 	st, err := s.Standings(f.ctx, f.admin, c.ID)
 	f.must(err)
