@@ -105,16 +105,24 @@ func TestLiveSpeedRoundRefusesBadInput(t *testing.T) {
 	expect("ScoreFromNonJudge", resp, body, 403)
 
 	r.clock.Advance(2 * time.Second)
-	resp, body = answer(0, "B")
-	expect("FirstAnswer", resp, body, 200)
-	resp, body = answer(0, "B")
-	expect("RetriedAnswerIsTheSame", resp, body, 200)
+	resp, first := answer(0, "B")
+	expect("FirstAnswer", resp, first, 200)
+	retried := func(name string) {
+		t.Helper()
+		resp, body := answer(0, "B")
+		if expect(name, resp, body, 200); body != first {
+			t.Errorf("%s: %s, want the first reply %s", name, body, first)
+		}
+	}
+	retried("RetriedAnswerIsTheSame")
 	resp, body = answer(0, "A")
 	expect("SecondDifferentAnswer", resp, body, 409)
 
 	host("close", 200)
+	retried("RetriedAnswerAfterTheClose")
 	host("next", 200)
 	host("show", 200)
+	retried("RetriedAnswerOnTheNextQuestion")
 	r.clock.Advance(21 * time.Second) // the question closes at its deadline
 	resp, body = answer(1, "B")
 	expect("AnswerAfterDeadline", resp, body, 409)
