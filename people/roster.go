@@ -269,14 +269,21 @@ func (s *Service) ImportRoster(ctx context.Context, actor User, rows []RosterRow
 		return ImportResult{}, rejected(p.problems)
 	}
 
+	// The whole import is one change record, written at the end, even when
+	// a step fails after others were written.
+	var w importWrites
+	defer func() {
+		if len(w.written) > 0 || len(w.unsure) > 0 || w.units {
+			s.changed(ctx, w.written, w.unsure, w.units)
+		}
+	}()
 	// Units first: their ids derive from their names, so if the import stops
 	// half-way, running it again finds them and goes on.
 	if err := s.repo.insertUnits(ctx, p.newUnits); err != nil {
+		w.units = len(p.newUnits) > 0
 		return ImportResult{}, gridskill.Internal(err)
 	}
-	if len(p.newUnits) > 0 {
-		s.forgetTree()
-	}
+	w.units = len(p.newUnits) > 0
 	res := ImportResult{Created: len(p.creates), Updated: len(p.updates), Unchanged: p.unchanged, UnitsCreated: len(p.newUnits)}
 	if len(p.creates) > 0 {
 		if initialPassword == "" {
@@ -291,17 +298,30 @@ func (s *Service) ImportRoster(ctx context.Context, actor User, rows []RosterRow
 		}
 		now := s.clock.Now()
 		docs := make([]userDoc, len(p.creates))
+		ids := make([]string, len(p.creates))
 		for i, u := range p.creates {
 			docs[i] = newUserDoc(u, string(hash), now)
+			ids[i] = u.ID
 		}
 		if err := s.repo.insertUsers(ctx, docs); err != nil {
+			w.unsure = append(w.unsure, ids...)
 			return ImportResult{}, gridskill.Internal(err)
 		}
+		w.written = append(w.written, docs...)
 	}
-	if err := s.applyUpdates(ctx, p.updates, existing); err != nil {
+	if err := s.applyUpdates(ctx, p.updates, existing, &w); err != nil {
 		return ImportResult{}, err
 	}
 	return res, nil
+}
+
+// importWrites is what an import has written so far: accounts as written,
+// accounts whose write may or may not have happened, and whether units were
+// added.
+type importWrites struct {
+	written []userDoc
+	unsure  []string
+	units   bool
 }
 
 // bulkUpdates is how many changed accounts make rewriting them in bulk
@@ -310,8 +330,9 @@ const bulkUpdates = 20
 
 // applyUpdates writes the changed roster fields of accounts. Many at once are
 // rewritten in bulk (see repo.replaceUsers), from the documents read for the
-// plan; an account that changed since is updated on its own.
-func (s *Service) applyUpdates(ctx context.Context, updates []User, existing []userDoc) error {
+// plan; an account that changed since is updated on its own. What it wrote
+// goes to w.
+func (s *Service) applyUpdates(ctx context.Context, updates []User, existing []userDoc, w *importWrites) error {
 	now := s.clock.Now()
 	var one []User
 	if len(updates) >= bulkUpdates {
@@ -325,33 +346,40 @@ func (s *Service) applyUpdates(ctx context.Context, updates []User, existing []u
 			d := read[u.ID]
 			d.Name, d.Role, d.UnitID, d.UnitPath = u.Name, string(u.Role), u.UnitID, u.UnitPath
 			d.EmployeeNo, d.JoinedOn, d.UpdatedAt = u.EmployeeNo, u.JoinedOn, now
+			d.Rev++
 			docs = append(docs, d)
 			byID[u.ID] = u
 		}
-		defer func() {
-			for _, u := range updates {
-				s.forgetUser(u.ID)
-			}
-		}()
 		missed, err := s.repo.replaceUsers(ctx, docs)
 		if err != nil {
+			for _, d := range docs {
+				w.unsure = append(w.unsure, d.ID)
+			}
 			return gridskill.Internal(err)
 		}
+		skip := map[string]bool{}
 		for _, d := range missed {
 			one = append(one, byID[d.ID])
+			skip[d.ID] = true
+		}
+		for _, d := range docs {
+			if !skip[d.ID] {
+				w.written = append(w.written, d)
+			}
 		}
 	} else {
 		one = updates
 	}
 	for _, u := range one {
-		err := s.repo.updateUser(ctx, u.ID, bson.M{
+		d, err := s.repo.updateUser(ctx, u.ID, bson.M{
 			"name": u.Name, "role": string(u.Role), "unitId": u.UnitID, "unitPath": u.UnitPath,
 			"employeeNo": u.EmployeeNo, "joinedOn": u.JoinedOn, "updatedAt": now,
 		})
 		if err != nil {
+			w.unsure = append(w.unsure, u.ID)
 			return gridskill.Internal(err)
 		}
-		s.forgetUser(u.ID)
+		w.written = append(w.written, d)
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -14,10 +15,6 @@ import (
 
 	"gridskill"
 )
-
-// cacheTTL bounds how long another instance's change to an account or the
-// org tree may go unseen here; this instance's own changes are seen at once.
-const cacheTTL = 30 * time.Second
 
 // Sign-in limits. A whole training room often shares one address behind NAT,
 // where typing mistakes add up, so the per-address limit is generous; the
@@ -30,71 +27,85 @@ const (
 
 // Service is accounts, the org tree and the roster. Every method that acts
 // for someone takes the acting user and checks their role and scope itself.
+// It holds every account and the org tree in memory (see directory), kept
+// current by its own writes at once and by other instances' through the
+// change feed (changes.go, read by Run or Poll).
 type Service struct {
 	repo  repo
 	clock gridskill.Clock
 
 	// BcryptCost is the password hashing cost; tests lower it.
 	BcryptCost int
+	// compare checks a password against a hash; tests count the calls.
+	compare func(hash, password []byte) error
 
 	phoneLimit *failureLimiter
 	ipLimit    *failureLimiter
 
-	mu       sync.Mutex
-	users    map[string]cachedUser
-	forgets  uint64          // how many times an account was dropped from users
-	dropped  map[string]drop // the last drop of each account
-	tree     *Tree
-	treeTime time.Time
+	dir    *directory
+	treeMu sync.RWMutex
+	tree   *Tree
+
+	loaded     atomic.Bool
+	pollMu     sync.Mutex // one load or poll at a time
+	announceMu sync.Mutex // one change record written at a time
+	feed       feed
+
+	dummyOnce sync.Once
+	dummyHash []byte
 }
 
-// drop is when an account was last dropped from the cache.
-type drop struct {
-	n  uint64 // the forgets count it made
-	at time.Time
-}
-
-type cachedUser struct {
-	user User
-	at   time.Time
-}
-
-// NewService returns the people service over db.
+// NewService returns the people service over db. It reads the database at
+// the first use, or when Load is called.
 func NewService(db *mongo.Database, clock gridskill.Clock) *Service {
 	return &Service{
 		repo:       newRepo(db),
 		clock:      clock,
 		BcryptCost: bcrypt.DefaultCost,
+		compare:    bcrypt.CompareHashAndPassword,
 		phoneLimit: newFailureLimiter(LoginFailuresPerPhone, LoginWindow),
 		ipLimit:    newFailureLimiter(LoginFailuresPerAddress, LoginWindow),
-		users:      map[string]cachedUser{},
-		dropped:    map[string]drop{},
+		dir:        newDirectory(),
 	}
 }
 
-// Tree returns the org tree, cached for a short while.
+// Tree returns the org tree, from memory.
 func (s *Service) Tree(ctx context.Context) (*Tree, error) {
-	s.mu.Lock()
-	t, at := s.tree, s.treeTime
-	s.mu.Unlock()
-	if t != nil && s.clock.Now().Sub(at) < cacheTTL {
+	if err := s.ensureLoaded(ctx); err != nil {
+		return nil, err
+	}
+	s.treeMu.RLock()
+	t := s.tree
+	s.treeMu.RUnlock()
+	if t != nil {
 		return t, nil
 	}
+	// Dropped after a failed read: read it again.
+	if err := s.loadTree(ctx); err != nil {
+		return nil, err
+	}
+	s.treeMu.RLock()
+	defer s.treeMu.RUnlock()
+	return s.tree, nil
+}
+
+// loadTree reads the org tree from the database.
+func (s *Service) loadTree(ctx context.Context) error {
 	units, err := s.repo.allUnits(ctx)
 	if err != nil {
-		return nil, gridskill.Internal(err)
+		return gridskill.Internal(err)
 	}
-	t = newTree(units)
-	s.mu.Lock()
-	s.tree, s.treeTime = t, s.clock.Now()
-	s.mu.Unlock()
-	return t, nil
+	t := newTree(units)
+	s.treeMu.Lock()
+	s.tree = t
+	s.treeMu.Unlock()
+	return nil
 }
 
 func (s *Service) forgetTree() {
-	s.mu.Lock()
+	s.treeMu.Lock()
 	s.tree = nil
-	s.mu.Unlock()
+	s.treeMu.Unlock()
 }
 
 // Unit returns one unit. Errors: not_found.
@@ -138,7 +149,7 @@ func (s *Service) CreateUnit(ctx context.Context, actor User, parentID, name str
 	if err := s.repo.insertUnits(ctx, []Unit{u}); err != nil {
 		return Unit{}, gridskill.Internal(err)
 	}
-	s.forgetTree()
+	s.changed(ctx, nil, nil, true)
 	return u, nil
 }
 
@@ -149,60 +160,43 @@ func childUnit(parent Unit, name string) Unit {
 	return Unit{ID: id, Name: name, Kind: parent.Kind.Child(), ParentID: parent.ID, Path: append(append([]string(nil), parent.Path...), id)}
 }
 
-// User returns an account by id, from a short-lived cache. Errors: not_found.
+// User returns an account by id, from memory. An account not held there
+// (created on another instance since the last poll) is read from the
+// database. Errors: not_found.
 func (s *Service) User(ctx context.Context, id string) (User, error) {
-	now := s.clock.Now()
-	s.mu.Lock()
-	c, ok := s.users[id]
-	drops := s.forgets
-	s.mu.Unlock()
-	if ok && now.Sub(c.at) < cacheTTL {
-		return c.user, nil
+	d, err := s.account(ctx, id)
+	if err != nil {
+		return User{}, err
 	}
-	// One find by _id each: the embedded engine answers that in SQLite
-	// (about 2 ms over 2,300 accounts here), where a batched $in is decoded
-	// document by document (170 ms).
+	return d.user(), nil
+}
+
+// account returns an account's document, password hash included.
+func (s *Service) account(ctx context.Context, id string) (userDoc, error) {
+	if err := s.ensureLoaded(ctx); err != nil {
+		return userDoc{}, err
+	}
+	if d, ok := s.dir.get(id); ok {
+		return d, nil
+	}
 	d, err := s.repo.userByID(ctx, id)
 	if err != nil {
 		if gridskill.ErrorCode(err) == gridskill.ENOTFOUND {
-			return User{}, err
+			return userDoc{}, err
 		}
-		return User{}, gridskill.Internal(err)
+		return userDoc{}, gridskill.Internal(err)
 	}
-	u := d.user()
-	s.mu.Lock()
-	// Dropped while being read (a password change, a logout): the read may
-	// predate the change, so it is returned but not cached.
-	if dr, ok := s.dropped[id]; !ok || dr.n <= drops {
-		if len(s.users) > 50_000 {
-			clear(s.users)
-		}
-		s.users[id] = cachedUser{user: u, at: now}
-	}
-	s.mu.Unlock()
-	return u, nil
-}
-
-func (s *Service) forgetUser(id string) {
-	s.mu.Lock()
-	delete(s.users, id)
-	s.forgets++
-	now := s.clock.Now()
-	if len(s.dropped) > 1000 {
-		// A read lasts at most its request (30 s): older drops no longer matter.
-		for k, dr := range s.dropped {
-			if now.Sub(dr.at) > time.Minute {
-				delete(s.dropped, k)
-			}
-		}
-	}
-	s.dropped[id] = drop{n: s.forgets, at: now}
-	s.mu.Unlock()
+	s.dir.put(d)
+	return d, nil
 }
 
 // Login checks a phone and password and returns the account. The answer never
-// says which of the two was wrong. Failures are limited per phone and per
-// client address. Errors: unauthorized, too_many_requests.
+// says which of the two was wrong, and takes one password check either way:
+// an unknown phone is checked against a stand-in hash of the same cost, so
+// timing does not tell whether the phone exists. The phone is found in
+// memory, so sign-ins cost little more than the password check. Failures are
+// limited per phone and per client address. Errors: unauthorized,
+// too_many_requests, internal.
 func (s *Service) Login(ctx context.Context, phone, password, ip string) (User, error) {
 	now := s.clock.Now()
 	phone = NormalizePhone(phone)
@@ -218,23 +212,29 @@ func (s *Service) Login(ctx context.Context, phone, password, ip string) (User, 
 	if !ValidPhone(phone) || len(password) > 128 {
 		return fail()
 	}
-	d, err := s.repo.userByPhone(ctx, phone)
-	if gridskill.ErrorCode(err) == gridskill.ENOTFOUND {
-		// Spend the time a real check takes, so timing does not tell whether the phone exists.
-		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+	if err := s.ensureLoaded(ctx); err != nil {
+		return User{}, err
+	}
+	d, ok := s.dir.byPhoneNumber(phone)
+	if !ok {
+		_ = s.compare(s.dummy(), []byte(password))
 		return fail()
 	}
-	if err != nil {
-		return User{}, gridskill.Internal(err)
-	}
-	if bcrypt.CompareHashAndPassword([]byte(d.PasswordHash), []byte(password)) != nil || !d.Active {
+	if s.compare([]byte(d.PasswordHash), []byte(password)) != nil || !d.Active {
 		return fail()
 	}
 	s.phoneLimit.reset(phone)
 	return d.user(), nil
 }
 
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a password"), bcrypt.DefaultCost)
+// dummy is the stand-in hash an unknown phone's password is checked against,
+// of the cost real hashes have.
+func (s *Service) dummy() []byte {
+	s.dummyOnce.Do(func() {
+		s.dummyHash, _ = bcrypt.GenerateFromPassword([]byte(OneTimePassword()), s.BcryptCost)
+	})
+	return s.dummyHash
+}
 
 // Authenticate turns a verified token into the current account: the account
 // must still be active and the token of its current version (logout, a
@@ -255,27 +255,40 @@ func (s *Service) Authenticate(ctx context.Context, c Claims) (User, error) {
 
 // Logout ends every token of the actor.
 func (s *Service) Logout(ctx context.Context, actor User) error {
-	defer s.forgetUser(actor.ID)
-	if err := s.repo.bumpTokenVersion(ctx, actor.ID, bson.M{"updatedAt": s.clock.Now()}); err != nil {
-		return gridskill.Internal(err)
+	_, err := s.endTokens(ctx, actor.ID, bson.M{"updatedAt": s.clock.Now()})
+	return err
+}
+
+// endTokens sets fields of an account and ends its tokens: at once on this
+// instance, within a poll on the others. Errors: not_found, internal.
+func (s *Service) endTokens(ctx context.Context, id string, set bson.M) (userDoc, error) {
+	d, err := s.repo.bumpTokenVersion(ctx, id, set)
+	if gridskill.ErrorCode(err) == gridskill.ENOTFOUND {
+		return d, err
 	}
-	return nil
+	if err != nil {
+		// The write may have happened: read the account afresh when next needed.
+		s.dir.forget(id)
+		return d, gridskill.Internal(err)
+	}
+	s.changed(ctx, []userDoc{d}, nil, false)
+	return d, nil
 }
 
 // ChangePassword replaces the actor's password after checking the current
 // one, and ends their other sessions. Errors: invalid, unauthorized.
 func (s *Service) ChangePassword(ctx context.Context, actor User, current, next string) (User, error) {
-	d, err := s.repo.userByID(ctx, actor.ID)
+	d, err := s.account(ctx, actor.ID)
 	if gridskill.ErrorCode(err) == gridskill.ENOTFOUND {
 		return User{}, gridskill.Errorf(gridskill.EUNAUTHORIZED, "please sign in")
 	}
 	if err != nil {
-		return User{}, gridskill.Internal(err)
+		return User{}, err
 	}
 	if !d.Active {
 		return User{}, gridskill.Errorf(gridskill.EUNAUTHORIZED, "your session has ended, please sign in again")
 	}
-	if bcrypt.CompareHashAndPassword([]byte(d.PasswordHash), []byte(current)) != nil {
+	if s.compare([]byte(d.PasswordHash), []byte(current)) != nil {
 		return User{}, gridskill.Errorf(gridskill.EINVALID, "the current password is not right")
 	}
 	if err := ValidatePassword(next); err != nil {
@@ -288,13 +301,11 @@ func (s *Service) ChangePassword(ctx context.Context, actor User, current, next 
 	if err != nil {
 		return User{}, gridskill.Internal(err)
 	}
-	err = s.repo.bumpTokenVersion(ctx, actor.ID, bson.M{"passwordHash": string(hash), "mustChangePassword": false, "updatedAt": s.clock.Now()})
-	// Dropped after the write: a read racing with it is then not cached.
-	s.forgetUser(actor.ID)
+	d, err = s.endTokens(ctx, actor.ID, bson.M{"passwordHash": string(hash), "mustChangePassword": false, "updatedAt": s.clock.Now()})
 	if err != nil {
-		return User{}, gridskill.Internal(err)
+		return User{}, err
 	}
-	return s.User(ctx, actor.ID)
+	return d.user(), nil
 }
 
 // managed loads an account the actor administers. Errors: forbidden, not_found.
@@ -342,10 +353,8 @@ func (s *Service) ResetPassword(ctx context.Context, actor User, id string) (str
 	if err != nil {
 		return "", gridskill.Internal(err)
 	}
-	defer s.forgetUser(u.ID)
-	err = s.repo.bumpTokenVersion(ctx, u.ID, bson.M{"passwordHash": string(hash), "mustChangePassword": true, "updatedAt": s.clock.Now()})
-	if err != nil {
-		return "", gridskill.Internal(err)
+	if _, err := s.endTokens(ctx, u.ID, bson.M{"passwordHash": string(hash), "mustChangePassword": true, "updatedAt": s.clock.Now()}); err != nil {
+		return "", err
 	}
 	return password, nil
 }
@@ -360,11 +369,8 @@ func (s *Service) SetActive(ctx context.Context, actor User, id string, active b
 	if u.ID == actor.ID {
 		return gridskill.Errorf(gridskill.EINVALID, "you cannot deactivate your own account")
 	}
-	defer s.forgetUser(u.ID)
-	if err := s.repo.bumpTokenVersion(ctx, u.ID, bson.M{"active": active, "updatedAt": s.clock.Now()}); err != nil {
-		return gridskill.Internal(err)
-	}
-	return nil
+	_, err = s.endTokens(ctx, u.ID, bson.M{"active": active, "updatedAt": s.clock.Now()})
+	return err
 }
 
 // ListFilter selects a page of the roster.
@@ -481,6 +487,9 @@ func (s *Service) CountByUnit(ctx context.Context, actor User) (map[string]int, 
 // password. It is for loading demo and test data, not for people: it checks
 // no actor. Records already there are left as they are.
 func (s *Service) Seed(ctx context.Context, units []Unit, users []User, password string) error {
+	if err := s.ensureLoaded(ctx); err != nil {
+		return err
+	}
 	if err := s.repo.insertUnits(ctx, units); err != nil {
 		return gridskill.Internal(err)
 	}
@@ -496,6 +505,11 @@ func (s *Service) Seed(ctx context.Context, units []Unit, users []User, password
 	if err := s.repo.insertUsers(ctx, docs); err != nil {
 		return gridskill.Internal(err)
 	}
-	s.forgetTree()
+	// Read back rather than taken as given: accounts already there are kept as they were.
+	ids := make([]string, len(users))
+	for i, u := range users {
+		ids[i] = u.ID
+	}
+	s.changed(ctx, nil, ids, len(units) > 0)
 	return nil
 }

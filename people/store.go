@@ -21,6 +21,9 @@ const (
 	// pendingColl journals accounts being rewritten by replaceUsers, so a
 	// crash half-way loses none of them.
 	pendingColl = "users_pending"
+	// changesColl records every change to accounts or units, one document
+	// with the next number each, so other instances learn of it (changes.go).
+	changesColl = "users_changes"
 )
 
 // Indexes lists the indexes of the people collections.
@@ -49,20 +52,23 @@ func newUnitDoc(u Unit) unitDoc {
 }
 
 type userDoc struct {
-	ID                 string    `bson:"_id"`
-	Phone              string    `bson:"phone"`
-	Name               string    `bson:"name"`
-	Role               string    `bson:"role"`
-	UnitID             string    `bson:"unitId"`
-	UnitPath           []string  `bson:"unitPath"`
-	EmployeeNo         string    `bson:"employeeNo,omitempty"`
-	JoinedOn           string    `bson:"joinedOn,omitempty"`
-	Active             bool      `bson:"active"`
-	MustChangePassword bool      `bson:"mustChangePassword"`
-	TokenVersion       int       `bson:"tokenVersion"`
-	PasswordHash       string    `bson:"passwordHash"`
-	CreatedAt          time.Time `bson:"createdAt"`
-	UpdatedAt          time.Time `bson:"updatedAt"`
+	ID                 string   `bson:"_id"`
+	Phone              string   `bson:"phone"`
+	Name               string   `bson:"name"`
+	Role               string   `bson:"role"`
+	UnitID             string   `bson:"unitId"`
+	UnitPath           []string `bson:"unitPath"`
+	EmployeeNo         string   `bson:"employeeNo,omitempty"`
+	JoinedOn           string   `bson:"joinedOn,omitempty"`
+	Active             bool     `bson:"active"`
+	MustChangePassword bool     `bson:"mustChangePassword"`
+	TokenVersion       int      `bson:"tokenVersion"`
+	PasswordHash       string   `bson:"passwordHash"`
+	// Rev grows with every write of the account, so a read that raced a
+	// later write never replaces it in memory.
+	Rev       int64     `bson:"rev"`
+	CreatedAt time.Time `bson:"createdAt"`
+	UpdatedAt time.Time `bson:"updatedAt"`
 }
 
 func (d userDoc) user() User {
@@ -87,10 +93,12 @@ type repo struct {
 	units   *mongo.Collection
 	users   *mongo.Collection
 	pending *mongo.Collection
+	changes *mongo.Collection
 }
 
 func newRepo(db *mongo.Database) repo {
-	return repo{units: db.Collection(unitsColl), users: db.Collection(usersColl), pending: db.Collection(pendingColl)}
+	return repo{units: db.Collection(unitsColl), users: db.Collection(usersColl), pending: db.Collection(pendingColl),
+		changes: db.Collection(changesColl)}
 }
 
 func (r repo) allUnits(ctx context.Context) ([]Unit, error) {
@@ -129,8 +137,16 @@ func (r repo) userByID(ctx context.Context, id string) (userDoc, error) {
 	return r.findUser(ctx, bson.M{"_id": id})
 }
 
-func (r repo) userByPhone(ctx context.Context, phone string) (userDoc, error) {
-	return r.findUser(ctx, bson.M{"phone": phone})
+// allUsers reads every account: one scan, at start or when a change
+// touched too many accounts to read them one by one.
+func (r repo) allUsers(ctx context.Context) ([]userDoc, error) {
+	cur, err := r.users.Find(ctx, bson.M{})
+	if err != nil {
+		return nil, err
+	}
+	var docs []userDoc
+	err = cur.All(ctx, &docs)
+	return docs, err
 }
 
 func (r repo) findUser(ctx context.Context, filter bson.M) (userDoc, error) {
@@ -288,26 +304,25 @@ func (r repo) insertUsers(ctx context.Context, docs []userDoc) error {
 	return nil
 }
 
-func (r repo) updateUser(ctx context.Context, id string, set bson.M) error {
-	res, err := r.users.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": set})
-	if err != nil {
-		return err
-	}
-	if res.MatchedCount == 0 {
-		return gridskill.Errorf(gridskill.ENOTFOUND, "no such account")
-	}
-	return nil
+// updateUser sets fields of an account and returns it as written.
+func (r repo) updateUser(ctx context.Context, id string, set bson.M) (userDoc, error) {
+	return r.modifyUser(ctx, id, bson.M{"$set": set, "$inc": bson.M{"rev": 1}})
 }
 
-func (r repo) bumpTokenVersion(ctx context.Context, id string, set bson.M) error {
-	res, err := r.users.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": set, "$inc": bson.M{"tokenVersion": 1}})
-	if err != nil {
-		return err
+// bumpTokenVersion sets fields of an account and ends its tokens, and returns
+// it as written.
+func (r repo) bumpTokenVersion(ctx context.Context, id string, set bson.M) (userDoc, error) {
+	return r.modifyUser(ctx, id, bson.M{"$set": set, "$inc": bson.M{"tokenVersion": 1, "rev": 1}})
+}
+
+func (r repo) modifyUser(ctx context.Context, id string, update bson.M) (userDoc, error) {
+	var d userDoc
+	err := r.users.FindOneAndUpdate(ctx, bson.M{"_id": id}, update,
+		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return d, gridskill.Errorf(gridskill.ENOTFOUND, "no such account")
 	}
-	if res.MatchedCount == 0 {
-		return gridskill.Errorf(gridskill.ENOTFOUND, "no such account")
-	}
-	return nil
+	return d, err
 }
 
 // onlyDuplicates reports whether every write error of a bulk insert is a duplicate key.

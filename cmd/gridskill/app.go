@@ -40,8 +40,10 @@ type Main struct {
 	contest  *contest.Service
 	listener net.Listener
 	served   chan error
-	// stopQuiz ends the quiz sweeper, which submits attempts at their deadline.
-	stopQuiz context.CancelFunc
+	// stopJobs ends the background jobs: the quiz sweeper, which submits
+	// attempts at their deadline, the certificate sweep and the account
+	// change feed.
+	stopJobs context.CancelFunc
 
 	closeOnce sync.Once
 	closeErr  error
@@ -96,12 +98,16 @@ func (m *Main) Run(ctx context.Context) error {
 			m.printDemoLogins()
 		}
 	}
+	// Every account and the org tree in memory before the first request.
+	if err := ps.Load(ctx); err != nil {
+		return err
+	}
 	qs := quiz.NewService(m.store.DB, ps, m.Clock, m.log)
 	if err := qs.Load(ctx); err != nil {
 		return err
 	}
-	sweepCtx, stopQuiz := context.WithCancel(context.Background())
-	m.stopQuiz = stopQuiz
+	sweepCtx, stopJobs := context.WithCancel(context.Background())
+	m.stopJobs = stopJobs
 	co := courses.NewService(m.store.DB, ps, m.Clock)
 	cs := certify.NewService(m.store.DB, ps, m.Clock, certify.Config{})
 	m.certify = cs
@@ -111,6 +117,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	wireCertify(cs, ps, co, qs, m.contest)
 	wireRecordHooks(co, qs, cs, m.log)
+	go ps.Run(sweepCtx, people.PollInterval, m.log)
 	go qs.Run(sweepCtx, time.Second)
 	go cs.Run(sweepCtx, time.Hour, m.log)
 	m.server, err = web.New(web.Config{SecureCookies: m.Config.SecureCookies, ProxyHeader: m.Config.ProxyHeader}, web.Deps{
@@ -187,8 +194,8 @@ func (m *Main) Close() error {
 
 func (m *Main) close() error {
 	var errs []error
-	if m.stopQuiz != nil {
-		m.stopQuiz()
+	if m.stopJobs != nil {
+		m.stopJobs()
 	}
 	if m.contest != nil {
 		m.contest.StopStreams() // live streams never end by themselves
