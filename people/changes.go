@@ -94,11 +94,18 @@ type feed struct {
 	prunedAt time.Time      // when this instance last pruned the records
 }
 
-// Load reads every account and unit into memory, with one scan each. Main
-// calls it at start; the first use does it otherwise. Errors: internal.
+// Load reads every account and unit into memory, with one scan each, unless
+// they are held already. Main calls it at start; the first use does it
+// otherwise. Errors: internal.
 func (s *Service) Load(ctx context.Context) error {
+	if s.loaded.Load() {
+		return nil
+	}
 	s.pollMu.Lock()
 	defer s.pollMu.Unlock()
+	if s.loaded.Load() {
+		return nil
+	}
 	return s.reload(ctx)
 }
 
@@ -138,14 +145,6 @@ func (s *Service) loadAccounts(ctx context.Context) error {
 	return nil
 }
 
-// ensureLoaded loads everything on first use.
-func (s *Service) ensureLoaded(ctx context.Context) error {
-	if s.loaded.Load() {
-		return nil
-	}
-	return s.Load(ctx)
-}
-
 // Run reads the change feed every interval and prunes old records every
 // minute, until ctx ends. Main runs it; tests call Poll.
 func (s *Service) Run(ctx context.Context, every time.Duration, log *slog.Logger) {
@@ -169,7 +168,7 @@ func (s *Service) Run(ctx context.Context, every time.Duration, log *slog.Logger
 // each changed account is read again (by _id, or all with one scan when many
 // changed), and the org tree when units changed. Errors: internal.
 func (s *Service) Poll(ctx context.Context) error {
-	if err := s.ensureLoaded(ctx); err != nil {
+	if err := s.Load(ctx); err != nil {
 		return err
 	}
 	s.pollMu.Lock()

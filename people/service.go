@@ -71,7 +71,7 @@ func NewService(db *mongo.Database, clock gridskill.Clock) *Service {
 
 // Tree returns the org tree, from memory.
 func (s *Service) Tree(ctx context.Context) (*Tree, error) {
-	if err := s.ensureLoaded(ctx); err != nil {
+	if err := s.Load(ctx); err != nil {
 		return nil, err
 	}
 	s.treeMu.RLock()
@@ -173,7 +173,7 @@ func (s *Service) User(ctx context.Context, id string) (User, error) {
 
 // account returns an account's document, password hash included.
 func (s *Service) account(ctx context.Context, id string) (userDoc, error) {
-	if err := s.ensureLoaded(ctx); err != nil {
+	if err := s.Load(ctx); err != nil {
 		return userDoc{}, err
 	}
 	if d, ok := s.dir.get(id); ok {
@@ -212,7 +212,7 @@ func (s *Service) Login(ctx context.Context, phone, password, ip string) (User, 
 	if !ValidPhone(phone) || len(password) > 128 {
 		return fail()
 	}
-	if err := s.ensureLoaded(ctx); err != nil {
+	if err := s.Load(ctx); err != nil {
 		return User{}, err
 	}
 	d, ok := s.dir.byPhoneNumber(phone)
@@ -267,8 +267,9 @@ func (s *Service) endTokens(ctx context.Context, id string, set bson.M) (userDoc
 		return d, err
 	}
 	if err != nil {
-		// The write may have happened: read the account afresh when next needed.
-		s.dir.forget(id)
+		// The write may have happened: read the account again here, and
+		// have the other instances do so too.
+		s.changed(ctx, nil, []string{id}, false)
 		return d, gridskill.Internal(err)
 	}
 	s.changed(ctx, []userDoc{d}, nil, false)
@@ -487,7 +488,7 @@ func (s *Service) CountByUnit(ctx context.Context, actor User) (map[string]int, 
 // password. It is for loading demo and test data, not for people: it checks
 // no actor. Records already there are left as they are.
 func (s *Service) Seed(ctx context.Context, units []Unit, users []User, password string) error {
-	if err := s.ensureLoaded(ctx); err != nil {
+	if err := s.Load(ctx); err != nil {
 		return err
 	}
 	if err := s.repo.insertUnits(ctx, units); err != nil {
