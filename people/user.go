@@ -112,7 +112,11 @@ func NormalizePhone(s string) string {
 // ValidPhone reports whether s is an 11-digit mainland mobile number.
 func ValidPhone(s string) bool { return phonePattern.MatchString(s) }
 
-// ValidatePassword checks a new password: 8 to 64 characters with at least
+// maxPasswordBytes is the most bcrypt hashes: it refuses a longer password.
+const maxPasswordBytes = 72
+
+// ValidatePassword checks a new password: 8 to 64 characters, at most 72
+// bytes (what bcrypt hashes; a Chinese character takes three), with at least
 // one letter and one digit.
 func ValidatePassword(p string) error {
 	n := len([]rune(p))
@@ -126,6 +130,8 @@ func ValidatePassword(p string) error {
 		return gridskill.Errorf(gridskill.EINVALID, "the password must have at least 8 characters")
 	case n > 64:
 		return gridskill.Errorf(gridskill.EINVALID, "the password must have at most 64 characters")
+	case len(p) > maxPasswordBytes:
+		return gridskill.Errorf(gridskill.EINVALID, "the password is too long (a Chinese character counts as three)")
 	case !letter || !digit:
 		return gridskill.Errorf(gridskill.EINVALID, "the password must contain letters and digits")
 	}

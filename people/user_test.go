@@ -57,7 +57,9 @@ func TestValidatePassword(t *testing.T) {
 		{"RefusesOnlyLetters", "abcdefghij", false},
 		{"RefusesOnlyDigits", "1234567890", false},
 		{"RefusesEmpty", "", false},
-		{"CountsCharactersNotBytes", "网格员学练1", false}, // 6 characters, 16 bytes
+		{"CountsCharactersNotBytes", "网格员学练1", false},                         // 6 characters, 16 bytes
+		{"AcceptsWhatBcryptHashes", strings.Repeat("网", 23) + "202", true},    // 72 bytes
+		{"RefusesWhatBcryptCannotHash", strings.Repeat("网", 24) + "1", false}, // 73 bytes
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
