@@ -36,6 +36,8 @@ const (
 	// changeListMax is how many account ids a change record lists; a change
 	// of more says "all".
 	changeListMax = 1000
+	// maxPrune is how many change records one prune deletes at most.
+	maxPrune = 200
 )
 
 // changeDoc is one change record: the accounts (or all of them) and whether
@@ -59,8 +61,17 @@ func (r repo) change(ctx context.Context, id int64) (changeDoc, bool, error) {
 
 // lastChange returns the number of the latest change record, 0 when none.
 func (r repo) lastChange(ctx context.Context) (int64, error) {
+	return r.endChange(ctx, -1)
+}
+
+// firstChange returns the number of the oldest change record, 0 when none.
+func (r repo) firstChange(ctx context.Context) (int64, error) {
+	return r.endChange(ctx, 1)
+}
+
+func (r repo) endChange(ctx context.Context, order int) (int64, error) {
 	var d changeDoc
-	err := r.changes.FindOne(ctx, bson.M{}, options.FindOne().SetSort(bson.D{{Key: "_id", Value: -1}})).Decode(&d)
+	err := r.changes.FindOne(ctx, bson.M{}, options.FindOne().SetSort(bson.D{{Key: "_id", Value: order}})).Decode(&d)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return 0, nil
 	}
@@ -76,11 +87,20 @@ func (r repo) insertChange(ctx context.Context, d changeDoc) (bool, error) {
 	return err == nil, err
 }
 
-// pruneChanges deletes records older than before, always keeping the latest
-// (below) so that numbering goes on from it.
-func (r repo) pruneChanges(ctx context.Context, before time.Time, below int64) error {
-	_, err := r.changes.DeleteMany(ctx, bson.M{"at": bson.M{"$lt": before}, "_id": bson.M{"$lt": below}})
-	return err
+// pruneChanges deletes up to maxPrune records older than before, always
+// keeping the latest (below) so that numbering goes on from it, and returns
+// how many it deleted. A delete holds the embedded engine's writer for a
+// time that grows with what it removes, so each removes a bounded range.
+func (r repo) pruneChanges(ctx context.Context, before time.Time, below int64) (int64, error) {
+	first, err := r.firstChange(ctx)
+	if err != nil || first == 0 {
+		return 0, err
+	}
+	res, err := r.changes.DeleteMany(ctx, bson.M{"at": bson.M{"$lt": before}, "_id": bson.M{"$lt": min(below, first+maxPrune)}})
+	if err != nil {
+		return 0, err
+	}
+	return res.DeletedCount, nil
 }
 
 // feed is this instance's place in the change feed. seen, wrote and own are
@@ -251,14 +271,18 @@ func (s *Service) refresh(ctx context.Context, ids []string) error {
 	return nil
 }
 
-// prune deletes old change records about once a minute.
+// prune deletes old change records about once a minute, and at every poll
+// while a backlog remains.
 func (s *Service) prune(ctx context.Context, now time.Time, below int64) error {
 	if now.Sub(s.feed.prunedAt) < time.Minute {
 		return nil
 	}
-	s.feed.prunedAt = now
-	if err := s.repo.pruneChanges(ctx, now.Add(-changeKeep), below); err != nil {
+	n, err := s.repo.pruneChanges(ctx, now.Add(-changeKeep), below)
+	if err != nil {
 		return gridskill.Internal(err)
+	}
+	if n < maxPrune {
+		s.feed.prunedAt = now
 	}
 	return nil
 }

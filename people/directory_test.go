@@ -346,3 +346,28 @@ func TestEverySignInChecksOnePasswordOfTheSameCost(t *testing.T) {
 		})
 	}
 }
+
+// Old change records are deleted 200 at a time, so that no delete holds the
+// embedded engine's writer for long, and the latest is always kept.
+func TestOldChangeRecordsArePrunedInBoundedSteps(t *testing.T) {
+	f := newFixture(t)
+	u := f.user(t, "worker-0041")
+	for range 250 {
+		if err := f.ps.Logout(f.ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all := f.count(t, "users_changes")
+	f.clock.Advance(time.Hour)
+	if err := f.ps.Poll(f.ctx); err != nil { // far behind: reloads
+		t.Fatal(err)
+	}
+	for _, want := range []int64{all - 200, 1, 1} {
+		if err := f.ps.Poll(f.ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n := f.count(t, "users_changes"); n != want {
+			t.Fatalf("%d change records left, want %d", n, want)
+		}
+	}
+}
