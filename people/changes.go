@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -150,6 +151,11 @@ func (s *Service) reload(ctx context.Context) error {
 	}
 	s.announceMu.Lock()
 	s.feed.seen = max(s.feed.seen, last)
+	for id := range s.feed.own {
+		if id <= s.feed.seen {
+			delete(s.feed.own, id)
+		}
+	}
 	s.announceMu.Unlock()
 	s.feed.polledAt = started
 	s.loaded.Store(true)
@@ -248,6 +254,8 @@ func (s *Service) apply(ctx context.Context, ids []string, all, units bool) erro
 			return err
 		}
 	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
 	if all || len(ids) > readOneByOne {
 		return s.loadAccounts(ctx)
 	}
