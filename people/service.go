@@ -42,9 +42,11 @@ type Service struct {
 	phoneLimit *failureLimiter
 	ipLimit    *failureLimiter
 
-	dir    *directory
-	treeMu sync.RWMutex
-	tree   *Tree
+	dir       *directory
+	treeMu    sync.RWMutex
+	tree      *Tree
+	treeReads uint64 // reads of the tree begun
+	treeRead  uint64 // the read that tree comes from
 
 	loaded     atomic.Bool
 	pollMu     sync.Mutex // one load or poll at a time
@@ -89,15 +91,22 @@ func (s *Service) Tree(ctx context.Context) (*Tree, error) {
 	return s.tree, nil
 }
 
-// loadTree reads the org tree from the database.
+// loadTree reads the org tree from the database. Of two reads that overlap,
+// the one begun later is kept: it has seen every unit the other saw.
 func (s *Service) loadTree(ctx context.Context) error {
+	s.treeMu.Lock()
+	s.treeReads++
+	read := s.treeReads
+	s.treeMu.Unlock()
 	units, err := s.repo.allUnits(ctx)
 	if err != nil {
 		return gridskill.Internal(err)
 	}
 	t := newTree(units)
 	s.treeMu.Lock()
-	s.tree = t
+	if read > s.treeRead {
+		s.tree, s.treeRead = t, read
+	}
 	s.treeMu.Unlock()
 	return nil
 }
