@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"slices"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -23,7 +24,7 @@ import (
 // it: try the next), so a number is only ever seen once its record exists,
 // and the records before it exist too: nothing is skipped.
 const (
-	// PollInterval is how often Run reads the change feed: another
+	// PollInterval is how often Start reads the change feed: another
 	// instance's logout, password change, deactivation or roster change is
 	// seen here within about this long.
 	PollInterval = time.Second
@@ -171,23 +172,35 @@ func (s *Service) loadAccounts(ctx context.Context) error {
 	return nil
 }
 
-// Run reads the change feed every interval and prunes old records every
-// minute, until ctx ends. Main runs it; tests call Poll.
-func (s *Service) Run(ctx context.Context, every time.Duration, log *slog.Logger) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-			if err := s.Poll(pctx); err != nil && ctx.Err() == nil {
-				log.Error("read account changes", "err", err)
-			}
-			cancel()
+// Start reads the change feed every interval on the service's clock, from
+// now until ctx ends, and returns at once. Each poll sets the timer of the
+// next, so polls never overlap; with a fake clock, moving it past the
+// interval runs a poll before the move returns.
+func (s *Service) Start(ctx context.Context, every time.Duration, log *slog.Logger) {
+	var mu sync.Mutex
+	var timer gridskill.Timer
+	var tick func()
+	next := func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if ctx.Err() == nil {
+			timer = s.clock.AfterFunc(every, tick)
 		}
 	}
+	tick = func() {
+		pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		if err := s.Poll(pctx); err != nil && ctx.Err() == nil {
+			log.Error("read account changes", "err", err)
+		}
+		cancel()
+		next()
+	}
+	next()
+	context.AfterFunc(ctx, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		timer.Stop()
+	})
 }
 
 // Poll applies the changes other instances recorded since the last poll:

@@ -2,7 +2,10 @@ package people_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"slices"
 	"sync"
 	"testing"
@@ -368,6 +371,27 @@ func TestOldChangeRecordsArePrunedInBoundedSteps(t *testing.T) {
 		}
 		if n := f.count(t, "users_changes"); n != want {
 			t.Fatalf("%d change records left, want %d", n, want)
+		}
+	}
+}
+
+// Start polls on the service's clock: once the interval has passed, another
+// instance's logout is refused here, without waiting in real time.
+func TestStartPollsOnTheClock(t *testing.T) {
+	f := newFixture(t)
+	other := f.instance(t)
+	ctx, stop := context.WithCancel(f.ctx)
+	defer stop()
+	f.ps.Start(ctx, people.PollInterval, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	for i, id := range []string{"worker-0051", "worker-0052"} {
+		u := f.user(t, id)
+		c := f.claims(t, u)
+		if err := other.Logout(f.ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		f.clock.Advance(people.PollInterval)
+		if _, err := f.ps.Authenticate(f.ctx, c); gridskill.ErrorCode(err) != gridskill.EUNAUTHORIZED {
+			t.Fatalf("interval %d: a token logged out elsewhere: %v", i+1, err)
 		}
 	}
 }

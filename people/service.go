@@ -29,7 +29,7 @@ const (
 // for someone takes the acting user and checks their role and scope itself.
 // It holds every account and the org tree in memory (see directory), kept
 // current by its own writes at once and by other instances' through the
-// change feed (changes.go, read by Run or Poll).
+// change feed (changes.go, read by Start or Poll).
 type Service struct {
 	repo  repo
 	clock gridskill.Clock

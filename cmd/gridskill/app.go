@@ -117,7 +117,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	wireCertify(cs, ps, co, qs, m.contest)
 	wireRecordHooks(co, qs, cs, m.log)
-	go ps.Run(sweepCtx, people.PollInterval, m.log)
+	ps.Start(sweepCtx, people.PollInterval, m.log)
 	go qs.Run(sweepCtx, time.Second)
 	go cs.Run(sweepCtx, time.Hour, m.log)
 	m.server, err = web.New(web.Config{SecureCookies: m.Config.SecureCookies, ProxyHeader: m.Config.ProxyHeader}, web.Deps{
