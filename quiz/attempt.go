@@ -53,6 +53,8 @@ type AttemptResult struct {
 	// Reason is why it ended: "submitted", "deadline" or "switches".
 	Reason   string
 	Switches int
+	// UnitID is the unit the worker sat the attempt in.
+	UnitID string
 }
 
 // Paper is an attempt as the worker's phone shows it: no answer keys.
@@ -192,7 +194,7 @@ func (s *Service) Load(ctx context.Context) error {
 
 func (f finishedDoc) result() AttemptResult {
 	o := f.Open
-	return AttemptResult{ID: o.ID, ExamID: o.ExamID, UserID: o.UserID, N: o.N, StartedAt: o.StartedAt.UTC(), Deadline: o.Deadline.UTC(),
+	return AttemptResult{ID: o.ID, ExamID: o.ExamID, UserID: o.UserID, UnitID: o.unitID(), N: o.N, StartedAt: o.StartedAt.UTC(), Deadline: o.Deadline.UTC(),
 		SubmittedAt: f.SubmittedAt.UTC(), Score: f.Score, Max: f.Max, Passed: f.Passed, Reason: f.Reason, Switches: f.Switches}
 }
 
@@ -705,8 +707,9 @@ func (s *Service) OpenAttempt(actor people.User, examID string) (string, bool) {
 	return id, ok
 }
 
-// ExamResults returns every finished attempt of an exam, for staff who
-// manage it, and how many attempts are open. Errors: not_found, forbidden.
+// ExamResults returns the finished attempts of an exam that staff who manage
+// it may see (those sat inside their area), and how many of those are open.
+// Errors: not_found, forbidden.
 func (s *Service) ExamResults(ctx context.Context, actor people.User, examID string) ([]AttemptResult, int, error) {
 	e, err := s.Exam(ctx, actor, examID)
 	if err != nil {
@@ -715,17 +718,21 @@ func (s *Service) ExamResults(ctx context.Context, actor people.User, examID str
 	if !s.manages(actor, e) {
 		return nil, 0, gridskill.Errorf(gridskill.EFORBIDDEN, "your role does not allow this")
 	}
+	tree, err := s.people.Tree(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
 	s.attMu.Lock()
 	defer s.attMu.Unlock()
 	var out []AttemptResult
 	for _, r := range s.finished {
-		if r.ExamID == examID {
+		if r.ExamID == examID && s.seesAttempt(actor, e, r.UserID, unitPath(tree, r.UnitID)) {
 			out = append(out, r)
 		}
 	}
 	open := 0
 	for _, att := range s.open {
-		if att.doc.ExamID == examID {
+		if att.doc.ExamID == examID && s.seesAttempt(actor, e, att.doc.UserID, att.doc.UnitPath) {
 			open++
 		}
 	}
@@ -764,7 +771,9 @@ type Event struct {
 }
 
 // Review returns a finished attempt: to its worker, with the questions when
-// the exam's review policy allows; to staff managing the exam, always.
+// the exam's review policy allows and none of them is on a paper the worker
+// is sitting now; to staff managing the exam, always, when the worker sat it
+// inside their area.
 // Errors: invalid, not_found, internal.
 func (s *Service) Review(ctx context.Context, actor people.User, attemptID string) (AttemptReview, error) {
 	if !validID(attemptID) {
@@ -774,7 +783,11 @@ func (s *Service) Review(ctx context.Context, actor people.User, attemptID strin
 	r, ok := s.finished[attemptID]
 	s.attMu.Unlock()
 	e, _ := s.examByID(r.ExamID)
-	if !ok || (r.UserID != actor.ID && !s.manages(actor, e)) {
+	tree, err := s.people.Tree(ctx)
+	if err != nil {
+		return AttemptReview{}, err
+	}
+	if !ok || !s.seesAttempt(actor, e, r.UserID, unitPath(tree, r.UnitID)) {
 		return AttemptReview{}, gridskill.Errorf(gridskill.ENOTFOUND, "no such attempt")
 	}
 	out := AttemptReview{Result: r, Exam: e, Allowed: r.UserID != actor.ID || e.ReviewAllowed(s.clock.Now())}
@@ -787,6 +800,13 @@ func (s *Service) Review(ctx context.Context, actor people.User, attemptID strin
 			return AttemptReview{}, gridskill.Internal(err)
 		}
 		s.recent.add(f)
+	}
+	if out.Allowed && r.UserID == actor.ID {
+		hidden, err := s.reviewHidden(ctx, actor, f)
+		if err != nil {
+			return AttemptReview{}, err
+		}
+		out.Allowed = !hidden
 	}
 	out.Answers, out.Seqs = map[string]any{}, map[string]int64{}
 	for i, a := range f.Answers {

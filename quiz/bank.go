@@ -52,6 +52,9 @@ type Service struct {
 	learnerMu sync.Mutex
 	learners  map[string]*sync.Mutex
 
+	paperMu sync.Mutex
+	papers  map[string][]string // finished attempt id → its questions, for withholding keys
+
 	// Finished, when set, hears of every attempt just graded, submitted by
 	// the worker or at the deadline, so that certification can re-evaluate
 	// the worker. Set it before serving and before Run.

@@ -116,7 +116,8 @@ func practicable(actor people.User, q Question, day string) bool {
 }
 
 // PracticeQuestion picks a question for practice from a tag (a module tag or
-// a free one), not the one just answered. Errors: invalid, not_found.
+// a free one), not the one just answered, nor one whose key is withheld
+// (see withheld). Errors: invalid, not_found, internal.
 func (s *Service) PracticeQuestion(ctx context.Context, actor people.User, tag, after string) (Question, error) {
 	if strings.TrimSpace(tag) == "" {
 		return Question{}, gridskill.Errorf(gridskill.EINVALID, "choose a topic to practise")
@@ -130,6 +131,10 @@ func (s *Service) PracticeQuestion(ctx context.Context, actor people.User, tag, 
 		}
 	}
 	s.bankMu.RUnlock()
+	cands, err := s.withoutWithheld(ctx, actor, cands)
+	if err != nil {
+		return Question{}, err
+	}
 	if len(cands) == 0 {
 		return Question{}, gridskill.Errorf(gridskill.ENOTFOUND, "no questions to practise on this topic yet")
 	}
@@ -138,7 +143,8 @@ func (s *Service) PracticeQuestion(ctx context.Context, actor people.User, tag, 
 }
 
 // PracticeItem returns one question the worker may practise, by id, without
-// checking how it was chosen. Errors: invalid, not_found.
+// checking how it was chosen. A question whose key is withheld is refused.
+// Errors: invalid, not_found, conflict (withheld), internal.
 func (s *Service) PracticeItem(ctx context.Context, actor people.User, id string) (Question, error) {
 	if !validID(id) {
 		return Question{}, gridskill.Errorf(gridskill.EINVALID, "malformed question id")
@@ -148,6 +154,13 @@ func (s *Service) PracticeItem(ctx context.Context, actor people.User, id string
 	s.bankMu.RUnlock()
 	if !ok || !visible(actor, q) || q.Status != Active {
 		return Question{}, gridskill.Errorf(gridskill.ENOTFOUND, "no such question")
+	}
+	held, err := s.withheld(ctx, actor, false)
+	if err != nil {
+		return Question{}, err
+	}
+	if held[q.ID] {
+		return Question{}, errWithheld
 	}
 	return q, nil
 }
@@ -204,19 +217,23 @@ type WrongEntry struct {
 	LastRightDay string
 }
 
-// WrongBook returns the worker's wrong-answer book, most missed first.
-// Errors: internal.
+// WrongBook returns the worker's wrong-answer book, most missed first,
+// without the questions whose keys are withheld. Errors: internal.
 func (s *Service) WrongBook(ctx context.Context, actor people.User) ([]WrongEntry, error) {
 	d, err := s.learner(ctx, actor.ID)
 	if err != nil {
 		return nil, gridskill.Internal(err)
+	}
+	held, err := s.withheld(ctx, actor, false)
+	if err != nil {
+		return nil, err
 	}
 	now := s.clock.Now()
 	var out []WrongEntry
 	s.bankMu.RLock()
 	for _, w := range d.Wrong {
 		q, ok := s.bank[w.QID]
-		if !ok || now.Before(w.VisibleFrom) || q.Status == Retired {
+		if !ok || now.Before(w.VisibleFrom) || q.Status == Retired || held[w.QID] {
 			continue
 		}
 		out = append(out, WrongEntry{Question: q, AddedAt: w.AddedAt, Misses: w.Misses, Streak: w.Streak, LastRightDay: w.LastRightDay})
@@ -230,12 +247,16 @@ func (s *Service) WrongBook(ctx context.Context, actor people.User) ([]WrongEntr
 
 // DailyDrill returns today's ten questions for the worker: wrong-answer book
 // items due today (not yet answered right today) first, then questions from
-// the tags the worker gets wrong most often, then any. The same all day.
-// Errors: internal.
+// the tags the worker gets wrong most often, then any; never a question whose
+// key is withheld. The same all day, but for those. Errors: internal.
 func (s *Service) DailyDrill(ctx context.Context, actor people.User) ([]Question, error) {
 	d, err := s.learner(ctx, actor.ID)
 	if err != nil {
 		return nil, gridskill.Internal(err)
+	}
+	held, err := s.withheld(ctx, actor, false)
+	if err != nil {
+		return nil, err
 	}
 	now := s.clock.Now()
 	day := now.Format(time.DateOnly)
@@ -251,7 +272,7 @@ func (s *Service) DailyDrill(ctx context.Context, actor people.User) ([]Question
 		if len(out) >= DrillSize/2+2 {
 			break
 		}
-		if ok && !now.Before(w.VisibleFrom) && w.LastRightDay != day && practicable(actor, q, day) {
+		if ok && !held[q.ID] && !now.Before(w.VisibleFrom) && w.LastRightDay != day && practicable(actor, q, day) {
 			out = append(out, q)
 			picked[q.ID] = true
 		}
@@ -265,7 +286,7 @@ func (s *Service) DailyDrill(ctx context.Context, actor people.User) ([]Question
 	})
 	var pool []Question
 	for _, q := range s.bank {
-		if practicable(actor, q, day) {
+		if !held[q.ID] && practicable(actor, q, day) {
 			pool = append(pool, q)
 		}
 	}

@@ -2,6 +2,7 @@ package quiz
 
 import (
 	"context"
+	"slices"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo/options"
@@ -21,14 +22,16 @@ type QuestionStats struct {
 }
 
 // Stats computes a question's statistics with scoring.AnalyzeItems, each
-// attempt scored on its whole paper, each worker's first attempt only.
+// attempt scored on its whole paper, each worker's first attempt only. Only
+// attempts sat inside the actor's area count: a street's trainer reads how
+// their street's workers did, never another street's figures.
 // Errors: invalid, not_found, forbidden, internal.
 func (s *Service) Stats(ctx context.Context, actor people.User, id string) (QuestionStats, error) {
 	if _, err := s.Question(ctx, actor, id); err != nil {
 		return QuestionStats{}, err
 	}
 	cur, err := s.db.Collection(collAttempts).Find(ctx, bson.M{"paper.q": id},
-		options.Find().SetProjection(bson.M{"user": 1, "startedAt": 1, "paper": 1, "grades": 1}))
+		options.Find().SetProjection(bson.M{"user": 1, "unitPath": 1, "startedAt": 1, "paper": 1, "grades": 1}))
 	if err != nil {
 		return QuestionStats{}, gridskill.Internal(err)
 	}
@@ -36,6 +39,7 @@ func (s *Service) Stats(ctx context.Context, actor people.User, id string) (Ques
 	if err := cur.All(ctx, &docs); err != nil {
 		return QuestionStats{}, gridskill.Internal(err)
 	}
+	docs = slices.DeleteFunc(docs, func(d finishedDoc) bool { return !people.InScope(d.Open.UnitPath, actor.UnitID) })
 	var items []scoring.Item
 	seen := map[string]bool{}
 	var attempts []scoring.Attempt
