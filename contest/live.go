@@ -1426,8 +1426,13 @@ func (l *live) buzzTimeout(ctx context.Context) error {
 // invalid (outside 0–100), forbidden (not a judge of this round), conflict
 // (nothing being judged, already scored), internal.
 func (s *Service) Score(ctx context.Context, actor people.User, contestID string, item int, score float64) error {
-	if _, err := s.get(contestID); err != nil {
+	c, err := s.get(contestID)
+	if err != nil {
 		return err
+	}
+	// Whether a round is live is not told to those who judge none.
+	if !s.isJudge(c, actor.ID) {
+		return gridskill.Errorf(gridskill.EFORBIDDEN, "only the round's judges score")
 	}
 	l := s.liveOf(contestID)
 	if l == nil {
@@ -1453,7 +1458,7 @@ func (s *Service) Score(ctx context.Context, actor people.User, contestID string
 	}
 	l.judged[actor.ID] = score
 	l.mu.Unlock()
-	err := s.repo.insertFact(ctx, factDoc{ID: factID(contestID, l.round.ID, item, actor.ID) + ":score", Contest: contestID, Round: l.round.ID,
+	err = s.repo.insertFact(ctx, factDoc{ID: factID(contestID, l.round.ID, item, actor.ID) + ":score", Contest: contestID, Round: l.round.ID,
 		Item: item, Kind: factScore, Worker: actor.ID, At: s.clock.Now(), Score: score})
 	l.mu.Lock()
 	defer l.mu.Unlock()

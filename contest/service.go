@@ -548,6 +548,10 @@ func (s *Service) AddTask(ctx context.Context, actor people.User, id, roundID st
 // SetJudges names the accounts, by phone number, that score a judge round.
 // Errors: invalid, not_found, forbidden, conflict.
 func (s *Service) SetJudges(ctx context.Context, actor people.User, id, roundID string, phones []string) (Contest, error) {
+	// The phones are looked up in the actor's area: only for a contest they run.
+	if _, err := s.managed(actor, id); err != nil {
+		return Contest{}, err
+	}
 	var ids []string
 	for _, ph := range phones {
 		ph = people.NormalizePhone(ph)

@@ -1,0 +1,643 @@
+package web
+
+import (
+	"bytes"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"gridskill/certify"
+	"gridskill/contest"
+	"gridskill/courses"
+	"gridskill/people"
+	"gridskill/quiz"
+	"gridskill/scoring"
+	"gridskill/seed"
+)
+
+// routeRule says how the scope test treats one route.
+type routeRule struct {
+	// ids names, for each path parameter, the record of 西山街道 it takes
+	// (a key of westRecords.ids).
+	ids map[string]string
+	// query and form name, for each query or form field, the record it takes.
+	query, form map[string]string
+	// open, when set, says why the route takes no id of another street. Its
+	// GET is still sent by every viewer (at path, when set) and its answer
+	// must hold none of 西山街道's data.
+	open string
+	path string
+	// public marks a route anyone may use by design: it is not sent.
+	public string
+	// writes marks an open route that creates or changes things inside the
+	// viewer's own area, named by the viewer's input only: it is not sent.
+	writes string
+	// body is the well-formed JSON a write of the API is sent, so that only
+	// the access check can refuse it; upload sends a roster file instead.
+	body   any
+	upload bool
+}
+
+func (r routeRule) with(body any) routeRule {
+	r.body = body
+	return r
+}
+
+func (r routeRule) withUpload() routeRule {
+	r.upload = true
+	return r
+}
+
+// scoped is a route whose path parameters take 西山街道's records.
+func scoped(kv ...string) routeRule {
+	r := routeRule{ids: map[string]string{}}
+	for i := 0; i+1 < len(kv); i += 2 {
+		r.ids[kv[i]] = kv[i+1]
+	}
+	return r
+}
+
+func (r routeRule) withQuery(field, record string) routeRule {
+	if r.query == nil {
+		r.query = map[string]string{}
+	}
+	r.query[field] = record
+	return r
+}
+
+func (r routeRule) withForm(field, record string) routeRule {
+	if r.form == nil {
+		r.form = map[string]string{}
+	}
+	r.form[field] = record
+	return r
+}
+
+func open(why string) routeRule { return routeRule{open: why} }
+
+func openAt(path, why string) routeRule { return routeRule{open: why, path: path} }
+
+func public(why string) routeRule { return routeRule{public: why} }
+
+func writes(why string) routeRule { return routeRule{writes: why} }
+
+const (
+	own       = "the viewer's own account, session or page"
+	ownArea   = "lists what lies in the viewer's own area"
+	form      = "an empty form or a fixed template"
+	createOwn = "creates a record owned by the viewer's unit; the services refuse targets outside it (their own tests)"
+)
+
+// scopeRoutes lists every route of the app. A route added without an entry
+// fails TestEveryRouteKeepsOtherStreetsOut.
+var scopeRoutes = map[string]routeRule{
+	"GET /healthz":                    public("the health check names no record"),
+	"GET /login":                      public("the sign-in page"),
+	"POST /login":                     public("signing in"),
+	"GET /prefs":                      public("sets the language or text size of the browser"),
+	"POST /logout":                    writes(own),
+	"GET /":                           open(own),
+	"GET /account":                    open(own),
+	"GET /account/password":           open(own),
+	"POST /account/password":          writes(own),
+	"GET /roster":                     scoped().withQuery("unit", "unit"),
+	"GET /roster/import":              open(form),
+	"POST /roster/import":             writes("imports into the viewer's own area (people tests)"),
+	"GET /roster/template.:ext":       openAt("/roster/template.xlsx", form),
+	"GET /roster/export.xlsx":         open(ownArea),
+	"GET /people/:id":                 scoped("id", "worker"),
+	"POST /people/:id/reset-password": scoped("id", "worker"),
+	"POST /people/:id/active":         scoped("id", "worker").withForm("active", "0"),
+	"GET /units":                      open(ownArea),
+	"POST /units":                     writes(createOwn),
+
+	"GET /quiz":                            open(ownArea),
+	"GET /quiz/questions/new":              open(form),
+	"POST /quiz/questions":                 writes(createOwn),
+	"GET /quiz/questions/:id":              scoped("id", "question"),
+	"POST /quiz/questions/:id":             scoped("id", "question"),
+	"POST /quiz/questions/:id/status":      scoped("id", "question").withForm("status", "retired"),
+	"GET /quiz/import":                     open(form),
+	"POST /quiz/import":                    writes(createOwn),
+	"GET /quiz/template.:ext":              openAt("/quiz/template.xlsx", form),
+	"GET /quiz/export.:ext":                openAt("/quiz/export.xlsx", ownArea),
+	"GET /quiz/exams":                      open(ownArea),
+	"GET /quiz/exams/new":                  open(form),
+	"POST /quiz/exams":                     writes(createOwn),
+	"GET /quiz/exams/:id":                  scoped("id", "exam"),
+	"GET /exams":                           open(ownArea),
+	"GET /exams/:id/sit":                   scoped("id", "exam"),
+	"GET /attempts/:id":                    scoped("id", "attempt"),
+	"GET /practice":                        open(own),
+	"GET /practice/question":               openAt("/practice/question?tag="+url.QueryEscape(westTag), "practice draws from the viewer's own bank"),
+	"POST /practice/answer":                scoped().withForm("question", "question").withForm("answer", "A"),
+	"GET /practice/wrong":                  open(own),
+	"GET /verify":                          public("anyone verifies a certificate by its code"),
+	"GET /verify/:code":                    public("anyone verifies a certificate by its code; the holder's name is masked"),
+	"GET /verify/:code/qr.png":             public("the QR code of a verification link"),
+	"GET /certificates/:id":                scoped("id", "certificate"),
+	"POST /certificates/:id/revoke":        scoped("id", "certificate").withForm("reason", "离职收回"),
+	"GET /transcript":                      open(own),
+	"GET /transcript/:worker":              scoped("worker", "worker"),
+	"GET /transcript/:worker/export.xlsx":  scoped("worker", "worker"),
+	"GET /certification":                   open(ownArea),
+	"GET /certification/programs/new":      open(form),
+	"POST /certification/programs":         writes(createOwn),
+	"GET /certification/programs/:id/edit": scoped("id", "program"),
+	"POST /certification/programs/:id":     scoped("id", "program"),
+	"GET /certification/coverage":          scoped().withQuery("program", "program").withQuery("unit", "unit"),
+	"GET /certification/coverage.xlsx":     scoped().withQuery("program", "program").withQuery("unit", "unit"),
+	"GET /certification/expiring":          scoped().withQuery("unit", "unit"),
+	"GET /certification/expiring.xlsx":     scoped().withQuery("unit", "unit"),
+	"GET /certification/refresher":         scoped().withQuery("unit", "unit"),
+	"GET /certification/refresher.xlsx":    scoped().withQuery("unit", "unit"),
+
+	"GET /media/:id":                             public("images are addressed by a digest of their content: only who has the link loads one"),
+	"GET /learn":                                 open(ownArea),
+	"GET /learn/record":                          scoped().withQuery("worker", "worker"),
+	"GET /learn/:id":                             scoped("id", "module"),
+	"GET /learn/:id/:lesson":                     scoped("id", "module", "lesson", "lesson"),
+	"POST /learn/:id/:lesson/complete":           scoped("id", "module", "lesson", "lesson"),
+	"GET /modules":                               open(ownArea),
+	"GET /modules/new":                           open(form),
+	"POST /modules":                              writes(createOwn),
+	"GET /modules/:id":                           scoped("id", "module"),
+	"POST /modules/:id":                          scoped("id", "module"),
+	"POST /modules/:id/lessons":                  scoped("id", "module"),
+	"GET /modules/:id/lessons/:lesson":           scoped("id", "module", "lesson", "lesson"),
+	"POST /modules/:id/lessons/:lesson":          scoped("id", "module", "lesson", "lesson"),
+	"POST /modules/:id/lessons/:lesson/move":     scoped("id", "module", "lesson", "lesson"),
+	"POST /modules/:id/lessons/:lesson/delete":   scoped("id", "module", "lesson", "lesson"),
+	"POST /modules/:id/images":                   scoped("id", "module"),
+	"GET /modules/:id/preview":                   scoped("id", "module"),
+	"POST /modules/:id/publish":                  scoped("id", "module"),
+	"POST /modules/:id/duplicate":                scoped("id", "module"),
+	"POST /modules/:id/assignments":              scoped("id", "module").withForm("unit", "unit"),
+	"POST /modules/:id/assignments/:unit/delete": scoped("id", "module", "unit", "unit"),
+	"GET /modules/:id/report.xlsx":               scoped("id", "module"),
+	"GET /modules/:id/report":                    scoped("id", "module"),
+	"GET /sessions":                              open(ownArea),
+	"GET /sessions/new":                          open(form),
+	"POST /sessions":                             writes(createOwn),
+	"GET /sessions/template.:ext":                openAt("/sessions/template.xlsx", form),
+	"GET /sessions/:id":                          scoped("id", "session"),
+
+	"GET /contests":                              open(ownArea),
+	"POST /contests":                             writes(createOwn),
+	"GET /contests/:id":                          scoped("id", "contest"),
+	"GET /contests/:id/results":                  scoped("id", "contest"),
+	"GET /contests/:id/results.xlsx":             scoped("id", "contest"),
+	"POST /contests/:id/participants":            scoped("id", "contest"),
+	"POST /contests/:id/teams":                   scoped("id", "contest"),
+	"POST /contests/:id/captains":                scoped("id", "contest"),
+	"POST /contests/:id/participants/import":     scoped("id", "contest"),
+	"POST /contests/:id/rounds":                  scoped("id", "contest"),
+	"POST /contests/:id/rounds/:round/questions": scoped("id", "contest", "round", "round"),
+	"POST /contests/:id/rounds/:round/pick":      scoped("id", "contest", "round", "round"),
+	"POST /contests/:id/rounds/:round/tasks":     scoped("id", "contest", "round", "round"),
+	"POST /contests/:id/rounds/:round/judges":    scoped("id", "contest", "round", "round"),
+	"POST /contests/:id/rounds/:round/advance":   scoped("id", "contest", "round", "round"),
+	"POST /contests/:id/awards":                  scoped("id", "contest"),
+	"POST /contests/:id/online":                  scoped("id", "contest"),
+	"POST /contests/:id/rounds/:round/close":     scoped("id", "contest", "round", "round"),
+	"GET /live/join":                             scoped().withQuery("pin", "pin"),
+	"GET /live/:id":                              scoped("id", "contest"),
+	"GET /live/:id/host":                         scoped("id", "contest"),
+	"GET /live/:id/screen":                       scoped("id", "contest"),
+	"GET /live/:id/qr.png":                       scoped("id", "contest"),
+	"GET /live/:id/events":                       scoped("id", "contest"),
+
+	"POST /api/v1/auth/login":                            public("signing in"),
+	"POST /api/v1/auth/logout":                           writes(own),
+	"POST /api/v1/auth/password":                         writes(own),
+	"GET /api/v1/me":                                     open(own),
+	"GET /api/v1/units":                                  open(ownArea),
+	"GET /api/v1/users":                                  scoped().withQuery("unit", "unit"),
+	"POST /api/v1/users/:id/reset-password":              scoped("id", "worker"),
+	"POST /api/v1/users/:id/active":                      scoped("id", "worker").with(J{"active": false}),
+	"POST /api/v1/roster/import":                         writes("imports into the viewer's own area (people tests)"),
+	"GET /api/v1/questions":                              openAt("/api/v1/questions?limit=200", ownArea),
+	"POST /api/v1/questions/import":                      writes(createOwn),
+	"GET /api/v1/exams":                                  open(ownArea),
+	"POST /api/v1/exams":                                 writes(createOwn),
+	"POST /api/v1/exams/:id/attempts":                    scoped("id", "exam"),
+	"GET /api/v1/attempts/:id":                           scoped("id", "attempt"),
+	"PUT /api/v1/attempts/:id/answers/:questionId":       scoped("id", "attempt", "questionId", "question").with(J{"answer": "A", "seq": 1}),
+	"POST /api/v1/attempts/:id/events":                   scoped("id", "attempt").with(J{"type": "hidden"}),
+	"POST /api/v1/attempts/:id/submit":                   scoped("id", "attempt"),
+	"GET /api/v1/certificates/verify/:code":              public("anyone verifies a certificate by its code; the holder's name is masked"),
+	"GET /api/v1/certificates":                           open(own),
+	"POST /api/v1/certificates/:id/revoke":               scoped("id", "certificate").with(J{"reason": "离职收回"}),
+	"GET /api/v1/modules":                                open(ownArea),
+	"POST /api/v1/modules":                               writes(createOwn),
+	"GET /api/v1/modules/:id":                            scoped("id", "module"),
+	"POST /api/v1/modules/:id/lessons":                   scoped("id", "module").with(J{"title": "课时", "markdown": "内容", "minutes": 5}),
+	"POST /api/v1/modules/:id/publish":                   scoped("id", "module"),
+	"POST /api/v1/modules/:id/assignments":               scoped("id", "module").with(J{"unitId": seed.Street1ID, "required": true}),
+	"GET /api/v1/modules/:id/report":                     scoped("id", "module"),
+	"POST /api/v1/modules/:id/lessons/:lesson/heartbeat": scoped("id", "module", "lesson", "lesson"),
+	"POST /api/v1/modules/:id/lessons/:lesson/complete":  scoped("id", "module", "lesson", "lesson"),
+	"POST /api/v1/media":                                 writes("uploads an image; images are addressed by their content"),
+	"GET /api/v1/learning":                               open(own),
+	"GET /api/v1/records/:id":                            scoped("id", "worker"),
+	"POST /api/v1/sessions":                              writes(createOwn),
+
+	"POST /api/v1/contests":                             writes(createOwn),
+	"GET /api/v1/contests/:id":                          scoped("id", "contest"),
+	"GET /api/v1/contests/:id/standings":                scoped("id", "contest"),
+	"POST /api/v1/contests/:id/participants":            scoped("id", "contest").with(J{"units": []string{seed.Grid111ID}}),
+	"POST /api/v1/contests/:id/teams":                   scoped("id", "contest"),
+	"POST /api/v1/contests/:id/captains":                scoped("id", "contest").with(J{"captains": J{"t1": seed.WorkerID}}),
+	"POST /api/v1/contests/:id/participants/import":     scoped("id", "contest").withUpload(),
+	"POST /api/v1/contests/:id/rounds":                  scoped("id", "contest").with(J{"title": "轮次", "kind": "speed", "readSec": 5, "answerSec": 10}),
+	"POST /api/v1/contests/:id/rounds/:round/questions": scoped("id", "contest", "round", "round").with(J{"stem": "题干", "type": "single", "options": []J{{"key": "A", "text": "甲"}, {"key": "B", "text": "乙"}}, "correct": []string{"A"}, "points": 100, "limitSec": 20}),
+	"POST /api/v1/contests/:id/rounds/:round/tasks":     scoped("id", "contest", "round", "round").with(J{"title": "任务", "performerId": seed.WorkerID}),
+	"POST /api/v1/contests/:id/rounds/:round/judges":    scoped("id", "contest", "round", "round").with(J{"phones": []string{seed.DemoLogins[2].Phone}}),
+	"POST /api/v1/contests/:id/rounds/:round/advance":   scoped("id", "contest", "round", "round").with(J{"from": "r1", "top": 1}),
+	"POST /api/v1/contests/:id/awards":                  scoped("id", "contest"),
+	"GET /api/v1/contests/:id/rounds/:round/answers":    scoped("id", "contest", "round", "round"),
+	"POST /api/v1/contests/:id/rounds/:round/close":     scoped("id", "contest", "round", "round"),
+	"POST /api/v1/live/:id/host":                        scoped("id", "contest").with(J{"action": "start", "round": "r1"}),
+	"POST /api/v1/live/:id/join":                        scoped("id", "contest"),
+	"POST /api/v1/live/:id/answer":                      scoped("id", "contest").with(J{"item": 0, "answer": []string{"A"}}),
+	"POST /api/v1/live/:id/ping":                        scoped("id", "contest"),
+	"POST /api/v1/live/:id/buzz":                        scoped("id", "contest").with(J{"item": 0}),
+	"POST /api/v1/live/:id/stake":                       scoped("id", "contest").with(J{"item": 0, "stake": 100}),
+	"POST /api/v1/live/:id/score":                       scoped("id", "contest").with(J{"item": 0, "score": 8.5}),
+}
+
+// J is a JSON object in a rule.
+type J = map[string]any
+
+// westTag is the tag of 西山街道's own question.
+const westTag = "西岭专属"
+
+// westRecords are records of 西山街道: their ids, and texts that only they hold.
+type westRecords struct {
+	ids     map[string]string
+	markers []string
+	// districtExam is a district-wide exam that a 西山 worker has finished.
+	districtExam string
+	// finished is the attempt a 西山 worker finished at districtExam.
+	finished string
+}
+
+// viewer is someone outside 西山街道 making requests.
+type viewer struct {
+	name    string
+	token   string   // empty for anonymous
+	browser *browser // signed in, for form posts
+}
+
+func TestEveryRouteKeepsOtherStreetsOut(t *testing.T) {
+	r := scopeRig(t)
+	west := r.westRecords()
+	viewers := r.eastViewers()
+	routes := r.srv.App.GetRoutes(true)
+	seen := map[string]bool{}
+	for _, rt := range routes {
+		if rt.Method == http.MethodHead {
+			continue
+		}
+		name := rt.Method + " " + rt.Path
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		rule, ok := scopeRoutes[name]
+		if !ok {
+			t.Errorf("%s has no entry in scopeRoutes: name which of another street's records each id takes, or why it takes none", name)
+			continue
+		}
+		if rule.public != "" || rule.writes != "" {
+			continue
+		}
+		if rule.open != "" && rt.Method != http.MethodGet {
+			t.Errorf("%s: only a GET can be checked as open", name)
+			continue
+		}
+		t.Run(strings.ReplaceAll(name, "/", "_"), func(t *testing.T) {
+			for _, path := range rule.paths(t, rt.Path, west) {
+				for _, v := range viewers {
+					resp, body := r.send(v, rt.Method, path, rule, west)
+					r.checkAnswer(t, v, rule, rt.Method+" "+path, resp, body, west.markers)
+				}
+			}
+		})
+	}
+	for name := range scopeRoutes {
+		if !seen[name] {
+			t.Errorf("scopeRoutes lists %s, which the app does not serve", name)
+		}
+	}
+	// Lists read without an id, and searches, hold nothing of 西山街道 either.
+	for _, path := range []string{"/roster", "/roster?q=" + url.QueryEscape("西岭"), "/api/v1/users?limit=200&q=" + url.QueryEscape("西岭"),
+		"/api/v1/questions?limit=200&tag=" + url.QueryEscape(westTag), "/practice/question?mode=daily", "/practice/question?mode=wrong"} {
+		for _, v := range viewers {
+			resp, body := r.send(v, "GET", path, routeRule{}, west)
+			r.checkAnswer(t, v, open(ownArea), "GET "+path, resp, body, west.markers)
+		}
+	}
+}
+
+func TestDistrictExamShowsEachStreetOnlyItsOwn(t *testing.T) {
+	r := scopeRig(t)
+	west := r.westRecords()
+	for _, v := range r.eastViewers() {
+		for _, path := range []string{"/quiz/exams/" + west.districtExam, "/attempts/" + west.finished, "/api/v1/attempts/" + west.finished} {
+			resp, body := r.send(v, "GET", path, routeRule{}, west)
+			if resp.StatusCode >= 500 {
+				t.Fatalf("%s GET %s: %d", v.name, path, resp.StatusCode)
+			}
+			for _, m := range west.markers {
+				if strings.Contains(body, m) {
+					t.Errorf("%s GET %s: the answer holds %q of 西山街道", v.name, path, m)
+				}
+			}
+		}
+	}
+	// The same pages do show the street's own people to its admin.
+	admin := r.token("13900000005")
+	resp, body := r.do(jsonReq("GET", "/quiz/exams/"+west.districtExam, admin, nil))
+	if resp.StatusCode != 200 || !strings.Contains(body, "西岭测试员") {
+		t.Fatalf("西山街道's admin on the district exam: %d, their worker listed %v", resp.StatusCode, strings.Contains(body, "西岭测试员"))
+	}
+	resp, _ = r.do(jsonReq("GET", "/api/v1/attempts/"+west.finished, admin, nil))
+	if resp.StatusCode != 200 {
+		t.Fatalf("西山街道's admin reading their worker's attempt: %d", resp.StatusCode)
+	}
+}
+
+// paths builds the request paths of a route from 西山街道's records: one per
+// alternative record of a parameter.
+func (rule routeRule) paths(t *testing.T, pattern string, west westRecords) []string {
+	t.Helper()
+	if rule.path != "" {
+		return []string{rule.path}
+	}
+	paths := []string{pattern}
+	for param, record := range rule.ids {
+		var next []string
+		for _, id := range strings.Fields(west.ids[record]) {
+			for _, p := range paths {
+				next = append(next, strings.Replace(p, ":"+param, url.PathEscape(id), 1))
+			}
+		}
+		if len(next) == 0 {
+			t.Fatalf("%s: no record %q", pattern, record)
+		}
+		paths = next
+	}
+	for _, p := range paths {
+		if strings.Contains(p, "/:") {
+			t.Fatalf("%s: a parameter has no record in its rule", p)
+		}
+	}
+	if len(rule.query) > 0 {
+		q := url.Values{}
+		for field, record := range rule.query {
+			q.Set(field, west.ids[record])
+		}
+		for i := range paths {
+			paths[i] += "?" + q.Encode()
+		}
+	}
+	return paths
+}
+
+// formOf is the form (or JSON object) a write route is sent.
+func (rule routeRule) formOf(west westRecords) url.Values {
+	f := url.Values{}
+	for field, record := range rule.form {
+		v, ok := west.ids[record]
+		if !ok {
+			v = record
+		}
+		f.Set(field, v)
+	}
+	return f
+}
+
+// send makes one request as the viewer: a Bearer token for reads and the
+// API, the signed-in browser with its form token for form posts.
+func (r *rig) send(v viewer, method, path string, rule routeRule, west westRecords) (*http.Response, string) {
+	r.t.Helper()
+	api := strings.HasPrefix(path, "/api/")
+	form := rule.formOf(west)
+	switch {
+	case rule.upload:
+		return r.do(uploadReq(path, v.token, "名单.csv", []byte("姓名,手机号\n张晓婷,13900000004\n")))
+	case method == http.MethodGet:
+		return r.do(jsonReq(method, path, v.token, nil))
+	case api:
+		body := rule.body
+		if body == nil {
+			body = J{}
+		}
+		return r.do(jsonReq(method, path, v.token, body))
+	case v.browser == nil:
+		req := httptest.NewRequest(method, path, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		return r.do(req)
+	}
+	return v.browser.post("/account/password", path, form)
+}
+
+// uploadReq posts a file as a multipart form with an optional Bearer token.
+func uploadReq(path, token, filename string, data []byte) *http.Request {
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	fw, _ := w.CreateFormFile("file", filename)
+	_, _ = fw.Write(data)
+	_ = w.Close()
+	req := httptest.NewRequest("POST", path, &buf)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	return req
+}
+
+// checkAnswer checks one answer: no server error and none of 西山街道's data;
+// for a scoped route a refusal (sign-in first, for anonymous).
+func (r *rig) checkAnswer(t *testing.T, v viewer, rule routeRule, req string, resp *http.Response, body string, markers []string) {
+	t.Helper()
+	status := resp.StatusCode
+	if status >= 500 {
+		t.Errorf("%s %s: %d %.200s", v.name, req, status, body)
+		return
+	}
+	text := readable(body)
+	for _, m := range markers {
+		if strings.Contains(text, m) {
+			t.Errorf("%s %s: %d, the answer holds %q of 西山街道", v.name, req, status, m)
+		}
+	}
+	if rule.open != "" {
+		return
+	}
+	refused := status == http.StatusForbidden || status == http.StatusNotFound
+	if v.token == "" {
+		login := status == http.StatusSeeOther && strings.HasPrefix(resp.Header.Get("Location"), "/login")
+		refused = refused || status == http.StatusUnauthorized || login
+	}
+	if !refused {
+		t.Errorf("%s %s: %d %.200s; want 403 or 404", v.name, req, status, text)
+	}
+}
+
+// readable is the text of an answer: the cells of a spreadsheet, else the body.
+func readable(body string) string {
+	if !strings.HasPrefix(body, "PK") {
+		return body
+	}
+	f, err := excelize.OpenReader(bytes.NewReader([]byte(body)))
+	if err != nil {
+		return body
+	}
+	defer f.Close()
+	var b strings.Builder
+	for _, sh := range f.GetSheetList() {
+		rows, _ := f.GetRows(sh)
+		for _, row := range rows {
+			b.WriteString(strings.Join(row, "\t"))
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+// scopeRig is the rig with every service wired: certification over fake
+// records, and contests.
+func scopeRig(t *testing.T) *certRig {
+	t.Helper()
+	cr := newCertRig(t)
+	cs := contest.NewService(cr.db, cr.people, cr.srv.quiz, cr.clock, nil)
+	if err := cs.Load(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cs.Close)
+	cr.srv.contest = cs
+	return cr
+}
+
+// The other area's probe accounts: two workers of 西山街道 and a district
+// admin of another district.
+var (
+	westGrid   = people.Unit{ID: "unit-s2-c1-g1", Name: "第一网格", Kind: people.Grid, ParentID: "unit-s2-c1", Path: []string{seed.DistrictID, seed.Street2ID, "unit-s2-c1", "unit-s2-c1-g1"}}
+	otherDist  = people.Unit{ID: "unit-x", Name: "江北区", Kind: people.District, Path: []string{"unit-x"}}
+	westProbe  = people.User{ID: "user-west-probe", Phone: "13955550001", Name: "西岭测试员", Role: people.Worker, UnitID: westGrid.ID, UnitPath: westGrid.Path, Active: true}
+	westProbe2 = people.User{ID: "user-west-probe-2", Phone: "13955550002", Name: "西岭答题员", Role: people.Worker, UnitID: westGrid.ID, UnitPath: westGrid.Path, Active: true}
+	otherAdmin = people.User{ID: "user-x-admin", Phone: "13955550009", Name: "江北管理员", Role: people.DistrictAdmin, UnitID: otherDist.ID, UnitPath: otherDist.Path, Active: true}
+)
+
+// eastViewers are a worker, a trainer and the admin of 东湖街道, a district
+// admin of another district, and someone not signed in.
+func (r *rig) eastViewers() []viewer {
+	r.t.Helper()
+	var out []viewer
+	for _, v := range []struct{ name, phone string }{
+		{"EastWorker", seed.DemoLogins[3].Phone}, {"EastTrainer", "13900000007"}, {"EastStreetAdmin", seed.DemoLogins[1].Phone}, {"OtherDistrictAdmin", otherAdmin.Phone},
+	} {
+		b := r.browser()
+		b.signIn(v.phone, seed.DemoPassword)
+		out = append(out, viewer{name: v.name, token: r.token(v.phone), browser: b})
+	}
+	return append(out, viewer{name: "Anonymous"})
+}
+
+// westRecords makes one of each kind of record in 西山街道, through the services
+// as its own admin and trainer would.
+func (r *certRig) westRecords() westRecords {
+	t := r.t
+	t.Helper()
+	c := ctx(t)
+	if err := r.people.Seed(c, []people.Unit{otherDist}, []people.User{westProbe, westProbe2, otherAdmin}, seed.DemoPassword); err != nil {
+		t.Fatal(err)
+	}
+	user := func(id string) people.User {
+		u, err := r.people.User(c, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u
+	}
+	westAdmin, westTrainer, districtTrainer := user("user-street-admin-2"), user("user-trainer-3"), user(seed.TrainerID)
+	probe, probe2 := user(westProbe.ID), user(westProbe2.ID)
+	w := westRecords{ids: map[string]string{"worker": probe.ID, "unit": westGrid.ID}}
+	w.markers = []string{probe.Name, probe.Phone, probe2.Name, probe2.Phone}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// Exams: 西山's own, and the district's, with a finished and an open attempt.
+	window := func(e quiz.Exam) quiz.Exam {
+		e.OpensAt, e.ClosesAt, e.Duration, e.PassMark, e.MaxAttempts = r.clock.Now(), r.clock.Now().Add(48*time.Hour), 10*time.Minute, 60, 1
+		e.Rules = []quiz.Rule{{Tag: "反诈", Count: 3}}
+		return e
+	}
+	westExam, err := r.quiz.CreateExam(c, westAdmin, window(quiz.Exam{Title: "西岭专属考试", UnitIDs: []string{seed.Street2ID}}))
+	must(err)
+	distExam, err := r.quiz.CreateExam(c, districtTrainer, window(quiz.Exam{Title: "全区反诈测验", UnitIDs: []string{seed.DistrictID}}))
+	must(err)
+	w.districtExam = distExam.ID
+	p, _, err := r.quiz.Start(c, probe, distExam.ID)
+	must(err)
+	_, err = r.quiz.Submit(c, probe, p.AttemptID)
+	must(err)
+	open, _, err := r.quiz.Start(c, probe2, distExam.ID)
+	must(err)
+	q, err := r.quiz.Create(c, westTrainer, quiz.Question{Type: scoring.Single, Stem: "西岭专属题目：独居老人家中燃气报警，网格员应当？",
+		Options: []quiz.Option{{Key: "A", Text: "立即上门并报告"}, {Key: "B", Text: "下次巡查再说"}}, Correct: []string{"A"},
+		Explanation: "西岭专属解析", Tags: []string{westTag}, Difficulty: 1})
+	must(err)
+	w.ids["exam"], w.ids["attempt"], w.ids["question"] = westExam.ID, p.AttemptID+" "+open.AttemptID, q.ID
+	w.finished = p.AttemptID
+	w.markers = append(w.markers, westExam.Title, "西岭专属题目", "西岭专属解析")
+
+	// A module with a lesson, published and assigned to 西山, and a session.
+	m, err := r.srv.courses.CreateModule(c, westTrainer, courses.ModuleInput{Title: "西岭专属课程", Category: courses.AntiFraud, Summary: "西岭专属简介", Minutes: 10})
+	must(err)
+	l, err := r.srv.courses.AddLesson(c, westTrainer, m.ID, courses.LessonInput{Title: "西岭专属课时", Markdown: "西岭专属内容", Minutes: 5})
+	must(err)
+	_, err = r.srv.courses.Publish(c, westTrainer, m.ID, "首版", true)
+	must(err)
+	_, err = r.srv.courses.Assign(c, westTrainer, m.ID, seed.Street2ID, true, time.Time{})
+	must(err)
+	sess, err := r.srv.courses.RecordSession(c, westTrainer, courses.SessionInput{Topic: "西岭专属培训", Date: "2026-11-20", Place: "西岭会议室", Trainer: "罗立新", Hours: 2},
+		[]courses.SignInRow{{Line: 1, Name: probe.Name, Phone: probe.Phone}})
+	must(err)
+	w.ids["module"], w.ids["lesson"], w.ids["session"] = m.ID, l.ID, sess.ID
+	w.markers = append(w.markers, "西岭专属课程", "西岭专属简介", "西岭专属课时", "西岭专属内容", "西岭专属培训", "西岭会议室")
+
+	// A contest of 西山's grid with a live round.
+	admin := r.token(westAdmin.Phone)
+	var ct contestJSON
+	r.call("POST", "/api/v1/contests", admin, contestCreateRequest{Title: "西岭街道技能大比武"}, 201, &ct)
+	r.call("POST", "/api/v1/contests/"+ct.ID+"/participants", admin, participantsRequest{Units: []string{westGrid.ID}}, 200, &ct)
+	r.call("POST", "/api/v1/contests/"+ct.ID+"/rounds", admin, roundRequest{Title: "西岭必答题", Kind: contest.Speed, ReadSec: 5, AnswerSec: 10}, 201, &ct)
+	round := ct.Rounds[0].ID
+	r.call("POST", "/api/v1/contests/"+ct.ID+"/rounds/"+round+"/questions", admin, questionRequest{Stem: "西岭专属赛题：发现诈骗线索应当？", Type: "single", Points: 100, LimitSec: 20,
+		Options: []contest.Option{{Key: "A", Text: "报告"}, {Key: "B", Text: "不管"}}, Correct: []string{"A"}}, 201, &ct)
+	w.ids["contest"], w.ids["round"], w.ids["pin"] = ct.ID, round, ct.PIN
+	w.markers = append(w.markers, "西岭街道技能大比武", "西岭必答题", "西岭专属赛题")
+
+	// A certification program of 西山 and the probe's certificate.
+	must(r.svc.SeedProgram(c, certify.Program{ID: "west-probe-program", Name: "西岭专属证书", IssuerID: seed.Street2ID, ValidityMonths: 24,
+		Requirements: scoring.Requirements{Modules: []scoring.ModuleReq{{ModuleID: "m-fraud", MinVersion: 1}}, Exams: []scoring.ExamReq{{ExamID: "e-fraud", MinScore: 60}}}}))
+	held := r.certify(probe.ID)
+	w.ids["certificate"], w.ids["program"] = held.ID, "west-probe-program"
+	w.markers = append(w.markers, "西岭专属证书", held.Number, held.Code)
+	slices.Sort(w.markers)
+	return w
+}
