@@ -155,7 +155,7 @@ func (s *Service) PracticeItem(ctx context.Context, actor people.User, id string
 	if !ok || !visible(actor, q) || q.Status != Active {
 		return Question{}, gridskill.Errorf(gridskill.ENOTFOUND, "no such question")
 	}
-	held, err := s.withheld(ctx, actor, false)
+	held, err := s.withheld(ctx, actor)
 	if err != nil {
 		return Question{}, err
 	}
@@ -224,7 +224,7 @@ func (s *Service) WrongBook(ctx context.Context, actor people.User) ([]WrongEntr
 	if err != nil {
 		return nil, gridskill.Internal(err)
 	}
-	held, err := s.withheld(ctx, actor, false)
+	held, err := s.withheld(ctx, actor)
 	if err != nil {
 		return nil, err
 	}
@@ -254,7 +254,7 @@ func (s *Service) DailyDrill(ctx context.Context, actor people.User) ([]Question
 	if err != nil {
 		return nil, gridskill.Internal(err)
 	}
-	held, err := s.withheld(ctx, actor, false)
+	held, err := s.withheld(ctx, actor)
 	if err != nil {
 		return nil, err
 	}

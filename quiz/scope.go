@@ -43,20 +43,20 @@ func (d openDoc) unitID() string {
 }
 
 // Keys stay secret while they could help on an exam. A question on one of the
-// worker's papers is withheld from their practice (by topic, by id, the
-// wrong-answer book and the daily drill) while that attempt is open, and after
-// it finishes until the exam's review policy lets the worker see that paper's
-// keys: at once for "after submit", at the close for "after close", never for
-// "never". The rule looks at the worker's own papers, not at every question an
-// exam could draw: the demo's year-long exams draw from the whole bank, and
-// withholding their pools would leave nothing to practise.
+// worker's papers is withheld from them (practice by topic and by id, the
+// wrong-answer book, the daily drill and the review of another attempt) while
+// that attempt is open, and after it finishes until the exam's review policy
+// lets the worker see that paper's keys: at once for "after submit", at the
+// close for "after close", never for "never". The rule looks at the worker's
+// own papers, not at every question an exam could draw: the demo's year-long
+// exams draw from the whole bank, and withholding their pools would leave
+// nothing to practise.
 
 // errWithheld refuses to show a question whose key is withheld.
 var errWithheld = gridskill.Errorf(gridskill.ECONFLICT, "this question is on one of your exam papers; you can practise it once that exam lets you see its answers")
 
-// withheld returns the questions whose keys actor may not see yet. open, when
-// true, limits it to the papers of their open attempts.
-func (s *Service) withheld(ctx context.Context, actor people.User, onlyOpen bool) (map[string]bool, error) {
+// withheld returns the questions whose keys actor may not see yet.
+func (s *Service) withheld(ctx context.Context, actor people.User) (map[string]bool, error) {
 	now := s.clock.Now()
 	s.examMu.RLock()
 	exams := make([]Exam, 0, len(s.exams))
@@ -75,7 +75,7 @@ func (s *Service) withheld(ctx context.Context, actor people.User, onlyOpen bool
 				out[it.QID] = true
 			}
 		}
-		if onlyOpen || e.ReviewAllowed(now) {
+		if e.ReviewAllowed(now) {
 			continue
 		}
 		for _, r := range s.results[k] {
@@ -125,7 +125,7 @@ func (s *Service) paperOf(ctx context.Context, attemptID string) ([]string, erro
 
 // withoutWithheld drops the questions whose keys actor may not see yet.
 func (s *Service) withoutWithheld(ctx context.Context, actor people.User, qs []Question) ([]Question, error) {
-	held, err := s.withheld(ctx, actor, false)
+	held, err := s.withheld(ctx, actor)
 	if err != nil || len(held) == 0 {
 		return qs, err
 	}
@@ -133,9 +133,10 @@ func (s *Service) withoutWithheld(ctx context.Context, actor people.User, qs []Q
 }
 
 // reviewHidden reports whether a worker's own finished attempt must hide its
-// keys because a question of its paper is on a paper they are sitting now.
+// keys because a question of its paper is withheld: on a paper they are
+// sitting now, or on one whose exam's review has not opened yet.
 func (s *Service) reviewHidden(ctx context.Context, actor people.User, f finishedDoc) (bool, error) {
-	held, err := s.withheld(ctx, actor, true)
+	held, err := s.withheld(ctx, actor)
 	if err != nil {
 		return false, err
 	}

@@ -257,7 +257,7 @@ func (f *fixture) checkWithheld(t *testing.T, held map[string]bool, want bool) {
 	}
 }
 
-func TestReviewHidesKeysOfQuestionsOnThePaperBeingSat(t *testing.T) {
+func TestReviewHidesKeysOfQuestionsOnPapersNotYetReviewable(t *testing.T) {
 	f := setup(t)
 	ctx := storetest.Context(t)
 	all, total, err := f.qs.List(ctx, f.trainer, quiz.Filter{Tag: "反诈", Status: quiz.Active, Limit: 200})
@@ -267,7 +267,7 @@ func TestReviewHidesKeysOfQuestionsOnThePaperBeingSat(t *testing.T) {
 	// Both exams draw the whole topic, so their papers share every question.
 	whole := func(e *quiz.Exam) { e.Rules = []quiz.Rule{{Tag: "反诈", Count: len(all)}} }
 	first := f.exam(t, 1, whole)
-	second := f.exam(t, 1, whole)
+	second := f.exam(t, 1, func(e *quiz.Exam) { whole(e); e.Review = quiz.ReviewAfterClose })
 	done := f.sit(t, f.worker, first)
 	if rv, err := f.qs.Review(ctx, f.worker, done.AttemptID); err != nil || !rv.Allowed {
 		t.Fatalf("review before the second exam: allowed %v (%v)", rv.Allowed, err)
@@ -286,7 +286,11 @@ func TestReviewHidesKeysOfQuestionsOnThePaperBeingSat(t *testing.T) {
 	if _, err := f.qs.Submit(ctx, f.worker, p.AttemptID); err != nil {
 		t.Fatal(err)
 	}
+	if rv, err := f.qs.Review(ctx, f.worker, done.AttemptID); err != nil || rv.Allowed {
+		t.Fatalf("review after submitting the second, whose review opens at its close: allowed %v (%v)", rv.Allowed, err)
+	}
+	f.clock.Advance(25 * time.Hour)
 	if rv, err := f.qs.Review(ctx, f.worker, done.AttemptID); err != nil || !rv.Allowed {
-		t.Fatalf("review after submitting the second: allowed %v (%v)", rv.Allowed, err)
+		t.Fatalf("review once the second closed: allowed %v (%v)", rv.Allowed, err)
 	}
 }

@@ -375,6 +375,32 @@ func TestDistrictExamShowsEachStreetOnlyItsOwn(t *testing.T) {
 	}
 }
 
+func TestDistrictModuleReportShowsEachStreetOnlyItsOwn(t *testing.T) {
+	r := scopeRig(t)
+	west := r.westRecords()
+	trainer, err := r.people.User(ctx(t), seed.TrainerID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mods, err := r.srv.courses.Visible(ctx(t), trainer)
+	if err != nil || len(mods) == 0 || mods[0].Published == nil {
+		t.Fatalf("no published district module (%v)", err)
+	}
+	id := mods[0].ID
+	paths := []string{"/modules/" + id + "/report", "/modules/" + id + "/report.xlsx", "/api/v1/modules/" + id + "/report"}
+	markers := append(slices.Clone(west.markers), "西山街道", "枫林社区")
+	for _, v := range r.eastViewers() {
+		for _, path := range paths {
+			resp, body := r.send(v, "GET", path, routeRule{}, west)
+			r.checkAnswer(t, v, open(ownArea), "GET "+path, resp, body, markers)
+		}
+	}
+	resp, body := r.do(jsonReq("GET", paths[2], r.token("13900000005"), nil))
+	if resp.StatusCode != 200 || !strings.Contains(body, "枫林社区") {
+		t.Fatalf("西山街道's admin on a district module's report: %d, their community listed %v", resp.StatusCode, strings.Contains(body, "枫林社区"))
+	}
+}
+
 // paths builds the request paths of a route from 西山街道's records: one per
 // alternative record of a parameter.
 func (rule routeRule) paths(t *testing.T, pattern string, west westRecords) []string {
