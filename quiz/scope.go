@@ -64,16 +64,13 @@ func (s *Service) withheld(ctx context.Context, actor people.User) (map[string]b
 		exams = append(exams, e)
 	}
 	s.examMu.RUnlock()
-	out := map[string]bool{}
+	var open []*openAttempt
 	var finished []string
 	s.attMu.Lock()
 	for _, e := range exams {
 		k := key(e.ID, actor.ID)
 		if id, ok := s.openBy[k]; ok {
-			// A paper never changes once drawn: no need for the attempt's lock.
-			for _, it := range s.open[id].doc.Paper {
-				out[it.QID] = true
-			}
+			open = append(open, s.open[id])
 		}
 		if e.ReviewAllowed(now) {
 			continue
@@ -83,6 +80,16 @@ func (s *Service) withheld(ctx context.Context, actor people.User) (map[string]b
 		}
 	}
 	s.attMu.Unlock()
+	out := map[string]bool{}
+	// An attempt's lock is taken after attMu is let go: finish holds the
+	// attempt's lock while it takes attMu.
+	for _, att := range open {
+		att.mu.Lock()
+		for _, it := range att.doc.Paper {
+			out[it.QID] = true
+		}
+		att.mu.Unlock()
+	}
 	for _, id := range finished {
 		qids, err := s.paperOf(ctx, id)
 		if err != nil {
