@@ -639,7 +639,7 @@ func (r *certRig) westRecords() westRecords {
 	westAdmin, westTrainer, districtTrainer := user("user-street-admin-2"), user("user-trainer-3"), user(seed.TrainerID)
 	probe, probe2 := user(westProbe.ID), user(westProbe2.ID)
 	w := westRecords{ids: map[string]string{"worker": probe.ID, "unit": westGrid.ID}}
-	w.markers = []string{probe.Name, probe.Phone, probe2.Name, probe2.Phone}
+	w.markers = []string{probe.Name, probe.Phone, probe2.Name, probe2.Phone, "枫林社区", "石泉社区"}
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
