@@ -771,8 +771,8 @@ type Event struct {
 }
 
 // Review returns a finished attempt: to its worker, with the questions when
-// the exam's review policy allows and none of them is on a paper the worker
-// is sitting now; to staff managing the exam, always, when the worker sat it
+// the exam's review policy allows and none of them is withheld (see
+// withheld); to staff managing the exam, always, when the worker sat it
 // inside their area.
 // Errors: invalid, not_found, internal.
 func (s *Service) Review(ctx context.Context, actor people.User, attemptID string) (AttemptReview, error) {
