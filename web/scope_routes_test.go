@@ -351,7 +351,8 @@ func TestEveryRouteKeepsOtherStreetsOut(t *testing.T) {
 	}
 	// Lists read without an id, and searches, hold nothing of 西山街道 either.
 	for _, path := range []string{"/roster", "/roster?q=" + url.QueryEscape("西岭"), "/api/v1/users?limit=200&q=" + url.QueryEscape("西岭"),
-		"/api/v1/questions?limit=200&tag=" + url.QueryEscape(westTag), "/practice/question?mode=daily", "/practice/question?mode=wrong"} {
+		"/api/v1/questions?limit=200&tag=" + url.QueryEscape(westTag), "/practice/question?mode=daily", "/practice/question?mode=wrong",
+		"/certification/coverage?program=west-probe-program", "/certification/expiring?days=366", "/certification/expiring.xlsx?days=366", "/certification/refresher"} {
 		for _, v := range viewers {
 			resp, body := r.send(v, "GET", path, routeRule{}, west)
 			r.checkAnswer(t, v, open(ownArea), "GET "+path, resp, body, west.markers)
