@@ -23,28 +23,53 @@ var statusOf = map[string]int{
 	gridskill.EINTERNAL:     http.StatusInternalServerError,
 }
 
-// fiberErrors turns the framework's own errors (no route, body too large) into application errors.
-func asAppError(err error) *gridskill.Error {
+// frameworkError is how one of Fiber's own errors is answered.
+type frameworkError struct {
+	status  int
+	code    string
+	message string
+}
+
+// frameworkErrors answers the errors Fiber raises itself, by their status:
+// no route, an address over maxURI (limitURI), and the refusals of the HTTP
+// server beneath it, which Fiber's serverErrorHandler turns into these
+// statuses before calling the error handler: a request line plus headers
+// larger than the read buffer 431 (fasthttp forgets the request line when it
+// gives up, so an address longer than the whole buffer is answered 431 too),
+// a read timeout 408, a body over the limit 413, a request it cannot parse
+// 400, a connection that failed mid-read 502.
+var frameworkErrors = map[int]frameworkError{
+	http.StatusNotFound:                    {http.StatusNotFound, gridskill.ENOTFOUND, "page not found"},
+	http.StatusMethodNotAllowed:            {http.StatusNotFound, gridskill.ENOTFOUND, "page not found"},
+	http.StatusRequestEntityTooLarge:       {http.StatusRequestEntityTooLarge, gridskill.ETOOLARGE, "the request is too large"},
+	http.StatusRequestHeaderFieldsTooLarge: {http.StatusRequestHeaderFieldsTooLarge, gridskill.ETOOLARGE, "the address or the request headers are too large"},
+	http.StatusRequestURITooLong:           {http.StatusRequestURITooLong, gridskill.ETOOLARGE, "the address is too long"},
+	http.StatusRequestTimeout:              {http.StatusRequestTimeout, gridskill.EINVALID, "the request took too long to arrive; please try again"},
+	http.StatusBadRequest:                  {http.StatusBadRequest, gridskill.EINVALID, "the request could not be read"},
+	http.StatusBadGateway:                  {http.StatusBadRequest, gridskill.EINVALID, "the request could not be read"},
+	http.StatusTooManyRequests:             {http.StatusTooManyRequests, gridskill.ETOOMANY, "too many requests, please slow down"},
+}
+
+// asAppError turns any error into an application error, with the status to answer.
+func asAppError(err error) (*gridskill.Error, int) {
 	var e *gridskill.Error
 	if errors.As(err, &e) {
-		return e
+		return e, statusFor(e.Code)
 	}
 	var fe *fiber.Error
 	if errors.As(err, &fe) {
-		switch fe.Code {
-		case http.StatusNotFound:
-			return gridskill.Errorf(gridskill.ENOTFOUND, "page not found")
-		case http.StatusMethodNotAllowed:
-			return gridskill.Errorf(gridskill.ENOTFOUND, "page not found")
-		case http.StatusRequestEntityTooLarge:
-			return gridskill.Errorf(gridskill.ETOOLARGE, "the request is too large")
-		case http.StatusBadRequest:
-			return gridskill.Errorf(gridskill.EINVALID, "the request could not be read")
-		case http.StatusTooManyRequests:
-			return gridskill.Errorf(gridskill.ETOOMANY, "too many requests, please slow down")
+		if f, ok := frameworkErrors[fe.Code]; ok {
+			return &gridskill.Error{Code: f.code, Message: f.message, Format: f.message}, f.status
 		}
 	}
-	return gridskill.Internal(err)
+	return gridskill.Internal(err), http.StatusInternalServerError
+}
+
+func statusFor(code string) int {
+	if status, ok := statusOf[code]; ok {
+		return status
+	}
+	return http.StatusInternalServerError
 }
 
 // errorJSON is the API's error body.
@@ -75,11 +100,7 @@ type errorPage struct {
 // an HTML page elsewhere. Users see only the safe message; internal causes go
 // to the log with the request id.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
-	e := asAppError(err)
-	status, ok := statusOf[e.Code]
-	if !ok {
-		status = http.StatusInternalServerError
-	}
+	e, status := asAppError(err)
 	attrs := []any{"status", status, "code", e.Code, "method", c.Method(), "path", c.Path(), "request_id", requestID(c)}
 	if status >= 500 {
 		s.log.Error("request failed", append(attrs, "err", err)...)
@@ -97,6 +118,13 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 			body.Error.Details = append(body.Error.Details, detailJSON{Row: f.Row, Field: f.Field, Message: s.cat.translate(lang, f.Reason, f.Args...)})
 		}
 		return c.Status(status).JSON(body)
+	}
+	if requestID(c) == "" {
+		// The server refused the request before the app saw it (see
+		// frameworkErrors): answer without the page, which reads the database
+		// and sets cookies for a request that was never read.
+		c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
+		return c.Status(status).SendString(msg)
 	}
 	if status == http.StatusUnauthorized && c.Method() == fiber.MethodGet {
 		return c.Redirect("/login?next="+url.QueryEscape(safeNext(c.OriginalURL())), fiber.StatusSeeOther)

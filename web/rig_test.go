@@ -42,6 +42,12 @@ var rigSecret = []byte("test-secret-test-secret-test-secret!")
 
 func newRig(t *testing.T) *rig {
 	t.Helper()
+	return newRigConfig(t, Config{})
+}
+
+// newRigConfig is newRig with the given web configuration.
+func newRigConfig(t *testing.T, cfg Config) *rig {
+	t.Helper()
 	db := storetest.DB(t)
 	clock := gridskill.NewFakeClock(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
 	ps := people.NewService(db, clock)
@@ -55,7 +61,7 @@ func newRig(t *testing.T) *rig {
 	if err := qs.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(Config{}, Deps{
+	srv, err := New(cfg, Deps{
 		Quiz: qs, Courses: courses.NewService(db, ps, clock),
 		DB: db, People: ps, Tokens: people.NewTokens(rigSecret, clock), Clock: clock,
 		Log: slog.New(slog.NewTextHandler(logs, nil)), Secret: rigSecret, Demo: seed.NewDemoFlag(db).Active,

@@ -35,6 +35,12 @@ type Config struct {
 	RequestTimeout time.Duration
 	// BodyLimit is the largest request body, uploads included.
 	BodyLimit int
+	// ReadTimeout bounds how long a client may take to send a request (60 s by default).
+	ReadTimeout time.Duration
+	// HeaderLimit is the largest request line plus headers, in bytes (8 KB by
+	// default); more is answered 431. Each open connection holds a buffer of
+	// this size.
+	HeaderLimit int
 	// ProxyHeader names the header carrying the client address behind a proxy ("" to use the peer).
 	ProxyHeader string
 }
@@ -87,6 +93,12 @@ func New(cfg Config, d Deps) (*Server, error) {
 	if cfg.BodyLimit == 0 {
 		cfg.BodyLimit = 12 << 20
 	}
+	if cfg.ReadTimeout == 0 {
+		cfg.ReadTimeout = 60 * time.Second
+	}
+	if cfg.HeaderLimit == 0 {
+		cfg.HeaderLimit = 8 << 10
+	}
 	if d.Demo == nil {
 		d.Demo = func(context.Context) bool { return false }
 	}
@@ -109,7 +121,8 @@ func New(cfg Config, d Deps) (*Server, error) {
 		Views:                 engine,
 		ErrorHandler:          s.handleError,
 		BodyLimit:             cfg.BodyLimit,
-		ReadTimeout:           60 * time.Second,
+		ReadTimeout:           cfg.ReadTimeout,
+		ReadBufferSize:        cfg.HeaderLimit,
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
 		DisableStartupMessage: true,
@@ -121,6 +134,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 	}}))
 	s.App.Use(requestid.New())
 	s.App.Use(s.accessLog)
+	s.App.Use(limitURI)
 	s.App.Use(helmet.New(helmet.Config{
 		ContentSecurityPolicy:     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'",
 		ReferrerPolicy:            "same-origin",
@@ -141,13 +155,23 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 	err := c.Next()
 	status := c.Response().StatusCode()
 	if err != nil {
-		if e := asAppError(err); e != nil {
-			status = statusOf[e.Code]
-		}
+		_, status = asAppError(err)
 	}
 	s.log.Info("http", "method", c.Method(), "path", c.Path(), "status", status,
 		"ms", float64(time.Since(start).Microseconds())/1000, "ip", c.IP(), "request_id", requestID(c))
 	return err
+}
+
+// maxURI is the longest address served; no page or API call needs more.
+const maxURI = 4 << 10
+
+// limitURI answers 414 to an address over maxURI that still fits the read
+// buffer (see Config.HeaderLimit for longer ones).
+func limitURI(c *fiber.Ctx) error {
+	if len(c.Request().Header.RequestURI()) > maxURI {
+		return fiber.ErrRequestURITooLong
+	}
+	return c.Next()
 }
 
 func requestID(c *fiber.Ctx) string {
