@@ -88,3 +88,16 @@ func ErrorMessage(err error) string {
 		return "internal error"
 	}
 }
+
+// RowProblem turns a validation error into the problem of one row and
+// column of an import, keeping its format and arguments for translation.
+func RowProblem(err error, row int, field string) FieldError {
+	var e *Error
+	if errors.As(err, &e) && e.Code != EINTERNAL {
+		if e.Format == "" {
+			return FieldError{Row: row, Field: field, Reason: e.Message}
+		}
+		return FieldError{Row: row, Field: field, Reason: e.Format, Args: e.Args}
+	}
+	return FieldError{Row: row, Field: field, Reason: "internal error"}
+}

@@ -91,6 +91,9 @@ func (q Question) Validate() error {
 	if strings.TrimSpace(q.Stem) == "" || utf8.RuneCountInString(q.Stem) > MaxStem {
 		return gridskill.Errorf(gridskill.EINVALID, "the question needs a stem of at most %d characters", MaxStem)
 	}
+	if err := stemText.Check(q.Stem); err != nil {
+		return err
+	}
 	switch q.Type {
 	case scoring.Single, scoring.Multiple, scoring.TrueFalse:
 	default:
@@ -102,6 +105,9 @@ func (q Question) Validate() error {
 	for _, o := range q.Options {
 		if strings.TrimSpace(o.Text) == "" || utf8.RuneCountInString(o.Text) > MaxOption {
 			return gridskill.Errorf(gridskill.EINVALID, "every option needs a text of at most %d characters", MaxOption)
+		}
+		if err := optionText.Check(o.Text); err != nil {
+			return err
 		}
 	}
 	if err := q.Key().Validate(); err != nil {
@@ -175,6 +181,9 @@ func (r Round) Validate() error {
 	if strings.TrimSpace(r.Title) == "" || utf8.RuneCountInString(r.Title) > MaxTitle {
 		return gridskill.Errorf(gridskill.EINVALID, "the round needs a title of at most %d characters", MaxTitle)
 	}
+	if err := titleText.Check(r.Title); err != nil {
+		return err
+	}
 	if !r.Kind.Valid() {
 		return gridskill.Errorf(gridskill.EINVALID, "unknown round kind %q", r.Kind)
 	}
@@ -225,6 +234,23 @@ type Team struct {
 	// first member in contest order unless the organizer named another.
 	CaptainID string `json:"captainId"`
 }
+
+// Validate checks a team's name, however it was given. Errors: invalid.
+func (t Team) Validate() error {
+	if strings.TrimSpace(t.Name) == "" || utf8.RuneCountInString(t.Name) > MaxTitle {
+		return gridskill.Errorf(gridskill.EINVALID, "every team needs a name of at most %d characters", MaxTitle)
+	}
+	return teamText.Check(t.Name)
+}
+
+// The text rules of a contest's fields.
+var (
+	titleText       = gridskill.Text{Field: "title", Max: MaxTitle}
+	descriptionText = gridskill.Text{Field: "contest description", Max: MaxDescription, Multiline: true}
+	teamText        = gridskill.Text{Field: "team name", Max: MaxTitle}
+	stemText        = gridskill.Text{Field: "question", Max: MaxStem, Multiline: true}
+	optionText      = gridskill.Text{Field: "option", Max: MaxOption}
+)
 
 // Contest is a skills competition run by the admins of its unit.
 type Contest struct {
@@ -321,6 +347,12 @@ func (c Contest) Validate() error {
 	}
 	if utf8.RuneCountInString(c.Description) > MaxDescription {
 		return gridskill.Errorf(gridskill.EINVALID, "the description is longer than %d characters", MaxDescription)
+	}
+	if err := titleText.Check(c.Title); err != nil {
+		return err
+	}
+	if err := descriptionText.Check(c.Description); err != nil {
+		return err
 	}
 	if err := c.TeamRule.Validate(); err != nil {
 		return gridskill.Errorf(gridskill.EINVALID, "the team score method is not valid")

@@ -73,6 +73,10 @@ func (s *Service) ImportParticipants(ctx context.Context, actor people.User, id 
 				continue
 			}
 			team = Team{ID: "team-" + name, Name: name}
+			if err := team.Validate(); err != nil {
+				problems = append(problems, gridskill.RowProblem(err, row.Line, ColTeam))
+				continue
+			}
 		}
 		if !slices.ContainsFunc(teams, func(t Team) bool { return t.ID == team.ID }) {
 			teams = append(teams, team)

@@ -691,11 +691,10 @@ func (s *Service) SetTeams(ctx context.Context, actor people.User, id string, te
 	teamOf := map[string]string{}
 	var list []Team
 	for i, t := range teams {
-		name := strings.TrimSpace(t.Name)
-		if name == "" || len([]rune(name)) > MaxTitle {
-			return Contest{}, gridskill.Errorf(gridskill.EINVALID, "every team needs a name of at most %d characters", MaxTitle)
+		team := Team{ID: fmt.Sprintf("team-%d", i+1), Name: strings.TrimSpace(t.Name)}
+		if err := team.Validate(); err != nil {
+			return Contest{}, err
 		}
-		team := Team{ID: fmt.Sprintf("team-%d", i+1), Name: name}
 		list = append(list, team)
 		for _, ph := range t.Phones {
 			ph = people.NormalizePhone(ph)

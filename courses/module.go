@@ -224,6 +224,30 @@ func (in ModuleInput) Validate() error {
 		if utf8.RuneCountInString(t) > 30 {
 			return gridskill.Errorf(gridskill.EINVALID, "a check tag is at most 30 characters")
 		}
+		if err := tagText.Check(t); err != nil {
+			return err
+		}
+	}
+	return checkTexts(titleText.Check(in.Title), categoryText.Check(string(in.Category)), summaryText.Check(in.Summary))
+}
+
+// The text rules of courses' fields.
+var (
+	titleText    = gridskill.Text{Field: "title", Max: maxTitle}
+	categoryText = gridskill.Text{Field: "category", Max: 20}
+	summaryText  = gridskill.Text{Field: "summary", Max: maxSummary, Multiline: true}
+	tagText      = gridskill.Text{Field: "tag", Max: 30}
+	lessonText   = gridskill.Text{Field: "lesson text", Multiline: true}
+	placeText    = gridskill.Text{Field: "place", Max: maxTitle}
+	trainerText  = gridskill.Text{Field: "trainer", Max: 30}
+)
+
+// checkTexts returns the first of the text checks that failed.
+func checkTexts(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -253,7 +277,7 @@ func (in LessonInput) Validate() error {
 	case in.Slug != "" && !slugPattern.MatchString(in.Slug):
 		return gridskill.Errorf(gridskill.EINVALID, "the slug may hold only lowercase letters, digits and dashes")
 	}
-	return nil
+	return checkTexts(titleText.Check(in.Title), lessonText.Check(in.Markdown))
 }
 
 // Assignment makes a module required or optional for a unit's subtree.

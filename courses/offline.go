@@ -71,8 +71,18 @@ func ParseSignInSheet(r io.Reader, filename string) ([]SignInRow, error) {
 		return nil, rejected([]gridskill.FieldError{{Row: 1, Field: ColPhone, Reason: "column missing from the header"}})
 	}
 	var rows []SignInRow
+	var problems []gridskill.FieldError
 	for _, raw := range t.Rows {
-		rows = append(rows, SignInRow{Line: raw.Line, Name: raw.Cell(name), Phone: people.NormalizePhone(raw.Cell(phone))})
+		row := SignInRow{Line: raw.Line, Name: raw.Cell(name), Phone: people.NormalizePhone(raw.Cell(phone))}
+		if row.Name != "" {
+			if err := people.ValidateName(row.Name); err != nil {
+				problems = append(problems, gridskill.RowProblem(err, raw.Line, ColName))
+			}
+		}
+		rows = append(rows, row)
+	}
+	if len(problems) > 0 {
+		return nil, rejected(problems)
 	}
 	if len(rows) == 0 {
 		return nil, gridskill.Errorf(gridskill.EINVALID, "the sign-in sheet has nobody on it")
@@ -103,7 +113,7 @@ func (in SessionInput) Validate(now time.Time) error {
 	case strings.TrimSpace(in.Trainer) == "":
 		return gridskill.Errorf(gridskill.EINVALID, "name the trainer who held the session")
 	}
-	return nil
+	return checkTexts(titleText.Check(in.Topic), placeText.Check(in.Place), trainerText.Check(in.Trainer))
 }
 
 // RecordSession records a session and gives each attendee its hours. The

@@ -126,7 +126,7 @@ func ParseRoster(r io.Reader, filename string) ([]RosterRow, error) {
 			EmployeeNo: raw.Cell(col[ColEmployee]),
 		}
 		if err := ValidateName(row.Name); err != nil {
-			bad(ColName, err.(*gridskill.Error).Format)
+			problems = append(problems, gridskill.RowProblem(err, raw.Line, ColName))
 		}
 		switch first, dup := seen[row.Phone]; {
 		case !ValidPhone(row.Phone):
@@ -160,9 +160,12 @@ func ParseRoster(r io.Reader, filename string) ([]RosterRow, error) {
 				bad(ColCommunity, "name the community above this grid")
 			}
 		}
-		for _, c := range []struct{ field, v string }{{ColStreet, row.Street}, {ColCommunity, row.Community}, {ColGrid, row.Grid}, {ColEmployee, row.EmployeeNo}} {
-			if len([]rune(c.v)) > 60 {
-				bad(c.field, "longer than 60 characters")
+		for _, c := range []struct {
+			field, v string
+			rule     gridskill.Text
+		}{{ColStreet, row.Street, unitText}, {ColCommunity, row.Community, unitText}, {ColGrid, row.Grid, unitText}, {ColEmployee, row.EmployeeNo, employeeText}} {
+			if reason, args := c.rule.Problem(c.v); reason != "" {
+				bad(c.field, reason, args...)
 			}
 		}
 		if j := raw.Cell(col[ColJoined]); j != "" {

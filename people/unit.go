@@ -72,7 +72,7 @@ func (u Unit) Validate() error {
 	case u.Kind.Depth() < 0:
 		return gridskill.Errorf(gridskill.EINVALID, "unknown unit kind %q", u.Kind)
 	}
-	return nil
+	return unitText.Check(u.Name)
 }
 
 // Tree is a snapshot of the whole org tree.

@@ -147,5 +147,12 @@ func ValidateName(name string) error {
 	case n > 30:
 		return gridskill.Errorf(gridskill.EINVALID, "name is longer than 30 characters")
 	}
-	return nil
+	return nameText.Check(name)
 }
+
+// The text rules of people's and units' fields.
+var (
+	nameText     = gridskill.Text{Field: "name", Max: 30}
+	unitText     = gridskill.Text{Field: "unit name", Max: 60}
+	employeeText = gridskill.Text{Field: "employee number", Max: 60}
+)

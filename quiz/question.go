@@ -229,6 +229,32 @@ func (q Question) problems() []gridskill.FieldError {
 	if !q.Status.Valid() {
 		bad("status", "unknown status")
 	}
+	return append(out, q.textProblems()...)
+}
+
+// textProblems applies the text rule to every field; lengths are checked
+// above with messages of their own.
+func (q Question) textProblems() []gridskill.FieldError {
+	var out []gridskill.FieldError
+	check := func(field, s string, multiline bool) {
+		if reason, args := (gridskill.Text{Multiline: multiline}).Problem(s); reason != "" {
+			out = append(out, gridskill.FieldError{Field: field, Reason: reason, Args: args})
+		}
+	}
+	check(ColStem, q.Stem, true)
+	check(ColExplanation, q.Explanation, true)
+	check(ColSource, q.Source, false)
+	for i, o := range q.Options {
+		check(optionCol(i), o.Text, false)
+	}
+	for _, alts := range q.Blanks {
+		for _, a := range alts {
+			check(ColAnswer, a, false)
+		}
+	}
+	for _, t := range q.Tags {
+		check(ColTags, t, false)
+	}
 	return out
 }
 

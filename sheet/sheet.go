@@ -92,8 +92,8 @@ func table(rows []Row, lim Limits) (*Table, error) {
 	t := &Table{}
 	for _, r := range rows {
 		for j, c := range r.Cells {
-			if utf8.RuneCountInString(c) > lim.MaxCell {
-				return nil, gridskill.Errorf(gridskill.EINVALID, "row %d column %d is longer than %d characters", r.Line, j+1, lim.MaxCell)
+			if err := checkCell(c, r.Line, j+1, lim); err != nil {
+				return nil, err
 			}
 		}
 		if t.Header == nil {
@@ -108,6 +108,18 @@ func table(rows []Row, lim Limits) (*Table, error) {
 		return nil, gridskill.Errorf(gridskill.EINVALID, "the file is empty")
 	}
 	return t, nil
+}
+
+// checkCell applies the text rule to a cell as a multi-line field: each
+// importer then checks its columns with the rules of their fields.
+func checkCell(c string, line, col int, lim Limits) error {
+	if utf8.RuneCountInString(c) > lim.MaxCell {
+		return gridskill.Errorf(gridskill.EINVALID, "row %d column %d is longer than %d characters", line, col, lim.MaxCell)
+	}
+	if reason, args := (gridskill.Text{Multiline: true}).Problem(c); reason != "" {
+		return gridskill.Errorf(gridskill.EINVALID, "row %d column %d: "+reason, append([]any{line, col}, args...)...)
+	}
+	return nil
 }
 
 func blank(cells []string) bool {

@@ -241,6 +241,12 @@ func TestHostileFilesRefused(t *testing.T) {
 		{"NoExtension", "roster", []byte("a,b\n"), "please upload a .xlsx or .csv file"},
 		{"Empty", "empty.csv", []byte("\uFEFF\n,,\n"), "the file is empty"},
 		{"LongCell", "long.csv", []byte("h\n" + strings.Repeat("长", 51) + "\n"), "row 2 column 1 is longer than 50 characters"},
+		{"NULInCSV", "nul.csv", []byte("h,g\nok,a\x00b\n"), "row 2 column 2: contains a control character (U+0000) that is not allowed"},
+		{"EscapeInCSV", "esc.csv", []byte("h\n\x1b[2J\n"), "row 2 column 1: contains a control character (U+001B) that is not allowed"},
+		{"BidiOverrideInCSV", "bidi.csv", []byte("h\n\u202eabc\n"), "row 2 column 1: contains a control character (U+202E) that is not allowed"},
+		// Excel writes a control character in a cell as an _x0007_ escape, which readers decode.
+		{"ControlInXLSX", "ctl.xlsx", xlsxOfRows(t, [][]string{{"h", "g"}, {"ok", "a_x0007_b"}}), "row 2 column 2: contains a control character (U+0007) that is not allowed"},
+		{"ControlInXLSXHeader", "ctl.xlsx", xlsxOfRows(t, [][]string{{"h_x0001_"}, {"ok"}}), "row 1 column 1: contains a control character (U+0001) that is not allowed"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -281,4 +287,23 @@ func FuzzReadCSV(f *testing.F) {
 			prev = r.Line
 		}
 	})
+}
+
+// xlsxOfRows builds a real workbook with excelize holding rows on its first sheet.
+func xlsxOfRows(t *testing.T, rows [][]string) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	for i, row := range rows {
+		for j, v := range row {
+			cell, _ := excelize.CoordinatesToCellName(j+1, i+1)
+			if err := f.SetCellStr("Sheet1", cell, v); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }

@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
+
+	"gridskill"
 )
 
 // Languages the pages speak; the first is the default.
@@ -61,6 +64,12 @@ func (c *catalogue) translate(lang, id string, args ...any) string {
 		text = id
 	}
 	if len(args) > 0 && strings.Contains(text, "%") {
+		args = slices.Clone(args)
+		for i, a := range args {
+			if label, ok := a.(gridskill.Label); ok {
+				args[i] = c.translate(lang, string(label))
+			}
+		}
 		return fmt.Sprintf(text, args...)
 	}
 	return text
