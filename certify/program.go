@@ -35,6 +35,44 @@ type Program struct {
 	UpdatedAt time.Time
 }
 
+var nameText = gridskill.Text{Field: "program name", Max: maxNameRunes}
+
+// checkIDs refuses ids that are not ids: modules name the keys of the
+// program's and its certificates' checks and majors, so "$where" or "a.b"
+// would break the document. Errors: invalid.
+func (p *Program) checkIDs() error {
+	bad := func(kind gridskill.Label, id string) error {
+		return gridskill.Errorf(gridskill.EINVALID, "%s %q is not a valid id", kind, id)
+	}
+	for _, m := range p.Requirements.Modules {
+		if !validCertID(m.ModuleID) {
+			return bad("module", m.ModuleID)
+		}
+	}
+	for _, e := range p.Requirements.Exams {
+		if !validCertID(e.ExamID) {
+			return bad("exam", e.ExamID)
+		}
+	}
+	for m, e := range p.Checks {
+		if !validCertID(m) {
+			return bad("module", m)
+		}
+		if e != "" && !validCertID(e) {
+			return bad("exam", e)
+		}
+	}
+	if a := p.Requirements.Award; a != nil && a.ContestID != "" && !validCertID(a.ContestID) {
+		return bad("contest", a.ContestID)
+	}
+	for _, u := range p.Audience {
+		if !validCertID(u) {
+			return bad("unit", u)
+		}
+	}
+	return nil
+}
+
 // Limits of a program.
 const (
 	MaxValidityMonths = 120
@@ -55,6 +93,12 @@ func (p *Program) Validate() error {
 		return gridskill.Errorf(gridskill.EINVALID, "validity must be 0 to %d months", MaxValidityMonths)
 	case p.IssuerID == "":
 		return gridskill.Errorf(gridskill.EINVALID, "the program needs an issuing unit")
+	}
+	if err := nameText.Check(p.Name); err != nil {
+		return err
+	}
+	if err := p.checkIDs(); err != nil {
+		return err
 	}
 	r := p.Requirements
 	if len(r.Modules)+len(r.Exams) > maxRequirements {

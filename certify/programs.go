@@ -91,6 +91,52 @@ func (s *Service) checkIssuer(ctx context.Context, actor people.User, p *Program
 	return nil
 }
 
+// checkRequired refuses modules and exams that the catalogue does not offer,
+// unless the program already required them (old is the program before the
+// change): a module withdrawn later does not lock its programs. Nothing is
+// checked while no catalogue is wired. Errors: invalid, internal.
+func (s *Service) checkRequired(ctx context.Context, p, old Program) error {
+	if s.Catalog == nil {
+		return nil
+	}
+	modules, exams, err := s.Choices(ctx)
+	if err != nil {
+		return err
+	}
+	known := map[string]bool{}
+	for _, c := range modules {
+		known["m:"+c.ID] = true
+	}
+	for _, c := range exams {
+		known["e:"+c.ID] = true
+	}
+	for _, m := range old.Requirements.Modules {
+		known["m:"+m.ModuleID] = true
+	}
+	for _, e := range old.Requirements.Exams {
+		known["e:"+e.ExamID] = true
+	}
+	for _, e := range old.Checks {
+		known["e:"+e] = true
+	}
+	for _, m := range p.Requirements.Modules {
+		if !known["m:"+m.ModuleID] {
+			return gridskill.Errorf(gridskill.EINVALID, "there is no published module %q", m.ModuleID)
+		}
+	}
+	for _, e := range p.Requirements.Exams {
+		if !known["e:"+e.ExamID] {
+			return gridskill.Errorf(gridskill.EINVALID, "there is no exam %q", e.ExamID)
+		}
+	}
+	for _, e := range p.Checks {
+		if !known["e:"+e] {
+			return gridskill.Errorf(gridskill.EINVALID, "there is no exam %q", e)
+		}
+	}
+	return nil
+}
+
 // CreateProgram adds a program issued by p.IssuerID (the actor's own unit
 // when empty). Errors: invalid, forbidden.
 func (s *Service) CreateProgram(ctx context.Context, actor people.User, p Program) (Program, error) {
@@ -100,10 +146,13 @@ func (s *Service) CreateProgram(ctx context.Context, actor people.User, p Progra
 	if p.IssuerID == "" {
 		p.IssuerID = actor.UnitID
 	}
+	if err := s.checkIssuer(ctx, actor, &p); err != nil {
+		return Program{}, err
+	}
 	if err := p.Validate(); err != nil {
 		return Program{}, err
 	}
-	if err := s.checkIssuer(ctx, actor, &p); err != nil {
+	if err := s.checkRequired(ctx, p, Program{}); err != nil {
 		return Program{}, err
 	}
 	now := s.clock.Now()
@@ -124,10 +173,13 @@ func (s *Service) UpdateProgram(ctx context.Context, actor people.User, p Progra
 		return Program{}, err
 	}
 	p.IssuerID, p.CreatedBy, p.CreatedAt = old.IssuerID, old.CreatedBy, old.CreatedAt
+	if err := s.checkIssuer(ctx, actor, &p); err != nil {
+		return Program{}, err
+	}
 	if err := p.Validate(); err != nil {
 		return Program{}, err
 	}
-	if err := s.checkIssuer(ctx, actor, &p); err != nil {
+	if err := s.checkRequired(ctx, p, old); err != nil {
 		return Program{}, err
 	}
 	p.UpdatedAt = s.clock.Now()
