@@ -42,7 +42,7 @@ func (s *Server) withContext(c *fiber.Ctx) error {
 func (s *Server) authenticate(c *fiber.Ctx) error {
 	token, fromCookie := bearer(c), false
 	if token == "" {
-		token, fromCookie = c.Cookies(sessionCookie), true
+		token, fromCookie = c.Cookies(s.cookieName(sessionCookie)), true
 	}
 	if token == "" {
 		return c.Next()
@@ -61,7 +61,7 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 		return err
 	}
 	if fromCookie {
-		s.clearSession(c)
+		s.dropSession(c)
 	} else {
 		// A program that sent a bad token hears why where a sign-in is needed,
 		// yet can still reach the sign-in endpoint with its stale header.
@@ -73,6 +73,9 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 const (
 	viaCookieKey = "gs_via_cookie"
 	authErrKey   = "gs_auth_err"
+	// sessionKey holds the session cookie the browser keeps after this
+	// response, once a handler set or dropped it; pages bind their CSRF token to it.
+	sessionKey = "gs_session_next"
 )
 
 func bearer(c *fiber.Ctx) string {
@@ -119,35 +122,74 @@ func requireRole(roles ...people.Role) fiber.Handler {
 	}
 }
 
-// setSession stores a login token in an HttpOnly cookie.
+// cookieName is the name of one of the app's cookies: with the __Host-
+// prefix when cookies are secure, so a sibling subdomain cannot plant one
+// (the browser takes such a cookie only from this host, Secure, for path /).
+func (s *Server) cookieName(base string) string {
+	if s.cfg.SecureCookies {
+		return "__Host-" + base
+	}
+	return base
+}
+
+// setSession stores a login token in an HttpOnly cookie and starts a new
+// CSRF cookie, so no form token from before the sign-in works after it.
 func (s *Server) setSession(c *fiber.Ctx, token string, exp time.Time) {
-	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: token, Path: "/", Expires: exp, HTTPOnly: true, Secure: s.cfg.SecureCookies, SameSite: "Lax"})
+	c.Cookie(&fiber.Cookie{Name: s.cookieName(sessionCookie), Value: token, Path: "/", Expires: exp, HTTPOnly: true, Secure: s.cfg.SecureCookies, SameSite: "Lax"})
+	c.Locals(sessionKey, token)
+	s.newCSRFCookie(c)
 }
 
+// clearSession signs the browser out, with a new CSRF cookie as at sign-in.
 func (s *Server) clearSession(c *fiber.Ctx) {
-	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HTTPOnly: true, Secure: s.cfg.SecureCookies, SameSite: "Lax"})
+	s.dropSession(c)
+	s.newCSRFCookie(c)
 }
 
-// CSRF: a random value in an HttpOnly cookie, and forms carry its HMAC under
-// the server's secret. A cross-site page can neither read the cookie nor
-// compute the token, and the server keeps no state, so any instance checks it.
+// dropSession deletes a session cookie that no longer signs anyone in. The
+// request goes on with it, so that a form or an autosave shown in that
+// session still passes the CSRF check and hears "please sign in" (401).
+func (s *Server) dropSession(c *fiber.Ctx) {
+	c.Cookie(&fiber.Cookie{Name: s.cookieName(sessionCookie), Value: "", Path: "/", MaxAge: -1, HTTPOnly: true, Secure: s.cfg.SecureCookies, SameSite: "Lax"})
+	c.Locals(sessionKey, "")
+}
+
+// CSRF: a random value in an HttpOnly cookie, and forms carry an HMAC under
+// the server's secret of that value and of the session cookie the page was
+// shown with. A cross-site page can neither read the cookies nor compute the
+// token; a CSRF cookie planted from elsewhere, with a token its planter got
+// for it, is worth nothing in another session, since the token was made for
+// the planter's session (or for none), and the cookie is replaced at every
+// sign-in and sign-out. The server keeps no state, so any instance checks it.
 
 // csrfToken returns the form token of the request, setting the cookie if needed.
 func (s *Server) csrfToken(c *fiber.Ctx) string {
-	v := c.Cookies(csrfCookie)
+	v := c.Cookies(s.cookieName(csrfCookie))
 	if len(v) != 22 {
-		b := make([]byte, 16)
-		_, _ = rand.Read(b)
-		v = base64.RawURLEncoding.EncodeToString(b)
-		c.Cookie(&fiber.Cookie{Name: csrfCookie, Value: v, Path: "/", HTTPOnly: true, Secure: s.cfg.SecureCookies, SameSite: "Lax"})
-		c.Request().Header.SetCookie(csrfCookie, v)
+		v = s.newCSRFCookie(c)
 	}
-	return s.csrfFor(v)
+	session, ok := c.Locals(sessionKey).(string)
+	if !ok {
+		session = c.Cookies(s.cookieName(sessionCookie))
+	}
+	return s.csrfFor(v, session)
 }
 
-func (s *Server) csrfFor(cookie string) string {
+// newCSRFCookie sets a fresh CSRF cookie, also on the request, so that a
+// page rendered by this response carries a token for it.
+func (s *Server) newCSRFCookie(c *fiber.Ctx) string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	v := base64.RawURLEncoding.EncodeToString(b)
+	c.Cookie(&fiber.Cookie{Name: s.cookieName(csrfCookie), Value: v, Path: "/", HTTPOnly: true, Secure: s.cfg.SecureCookies, SameSite: "Lax"})
+	c.Request().Header.SetCookie(s.cookieName(csrfCookie), v)
+	return v
+}
+
+func (s *Server) csrfFor(cookie, session string) string {
 	m := hmac.New(sha256.New, s.secret)
-	m.Write([]byte("csrf:" + cookie))
+	m.Write([]byte("csrf:" + cookie + ":"))
+	m.Write([]byte(session))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
@@ -159,18 +201,19 @@ func (s *Server) checkCSRF(c *fiber.Ctx) error {
 	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
 		return c.Next()
 	}
-	if isAPI(c) && c.Cookies(sessionCookie) == "" {
+	if isAPI(c) && c.Cookies(s.cookieName(sessionCookie)) == "" {
 		return c.Next()
 	}
 	if isAPI(c) && bearer(c) != "" {
 		return c.Next()
 	}
-	cookie := c.Cookies(csrfCookie)
+	cookie := c.Cookies(s.cookieName(csrfCookie))
 	sent := c.Get("X-CSRF-Token")
 	if sent == "" && !isAPI(c) {
 		sent = c.FormValue("_csrf")
 	}
-	if cookie == "" || sent == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(s.csrfFor(cookie))) != 1 {
+	session := c.Cookies(s.cookieName(sessionCookie))
+	if cookie == "" || sent == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(s.csrfFor(cookie, session))) != 1 {
 		return gridskill.Errorf(gridskill.EFORBIDDEN, "this form has expired; please go back, reload the page and try again")
 	}
 	return c.Next()

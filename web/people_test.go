@@ -356,7 +356,7 @@ func TestForgedCSRFRefusedOnEveryForm(t *testing.T) {
 	b.get("/") // the CSRF cookie is set
 	before := r.snapshot()
 	for _, path := range routes {
-		for name, token := range map[string]string{"Forged": "forged", "Missing": "", "OtherSecret": (&Server{secret: []byte("another secret")}).csrfFor(b.cookies[csrfCookie])} {
+		for name, token := range map[string]string{"Forged": "forged", "Missing": "", "OtherSecret": (&Server{secret: []byte("another secret")}).csrfFor(b.cookies[csrfCookie], b.cookies[sessionCookie])} {
 			t.Run(name+path, func(t *testing.T) {
 				form := url.Values{"name": {"新单位"}, "parent": {seed.Street1ID}, "active": {"0"}, "phone": {districtPhone}, "password": {seed.DemoPassword}, "current": {seed.DemoPassword}, "new": {"Changed2026x"}, "confirm": {"Changed2026x"}}
 				req := httptest.NewRequest("POST", path, strings.NewReader(form.Encode()+"&_csrf="+url.QueryEscape(token)))
