@@ -61,13 +61,13 @@ func TestProtocolErrorsAnswerTheirStatus(t *testing.T) {
 	}{
 		{"HeadersTooLarge", "GET /login HTTP/1.1\r\nHost: x\r\nX-Big: " + big + "\r\n\r\n", 431, "请求头过大"},
 		{"CookieTooLarge", "GET / HTTP/1.1\r\nHost: x\r\nCookie: a=" + big + "\r\n\r\n", 431, "请求头过大"},
-		{"URITooLong", "GET /login?next=" + strings.Repeat("a", 6<<10) + " HTTP/1.1\r\nHost: x\r\n\r\n", 414, "网址过长"},
+		{"URITooLong", "GET /login?next=" + strings.Repeat("a", 3<<10) + " HTTP/1.1\r\nHost: x\r\n\r\n", 414, "网址过长"},
 		// Longer than the whole read buffer: the server cannot tell the address from the headers.
 		{"RequestLineOverTheBuffer", "GET /login?next=" + big + " HTTP/1.1\r\nHost: x\r\n\r\n", 431, "网址或请求头过大"},
 		{"StallsMidHeaders", "GET /login HTTP/1.1\r\nHost: x\r\nX-Half: ", 408, "请求发送超时"},
 		{"GarbageRequestLine", "\x00\x01garbage\r\n\r\n", 400, "无法读取该请求"},
 		{"BodyTooLarge", "POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 99999999\r\n\r\n", 413, "请求内容过大"},
-		{"APIURITooLong", "GET /api/v1/me?x=" + strings.Repeat("a", 6<<10) + " HTTP/1.1\r\nHost: x\r\n\r\n", 414, `"code":"too_large"`},
+		{"APIURITooLong", "GET /api/v1/me?x=" + strings.Repeat("a", 3<<10) + " HTTP/1.1\r\nHost: x\r\n\r\n", 414, `"code":"too_large"`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

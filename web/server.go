@@ -37,9 +37,9 @@ type Config struct {
 	BodyLimit int
 	// ReadTimeout bounds how long a client may take to send a request (60 s by default).
 	ReadTimeout time.Duration
-	// HeaderLimit is the largest request line plus headers, in bytes (8 KB by
-	// default); more is answered 431. Each open connection holds a buffer of
-	// this size.
+	// HeaderLimit is the largest request line plus headers, in bytes (4 KB by
+	// default, fasthttp's own); more is answered 431. Each open connection
+	// holds a buffer of this size, so it stays small.
 	HeaderLimit int
 	// ProxyHeader names the header carrying the client address behind a proxy ("" to use the peer).
 	ProxyHeader string
@@ -97,7 +97,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 		cfg.ReadTimeout = 60 * time.Second
 	}
 	if cfg.HeaderLimit == 0 {
-		cfg.HeaderLimit = 8 << 10
+		cfg.HeaderLimit = 4 << 10
 	}
 	if d.Demo == nil {
 		d.Demo = func(context.Context) bool { return false }
@@ -163,7 +163,7 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 }
 
 // maxURI is the longest address served; no page or API call needs more.
-const maxURI = 4 << 10
+const maxURI = 2 << 10
 
 // limitURI answers 414 to an address over maxURI that still fits the read
 // buffer (see Config.HeaderLimit for longer ones).
