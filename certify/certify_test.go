@@ -471,6 +471,7 @@ func TestRevoke(t *testing.T) {
 		{"RefusesAdminOfAnotherStreet", "user-street-admin-2", c.ID, "cheated", gridskill.EFORBIDDEN},
 		{"RefusesMissingReason", seed.StreetAdminID, c.ID, "  ", gridskill.EINVALID},
 		{"RefusesOverlongReason", seed.StreetAdminID, c.ID, strings.Repeat("长", 201), gridskill.EINVALID},
+		{"RefusesControlCharacterInReason", seed.StreetAdminID, c.ID, "考试替考\x1b[2J", gridskill.EINVALID},
 		{"RefusesMalformedID", seed.StreetAdminID, "x{$ne:1}", "cheated", gridskill.EINVALID},
 		{"RefusesUnknownCertificate", seed.StreetAdminID, "anti-fraud:nobody", "cheated", gridskill.ENOTFOUND},
 	} {

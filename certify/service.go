@@ -570,6 +570,9 @@ func (s *Service) Revoke(ctx context.Context, actor people.User, id, reason stri
 	case n > 200:
 		return gridskill.Errorf(gridskill.EINVALID, "the reason is longer than 200 characters")
 	}
+	if err := (gridskill.Text{Field: "reason", Max: 200, Multiline: true}).Check(reason); err != nil {
+		return err
+	}
 	held, err := s.Certificate(ctx, actor, id)
 	if err != nil {
 		return err

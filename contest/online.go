@@ -45,6 +45,9 @@ func (s *Service) AddOnlineRound(ctx context.Context, actor people.User, id stri
 	if spec.Title == "" || len([]rune(spec.Title)) > MaxTitle {
 		return Contest{}, gridskill.Errorf(gridskill.EINVALID, "the round needs a title of at most %d characters", MaxTitle)
 	}
+	if err := titleText.Check(spec.Title); err != nil {
+		return Contest{}, err
+	}
 	exam, err := s.quiz.CreateExam(ctx, actor, quiz.Exam{Title: c.Title + " · " + spec.Title, UnitIDs: c.UnitIDs,
 		OpensAt: spec.OpensAt, ClosesAt: spec.ClosesAt, Duration: spec.Duration, MaxAttempts: 1, Counts: quiz.CountHighest,
 		Review: quiz.ReviewAfterClose, Rules: []quiz.Rule{{Tag: spec.Tag, Count: spec.Count}}})

@@ -532,6 +532,9 @@ func (s *Service) AddTask(ctx context.Context, actor people.User, id, roundID st
 	if t.Title == "" || len([]rune(t.Title)) > MaxTitle {
 		return Contest{}, gridskill.Errorf(gridskill.EINVALID, "the task needs a title of at most %d characters", MaxTitle)
 	}
+	if err := titleText.Check(t.Title); err != nil {
+		return Contest{}, err
+	}
 	return s.editRound(ctx, actor, id, roundID, func(c *Contest, r *Round) error {
 		if r.Kind != Judge {
 			return gridskill.Errorf(gridskill.EINVALID, "only a judge round has tasks")

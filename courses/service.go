@@ -326,6 +326,9 @@ func (s *Service) Publish(ctx context.Context, actor people.User, moduleID, note
 	if len([]rune(note)) > 500 {
 		return Version{}, gridskill.Errorf(gridskill.EINVALID, "the change note is longer than %d characters", 500)
 	}
+	if err := (gridskill.Text{Field: "change note", Max: 500, Multiline: true}).Check(note); err != nil {
+		return Version{}, err
+	}
 	var v Version
 	_, err := s.change(ctx, actor, moduleID, func(m *Module) error {
 		if len(m.Lessons) == 0 {

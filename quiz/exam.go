@@ -114,12 +114,16 @@ func (e Exam) points(t scoring.QuestionType) float64 {
 	return 1
 }
 
+var examTitleText = gridskill.Text{Field: "title", Max: 100}
+
 // Validate checks an exam's settings. Errors: invalid.
 func (e Exam) Validate() error {
 	bad := func(f string, args ...any) error { return gridskill.Errorf(gridskill.EINVALID, f, args...) }
 	switch {
 	case strings.TrimSpace(e.Title) == "" || utf8.RuneCountInString(e.Title) > 100:
 		return bad("the title has 1 to 100 characters")
+	case examTitleText.Check(e.Title) != nil:
+		return examTitleText.Check(e.Title)
 	case len(e.UnitIDs) == 0:
 		return bad("choose who sits the exam")
 	case !e.ClosesAt.After(e.OpensAt):
