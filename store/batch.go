@@ -2,73 +2,235 @@ package store
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 )
 
 // Batch runs the writes of concurrent callers together (group commit):
 // while one batch is at the database the next gathers, so the engine sees a
-// few large inserts instead of many small ones. Each caller returns once its
-// own items are done. Not for reads or deletes on the embedded engine: a
-// filter other than one _id is decoded document by document there, and
-// costs more in one $in than in single finds by _id.
+// few large writes instead of many small ones. Batches run on the Batch's own
+// goroutine, never on a caller's, so a caller waits for at most the batches
+// queued ahead of it (Capacity / Max of them), and each caller is answered as
+// soon as its own items are done. Not for reads on the embedded engine: a
+// filter other than one _id is decoded document by document there, and costs
+// more in one $in than in single finds by _id.
+//
+// The zero value, with Run set, has no bound on waiting items. The runner
+// goroutine starts with the first item and ends when nothing waits; Close
+// refuses new items and waits for the queued ones.
 type Batch[T any] struct {
 	// Run does one batch and returns one error per item.
 	Run func(ctx context.Context, batch []T) []error
+	// Max is the most items one Run gets (MaxBatch when 0).
+	Max int
+	// Capacity is the most items that may wait; past it Do and Queue refuse
+	// with ErrFull at once, writing nothing. 0 means no bound.
+	Capacity int
+	// Linger, when set, lets items gather for that long after the first of
+	// a batch arrives (unless Max are waiting), for writes whose cost is per
+	// command rather than per item and that nobody waits for.
+	Linger time.Duration
+	// Timeout bounds one Run (30 seconds when 0).
+	Timeout time.Duration
 
 	mu      sync.Mutex
 	pending []*batched[T]
 	running bool
+	closed  bool
+	flush   bool          // run what waits now, lingering or not
+	wake    chan struct{} // nudges a lingering runner
+	idle    chan struct{} // closed when the runner ends; nil while none runs
+	runs    int
 }
 
 type batched[T any] struct {
 	item T
-	done chan error
+	done func(error)
 }
 
-// MaxBatch is the most items one Run gets.
+// MaxBatch is the most items one Run gets unless Max says otherwise.
 const MaxBatch = 500
 
-// Do runs items in the next batch and waits for them, or for ctx. It
-// returns the first item's error, if any.
+// Errors of Do and Queue.
+var (
+	ErrFull   = errors.New("store: batch queue is full")
+	ErrClosed = errors.New("store: batch is closed")
+)
+
+// Do runs items in the coming batches and waits for them, or for ctx. It
+// returns the first item's error, if any, or ErrFull (nothing queued) when
+// the queue has no room. Items stay queued when ctx ends first.
 func (b *Batch[T]) Do(ctx context.Context, items ...T) error {
-	reqs := make([]*batched[T], len(items))
-	for i, it := range items {
-		reqs[i] = &batched[T]{item: it, done: make(chan error, 1)}
+	if len(items) == 0 {
+		return nil
 	}
-	b.mu.Lock()
-	b.pending = append(b.pending, reqs...)
-	if !b.running {
-		// This caller runs batches until none is waiting; the others wait.
-		b.running = true
-		for len(b.pending) > 0 {
-			n := min(len(b.pending), MaxBatch)
-			batch := b.pending[:n:n]
-			b.pending = b.pending[n:]
-			b.mu.Unlock()
-			b.run(batch)
-			b.mu.Lock()
+	done := make(chan error, 1)
+	if err := b.Queue(func(err error) { done <- err }, items...); err != nil {
+		return err
+	}
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Queue queues items without waiting; once all of them have run, done (when
+// not nil) is called with the first item's error, on the runner's goroutine:
+// it must not block. It refuses with ErrFull or ErrClosed, queueing nothing.
+func (b *Batch[T]) Queue(done func(error), items ...T) error {
+	if len(items) == 0 {
+		if done != nil {
+			done(nil)
 		}
-		b.running = false
+		return nil
 	}
-	b.mu.Unlock()
-	var first error
-	for _, r := range reqs {
+	all := &completion{left: len(items), done: done}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return ErrClosed
+	}
+	if b.Capacity > 0 && len(b.pending)+len(items) > b.Capacity {
+		return ErrFull
+	}
+	for _, it := range items {
+		b.pending = append(b.pending, &batched[T]{item: it, done: all.one})
+	}
+	b.startLocked()
+	if b.Linger > 0 && len(b.pending) >= b.max() {
+		b.nudgeLocked()
+	}
+	return nil
+}
+
+// completion calls done once every item of one Queue call has run.
+type completion struct {
+	mu    sync.Mutex
+	left  int
+	first error
+	done  func(error)
+}
+
+func (c *completion) one(err error) {
+	c.mu.Lock()
+	if err != nil && c.first == nil {
+		c.first = err
+	}
+	c.left--
+	last := c.left == 0
+	c.mu.Unlock()
+	if last && c.done != nil {
+		c.done(c.first)
+	}
+}
+
+// Len returns how many items wait for a batch.
+func (b *Batch[T]) Len() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.pending)
+}
+
+// Runs returns how many batches have run.
+func (b *Batch[T]) Runs() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.runs
+}
+
+// Flush runs every waiting item now, lingering or not, and returns once the
+// queue is empty and no batch runs, or when ctx ends.
+func (b *Batch[T]) Flush(ctx context.Context) error {
+	for {
+		b.mu.Lock()
+		idle := b.idle
+		if idle == nil {
+			b.mu.Unlock()
+			return nil
+		}
+		b.flush = true
+		b.nudgeLocked()
+		b.mu.Unlock()
 		select {
-		case err := <-r.done:
-			if first == nil {
-				first = err
-			}
+		case <-idle:
 		case <-ctx.Done():
 			return ctx.Err()
 		}
 	}
-	return first
+}
+
+// Close refuses new items and waits until the queued ones have run.
+func (b *Batch[T]) Close() {
+	b.mu.Lock()
+	b.closed = true
+	b.mu.Unlock()
+	_ = b.Flush(context.Background())
+}
+
+func (b *Batch[T]) max() int {
+	if b.Max > 0 {
+		return b.Max
+	}
+	return MaxBatch
+}
+
+// startLocked starts the runner unless it runs; b.mu must be held.
+func (b *Batch[T]) startLocked() {
+	if b.running {
+		return
+	}
+	b.running = true
+	b.idle = make(chan struct{})
+	b.wake = make(chan struct{}, 1)
+	go b.loop(b.idle, b.wake)
+}
+
+func (b *Batch[T]) nudgeLocked() {
+	select {
+	case b.wake <- struct{}{}:
+	default:
+	}
+}
+
+// loop runs batches until nothing waits.
+func (b *Batch[T]) loop(idle, wake chan struct{}) {
+	for {
+		b.mu.Lock()
+		if b.Linger > 0 && !b.flush && len(b.pending) > 0 && len(b.pending) < b.max() {
+			b.mu.Unlock()
+			t := time.NewTimer(b.Linger)
+			select {
+			case <-t.C:
+			case <-wake:
+			}
+			t.Stop()
+			b.mu.Lock()
+		}
+		if len(b.pending) == 0 {
+			b.running, b.flush, b.idle = false, false, nil
+			b.mu.Unlock()
+			close(idle)
+			return
+		}
+		n := min(len(b.pending), b.max())
+		batch := b.pending[:n:n]
+		b.pending = b.pending[n:]
+		b.runs++
+		b.mu.Unlock()
+		b.run(batch)
+	}
 }
 
 func (b *Batch[T]) run(batch []*batched[T]) {
-	// A batch outlives the request of the caller that happens to run it.
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	timeout := b.Timeout
+	if timeout <= 0 {
+		timeout = 30 * time.Second
+	}
+	// A batch outlives the requests of the callers whose items it holds.
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	items := make([]T, len(batch))
 	for i, r := range batch {
@@ -76,6 +238,10 @@ func (b *Batch[T]) run(batch []*batched[T]) {
 	}
 	errs := b.Run(ctx, items)
 	for i, r := range batch {
-		r.done <- errs[i]
+		var err error
+		if i < len(errs) {
+			err = errs[i]
+		}
+		r.done(err)
 	}
 }

@@ -62,3 +62,128 @@ func TestBatchRunsConcurrentCallersTogetherAndAnswersEachItsOwn(t *testing.T) {
 		t.Fatalf("%d runs for %d callers; want them batched", r, n+1)
 	}
 }
+
+// A caller is answered once its own batch has run, however many batches
+// queue behind it: batches run on the Batch's goroutine, not the caller's.
+func TestBatchAnswersACallerWithoutRunningTheBatchesBehindIt(t *testing.T) {
+	hold := make(chan struct{})
+	defer close(hold)
+	var runs atomic.Int64
+	entered := make(chan struct{}, 10)
+	b := &store.Batch[int]{Max: 1, Run: func(ctx context.Context, items []int) []error {
+		entered <- struct{}{}
+		if runs.Add(1) > 1 {
+			<-hold // every batch after the first is held
+		}
+		return make([]error, len(items))
+	}}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	first := make(chan error, 1)
+	go func() { first <- b.Do(ctx, 1) }()
+	<-entered
+	for i := 2; i <= 4; i++ {
+		if err := b.Queue(nil, i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	select {
+	case err := <-first:
+		if err != nil {
+			t.Fatalf("first caller: %v", err)
+		}
+	case <-ctx.Done():
+		t.Fatal("the first caller is still waiting while later batches run")
+	}
+}
+
+func TestBatchRefusesWhenFullAndWritesNothing(t *testing.T) {
+	hold := make(chan struct{})
+	var ran atomic.Int64
+	entered := make(chan struct{}, 1)
+	b := &store.Batch[int]{Max: 1, Capacity: 2, Run: func(ctx context.Context, items []int) []error {
+		select {
+		case entered <- struct{}{}:
+		default:
+		}
+		<-hold
+		ran.Add(int64(len(items)))
+		return make([]error, len(items))
+	}}
+	if err := b.Queue(nil, 1); err != nil {
+		t.Fatal(err)
+	}
+	<-entered // item 1 is at the database; two more may wait
+	if err := b.Queue(nil, 2, 3); err != nil {
+		t.Fatalf("queue within capacity: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := b.Do(ctx, 4); !errors.Is(err, store.ErrFull) {
+		t.Fatalf("queue past capacity: %v; want ErrFull", err)
+	}
+	if n := b.Len(); n != 2 {
+		t.Fatalf("%d items wait; want 2 (the refused one not queued)", n)
+	}
+	close(hold)
+	if err := b.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := ran.Load(); n != 3 {
+		t.Fatalf("%d items written; want 3", n)
+	}
+}
+
+func TestBatchBoundsEachRunAndLingersToGather(t *testing.T) {
+	var mu sync.Mutex
+	var sizes []int
+	b := &store.Batch[int]{Max: 4, Linger: time.Hour, Run: func(ctx context.Context, items []int) []error {
+		mu.Lock()
+		sizes = append(sizes, len(items))
+		mu.Unlock()
+		return make([]error, len(items))
+	}}
+	for i := range 10 {
+		if err := b.Queue(nil, i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := b.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	total := 0
+	for _, n := range sizes {
+		if n > 4 {
+			t.Fatalf("a run of %d items; want at most 4 (%v)", n, sizes)
+		}
+		total += n
+	}
+	if total != 10 || len(sizes) != 3 {
+		t.Fatalf("runs %v; want 10 items in 3 runs (4, 4, then the 2 left at the flush)", sizes)
+	}
+}
+
+func TestBatchCloseRunsWhatIsQueuedAndRefusesMore(t *testing.T) {
+	var ran atomic.Int64
+	b := &store.Batch[int]{Linger: time.Hour, Run: func(ctx context.Context, items []int) []error {
+		ran.Add(int64(len(items)))
+		return make([]error, len(items))
+	}}
+	var done atomic.Int64
+	for i := range 3 {
+		if err := b.Queue(func(error) { done.Add(1) }, i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.Close()
+	if ran.Load() != 3 || done.Load() != 3 {
+		t.Fatalf("after Close %d ran, %d answered; want 3 and 3", ran.Load(), done.Load())
+	}
+	if err := b.Queue(nil, 4); !errors.Is(err, store.ErrClosed) {
+		t.Fatalf("queue after Close: %v; want ErrClosed", err)
+	}
+}
