@@ -18,6 +18,7 @@ const (
 	ECONFLICT     = "conflict"
 	ETOOMANY      = "too_many_requests"
 	ETOOLARGE     = "too_large"
+	EUNAVAILABLE  = "unavailable" // overloaded for now: try again later
 	EINTERNAL     = "internal"
 )
 

@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -29,8 +28,13 @@ type openAttempt struct {
 	doc     openDoc
 	answers map[string]savedAnswer
 	events  []eventDoc
-	done    bool
-	result  AttemptResult
+	// done seals the attempt: it takes no save once its grading has begun.
+	done  bool
+	final *finishedDoc // the sealed attempt, graded (finish.go)
+	// storing is closed once final's write is done; retry asks the next
+	// sweep to write it again. Both under Service.attMu.
+	storing chan struct{}
+	retry   bool
 }
 
 type savedAnswer struct {
@@ -89,8 +93,8 @@ func key(examID, userID string) string { return examID + "|" + userID }
 
 // Load rebuilds the service's memory from the database: the bank, the exams,
 // the finished attempts' summaries and every open attempt with its answers
-// and events. It repairs an attempt whose submit was cut short between
-// writing the finished attempt and removing the open one.
+// and events. An open attempt whose finished twin is stored counts as
+// finished; what follows a finish is replayed for it by Run (finish.go).
 func (s *Service) Load(ctx context.Context) error {
 	if err := s.loadBank(ctx); err != nil {
 		return fmt.Errorf("load question bank: %w", err)
@@ -120,24 +124,21 @@ func (s *Service) Load(ctx context.Context) error {
 	if err := cur.All(ctx, &open); err != nil {
 		return err
 	}
-	ids, gone := []string{}, []string(nil)
+	ids := []string{}
 	byID := map[string]*openAttempt{}
 	for _, d := range open {
 		s.attMu.Lock()
 		_, done := s.finished[d.ID]
 		s.attMu.Unlock()
 		if done {
-			gone = append(gone, d.ID)
+			// Finished, but perhaps not yet in the wrong-answer book: Run
+			// replays what follows a finish, then removes the document.
+			s.repairLater(d.ID, d.UserID)
 			continue
 		}
 		d.StartedAt, d.Deadline = d.StartedAt.UTC(), d.Deadline.UTC()
 		byID[d.ID] = &openAttempt{doc: d, answers: map[string]savedAnswer{}}
 		ids = append(ids, d.ID)
-	}
-	if len(gone) > 0 {
-		if _, err := s.db.Collection(collOpen).DeleteMany(ctx, bson.M{"_id": bson.M{"$in": gone}}); err != nil {
-			return err
-		}
 	}
 	// Saves of attempts that are no longer open are held by their finished
 	// attempts; a previous run may have stopped before pruning them.
@@ -472,176 +473,6 @@ func (s *Service) examByID(id string) (Exam, bool) {
 	defer s.examMu.RUnlock()
 	e, ok := s.exams[id]
 	return e, ok
-}
-
-// Submit ends the actor's attempt and grades it. Submitting twice returns
-// the same result. Errors: invalid, not_found, internal.
-func (s *Service) Submit(ctx context.Context, actor people.User, attemptID string) (AttemptResult, error) {
-	att, err := s.attempt(actor, attemptID)
-	if gridskill.ErrorCode(err) == gridskill.ECONFLICT {
-		s.attMu.Lock()
-		r := s.finished[attemptID]
-		s.attMu.Unlock()
-		return r, nil
-	}
-	if err != nil {
-		return AttemptResult{}, err
-	}
-	att.mu.Lock()
-	defer att.mu.Unlock()
-	if att.done {
-		return att.result, nil
-	}
-	reason := "submitted"
-	if !s.clock.Now().Before(att.doc.Deadline) {
-		reason = "deadline"
-	}
-	return s.finish(ctx, att, reason)
-}
-
-// finish grades an open attempt and moves it to the finished ones: first
-// the finished document is inserted, then the open one removed, so a crash
-// in between is repaired by the next Load. att.mu must be held.
-func (s *Service) finish(ctx context.Context, att *openAttempt, reason string) (AttemptResult, error) {
-	e, _ := s.examByID(att.doc.ExamID)
-	now := s.clock.Now()
-	if now.After(att.doc.Deadline) {
-		now = att.doc.Deadline
-	}
-	f := finishedDoc{Open: att.doc, SubmittedAt: now, Reason: reason, Events: att.events, Switches: switches(att.events)}
-	var wrong []string
-	var right []string
-	for _, it := range att.doc.Paper {
-		q, err := s.version(ctx, it.QID, it.Version)
-		if err != nil {
-			return AttemptResult{}, err
-		}
-		a := att.answers[it.QID]
-		resp := a.answer
-		if q.Type == scoring.Single || q.Type == scoring.Multiple {
-			resp = originalKeys(resp, it.Perm)
-		}
-		g := scoring.Grade(q.Key(), resp, it.Points)
-		f.Max += g.Possible
-		f.Score += g.Earned
-		f.Answers = append(f.Answers, finalAnswerDoc{QID: it.QID, Answer: a.answer, Seq: a.seq})
-		f.Grades = append(f.Grades, gradeDoc{QID: it.QID, Earned: g.Earned, Correct: g.Correct})
-		if g.Correct {
-			right = append(right, it.QID)
-		} else {
-			wrong = append(wrong, it.QID)
-		}
-	}
-	f.Score = float64(int64(f.Score*100+0.5)) / 100
-	f.Max = float64(int64(f.Max*100+0.5)) / 100
-	f.Passed = f.Max > 0 && f.Score*100 >= float64(e.PassMark)*f.Max-1e-9
-	if err := retry(ctx, func() error {
-		_, err := s.db.Collection(collAttempts).InsertOne(ctx, f)
-		if store.IsDuplicate(err) {
-			return nil
-		}
-		return err
-	}); err != nil {
-		return AttemptResult{}, gridskill.Internal(err)
-	}
-	s.recent.add(f)
-	// The attempt is stored: what follows must not be cut short because
-	// the worker's request gave up waiting.
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-	defer cancel()
-	if err := retry(ctx, func() error {
-		_, err := s.db.Collection(collOpen).DeleteOne(ctx, bson.M{"_id": att.doc.ID})
-		return err
-	}); err != nil {
-		// The next Load removes it: the finished attempt is already stored.
-		s.log.Error("remove open attempt", "attempt", att.doc.ID, "err", err)
-	}
-	att.done, att.result = true, f.result()
-	s.attMu.Lock()
-	delete(s.open, att.doc.ID)
-	delete(s.openBy, key(att.doc.ExamID, att.doc.UserID))
-	s.addResult(att.result)
-	s.prune = append(s.prune, att.doc.ID)
-	s.attMu.Unlock()
-	if e.Review != ReviewNever {
-		visibleFrom := now
-		if e.Review == ReviewAfterClose {
-			visibleFrom = e.ClosesAt
-		}
-		if err := s.recordOutcomes(ctx, att.doc.UserID, right, wrong, visibleFrom); err != nil {
-			s.log.Error("update wrong-answer book", "attempt", att.doc.ID, "err", err)
-		}
-	}
-	if s.Finished != nil {
-		s.Finished(ctx, att.result)
-	}
-	return att.result, nil
-}
-
-// Sweep submits every open attempt whose deadline has passed, whether or not
-// a client is connected, and returns how many it submitted.
-func (s *Service) Sweep(ctx context.Context) int {
-	now := s.clock.Now()
-	s.attMu.Lock()
-	var due []*openAttempt
-	for _, att := range s.open {
-		if !now.Before(att.doc.Deadline) {
-			due = append(due, att)
-		}
-	}
-	s.attMu.Unlock()
-	// A window's close ends every open attempt at once; a few finish side by
-	// side, so that grading them is not one long queue.
-	var n atomic.Int64
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, sweepers)
-	for _, att := range due {
-		sem <- struct{}{}
-		wg.Add(1)
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			att.mu.Lock()
-			defer att.mu.Unlock()
-			if att.done {
-				return
-			}
-			if _, err := s.finish(ctx, att, "deadline"); err != nil {
-				s.log.Error("submit at deadline", "attempt", att.doc.ID, "err", err)
-				return
-			}
-			n.Add(1)
-		}()
-	}
-	wg.Wait()
-	return int(n.Load())
-}
-
-// sweepers is how many attempts a sweep finishes at once.
-const sweepers = 8
-
-// Run sweeps every interval, and prunes finished attempts' saves every
-// minute, until ctx ends.
-func (s *Service) Run(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	p := time.NewTicker(time.Minute)
-	defer p.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			sctx, cancel := context.WithTimeout(ctx, time.Minute)
-			s.Sweep(sctx)
-			cancel()
-		case <-p.C:
-			pctx, cancel := context.WithTimeout(ctx, time.Minute)
-			if err := s.Prune(pctx); err != nil {
-				s.log.Error("prune saved answers", "err", err)
-			}
-			cancel()
-		}
-	}
 }
 
 // maxPrune bounds the attempts one prune clears: a delete on the embedded

@@ -34,6 +34,7 @@ type Service struct {
 
 	answers *store.Batch[any] // answer inserts, group-committed
 	recent  *finishedCache    // finished attempts just graded, for their review
+	fin     *finishing        // finishing attempts: queues and follow-ups (finish.go)
 
 	bankMu   sync.RWMutex
 	bank     map[string]Question // current version by id
@@ -66,7 +67,7 @@ func NewService(db *mongo.Database, ps *people.Service, clock gridskill.Clock, l
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Service{
+	s := &Service{
 		db: db, people: ps, clock: clock, log: log,
 		answers:  &store.Batch[any]{Run: insertAll(db.Collection(collAnswers))},
 		recent:   newFinishedCache(recentAttempts),
@@ -79,6 +80,8 @@ func NewService(db *mongo.Database, ps *people.Service, clock gridskill.Clock, l
 		finished: map[string]AttemptResult{},
 		learners: map[string]*sync.Mutex{},
 	}
+	s.fin = newFinishing(s, db)
+	return s
 }
 
 func newID(prefix string) string {

@@ -47,7 +47,9 @@ func (s *Service) learner(ctx context.Context, userID string) (learnerDoc, error
 // recordOutcomes updates a worker's wrong-answer book and tag statistics:
 // wrong answers enter the book (shown from visibleFrom), and a question in
 // the book leaves after it is answered right twice in a row on different days.
-func (s *Service) recordOutcomes(ctx context.Context, userID string, right, wrong []string, visibleFrom time.Time) error {
+// Outcomes of an exam attempt (attemptID set) count once, however often a
+// restart replays them.
+func (s *Service) recordOutcomes(ctx context.Context, userID, attemptID string, right, wrong []string, visibleFrom time.Time) error {
 	if len(right)+len(wrong) == 0 {
 		return nil
 	}
@@ -57,6 +59,13 @@ func (s *Service) recordOutcomes(ctx context.Context, userID string, right, wron
 	d, err := s.learner(ctx, userID)
 	if err != nil {
 		return err
+	}
+	if attemptID != "" {
+		if slices.Contains(d.Applied, attemptID) {
+			return nil
+		}
+		d.Applied = append(d.Applied, attemptID)
+		d.Applied = d.Applied[max(0, len(d.Applied)-maxApplied):]
 	}
 	now := s.clock.Now()
 	day := now.Format(time.DateOnly)
@@ -195,7 +204,7 @@ func (s *Service) CheckPractice(ctx context.Context, actor people.User, id strin
 	if !g.Correct {
 		right, wrong = nil, right
 	}
-	if err := s.recordOutcomes(ctx, actor.ID, right, wrong, s.clock.Now()); err != nil {
+	if err := s.recordOutcomes(ctx, actor.ID, "", right, wrong, s.clock.Now()); err != nil {
 		return Feedback{}, gridskill.Internal(err)
 	}
 	fb := Feedback{Question: q, Given: response, Correct: g.Correct}
@@ -220,6 +229,7 @@ type WrongEntry struct {
 // WrongBook returns the worker's wrong-answer book, most missed first,
 // without the questions whose keys are withheld. Errors: internal.
 func (s *Service) WrongBook(ctx context.Context, actor people.User) ([]WrongEntry, error) {
+	s.awaitOutcomes(ctx, actor.ID) // a paper just submitted counts
 	d, err := s.learner(ctx, actor.ID)
 	if err != nil {
 		return nil, gridskill.Internal(err)
@@ -250,6 +260,7 @@ func (s *Service) WrongBook(ctx context.Context, actor people.User) ([]WrongEntr
 // the tags the worker gets wrong most often, then any; never a question whose
 // key is withheld. The same all day, but for those. Errors: internal.
 func (s *Service) DailyDrill(ctx context.Context, actor people.User) ([]Question, error) {
+	s.awaitOutcomes(ctx, actor.ID) // a paper just submitted counts
 	d, err := s.learner(ctx, actor.ID)
 	if err != nil {
 		return nil, gridskill.Internal(err)

@@ -165,9 +165,12 @@ func TestAttemptStartsOnceSavesIdempotentlyAndGrades(t *testing.T) {
 	if err != nil || !rv.Allowed || len(rv.Items) != 5 || len(rv.Answers) != 5 {
 		t.Fatalf("review: allowed %v, %d items, %d answers, %v", rv.Allowed, len(rv.Items), len(rv.Answers), err)
 	}
-	n, _ := f.db.Collection("attempts_open").CountDocuments(ctx, bson.M{})
-	if n != 0 {
-		t.Fatalf("%d open attempts left after submit", n)
+	if err := f.qs.Settle(ctx); err != nil { // open documents are removed off the submit's path
+		t.Fatal(err)
+	}
+	n, err := f.db.Collection("attempts_open").CountDocuments(ctx, bson.M{})
+	if err != nil || n != 0 {
+		t.Fatalf("%d open attempts left after submit (%v)", n, err)
 	}
 }
 
@@ -298,6 +301,9 @@ func TestSweepAtWindowCloseFinishesEveryAttemptAndClearsOpenOnes(t *testing.T) {
 			t.Fatalf("%s: results %+v; want one with 20 points", w.ID, rs)
 		}
 	}
+	if err := f.qs.Settle(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if n, err := f.db.Collection("attempts_open").CountDocuments(ctx, bson.M{}); err != nil || n != 0 {
 		t.Fatalf("%d open attempts stored after the sweep (%v); want none", n, err)
 	}
@@ -406,6 +412,9 @@ func TestRestartKeepsAnswersDeadlineAndRepairsHalfSubmit(t *testing.T) {
 	if _, err := qs2.Submit(ctx, f.worker, p.AttemptID); err != nil {
 		t.Fatal(err)
 	}
+	if err := qs2.Settle(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := f.db.Collection("attempts_open").InsertOne(ctx, open); err != nil {
 		t.Fatal(err)
 	}
@@ -413,8 +422,11 @@ func TestRestartKeepsAnswersDeadlineAndRepairsHalfSubmit(t *testing.T) {
 	if _, ok := qs3.OpenAttempt(f.worker, e.ID); ok {
 		t.Fatal("a submitted attempt is open again after restart")
 	}
-	if n, _ := f.db.Collection("attempts_open").CountDocuments(ctx, bson.M{}); n != 0 {
-		t.Fatal("restart did not remove the leftover open attempt")
+	if err := qs3.Settle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := f.db.Collection("attempts_open").CountDocuments(ctx, bson.M{}); err != nil || n != 0 {
+		t.Fatalf("restart did not remove the leftover open attempt (%d left, %v)", n, err)
 	}
 	if rs := qs3.Results(f.worker, e.ID); len(rs) != 1 || rs[0].Score != 60 {
 		t.Fatalf("results after repair %+v; want one with 60 points", rs)

@@ -211,7 +211,13 @@ type learnerDoc struct {
 	ID    string       `bson:"_id"`
 	Wrong []wrongDoc   `bson:"wrong"`
 	Tags  []tagStatDoc `bson:"tags"`
+	// Applied holds the latest exam attempts already counted (maxApplied).
+	Applied []string `bson:"applied,omitempty"`
 }
+
+// maxApplied bounds learnerDoc.Applied: a replay only ever concerns the
+// attempts a worker finished just before a restart.
+const maxApplied = 50
 
 // insertAll writes docs as one unordered insertMany. A duplicate id is a
 // repeated write and counts as written.

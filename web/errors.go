@@ -20,6 +20,7 @@ var statusOf = map[string]int{
 	gridskill.ECONFLICT:     http.StatusConflict,
 	gridskill.ETOOMANY:      http.StatusTooManyRequests,
 	gridskill.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	gridskill.EUNAVAILABLE:  http.StatusServiceUnavailable,
 	gridskill.EINTERNAL:     http.StatusInternalServerError,
 }
 

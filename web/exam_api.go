@@ -2,6 +2,8 @@ package web
 
 import (
 	"encoding/json"
+	"math"
+	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -230,7 +232,7 @@ func (s *Server) apiAttemptEvent(c *fiber.Ctx) error {
 	u, _ := currentUser(c)
 	n, done, err := s.quiz.RecordEvent(c.UserContext(), u, c.Params("id"), req.Type)
 	if err != nil {
-		return err
+		return retryLater(c, err)
 	}
 	return c.JSON(examEventResponse{Switches: n, Submitted: done})
 }
@@ -248,10 +250,19 @@ func (s *Server) apiAttemptSubmit(c *fiber.Ctx) error {
 	u, _ := currentUser(c)
 	r, err := s.quiz.Submit(c.UserContext(), u, c.Params("id"))
 	if err != nil {
-		return err
+		return retryLater(c, err)
 	}
 	if r.ID == "" {
 		return gridskill.Errorf(gridskill.ENOTFOUND, "no such attempt")
 	}
 	return c.JSON(examSubmitResponse{ID: r.ID, Score: r.Score, MaxScore: r.Max, Passed: r.Passed, Reason: r.Reason})
+}
+
+// retryLater tells a client refused as unavailable (503) how many seconds
+// to wait before trying again, in Retry-After.
+func retryLater(c *fiber.Ctx, err error) error {
+	if d, ok := quiz.RetryAfter(err); ok {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(max(1, int(math.Ceil(d.Seconds())))))
+	}
+	return err
 }
