@@ -32,9 +32,10 @@ type openAttempt struct {
 	done  bool
 	final *finishedDoc // the sealed attempt, graded (finish.go)
 	// storing is closed once final's write is done; retry asks the next
-	// sweep to write it again. Both under Service.attMu.
-	storing chan struct{}
-	retry   bool
+	// sweep to write it again; tried is set once final went to the
+	// database. All under Service.attMu.
+	storing      chan struct{}
+	retry, tried bool
 }
 
 type savedAnswer struct {

@@ -53,9 +53,9 @@ const (
 
 // finishing holds the queues that finish attempts.
 type finishing struct {
-	docs     *store.Batch[any]     // finished attempts, group-committed
-	outcomes *store.Batch[outcome] // wrong-answer book and certification
-	removals *store.Batch[string]  // open documents to remove
+	docs     *store.Batch[finishWrite] // finished attempts, group-committed
+	outcomes *store.Batch[outcome]     // wrong-answer book and certification
+	removals *store.Batch[string]      // open documents to remove
 	retryMin time.Duration
 
 	mu      sync.Mutex
@@ -76,16 +76,35 @@ type outcome struct {
 
 func newFinishing(s *Service, db *mongo.Database) *finishing {
 	f := &finishing{pending: map[string]*userPending{}, retryMin: time.Second}
-	f.docs = &store.Batch[any]{Run: insertAll(db.Collection(collAttempts)), Capacity: finishQueue}
+	f.docs = &store.Batch[finishWrite]{Run: s.writeFinished(db.Collection(collAttempts)), Capacity: finishQueue}
 	f.outcomes = &store.Batch[outcome]{Run: s.runOutcomes, Max: outcomeRun, Timeout: 5 * time.Minute}
 	f.removals = &store.Batch[string]{Run: removeOpen(db.Collection(collOpen)), Linger: removeLinger}
 	return f
 }
 
-// SetFinishQueue bounds how many finished attempts may wait for the
-// database (finishQueue by default); past it submits are refused with
-// unavailable. For tests and operators who know their engine.
-func (s *Service) SetFinishQueue(n int) { s.fin.docs.Capacity = n }
+// finishWrite is one sealed attempt on its way to the database.
+type finishWrite struct {
+	att *openAttempt
+	doc finishedDoc
+}
+
+// writeFinished inserts finished attempts in one unordered insertMany and
+// moves each written one to the finished ones in memory, whether or not
+// its submit still waits.
+func (s *Service) writeFinished(coll *mongo.Collection) func(context.Context, []finishWrite) []error {
+	insert := insertAll(coll)
+	return func(ctx context.Context, ws []finishWrite) []error {
+		docs := make([]any, len(ws))
+		for i, w := range ws {
+			docs[i] = w.doc
+		}
+		errs := insert(ctx, docs)
+		for i, w := range ws {
+			s.stored(w.att, w.doc, errs[i])
+		}
+		return errs
+	}
+}
 
 // Busy is the cause of an unavailable error: when to try again.
 type Busy struct{ RetryAfter time.Duration }
@@ -165,15 +184,15 @@ func (s *Service) seal(ctx context.Context, att *openAttempt, reason string) (<-
 		}
 		att.final, att.done = &f, true
 	}
-	done, err := s.store(att)
+	dones, err := s.store(att)
 	if errors.Is(err, store.ErrFull) {
-		att.final, att.done = nil, false
+		s.unseal(att)
 		return nil, s.busy()
 	}
 	if err != nil {
 		return nil, gridskill.Internal(err)
 	}
-	return done, nil
+	return dones[0], nil
 }
 
 // grade scores an open attempt as it stands. It does no write.
@@ -206,25 +225,37 @@ func (s *Service) grade(ctx context.Context, att *openAttempt, reason string) (f
 	return f, nil
 }
 
-// store queues att's sealed document unless its write is queued or done
-// already, and returns a channel closed once that write is done.
-func (s *Service) store(att *openAttempt) (<-chan struct{}, error) {
+// store queues the sealed documents of atts in one go, except those whose
+// write is queued or done already, and returns for each a channel closed
+// once its write is done. It queues nothing when the queue has no room
+// for all (store.ErrFull).
+func (s *Service) store(atts ...*openAttempt) ([]<-chan struct{}, error) {
 	s.attMu.Lock()
 	defer s.attMu.Unlock()
-	if _, ok := s.finished[att.doc.ID]; ok {
-		ch := make(chan struct{})
-		close(ch)
-		return ch, nil
+	dones := make([]<-chan struct{}, len(atts))
+	var ws []finishWrite
+	for i, att := range atts {
+		switch _, ok := s.finished[att.doc.ID]; {
+		case ok:
+			ch := make(chan struct{})
+			close(ch)
+			dones[i] = ch
+		case att.storing != nil:
+			dones[i] = att.storing
+		default:
+			ws = append(ws, finishWrite{att: att, doc: *att.final})
+		}
 	}
-	if att.storing != nil {
-		return att.storing, nil
-	}
-	f := *att.final
-	if err := s.fin.docs.Queue(func(err error) { s.stored(att, f, err) }, f); err != nil {
+	if err := s.fin.docs.Queue(nil, ws...); err != nil {
 		return nil, err
 	}
-	att.storing, att.retry = make(chan struct{}), false
-	return att.storing, nil
+	for i, att := range atts {
+		if dones[i] == nil {
+			att.storing, att.retry, att.tried = make(chan struct{}), false, true
+			dones[i] = att.storing
+		}
+	}
+	return dones, nil
 }
 
 // stored runs once a finished document's write is done, on the batch's
@@ -380,8 +411,8 @@ func removeOpen(coll *mongo.Collection) func(context.Context, []string) []error 
 // Sweep submits every open attempt whose deadline has passed, whether or
 // not a client is connected, and writes again any sealed attempt whose
 // write failed. It returns how many attempts it stored. A window's close
-// ends many attempts at once: all are graded, then written in a few
-// group-committed inserts, and their follow-ups run in the background.
+// ends many attempts at once: all are graded, then written MaxBatch to an
+// insert, and their follow-ups run in the background.
 func (s *Service) Sweep(ctx context.Context) int {
 	now := s.clock.Now()
 	s.attMu.Lock()
@@ -394,18 +425,15 @@ func (s *Service) Sweep(ctx context.Context) int {
 	s.attMu.Unlock()
 	var writes []<-chan struct{}
 	var ids []string
-	for _, att := range due {
-		att.mu.Lock()
-		done, err := s.seal(ctx, att, "deadline")
-		att.mu.Unlock()
+	for chunk := range slices.Chunk(due, store.MaxBatch) {
+		dones, err := s.sweepChunk(ctx, chunk)
 		if err != nil {
-			if _, full := RetryAfter(err); full {
-				break // the queue is full: the next sweep takes the rest
-			}
-			s.log.Error("submit at deadline", "attempt", att.doc.ID, "err", err)
-			continue
+			break // the queue is full: the next sweep takes the rest
 		}
-		writes, ids = append(writes, done), append(ids, att.doc.ID)
+		writes = append(writes, dones...)
+		for _, att := range chunk {
+			ids = append(ids, att.doc.ID)
+		}
 	}
 	for _, done := range writes {
 		select {
@@ -420,6 +448,50 @@ func (s *Service) Sweep(ctx context.Context) int {
 		}
 	}
 	return n
+}
+
+// sweepChunk seals attempts at their deadline and queues them in one go.
+// Those the queue has no room for are unsealed again.
+func (s *Service) sweepChunk(ctx context.Context, atts []*openAttempt) ([]<-chan struct{}, error) {
+	var sealed, fresh []*openAttempt
+	for _, att := range atts {
+		att.mu.Lock()
+		if !att.done {
+			f, err := s.grade(ctx, att, "deadline")
+			if err != nil {
+				att.mu.Unlock()
+				s.log.Error("submit at deadline", "attempt", att.doc.ID, "err", err)
+				continue
+			}
+			att.final, att.done = &f, true
+			fresh = append(fresh, att)
+		}
+		att.mu.Unlock()
+		sealed = append(sealed, att)
+	}
+	dones, err := s.store(sealed...)
+	if err != nil {
+		for _, att := range fresh {
+			att.mu.Lock()
+			s.unseal(att)
+			att.mu.Unlock()
+		}
+		return nil, err
+	}
+	return dones, nil
+}
+
+// unseal lets an attempt take saves again after the queue refused it, unless
+// its document was ever handed to the database: a write that failed may
+// still have landed, and the document it wrote must stay the attempt's.
+// att.mu must be held.
+func (s *Service) unseal(att *openAttempt) {
+	s.attMu.Lock()
+	defer s.attMu.Unlock()
+	if att.tried {
+		return
+	}
+	att.final, att.done = nil, false
 }
 
 // Run sweeps every interval, and prunes finished attempts' saves every
