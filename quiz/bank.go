@@ -13,6 +13,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"gridskill"
 	"gridskill/people"
@@ -381,8 +382,14 @@ func (s *Service) SetStatus(ctx context.Context, actor people.User, id string, s
 }
 
 // markUsed records that papers now hold these questions' current versions,
-// the first time only, so later edits make new versions.
+// the first time only, so later edits make new versions. Memory changes at
+// once; the database gets one bulk write of updates by _id alone, the one
+// filter the embedded engine answers without decoding every question (with
+// the version beside it, each update decoded the whole bank: the first
+// starts of a mass start waited seconds). A question edited meanwhile may be
+// marked used for its new version too, which only costs a version more.
 func (s *Service) markUsed(ctx context.Context, ids []string) {
+	var models []mongo.WriteModel
 	for _, id := range ids {
 		s.bankMu.Lock()
 		q, ok := s.bank[id]
@@ -394,12 +401,16 @@ func (s *Service) markUsed(ctx context.Context, ids []string) {
 		s.bank[id] = q
 		s.versions[q.Ref()] = q
 		s.bankMu.Unlock()
-		if err := retry(ctx, func() error {
-			_, err := s.db.Collection(collQuestions).UpdateOne(ctx, bson.M{"_id": id, "version": q.Version}, bson.M{"$set": bson.M{"used": true}})
-			return err
-		}); err != nil {
-			s.log.Error("mark question used", "question", id, "err", err)
-		}
+		models = append(models, mongo.NewUpdateOneModel().SetFilter(bson.M{"_id": id}).SetUpdate(bson.M{"$set": bson.M{"used": true}}))
+	}
+	if len(models) == 0 {
+		return
+	}
+	if err := retry(ctx, func() error {
+		_, err := s.db.Collection(collQuestions).BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
+		return err
+	}); err != nil {
+		s.log.Error("mark questions used", "questions", len(models), "err", err)
 	}
 }
 

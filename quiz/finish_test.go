@@ -211,3 +211,22 @@ func TestSweepAtWindowCloseWritesInBatches(t *testing.T) {
 		t.Fatalf("%d finished documents; want %d", n, len(workers))
 	}
 }
+
+// A start marks its paper's questions used in the database too (one bulk
+// write by _id), so an edit after a restart still makes a new version.
+func TestStartMarksThePapersQuestionsUsedAcrossARestart(t *testing.T) {
+	f := setup(t)
+	ctx := storetest.Context(t)
+	e := f.exam(t, 3, nil)
+	p, _, err := f.qs.Start(ctx, f.worker, e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	qs2 := f.restart(t)
+	for _, pq := range p.Questions {
+		q, err := qs2.Question(ctx, f.trainer, pq.ID)
+		if err != nil || !q.Used {
+			t.Fatalf("question %s after a restart: used=%v (%v); want used", pq.ID, q.Used, err)
+		}
+	}
+}
