@@ -17,14 +17,34 @@
 //  3. it creates an exam for 东湖街道 (unit-s1) through POST /api/v1/exams: 20
 //     questions from the whole bank, open now, long enough for the run.
 //
-// Then each examinee starts an attempt, saves an answer every -every (the
-// first at a random moment within the first period, so the load is spread),
-// for -duration, and submits. Afterwards every finished attempt is read back
-// (GET /api/v1/attempts/{id}) and each acknowledged save is checked to be
-// there: an acknowledged save whose sequence number is above the stored one
-// is counted as lost. The last line is
+// Then each examinee starts an attempt (all at once, or each at a random
+// moment within -start-within), saves an answer every -every (±-jitter of
+// it, the first at a random moment within the first period), until
+// -duration after the last possible start, and submits: -submit-parallel at
+// a time (0: all at once), or each at a random moment within -submit-within.
+// A share -switch of the examinees changes phones once mid-exam: signs in
+// again and resumes the attempt (GET /api/v1/attempts/{id}) on the new
+// token. With -at-close nobody submits: the window closes when saving ends
+// and the server's sweeper submits every attempt. A 503 is honoured: the
+// examinee waits its Retry-After and tries again.
+//
+// Afterwards every attempt is read back (GET /api/v1/attempts/{id}) until it
+// is finished, and each acknowledged save is checked to be there: an
+// acknowledged save whose sequence number is above the stored one is counted
+// as lost. The report gives start, resume, save and submit percentiles
+// (a submit's time runs from its first request to its answer, retries after
+// 503 included), errors, 5xx answers, 503 answers, lost saves, how long after
+// the submits (or the window's close) every attempt was finished, and the
+// slowest second of the run. The last line is
 //
 //	exam: examinees=N saves=S rate=R/s p50=Xms p95=Yms p99=Zms errors=E lost=L
+//
+// (save latencies), as before. The server's own view of the same run comes
+// from its access log (one line per request with "ms"):
+//
+//	go run ./cmd/gridload logstats -log server.log
+//
+// prints p50/p95/p99 per route and the slowest second.
 package main
 
 import (
@@ -40,10 +60,8 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -55,9 +73,17 @@ func main() {
 		}
 		return
 	}
+	if len(os.Args) >= 2 && os.Args[1] == "logstats" {
+		if err := runLogStats(os.Args[2:], os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "gridload:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if len(os.Args) < 2 || os.Args[1] != "exam" {
-		fmt.Fprintln(os.Stderr, "usage: gridload exam -target URL -n N -every D -duration D")
+		fmt.Fprintln(os.Stderr, "usage: gridload exam -target URL -n N -every D -duration D [-start-within D -jitter F -switch F -submit-within D | -submit-parallel N | -at-close]")
 		fmt.Fprintln(os.Stderr, "       gridload live -target URL -n N -questions Q")
+		fmt.Fprintln(os.Stderr, "       gridload logstats -log server.log")
 		os.Exit(2)
 	}
 	fs := flag.NewFlagSet("gridload exam", flag.ExitOnError)
@@ -69,6 +95,12 @@ func main() {
 	fs.StringVar(&cfg.admin, "admin", "13900000001", "phone of the district admin who prepares the run")
 	fs.StringVar(&cfg.password, "password", "Demo@2026", "the admin's password")
 	fs.IntVar(&cfg.signins, "signin-workers", 8, "parallel sign-ins while preparing (password hashing is slow on purpose)")
+	fs.DurationVar(&cfg.startWithin, "start-within", 0, "each examinee starts at a random moment within this (0: all at once)")
+	fs.Float64Var(&cfg.jitter, "jitter", 0, "each save interval varies by up to this share of -every (0.5: ±50 %)")
+	fs.Float64Var(&cfg.switchShare, "switch", 0, "share of examinees who change phones once mid-exam (0.05: 5 %)")
+	fs.DurationVar(&cfg.submitWithin, "submit-within", 0, "each examinee submits at a random moment within this after saving ends (0: see -submit-parallel)")
+	fs.IntVar(&cfg.submitParallel, "submit-parallel", 32, "submits at once when -submit-within is 0 (0: all at once)")
+	fs.BoolVar(&cfg.atClose, "at-close", false, "nobody submits: the window closes when saving ends and the server submits every attempt")
 	_ = fs.Parse(os.Args[2:])
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -82,6 +114,11 @@ type config struct {
 	target, admin, password string
 	n, signins              int
 	every, duration         time.Duration
+
+	startWithin, submitWithin time.Duration
+	jitter, switchShare       float64
+	submitParallel            int
+	atClose                   bool
 }
 
 const (
@@ -165,145 +202,6 @@ type examinee struct {
 	phone, token string
 	attempt      attempt
 	acked        map[string]int64
-}
-
-func runExam(ctx context.Context, cfg config) error {
-	c := newClient(cfg.target, cfg.n)
-	admin, err := c.login(ctx, cfg.admin, cfg.password)
-	if err != nil {
-		return fmt.Errorf("sign in as the admin: %w", err)
-	}
-	people := make([]*examinee, cfg.n)
-	var roster bytes.Buffer
-	roster.WriteString("姓名,手机号,街道,社区,网格,角色\n")
-	for i := range people {
-		people[i] = &examinee{phone: fmt.Sprintf("1370%07d", i+1), acked: map[string]int64{}}
-		fmt.Fprintf(&roster, "考生%d,%s,东湖街道,压测社区,压测网格%02d,网格员\n", i+1, people[i].phone, i/200+1)
-	}
-	start := time.Now()
-	created, err := importRoster(ctx, c, admin, roster.Bytes())
-	if err != nil {
-		return err
-	}
-	fresh := created == cfg.n
-	fmt.Printf("prepare: imported %d examinees in %s\n", cfg.n, time.Since(start).Round(time.Millisecond))
-
-	start = time.Now()
-	if err := parallel(ctx, cfg.signins, people, func(e *examinee) error { return signIn(ctx, c, e, fresh) }); err != nil {
-		return err
-	}
-	fmt.Printf("prepare: signed in %d examinees in %s\n", cfg.n, time.Since(start).Round(time.Millisecond))
-
-	now := time.Now().UTC()
-	var exam struct {
-		ID string `json:"id"`
-	}
-	_, err = c.call(ctx, "POST", "/api/v1/exams", admin, map[string]any{
-		"title": "压测考试 " + now.Format("01-02 15:04:05"), "unitIds": []string{"unit-s1"},
-		"opensAt": now.Add(-time.Minute), "closesAt": now.Add(cfg.duration + time.Hour), "durationSec": int((cfg.duration + 10*time.Minute).Seconds()),
-		"passMark": 60, "maxAttempts": 1, "counts": "highest", "review": "after_submit", "shuffle": true,
-		"rules": []map[string]any{{"tag": "", "count": 20}},
-	}, &exam)
-	if err != nil {
-		return fmt.Errorf("create the exam: %w", err)
-	}
-
-	start = time.Now()
-	if err := parallel(ctx, 64, people, func(e *examinee) error {
-		_, err := c.call(ctx, "POST", "/api/v1/exams/"+exam.ID+"/attempts", e.token, nil, &e.attempt)
-		return err
-	}); err != nil {
-		return err
-	}
-	fmt.Printf("prepare: %d attempts started in %s\n", cfg.n, time.Since(start).Round(time.Millisecond))
-
-	var (
-		mu        sync.Mutex
-		latencies []time.Duration
-		saves     atomic.Int64
-		errs      atomic.Int64
-		wg        sync.WaitGroup
-	)
-	runStart := time.Now()
-	end := runStart.Add(cfg.duration)
-	for _, e := range people {
-		wg.Add(1)
-		go func(e *examinee) {
-			defer wg.Done()
-			rng := rand.New(rand.NewPCG(uint64(len(e.phone)), uint64(time.Now().UnixNano())))
-			next := runStart.Add(time.Duration(rng.Int64N(int64(cfg.every))))
-			var seq int64
-			for i := 0; ; i++ {
-				if next.After(end) {
-					return
-				}
-				select {
-				case <-ctx.Done():
-					return
-				case <-time.After(time.Until(next)):
-				}
-				next = next.Add(cfg.every)
-				q := e.attempt.Questions[i%len(e.attempt.Questions)]
-				seq++
-				var out struct {
-					Saved bool  `json:"saved"`
-					Seq   int64 `json:"seq"`
-				}
-				t0 := time.Now()
-				_, err := c.call(ctx, "PUT", "/api/v1/attempts/"+e.attempt.ID+"/answers/"+q.ID, e.token, map[string]any{"answer": randomAnswer(rng, q), "seq": seq}, &out)
-				d := time.Since(t0)
-				if err != nil || !out.Saved {
-					errs.Add(1)
-					continue
-				}
-				saves.Add(1)
-				mu.Lock()
-				latencies = append(latencies, d)
-				mu.Unlock()
-				e.acked[q.ID] = max(e.acked[q.ID], out.Seq)
-			}
-		}(e)
-	}
-	wg.Wait()
-	elapsed := time.Since(runStart)
-	fmt.Printf("run: %d saves in %s\n", saves.Load(), elapsed.Round(time.Millisecond))
-
-	start = time.Now()
-	var lost atomic.Int64
-	if err := parallel(ctx, 32, people, func(e *examinee) error {
-		if _, err := c.call(ctx, "POST", "/api/v1/attempts/"+e.attempt.ID+"/submit", e.token, nil, nil); err != nil {
-			errs.Add(1)
-			return nil
-		}
-		var fin struct {
-			Seqs map[string]int64 `json:"seqs"`
-		}
-		if _, err := c.call(ctx, "GET", "/api/v1/attempts/"+e.attempt.ID, e.token, nil, &fin); err != nil {
-			errs.Add(1)
-			return nil
-		}
-		for q, s := range e.acked {
-			if fin.Seqs[q] < s {
-				lost.Add(1)
-			}
-		}
-		return nil
-	}); err != nil {
-		return err
-	}
-	fmt.Printf("submit: %d attempts submitted and read back in %s\n", cfg.n, time.Since(start).Round(time.Millisecond))
-
-	slices.Sort(latencies)
-	pct := func(p float64) string {
-		if len(latencies) == 0 {
-			return "0"
-		}
-		i := min(len(latencies)-1, int(float64(len(latencies))*p))
-		return fmt.Sprintf("%.1f", float64(latencies[i].Microseconds())/1000)
-	}
-	fmt.Printf("exam: examinees=%d saves=%d rate=%.1f/s p50=%sms p95=%sms p99=%sms errors=%d lost=%d\n",
-		cfg.n, saves.Load(), float64(saves.Load())/elapsed.Seconds(), pct(0.50), pct(0.95), pct(0.99), errs.Load(), lost.Load())
-	return nil
 }
 
 func randomAnswer(rng *rand.Rand, q question) any {
