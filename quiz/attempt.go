@@ -112,8 +112,10 @@ func (s *Service) Load(ctx context.Context) error {
 		return err
 	}
 	s.attMu.Lock()
+	papers := make([][]itemDoc, 0, len(fin))
 	for _, f := range fin {
 		s.addResult(f.result())
+		papers = append(papers, f.Open.Paper)
 	}
 	s.attMu.Unlock()
 
@@ -181,8 +183,10 @@ func (s *Service) Load(ctx context.Context) error {
 	for id, att := range byID {
 		s.open[id] = att
 		s.openBy[key(att.doc.ExamID, att.doc.UserID)] = id
+		papers = append(papers, att.doc.Paper)
 	}
 	s.attMu.Unlock()
+	s.markHeld(ctx, papers)
 	// Papers may hold old versions; have them at hand.
 	for _, att := range byID {
 		for _, it := range att.doc.Paper {
@@ -681,7 +685,7 @@ func (s *Service) Review(ctx context.Context, actor people.User, attemptID strin
 }
 
 func optsSummary() *options.FindOptions {
-	return options.Find().SetProjection(bson.M{"paper": 0, "answers": 0, "grades": 0, "events": 0})
+	return options.Find().SetProjection(bson.M{"answers": 0, "grades": 0, "events": 0})
 }
 
 // OpenAttemptExam returns the exam of the actor's open attempt with this id.

@@ -13,7 +13,6 @@ import (
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
-	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"gridskill"
 	"gridskill/people"
@@ -33,9 +32,10 @@ type Service struct {
 	clock  gridskill.Clock
 	log    *slog.Logger
 
-	answers *store.Batch[any] // answer inserts, group-committed
-	recent  *finishedCache    // finished attempts just graded, for their review
-	fin     *finishing        // finishing attempts: queues and follow-ups (finish.go)
+	answers *store.Batch[any]    // answer inserts, group-committed
+	recent  *finishedCache       // finished attempts just graded, for their review
+	fin     *finishing           // finishing attempts: queues and follow-ups (finish.go)
+	used    *store.Batch[string] // questions to mark used in the database
 
 	bankMu   sync.RWMutex
 	bank     map[string]Question // current version by id
@@ -71,6 +71,7 @@ func NewService(db *mongo.Database, ps *people.Service, clock gridskill.Clock, l
 	s := &Service{
 		db: db, people: ps, clock: clock, log: log,
 		answers:  &store.Batch[any]{Run: insertAll(db.Collection(collAnswers))},
+		used:     &store.Batch[string]{Run: setUsed(db.Collection(collQuestions)), Linger: time.Second},
 		recent:   newFinishedCache(recentAttempts),
 		bank:     map[string]Question{},
 		versions: map[string]Question{},
@@ -383,13 +384,14 @@ func (s *Service) SetStatus(ctx context.Context, actor people.User, id string, s
 
 // markUsed records that papers now hold these questions' current versions,
 // the first time only, so later edits make new versions. Memory changes at
-// once; the database gets one bulk write of updates by _id alone, the one
-// filter the embedded engine answers without decoding every question (with
-// the version beside it, each update decoded the whole bank: the first
-// starts of a mass start waited seconds). A question edited meanwhile may be
-// marked used for its new version too, which only costs a version more.
+// once, which is what this process's edits read; the database's flag is
+// written off the start's path, gathered into one update for all the starts
+// of a second: a start that waited for an update per question made every
+// start of a mass start wait seconds behind them (each is a transaction of
+// its own on the embedded engine). A crash before that write is repaired by
+// Load, which marks every question a stored paper holds (markHeld).
 func (s *Service) markUsed(ctx context.Context, ids []string) {
-	var models []mongo.WriteModel
+	var marked []string
 	for _, id := range ids {
 		s.bankMu.Lock()
 		q, ok := s.bank[id]
@@ -401,16 +403,43 @@ func (s *Service) markUsed(ctx context.Context, ids []string) {
 		s.bank[id] = q
 		s.versions[q.Ref()] = q
 		s.bankMu.Unlock()
-		models = append(models, mongo.NewUpdateOneModel().SetFilter(bson.M{"_id": id}).SetUpdate(bson.M{"$set": bson.M{"used": true}}))
+		marked = append(marked, id)
 	}
-	if len(models) == 0 {
-		return
+	if err := s.used.Queue(nil, marked...); err != nil {
+		s.log.Error("mark questions used", "questions", len(marked), "err", err)
 	}
-	if err := retry(ctx, func() error {
-		_, err := s.db.Collection(collQuestions).BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
-		return err
-	}); err != nil {
-		s.log.Error("mark questions used", "questions", len(models), "err", err)
+}
+
+// markHeld marks used the current questions whose version some stored
+// paper holds, for a start that may follow a crash before markUsed's write.
+func (s *Service) markHeld(ctx context.Context, papers [][]itemDoc) {
+	var ids []string
+	s.bankMu.RLock()
+	for _, p := range papers {
+		for _, it := range p {
+			if q, ok := s.bank[it.QID]; ok && !q.Used && q.Version == it.Version && !slices.Contains(ids, it.QID) {
+				ids = append(ids, it.QID)
+			}
+		}
+	}
+	s.bankMu.RUnlock()
+	s.markUsed(ctx, ids)
+}
+
+// setUsed writes the used flag of questions in one updateMany. A question
+// edited meanwhile may be marked for its new version too, which only costs
+// a version more at its next edit.
+func setUsed(coll *mongo.Collection) func(context.Context, []string) []error {
+	return func(ctx context.Context, ids []string) []error {
+		err := retry(ctx, func() error {
+			_, err := coll.UpdateMany(ctx, bson.M{"_id": bson.M{"$in": ids}}, bson.M{"$set": bson.M{"used": true}})
+			return err
+		})
+		errs := make([]error, len(ids))
+		for i := range errs {
+			errs[i] = err
+		}
+		return errs
 	}
 }
 

@@ -541,16 +541,17 @@ func (s *Service) replayRepairs() {
 
 // Settle waits until every attempt finished so far is stored, in its
 // worker's wrong-answer book, told to certification and removed from the
-// open ones, including those Load found half-finished. For shutdown and tests.
+// open ones, including those Load found half-finished, and every question
+// drawn so far is marked used in the database. For shutdown and tests.
 func (s *Service) Settle(ctx context.Context) error {
 	s.replayRepairs()
 	for {
-		for _, flush := range []func(context.Context) error{s.fin.docs.Flush, s.fin.outcomes.Flush, s.fin.removals.Flush} {
+		for _, flush := range []func(context.Context) error{s.fin.docs.Flush, s.fin.outcomes.Flush, s.fin.removals.Flush, s.used.Flush} {
 			if err := flush(ctx); err != nil {
 				return err
 			}
 		}
-		if s.fin.docs.Len()+s.fin.outcomes.Len()+s.fin.removals.Len() == 0 {
+		if s.fin.docs.Len()+s.fin.outcomes.Len()+s.fin.removals.Len()+s.used.Len() == 0 {
 			return nil
 		}
 	}
@@ -561,4 +562,5 @@ func (s *Service) Close() {
 	s.fin.docs.Close()
 	s.fin.outcomes.Close()
 	s.fin.removals.Close()
+	s.used.Close()
 }
