@@ -193,6 +193,8 @@ func runExam(ctx context.Context, cfg config) error {
 		cfg.jitter*100, cfg.switchShare*100, cfg.duration, r.submitModel())
 
 	runStart := time.Now()
+	fmt.Printf("run: began %s; the server's view of the run: gridload logstats -log <server log> -since %s\n",
+		runStart.UTC().Format(time.RFC3339), runStart.UTC().Truncate(time.Second).Format(time.RFC3339))
 	var wg sync.WaitGroup
 	for i, e := range people {
 		wg.Add(1)

@@ -21,6 +21,7 @@ func runLogStats(args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("gridload logstats", flag.ContinueOnError)
 	path := fs.String("log", "", "the server's log file (its standard output), text or JSON lines")
 	since := fs.String("since", "", "only requests logged at or after this time (RFC 3339)")
+	route := fs.String("route", "", "only routes containing this text, e.g. /attempts")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -41,6 +42,9 @@ func runLogStats(args []string, out io.Writer) error {
 	st, err := readAccessLog(f, from)
 	if err != nil {
 		return err
+	}
+	if *route != "" {
+		st.lines = slices.DeleteFunc(st.lines, func(l accessLine) bool { return !strings.Contains(l.route, *route) })
 	}
 	st.print(out)
 	return nil
