@@ -534,6 +534,9 @@ func (s *Service) replayRepairs() {
 	repairs := s.fin.repairs
 	s.fin.repairs = nil
 	s.fin.mu.Unlock()
+	if len(repairs) > 0 {
+		s.log.Info("replaying what follows a finish for attempts stored finished before the last stop", "attempts", len(repairs))
+	}
 	for _, o := range repairs {
 		s.queueOutcome(o)
 	}
