@@ -122,8 +122,8 @@ func RetryAfter(err error) (time.Duration, bool) {
 }
 
 // busy is the error of a submit the database cannot take now. The wait
-// grows with the queue: a run of 500 takes about a second on the embedded
-// engine.
+// suggested grows by a second per run of 500 waiting (an estimate, not a
+// measurement), so that a crowd does not come back all at once.
 func (s *Service) busy() error {
 	after := s.fin.retryMin + time.Duration(s.fin.docs.Len()/store.MaxBatch)*time.Second
 	return &gridskill.Error{Code: gridskill.EUNAVAILABLE, Message: busyMessage, Format: busyMessage, Err: &Busy{RetryAfter: min(after, 30*time.Second)}}
