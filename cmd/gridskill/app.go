@@ -38,6 +38,7 @@ type Main struct {
 	server   *web.Server
 	certify  *certify.Service
 	contest  *contest.Service
+	quiz     *quiz.Service
 	listener net.Listener
 	served   chan error
 	// stopJobs ends the background jobs: the quiz sweeper, which submits
@@ -106,6 +107,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := qs.Load(ctx); err != nil {
 		return err
 	}
+	m.quiz = qs
 	sweepCtx, stopJobs := context.WithCancel(context.Background())
 	m.stopJobs = stopJobs
 	co := courses.NewService(m.store.DB, ps, m.Clock)
@@ -208,6 +210,17 @@ func (m *Main) close() error {
 	}
 	if m.contest != nil {
 		m.contest.Close()
+	}
+	if m.quiz != nil {
+		// Finished attempts' follow-ups (wrong-answer book, certification,
+		// removal from the open ones) are written before the store closes;
+		// what does not fit the grace is replayed at the next start.
+		ctx, cancel := context.WithTimeout(context.Background(), m.Config.ShutdownGrace)
+		if err := m.quiz.Settle(ctx); err != nil {
+			m.log.Warn("shutdown: finishing work left for the next start", "err", err)
+		}
+		cancel()
+		m.quiz.Close()
 	}
 	if m.store != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
