@@ -165,8 +165,7 @@ func TestAttemptStartsOnceSavesIdempotentlyAndGrades(t *testing.T) {
 	if err != nil || !rv.Allowed || len(rv.Items) != 5 || len(rv.Answers) != 5 {
 		t.Fatalf("review: allowed %v, %d items, %d answers, %v", rv.Allowed, len(rv.Items), len(rv.Answers), err)
 	}
-	n, _ := f.db.Collection("attempts_open").CountDocuments(ctx, bson.M{})
-	if n != 0 {
+	if n := countDocs(t, f.db.Collection("attempts_open")); n != 0 {
 		t.Fatalf("%d open attempts left after submit", n)
 	}
 }
@@ -221,8 +220,7 @@ func TestSaveAnswerRefusesBadInputAndWritesNothing(t *testing.T) {
 			}
 		})
 	}
-	n, _ := f.db.Collection("answers").CountDocuments(ctx, bson.M{})
-	if n != 0 {
+	if n := countDocs(t, f.db.Collection("answers")); n != 0 {
 		t.Fatalf("%d answers written by refused saves", n)
 	}
 	t.Run("RejectsLateAnswer", func(t *testing.T) {
@@ -413,7 +411,7 @@ func TestRestartKeepsAnswersDeadlineAndRepairsHalfSubmit(t *testing.T) {
 	if _, ok := qs3.OpenAttempt(f.worker, e.ID); ok {
 		t.Fatal("a submitted attempt is open again after restart")
 	}
-	if n, _ := f.db.Collection("attempts_open").CountDocuments(ctx, bson.M{}); n != 0 {
+	if n := countDocs(t, f.db.Collection("attempts_open")); n != 0 {
 		t.Fatal("restart did not remove the leftover open attempt")
 	}
 	if rs := qs3.Results(f.worker, e.ID); len(rs) != 1 || rs[0].Score != 60 {
@@ -535,4 +533,15 @@ func TestImportReportsDuplicatesAndWritesNothingWithoutChoice(t *testing.T) {
 	if got.Explanation != dup.Explanation {
 		t.Fatalf("update left explanation %q", got.Explanation)
 	}
+}
+
+// countDocs counts a collection's documents; a count that fails fails the
+// test, so "nothing was written" cannot pass by error.
+func countDocs(t *testing.T, coll *mongo.Collection) int64 {
+	t.Helper()
+	n, err := coll.CountDocuments(storetest.Context(t), bson.M{})
+	if err != nil {
+		t.Fatalf("count %s: %v", coll.Name(), err)
+	}
+	return n
 }

@@ -26,7 +26,7 @@ func TestPracticeShowsExplanationAndFillsWrongAnswerBook(t *testing.T) {
 	}
 	resp, body := b.post("/practice/question?tag="+url.QueryEscape("网格职责"), "/practice/answer",
 		url.Values{"question": {m[1]}, "mode": {"tag"}, "tag": {"网格职责"}, "answer": {"不是答案"}})
-	if resp.StatusCode != 200 || !strings.Contains(body, `id="feedback"`) || !strings.Contains(body, "error") {
+	if resp.StatusCode != 200 || !strings.Contains(body, `id="feedback" class="error"`) {
 		t.Fatalf("feedback: %d", resp.StatusCode)
 	}
 	q, err := r.quiz.PracticeItem(ctx(t), quizUser(t, r, seed.WorkerID), m[1])
