@@ -183,12 +183,15 @@ func TestSaveAnswerRefusesBadInputAndWritesNothing(t *testing.T) {
 		byType[q.Type] = q
 	}
 	notOnPaper := ""
-	all, _, _ := f.qs.List(ctx, f.trainer, quiz.Filter{Tag: "反诈", Limit: 200})
+	all, _, err := f.qs.List(ctx, f.trainer, quiz.Filter{Tag: "反诈", Limit: 200})
 	for _, q := range all {
 		if _, on := p.Answers[q.ID]; !on && !containsQ(p, q.ID) {
 			notOnPaper = q.ID
 			break
 		}
+	}
+	if err != nil || notOnPaper == "" { // else the case below would test an empty id
+		t.Fatalf("no active question off the paper (%v)", err)
 	}
 	single, multi := byType[scoring.Single], byType[scoring.Multiple]
 	cases := []struct {

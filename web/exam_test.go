@@ -201,7 +201,15 @@ func TestQuizAPIRefusesBadInputAndWritesNothing(t *testing.T) {
 	r := newRig(t)
 	trainer := r.token("13900000003")
 	worker := r.token("13900000004")
-	_, total0, _ := r.quiz.List(ctx(t), quizUser(t, r, seed.TrainerID), quiz.Filter{})
+	bankSize := func() int {
+		t.Helper()
+		_, total, err := r.quiz.List(ctx(t), quizUser(t, r, seed.TrainerID), quiz.Filter{})
+		if err != nil {
+			t.Fatalf("count the bank: %v", err)
+		}
+		return total
+	}
+	total0 := bankSize()
 
 	t.Run("WorkerCannotListQuestions", func(t *testing.T) {
 		if code, _, _ := r.apiJSON("GET", "/api/v1/questions", worker, nil); code != 403 {
@@ -265,7 +273,7 @@ func TestQuizAPIRefusesBadInputAndWritesNothing(t *testing.T) {
 			}
 		})
 	}
-	if _, total, _ := r.quiz.List(ctx(t), quizUser(t, r, seed.TrainerID), quiz.Filter{}); total != total0 {
+	if total := bankSize(); total != total0 {
 		t.Fatalf("refused imports wrote %d questions", total-total0)
 	}
 
