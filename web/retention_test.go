@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/png"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -65,26 +67,28 @@ type sentRequest struct {
 // retEnv is the whole app (every service but certification's sources) over
 // one database, which restart builds again from the database.
 type retEnv struct {
-	t     *testing.T
-	r     *rig
-	cs    *contest.Service
-	co    *courses.Service
-	admin people.User
-	staff people.User
+	t      *testing.T
+	r      *rig
+	cs     *contest.Service
+	co     *courses.Service
+	admin  people.User
+	staff  people.User
+	worker people.User
 
-	adminB, trainerB                *browser
+	adminB, trainerB, workerB       *browser
 	adminTok, trainerTok, workerTok string
 	csrf                            map[*browser]string
 	sent                            []sentRequest
 	requests                        int
 	recording                       bool
+	lastImage                       string
 }
 
 func newRetEnv(t *testing.T) *retEnv {
 	r := newRig(t)
 	e := &retEnv{t: t, r: r, csrf: map[*browser]string{}}
 	e.wire()
-	e.adminB, e.trainerB = r.as(seed.DemoLogins[0].Phone), r.as(seed.DemoLogins[2].Phone)
+	e.adminB, e.trainerB, e.workerB = r.as(seed.DemoLogins[0].Phone), r.as(seed.DemoLogins[2].Phone), r.as(seed.DemoLogins[3].Phone)
 	e.adminTok, e.trainerTok, e.workerTok = r.token(seed.DemoLogins[0].Phone), r.token(seed.DemoLogins[2].Phone), r.token(seed.DemoLogins[3].Phone)
 	return e
 }
@@ -109,12 +113,9 @@ func (e *retEnv) wire() {
 		t.Fatal(err)
 	}
 	r.srv = srv
-	var err1, err2 error
-	e.admin, err1 = r.people.User(ctx(t), seed.DistrictAdminID)
-	e.staff, err2 = r.people.User(ctx(t), seed.TrainerID)
-	if err1 != nil || err2 != nil {
-		t.Fatal(err1, err2)
-	}
+	e.admin = check(r.people.User(ctx(t), seed.DistrictAdminID)).of(t)
+	e.staff = check(r.people.User(ctx(t), seed.TrainerID)).of(t)
+	e.worker = check(r.people.User(ctx(t), seed.WorkerID)).of(t)
 }
 
 // restart drops every service and builds new ones over the same database,
@@ -154,6 +155,15 @@ func (e *retEnv) token(b *browser) string {
 	return e.csrf[b]
 }
 
+// post posts a form as b and returns the answer, whatever it is.
+func (e *retEnv) post(b *browser, v *voice, path string, form url.Values) (*http.Response, string) {
+	e.t.Helper()
+	form.Set("_csrf", e.token(b))
+	req := httptest.NewRequest("POST", path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return e.send(req, b, v.tag)
+}
+
 // form posts a form as b and returns where the app redirected to.
 func (e *retEnv) form(b *browser, v *voice, path string, form url.Values) string {
 	e.t.Helper()
@@ -189,6 +199,9 @@ func (e *retEnv) upload(b *browser, tok string, v *voice, path, filename string,
 		req.Header.Set("Authorization", "Bearer "+tok)
 	}
 	resp, body := e.send(req, b, v.tag)
+	if _, image, ok := strings.Cut(resp.Header.Get("Location"), "?image="); ok {
+		e.lastImage = image
+	}
 	return resp.StatusCode, body
 }
 
@@ -391,6 +404,15 @@ var contestCases = []retentionCase{
 		}
 		return e.readContest(id)
 	}},
+	{"POST /contests/:id/rounds/:round/pick", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.contestForm(v)
+		rid := e.roundForm(v, id, liveKind(v))
+		tag := v.text("抽题标签")
+		byID, byTag := e.createQuestion(v, v.text("点题标签")), e.createQuestion(v, tag)
+		e.form(e.adminB, v, "/contests/"+id+"/rounds/"+rid+"/pick", url.Values{"ids": {byID}, "points": {"100"}, "limitSec": {"20"}})
+		e.form(e.adminB, v, "/contests/"+id+"/rounds/"+rid+"/pick", url.Values{"tag": {tag}, "count": {"1"}, "points": {"200"}, "limitSec": {"30"}})
+		return both(e.readContest(id), e.readQuestion(byID), e.readQuestion(byTag))
+	}},
 	{"POST /contests/:id/online", func(e *retEnv, v *voice) func(*retEnv) any {
 		id := e.contestForm(v)
 		tag := v.text("线上标签")
@@ -403,7 +425,9 @@ var contestCases = []retentionCase{
 // The question bank and exams.
 
 func (e *retEnv) questionForm(v *voice, tag string) url.Values {
-	return url.Values{"type": {"单选"}, "stem": {v.text("试题题干")}, "optionA": {v.text("选项一")}, "optionB": {v.text("选项二")},
+	stem := tag + "·题干" // one stem per tag: the bank refuses a stem it holds
+	v.sent = append(v.sent, stem)
+	return url.Values{"type": {"单选"}, "stem": {stem}, "optionA": {v.text("选项一")}, "optionB": {v.text("选项二")},
 		"optionC": {v.text("选项三")}, "answer": {pick(v, "A", "B", "C")}, "explanation": {v.text("解析")}, "tags": {tag + ";" + v.text("标签二")},
 		"difficulty": {pick(v, "1", "2", "3")}, "source": {v.text("出处")}, "status": {"active"}}
 }
@@ -437,7 +461,8 @@ var quizCases = []retentionCase{
 		return e.readQuestion(e.createQuestion(v, v.text("题库标签")))
 	}},
 	{"POST /quiz/questions/:id", func(e *retEnv, v *voice) func(*retEnv) any {
-		id := e.createQuestion(newVoice(900+v.n), "待改标签")
+		before := newVoice(900 + v.n)
+		id := e.createQuestion(before, before.text("待改标签"))
 		e.form(e.trainerB, v, "/quiz/questions/"+id, e.questionForm(v, v.text("改后标签")))
 		return e.readQuestion(id)
 	}},
@@ -466,6 +491,22 @@ var quizCases = []retentionCase{
 		e.api(v, "POST", "/api/v1/exams/"+exam+"/attempts", e.workerTok, nil, &att)
 		e.api(v, "PUT", "/api/v1/attempts/"+att.ID+"/answers/"+qid, e.workerTok, map[string]any{"answer": pick(v, "A", "B", "C"), "seq": 1}, nil)
 		return both(func(e *retEnv) any { return e.get("/api/v1/attempts/"+att.ID, e.workerTok) }, e.readExam(exam), e.readQuestion(qid))
+	}},
+	{"POST /practice/answer", func(e *retEnv, v *voice) func(*retEnv) any {
+		tag := v.text("练习标签")
+		qid := e.createQuestion(v, tag)
+		resp, body := e.post(e.workerB, v, "/practice/answer", url.Values{"question": {qid}, "mode": {"tag"}, "tag": {tag}, "answer": {"不是答案"}})
+		if resp.StatusCode != 200 || !strings.Contains(body, `id="feedback" class="error"`) {
+			e.t.Fatalf("practice answer: %d %s", resp.StatusCode, problemOf(body))
+		}
+		return both(e.readQuestion(qid), func(e *retEnv) any {
+			for _, w := range check(e.r.quiz.WrongBook(ctx(e.t), e.worker)).of(e.t) {
+				if w.Question.ID == qid {
+					return w
+				}
+			}
+			return "not in the wrong-answer book"
+		})
 	}},
 	{"POST /quiz/import", func(e *retEnv, v *voice) func(*retEnv) any {
 		tag := v.text("导入标签")
@@ -546,24 +587,12 @@ var coursesCases = []retentionCase{
 	{"POST /modules/:id/publish", func(e *retEnv, v *voice) func(*retEnv) any {
 		id, _ := e.moduleWithLesson(v)
 		e.form(e.trainerB, v, "/modules/"+id+"/publish", url.Values{"note": {v.text("版本说明")}})
-		return func(e *retEnv) any {
-			m, ver, err := e.co.Published(ctx(e.t), e.staff, id)
-			if err != nil {
-				e.t.Fatal(err)
-			}
-			return []any{m, ver}
-		}
+		return e.readPublished(id)
 	}},
 	{"POST /api/v1/modules/:id/publish", func(e *retEnv, v *voice) func(*retEnv) any {
 		id, _ := e.moduleWithLesson(v)
 		e.api(v, "POST", "/api/v1/modules/"+id+"/publish", e.trainerTok, map[string]any{"note": v.text("接口版本说明")}, nil)
-		return func(e *retEnv) any {
-			m, ver, err := e.co.Published(ctx(e.t), e.staff, id)
-			if err != nil {
-				e.t.Fatal(err)
-			}
-			return []any{m, ver}
-		}
+		return e.readPublished(id)
 	}},
 	{"POST /api/v1/modules", func(e *retEnv, v *voice) func(*retEnv) any {
 		var out struct{ ID string }
@@ -576,6 +605,45 @@ var coursesCases = []retentionCase{
 		e.api(v, "POST", "/api/v1/modules/"+out.ID+"/lessons", e.trainerTok, map[string]any{"title": v.text("接口课时"), "markdown": v.text("接口正文"), "minutes": 5}, nil)
 		return e.readModule(out.ID)
 	}},
+	{"POST /modules/:id/assignments", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.published(v)
+		e.form(e.trainerB, v, "/modules/"+id+"/assignments", url.Values{"unit": {seed.Street1ID}, "required": {"1"}, "due": {pick(v, "2026-12-30", "2026-12-31")}})
+		return e.readAssignments(id)
+	}},
+	{"POST /api/v1/modules/:id/assignments", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.published(v)
+		e.api(v, "POST", "/api/v1/modules/"+id+"/assignments", e.trainerTok, map[string]any{"unitId": pick(v, seed.Community11ID, seed.Street1ID), "required": true, "due": "2026-12-31"}, nil)
+		return e.readAssignments(id)
+	}},
+	{"POST /learn/:id/:lesson/complete", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.published(v)
+		lesson := check(e.co.Draft(ctx(e.t), e.staff, id)).of(e.t).Lessons[0].ID
+		e.form(e.workerB, v, "/learn/"+id+"/"+lesson+"/complete", url.Values{})
+		return e.readStudy(id)
+	}},
+	{"POST /api/v1/modules/:id/lessons/:lesson/complete", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.published(v)
+		lesson := check(e.co.Draft(ctx(e.t), e.staff, id)).of(e.t).Lessons[0].ID
+		e.api(v, "POST", "/api/v1/modules/"+id+"/lessons/"+lesson+"/complete", e.workerTok, map[string]any{}, nil)
+		return e.readStudy(id)
+	}},
+	{"POST /modules/:id/images", func(e *retEnv, v *voice) func(*retEnv) any {
+		id, lesson := e.moduleWithLesson(v)
+		img := pngOf(v)
+		status, _ := e.upload(e.trainerB, "", v, "/modules/"+id+"/images", "图.png", img, url.Values{"lesson": {lesson}})
+		if status != http.StatusSeeOther {
+			e.t.Fatalf("image upload: %d", status)
+		}
+		return both(e.readModule(id), e.readMedia(e.lastImage))
+	}},
+	{"POST /api/v1/media", func(e *retEnv, v *voice) func(*retEnv) any {
+		status, body := e.upload(nil, e.trainerTok, v, "/api/v1/media", "图.png", pngOf(v), nil)
+		var out struct{ ID string }
+		if status != http.StatusCreated || json.Unmarshal([]byte(body), &out) != nil {
+			e.t.Fatalf("media upload: %d %s", status, body)
+		}
+		return e.readMedia(out.ID)
+	}},
 	{"POST /sessions", func(e *retEnv, v *voice) func(*retEnv) any {
 		loc := e.form(e.trainerB, v, "/sessions", url.Values{"topic": {v.text("培训主题")}, "date": {"2026-11-23"}, "hours": {"1.5"},
 			"place": {v.text("地点")}, "trainer": {v.text("讲师")}, "phones": {teamPhones[0]}})
@@ -587,6 +655,53 @@ var coursesCases = []retentionCase{
 			"place": v.text("接口地点"), "trainer": v.text("接口讲师"), "attendees": []map[string]string{{"phone": teamPhones[1]}}}, &out)
 		return e.readSession(out.ID)
 	}},
+}
+
+// published is a module of one lesson, published, that every worker of the district may study.
+func (e *retEnv) published(v *voice) string {
+	id, _ := e.moduleWithLesson(v)
+	e.form(e.trainerB, v, "/modules/"+id+"/publish", url.Values{"note": {v.text("发布说明")}})
+	return id
+}
+
+func (e *retEnv) readAssignments(id string) func(e *retEnv) any {
+	return both(e.readPublished(id), func(e *retEnv) any { return check(e.co.Assignments(ctx(e.t), e.staff, id)).of(e.t) })
+}
+
+func (e *retEnv) readPublished(id string) func(e *retEnv) any {
+	return func(e *retEnv) any {
+		m, ver, err := e.co.Published(ctx(e.t), e.staff, id)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		return []any{m, ver}
+	}
+}
+
+func (e *retEnv) readStudy(id string) func(e *retEnv) any {
+	return both(e.readPublished(id), func(e *retEnv) any { return check(e.co.Study(ctx(e.t), e.worker, id)).of(e.t) })
+}
+
+// readMedia reads an uploaded image as a person's browser would.
+func (e *retEnv) readMedia(id string) func(e *retEnv) any {
+	return func(e *retEnv) any {
+		resp, body := e.trainerB.get("/media/" + id)
+		if resp.StatusCode != 200 {
+			e.t.Fatalf("GET /media/%s: %d", id, resp.StatusCode)
+		}
+		return []any{resp.Header.Get("Content-Type"), []byte(body)}
+	}
+}
+
+// pngOf is a small image whose pixels belong to the voice.
+func pngOf(v *voice) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, 4, 4))
+	for i := range img.Pix {
+		img.Pix[i] = byte(v.n + i)
+	}
+	var buf bytes.Buffer
+	_ = png.Encode(&buf, img)
+	return buf.Bytes()
 }
 
 func (e *retEnv) readSession(id string) func(e *retEnv) any {
@@ -638,49 +753,41 @@ func (e *retEnv) readByPhone(phone string) func(e *retEnv) any {
 // storesNoText are the routes that keep no text from the request: each says
 // what it keeps instead.
 var storesNoText = map[string]string{
-	"POST /login":                                    "signs in; the phone and the address key rate limits: TestRateLimitKeysOutliveTheirRequest",
-	"POST /api/v1/auth/login":                        "signs in; the phone and the address key rate limits: TestRateLimitKeysOutliveTheirRequest",
-	"POST /logout":                                   "ends the session",
-	"POST /api/v1/auth/logout":                       "ends the session",
-	"POST /account/password":                         "keeps a hash of the password",
-	"POST /api/v1/auth/password":                     "keeps a hash of the password",
-	"POST /people/:id/reset-password":                "keeps a hash of a password the server makes",
-	"POST /api/v1/users/:id/reset-password":          "keeps a hash of a password the server makes",
-	"POST /people/:id/active":                        "keeps a flag",
-	"POST /api/v1/users/:id/active":                  "keeps a flag",
-	"POST /api/v1/exams/:id/attempts":                "keeps the exam id; covered by the answer case, which starts the attempt it reads back",
-	"POST /api/v1/attempts/:id/submit":               "finishes the attempt",
-	"POST /contests/:id/rounds/:round/judges":        "keeps the ids of the accounts the phones name",
-	"POST /api/v1/contests/:id/rounds/:round/judges": "keeps the ids of the accounts the phones name",
-	"POST /contests/:id/awards":                      "keeps counts",
-	"POST /api/v1/contests/:id/awards":               "keeps counts",
-	"POST /contests/:id/rounds/:round/close":         "finishes the round",
-	"POST /api/v1/contests/:id/rounds/:round/close":  "finishes the round",
-	"POST /modules/:id/lessons/:lesson/move":         "reorders lessons",
-	"POST /modules/:id/lessons/:lesson/delete":       "deletes a lesson",
-	"POST /modules/:id/assignments/:unit/delete":     "deletes an assignment",
-	"POST /modules/:id/duplicate":                    "copies a stored module",
+	"POST /login":                                     "signs in; the phone and the address key rate limits: TestRateLimitKeysOutliveTheirRequest",
+	"POST /api/v1/auth/login":                         "signs in; the phone and the address key rate limits: TestRateLimitKeysOutliveTheirRequest",
+	"POST /logout":                                    "ends the session",
+	"POST /api/v1/auth/logout":                        "ends the session",
+	"POST /account/password":                          "keeps a hash of the password",
+	"POST /api/v1/auth/password":                      "keeps a hash of the password",
+	"POST /people/:id/reset-password":                 "keeps a hash of a password the server makes",
+	"POST /api/v1/users/:id/reset-password":           "keeps a hash of a password the server makes",
+	"POST /people/:id/active":                         "keeps a flag",
+	"POST /api/v1/users/:id/active":                   "keeps a flag",
+	"POST /api/v1/exams/:id/attempts":                 "keeps the exam id; covered by the answer case, which starts the attempt it reads back",
+	"POST /api/v1/attempts/:id/submit":                "finishes the attempt",
+	"POST /contests/:id/rounds/:round/judges":         "keeps the ids of the accounts the phones name",
+	"POST /api/v1/contests/:id/rounds/:round/judges":  "keeps the ids of the accounts the phones name",
+	"POST /contests/:id/awards":                       "keeps counts",
+	"POST /api/v1/contests/:id/awards":                "keeps counts",
+	"POST /contests/:id/rounds/:round/close":          "finishes the round",
+	"POST /api/v1/contests/:id/rounds/:round/close":   "finishes the round",
+	"POST /modules/:id/lessons/:lesson/move":          "reorders lessons",
+	"POST /modules/:id/lessons/:lesson/delete":        "deletes a lesson",
+	"POST /modules/:id/assignments/:unit/delete":      "deletes an assignment",
+	"POST /contests/:id/rounds/:round/advance":        "keeps the ids of the participants the earlier round ranks",
+	"POST /api/v1/contests/:id/rounds/:round/advance": "keeps the ids of the participants the earlier round ranks",
+	"POST /modules/:id/duplicate":                     "copies a stored module",
 }
 
 // notYetCovered are routes that keep request text (ids, answers, reasons)
 // and have no retention case yet. Each is a known gap, not an exemption.
 var notYetCovered = map[string]string{
+	"POST /api/v1/modules/:id/lessons/:lesson/heartbeat": "the module and lesson ids of the study time: no read shows them without the clock moving",
 	"POST /api/v1/attempts/:id/events":                   "the event kind",
 	"POST /certificates/:id/revoke":                      "the reason",
 	"POST /api/v1/certificates/:id/revoke":               "the reason",
 	"POST /certification/programs":                       "the program's name and its module and exam ids",
 	"POST /certification/programs/:id":                   "the program's name and its module and exam ids",
-	"POST /contests/:id/rounds/:round/advance":           "the round it advances from",
-	"POST /api/v1/contests/:id/rounds/:round/advance":    "the round it advances from",
-	"POST /contests/:id/rounds/:round/pick":              "the bank questions' ids",
-	"POST /modules/:id/assignments":                      "the unit id and the due date",
-	"POST /api/v1/modules/:id/assignments":               "the unit id and the due date",
-	"POST /modules/:id/images":                           "the image",
-	"POST /api/v1/media":                                 "the image",
-	"POST /learn/:id/:lesson/complete":                   "the module and lesson ids of the progress",
-	"POST /api/v1/modules/:id/lessons/:lesson/complete":  "the module and lesson ids of the progress",
-	"POST /api/v1/modules/:id/lessons/:lesson/heartbeat": "the module and lesson ids of the study time",
-	"POST /practice/answer":                              "the question id in the wrong-answer book",
 	"POST /api/v1/live/:id/host":                         "the round id of the live state",
 	"POST /api/v1/live/:id/join":                         "the contest id",
 	"POST /api/v1/live/:id/answer":                       "the answer",
@@ -758,7 +865,7 @@ func TestRequestTextIsKept(t *testing.T) {
 	e.recording = false
 	targets := e.requests
 	// Other writers, on the same routes, with other text of the same lengths.
-	for round := 1; round <= 4; round++ {
+	for round := 1; round <= 2; round++ {
 		for i, c := range cases {
 			c.store(e, newVoice(100*round+i))
 		}
@@ -772,9 +879,11 @@ func TestRequestTextIsKept(t *testing.T) {
 			t.Fatalf("%s %s without credentials: %d", s.method, s.path, resp.StatusCode)
 		}
 	}
-	if flood := e.requests - targets; flood < 300 {
+	flood := e.requests - targets
+	if flood < 300 {
 		t.Fatalf("only %d other requests", flood)
 	}
+	t.Logf("%d requests stored the records, %d others followed", targets, flood)
 	compare := func(when string) {
 		t.Helper()
 		for i, c := range cases {
