@@ -17,7 +17,10 @@ import (
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/bson"
+
 	"gridskill"
+	"gridskill/certify"
 	"gridskill/contest"
 	"gridskill/courses"
 	"gridskill/people"
@@ -45,7 +48,7 @@ type voice struct {
 	sent []string
 }
 
-func newVoice(n int) *voice { return &voice{tag: fmt.Sprintf("Zq%03d", n), n: n} }
+func newVoice(n int) *voice { return &voice{tag: fmt.Sprintf("Zq%04d", n), n: n} }
 
 // text is the voice's text for a field, remembered as sent.
 func (v *voice) text(field string) string {
@@ -64,16 +67,21 @@ type sentRequest struct {
 	body                []byte
 }
 
-// retEnv is the whole app (every service but certification's sources) over
-// one database, which restart builds again from the database.
+// retEnv is the whole app over one database, which restart builds again
+// from the database; certification reads fake sources.
 type retEnv struct {
-	t      *testing.T
-	r      *rig
-	cs     *contest.Service
-	co     *courses.Service
-	admin  people.User
-	staff  people.User
-	worker people.User
+	t    *testing.T
+	r    *rig
+	cs   *contest.Service
+	co   *courses.Service
+	cert *certify.Service
+	// records and modules are certification's sources: whatever a
+	// certificate case says a worker has done.
+	records *certRecords
+	modules *certModules
+	admin   people.User
+	staff   people.User
+	worker  people.User
 
 	adminB, trainerB, workerB       *browser
 	adminTok, trainerTok, workerTok string
@@ -86,7 +94,7 @@ type retEnv struct {
 
 func newRetEnv(t *testing.T) *retEnv {
 	r := newRig(t)
-	e := &retEnv{t: t, r: r, csrf: map[*browser]string{}}
+	e := &retEnv{t: t, r: r, csrf: map[*browser]string{}, records: &certRecords{recs: map[string]scoring.Record{}}, modules: &certModules{majors: map[string]certify.Major{}}}
 	e.wire()
 	e.adminB, e.trainerB, e.workerB = r.as(seed.DemoLogins[0].Phone), r.as(seed.DemoLogins[2].Phone), r.as(seed.DemoLogins[3].Phone)
 	e.adminTok, e.trainerTok, e.workerTok = r.token(seed.DemoLogins[0].Phone), r.token(seed.DemoLogins[2].Phone), r.token(seed.DemoLogins[3].Phone)
@@ -106,7 +114,12 @@ func (e *retEnv) wire() {
 	}
 	t.Cleanup(e.cs.Close)
 	e.co = courses.NewService(r.db, r.people, r.clock)
-	srv, err := New(Config{}, Deps{Quiz: r.quiz, Courses: e.co, Contest: e.cs, DB: r.db, People: r.people,
+	e.cert = certify.NewService(r.db, r.people, r.clock, certify.Config{})
+	e.cert.Records, e.cert.Modules = e.records, e.modules
+	if err := e.cert.SeedProgram(ctx(t), retentionProgram); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Config{}, Deps{Quiz: r.quiz, Courses: e.co, Contest: e.cs, Certify: e.cert, DB: r.db, People: r.people,
 		Tokens: people.NewTokens(rigSecret, r.clock), Clock: r.clock, Log: slog.New(slog.NewTextHandler(r.log, nil)),
 		Secret: rigSecret, Demo: seed.NewDemoFlag(r.db).Active})
 	if err != nil {
@@ -708,6 +721,81 @@ func (e *retEnv) readSession(id string) func(e *retEnv) any {
 	return func(e *retEnv) any { return check(e.co.Session(ctx(e.t), e.staff, id)).of(e.t) }
 }
 
+// Certification: programs and revoking certificates.
+
+var retentionProgram = certify.Program{ID: "retention-program", Name: "留存测试证书", IssuerID: seed.DistrictID, ValidityMonths: 24,
+	Requirements: scoring.Requirements{Modules: []scoring.ModuleReq{{ModuleID: "m-retention", MinVersion: 1}}}}
+
+// certificate issues retentionProgram's certificate to a worker of its own and returns its id.
+func (e *retEnv) certificate(v *voice) string {
+	worker := fmt.Sprintf("worker-%04d", v.n%seedWorkers+1)
+	e.records.mu.Lock()
+	e.records.recs[worker] = scoring.Record{Modules: map[string]scoring.ModuleDone{"m-retention": {Version: 1, At: e.r.clock.Now()}}}
+	e.records.mu.Unlock()
+	if err := e.cert.RecordChanged(ctx(e.t), worker); err != nil {
+		e.t.Fatal(err)
+	}
+	var d struct {
+		ID string `bson:"_id"`
+	}
+	if err := e.r.db.Collection("certificates").FindOne(ctx(e.t), bson.M{"workerId": worker, "programId": retentionProgram.ID}).Decode(&d); err != nil {
+		e.t.Fatalf("no certificate for %s: %v", worker, err)
+	}
+	return d.ID
+}
+
+// seedWorkers is how many generated workers the demo district has.
+const seedWorkers = 288
+
+func (e *retEnv) readCertificate(id string) func(e *retEnv) any {
+	return func(e *retEnv) any { return check(e.cert.Certificate(ctx(e.t), e.admin, id)).of(e.t) }
+}
+
+func (e *retEnv) programForm(v *voice) url.Values {
+	aside := newVoice(v.n + 2000) // the module and the exam are other cases' records
+	module := e.published(aside)
+	exam, _ := e.examAPI(aside)
+	return url.Values{"name": {v.text("证书项目")}, "validity": {"24"}, "hours": {"10"}, "module0": {module}, "version0": {"1"},
+		"check0": {exam}, "exam0": {exam}, "score0": {pick(v, "60", "70")}, "audience": {seed.Street1ID}}
+}
+
+// programNamed finds the program the form just saved, by its name.
+func (e *retEnv) programNamed(name string) func(e *retEnv) any {
+	for _, p := range check(e.cert.Programs(ctx(e.t), e.admin)).of(e.t) {
+		if p.Name == name {
+			return both(func(e *retEnv) any { return check(e.cert.Program(ctx(e.t), e.admin, p.ID)).of(e.t) })
+		}
+	}
+	e.t.Fatalf("no program named %s", name)
+	return nil
+}
+
+var certifyCases = []retentionCase{
+	{"POST /certification/programs", func(e *retEnv, v *voice) func(*retEnv) any {
+		form := e.programForm(v)
+		e.form(e.adminB, v, "/certification/programs", form)
+		return e.programNamed(form.Get("name"))
+	}},
+	{"POST /certification/programs/:id", func(e *retEnv, v *voice) func(*retEnv) any {
+		before := newVoice(900 + v.n)
+		form := e.programForm(before)
+		e.form(e.adminB, before, "/certification/programs", form)
+		id := e.programNamed(form.Get("name"))(e).([]any)[0].(certify.Program).ID
+		e.form(e.adminB, v, "/certification/programs/"+id, e.programForm(v))
+		return func(e *retEnv) any { return check(e.cert.Program(ctx(e.t), e.admin, id)).of(e.t) }
+	}},
+	{"POST /certificates/:id/revoke", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.certificate(v)
+		e.form(e.adminB, v, "/certificates/"+url.PathEscape(id)+"/revoke", url.Values{"reason": {v.text("撤销原因")}})
+		return e.readCertificate(id)
+	}},
+	{"POST /api/v1/certificates/:id/revoke", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.certificate(v)
+		e.api(v, "POST", "/api/v1/certificates/"+url.PathEscape(id)+"/revoke", e.adminTok, map[string]string{"reason": v.text("接口撤销原因")}, nil)
+		return e.readCertificate(id)
+	}},
+}
+
 // Units and the roster.
 
 var peopleCases = []retentionCase{
@@ -784,10 +872,6 @@ var storesNoText = map[string]string{
 var notYetCovered = map[string]string{
 	"POST /api/v1/modules/:id/lessons/:lesson/heartbeat": "the module and lesson ids of the study time: no read shows them without the clock moving",
 	"POST /api/v1/attempts/:id/events":                   "the event kind",
-	"POST /certificates/:id/revoke":                      "the reason",
-	"POST /api/v1/certificates/:id/revoke":               "the reason",
-	"POST /certification/programs":                       "the program's name and its module and exam ids",
-	"POST /certification/programs/:id":                   "the program's name and its module and exam ids",
 	"POST /api/v1/live/:id/host":                         "the round id of the live state",
 	"POST /api/v1/live/:id/join":                         "the contest id",
 	"POST /api/v1/live/:id/answer":                       "the answer",
@@ -799,7 +883,7 @@ var notYetCovered = map[string]string{
 
 func retentionCases() []retentionCase {
 	var all []retentionCase
-	for _, cs := range [][]retentionCase{contestCases, quizCases, coursesCases, peopleCases} {
+	for _, cs := range [][]retentionCase{contestCases, quizCases, coursesCases, certifyCases, peopleCases} {
 		all = append(all, cs...)
 	}
 	return all
@@ -872,7 +956,7 @@ func TestRequestTextIsKept(t *testing.T) {
 	}
 	// Refused requests: each stored request again with another voice and no credentials.
 	for i, s := range e.sent {
-		body := bytes.ReplaceAll(s.body, []byte(s.tag), []byte(newVoice(500+i%400).tag))
+		body := bytes.ReplaceAll(s.body, []byte(s.tag), []byte(newVoice(5000+i).tag))
 		req := httptest.NewRequest(s.method, s.path, bytes.NewReader(body))
 		req.Header.Set("Content-Type", s.ctype)
 		if resp, _ := e.send(req, nil, ""); resp.StatusCode < 400 && resp.StatusCode != http.StatusSeeOther {
