@@ -145,7 +145,10 @@ func TestCaptainRoundScoresTheTeam(t *testing.T) {
 func TestCaptainChangesAreChecked(t *testing.T) {
 	f := newFixture(t)
 	c := captainContest(f, Round{Title: "队长抢答", Kind: Buzzer, Captains: true})
-	before, _ := c.Captain(teamA)
+	before, ok := c.Captain(teamA)
+	if !ok {
+		t.Fatal("team A has no captain to keep") // else "the captain did not move" holds of nobody
+	}
 	memberB := memberOf(c, teamB, "")
 	cases := []struct {
 		name     string
@@ -178,7 +181,7 @@ func TestCaptainChangesAreChecked(t *testing.T) {
 	})
 	got, err := f.s.Contest(f.ctx, f.admin, c.ID)
 	f.must(err)
-	if now, _ := got.Captain(teamA); now.ID != before.ID {
+	if now, ok := got.Captain(teamA); !ok || now.ID != before.ID {
 		t.Errorf("the refused changes moved the captain from %s to %s", before.ID, now.ID)
 	}
 	if _, err := f.s.AddRound(f.ctx, f.admin, c.ID, Round{Title: "评委", Kind: Judge, Captains: true}); gridskill.ErrorCode(err) != gridskill.EINVALID {

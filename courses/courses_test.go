@@ -212,11 +212,21 @@ func TestEditingRefusals(t *testing.T) {
 			}
 		})
 	}
-	d, _ := f.cs.Draft(ctx, trainer2, m.ID)
+	d, err := f.cs.Draft(ctx, trainer2, m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scripted := 0 // the lesson the district trainer added, whose Markdown is a script
 	for _, l := range d.Lessons {
+		if l.Title == "x" {
+			scripted++
+		}
 		if strings.Contains(l.HTML, "<script") {
 			t.Fatalf("stored script: %s", l.HTML)
 		}
+	}
+	if scripted != 1 {
+		t.Fatalf("%d lessons with the script; want the one the district trainer added", scripted)
 	}
 	if len(d.Lessons) != 2 {
 		t.Fatalf("%d lessons stored; want 2 (only the district trainer's)", len(d.Lessons))

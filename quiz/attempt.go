@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -414,9 +413,7 @@ func (s *Service) SaveAnswer(ctx context.Context, actor people.User, attemptID, 
 	if err := s.answers.Do(ctx, d); err != nil {
 		return 0, gridskill.Internal(err)
 	}
-	// The id is kept as a map key: never share the caller's bytes (the web
-	// layer's request buffers are reused after the handler returns).
-	att.answers[strings.Clone(questionID)] = savedAnswer{answer: answer, seq: seq}
+	att.answers[questionID] = savedAnswer{answer: answer, seq: seq}
 	return seq, nil
 }
 
@@ -447,7 +444,7 @@ func (s *Service) RecordEvent(ctx context.Context, actor people.User, attemptID,
 	if len(att.events) >= 1000 {
 		return switches(att.events), false, nil
 	}
-	ev := eventDoc{ID: attemptID + ":" + strconv.Itoa(len(att.events)+1), Attempt: strings.Clone(attemptID), Kind: strings.Clone(kind), At: s.clock.Now()}
+	ev := eventDoc{ID: attemptID + ":" + strconv.Itoa(len(att.events)+1), Attempt: attemptID, Kind: kind, At: s.clock.Now()}
 	if _, err := s.db.Collection(collEvents).InsertOne(ctx, ev); err != nil && !store.IsDuplicate(err) {
 		return 0, false, gridskill.Internal(err)
 	}

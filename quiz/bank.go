@@ -288,7 +288,6 @@ func (s *Service) Create(ctx context.Context, actor people.User, q Question) (Qu
 }
 
 func (s *Service) remember(q Question) {
-	q = cloneQuestion(q)
 	s.bankMu.Lock()
 	s.bank[q.ID] = q
 	s.versions[q.Ref()] = q
@@ -374,7 +373,7 @@ func (s *Service) SetStatus(ctx context.Context, actor people.User, id string, s
 	if _, err := s.db.Collection(collQuestions).UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"status": st, "updatedAt": s.clock.Now()}}); err != nil {
 		return Question{}, gridskill.Internal(err)
 	}
-	q.Status = Status(strings.Clone(string(st)))
+	q.Status = st
 	s.bankMu.Lock()
 	s.bank[id] = q
 	s.versions[q.Ref()] = q

@@ -202,7 +202,6 @@ func (s *Service) CreateExam(ctx context.Context, actor people.User, e Exam) (Ex
 	if !actor.CanTeach(actor.UnitPath) {
 		return Exam{}, gridskill.Errorf(gridskill.EFORBIDDEN, "only trainers and admins set exams")
 	}
-	e = cloneExam(e)
 	if e.Counts == "" {
 		e.Counts = CountHighest
 	}

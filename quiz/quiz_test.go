@@ -168,9 +168,8 @@ func TestAttemptStartsOnceSavesIdempotentlyAndGrades(t *testing.T) {
 	if err := f.qs.Settle(ctx); err != nil { // open documents are removed off the submit's path
 		t.Fatal(err)
 	}
-	n, err := f.db.Collection("attempts_open").CountDocuments(ctx, bson.M{})
-	if err != nil || n != 0 {
-		t.Fatalf("%d open attempts left after submit (%v)", n, err)
+	if n := countDocs(t, f.db.Collection("attempts_open")); n != 0 {
+		t.Fatalf("%d open attempts left after submit", n)
 	}
 }
 
@@ -187,12 +186,15 @@ func TestSaveAnswerRefusesBadInputAndWritesNothing(t *testing.T) {
 		byType[q.Type] = q
 	}
 	notOnPaper := ""
-	all, _, _ := f.qs.List(ctx, f.trainer, quiz.Filter{Tag: "反诈", Limit: 200})
+	all, _, err := f.qs.List(ctx, f.trainer, quiz.Filter{Tag: "反诈", Limit: 200})
 	for _, q := range all {
 		if _, on := p.Answers[q.ID]; !on && !containsQ(p, q.ID) {
 			notOnPaper = q.ID
 			break
 		}
+	}
+	if err != nil || notOnPaper == "" { // else the case below would test an empty id
+		t.Fatalf("no active question off the paper (%v)", err)
 	}
 	single, multi := byType[scoring.Single], byType[scoring.Multiple]
 	cases := []struct {
@@ -224,8 +226,7 @@ func TestSaveAnswerRefusesBadInputAndWritesNothing(t *testing.T) {
 			}
 		})
 	}
-	n, _ := f.db.Collection("answers").CountDocuments(ctx, bson.M{})
-	if n != 0 {
+	if n := countDocs(t, f.db.Collection("answers")); n != 0 {
 		t.Fatalf("%d answers written by refused saves", n)
 	}
 	t.Run("RejectsLateAnswer", func(t *testing.T) {
@@ -425,8 +426,8 @@ func TestRestartKeepsAnswersDeadlineAndRepairsHalfSubmit(t *testing.T) {
 	if err := qs3.Settle(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := f.db.Collection("attempts_open").CountDocuments(ctx, bson.M{}); err != nil || n != 0 {
-		t.Fatalf("restart did not remove the leftover open attempt (%d left, %v)", n, err)
+	if n := countDocs(t, f.db.Collection("attempts_open")); n != 0 {
+		t.Fatalf("restart did not remove the leftover open attempt (%d left)", n)
 	}
 	if rs := qs3.Results(f.worker, e.ID); len(rs) != 1 || rs[0].Score != 60 {
 		t.Fatalf("results after repair %+v; want one with 60 points", rs)
@@ -547,4 +548,15 @@ func TestImportReportsDuplicatesAndWritesNothingWithoutChoice(t *testing.T) {
 	if got.Explanation != dup.Explanation {
 		t.Fatalf("update left explanation %q", got.Explanation)
 	}
+}
+
+// countDocs counts a collection's documents; a count that fails fails the
+// test, so "nothing was written" cannot pass by error.
+func countDocs(t *testing.T, coll *mongo.Collection) int64 {
+	t.Helper()
+	n, err := coll.CountDocuments(storetest.Context(t), bson.M{})
+	if err != nil {
+		t.Fatalf("count %s: %v", coll.Name(), err)
+	}
+	return n
 }

@@ -182,9 +182,12 @@ func TestVerifyPage(t *testing.T) {
 	if resp.StatusCode != 404 || !strings.Contains(body, "查无此证") {
 		t.Fatalf("unknown: %d", resp.StatusCode)
 	}
+	// Fiber does not unescape the path, so "<script>" never reaches the page
+	// from here (html/template would escape it anyway): the page shows the
+	// code as it came, for the person to correct.
 	resp, body = r.do(anon("GET", "/verify/%3Cscript%3E", "10.0.1.1"))
-	if resp.StatusCode != 400 || !strings.Contains(body, "这不是验证码") || strings.Contains(body, "<script>") {
-		t.Fatalf("odd characters: %d", resp.StatusCode)
+	if resp.StatusCode != 400 || !strings.Contains(body, "这不是验证码") || !strings.Contains(body, `value="%3Cscript%3E"`) {
+		t.Fatalf("odd characters: %d %s", resp.StatusCode, body)
 	}
 	resp, _ = r.do(anon("GET", "/verify?code="+c.Code, "10.0.1.1"))
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/verify/"+c.Code {

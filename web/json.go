@@ -19,6 +19,10 @@ const maxJSONBody = 64 << 10
 // object where a string belongs, say), malformed or trailing data and
 // oversized bodies are refused with a message naming the problem.
 func decodeJSON(c *fiber.Ctx, v any) error {
+	// Refused before c.Body(), which copies the body (the app is Immutable).
+	if len(c.Request().Body()) > maxJSONBody {
+		return gridskill.Errorf(gridskill.ETOOLARGE, "the request is too large")
+	}
 	body := c.Body()
 	if len(body) > maxJSONBody {
 		return gridskill.Errorf(gridskill.ETOOLARGE, "the request is too large")

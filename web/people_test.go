@@ -236,8 +236,11 @@ func TestResetGivesOneTimePasswordThatMustBeChanged(t *testing.T) {
 		if resp.StatusCode != 200 {
 			t.Fatalf("change: %d %s", resp.StatusCode, body)
 		}
-		_ = json.Unmarshal([]byte(body), &out)
-		if resp, body := r.do(jsonReq("GET", "/api/v1/me", out.Token, nil)); resp.StatusCode != 200 {
+		var changed struct{ Token string }
+		if err := json.Unmarshal([]byte(body), &changed); err != nil || changed.Token == "" || changed.Token == out.Token {
+			t.Fatalf("the change answered no new token: %s (%v)", body, err)
+		}
+		if resp, body := r.do(jsonReq("GET", "/api/v1/me", changed.Token, nil)); resp.StatusCode != 200 {
 			t.Fatalf("me after the change: %d %s", resp.StatusCode, body)
 		}
 	})

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/url"
 	"regexp"
 	"strings"
@@ -26,15 +27,15 @@ func TestPracticeShowsExplanationAndFillsWrongAnswerBook(t *testing.T) {
 	}
 	resp, body := b.post("/practice/question?tag="+url.QueryEscape("网格职责"), "/practice/answer",
 		url.Values{"question": {m[1]}, "mode": {"tag"}, "tag": {"网格职责"}, "answer": {"不是答案"}})
-	if resp.StatusCode != 200 || !strings.Contains(body, `id="feedback"`) || !strings.Contains(body, "error") {
+	if resp.StatusCode != 200 || !strings.Contains(body, `id="feedback" class="error"`) {
 		t.Fatalf("feedback: %d", resp.StatusCode)
 	}
 	q, err := r.quiz.PracticeItem(ctx(t), quizUser(t, r, seed.WorkerID), m[1])
-	if err != nil || !strings.Contains(body, runesOf(q.Explanation, 6)) {
+	if err != nil || !strings.Contains(body, asHTML(t, runesOf(q.Explanation, 6))) {
 		t.Fatalf("feedback lacks the explanation (%v)", err)
 	}
 	_, book := b.get("/practice/wrong")
-	if !strings.Contains(book, runesOf(q.Stem, 6)) {
+	if !strings.Contains(book, asHTML(t, runesOf(q.Stem, 6))) {
 		t.Fatal("the wrong answer is not in the wrong-answer book")
 	}
 	_, drill := b.get("/practice/question?mode=daily&i=0")
@@ -45,6 +46,17 @@ func TestPracticeShowsExplanationAndFillsWrongAnswerBook(t *testing.T) {
 	if resp.StatusCode != 400 {
 		t.Fatalf("empty practice answer: %d; want 400", resp.StatusCode)
 	}
+}
+
+// asHTML is s as html/template writes it in a page's text ("+" becomes
+// "&#43;"), so that a page is searched for what it really holds.
+func asHTML(t *testing.T, s string) string {
+	t.Helper()
+	var b strings.Builder
+	if err := template.Must(template.New("").Parse("{{.}}")).Execute(&b, s); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
 }
 
 // runesOf is the first n characters of s.

@@ -128,6 +128,10 @@ func New(cfg Config, d Deps) (*Server, error) {
 		DisableStartupMessage: true,
 		ProxyHeader:           cfg.ProxyHeader,
 		AppName:               "gridskill",
+		// Every string read from a request (form values, route parameters,
+		// headers, the body) is a copy the handler may keep: services cache
+		// what they are given. See docs/architecture.md.
+		Immutable: true,
 	})
 	s.App.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
 		s.log.Error("panic", "err", e, "path", c.Path(), "request_id", requestID(c))
