@@ -91,7 +91,7 @@ func (s *Server) examNew(c *fiber.Ctx, f examSetupForm) (examNewPage, error) {
 // examAdminNew shows the exam form.
 func (s *Server) examAdminNew(c *fiber.Ctx) error {
 	now := s.clock.Now()
-	p, err := s.examNew(c, examSetupForm{OpensAt: now.In(quizZone).Format("2006-01-02T15:04"), ClosesAt: now.AddDate(0, 0, 7).In(quizZone).Format("2006-01-02T15:04"),
+	p, err := s.examNew(c, examSetupForm{OpensAt: now.In(gridskill.ChinaZone()).Format("2006-01-02T15:04"), ClosesAt: now.AddDate(0, 0, 7).In(gridskill.ChinaZone()).Format("2006-01-02T15:04"),
 		Minutes: 30, PassMark: 80, MaxAttempts: 1, Counts: quiz.CountHighest, Review: quiz.ReviewAfterSubmit, Shuffle: true,
 		Rules: []examRuleJSON{{Count: 20}}})
 	if err != nil {
@@ -140,9 +140,9 @@ func (s *Server) examAdminCreate(c *fiber.Ctx) error {
 		e.Points[t] = p
 	}
 	var err error
-	e.OpensAt, err = time.ParseInLocation("2006-01-02T15:04", f.OpensAt, quizZone)
+	e.OpensAt, err = time.ParseInLocation("2006-01-02T15:04", f.OpensAt, gridskill.ChinaZone())
 	if err == nil {
-		e.ClosesAt, err = time.ParseInLocation("2006-01-02T15:04", f.ClosesAt, quizZone)
+		e.ClosesAt, err = time.ParseInLocation("2006-01-02T15:04", f.ClosesAt, gridskill.ChinaZone())
 	}
 	switch {
 	case err != nil:
