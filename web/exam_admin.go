@@ -78,11 +78,11 @@ func (s *Server) examNew(c *fiber.Ctx, f examSetupForm) (examNewPage, error) {
 	for len(f.Rules) < 4 {
 		f.Rules = append(f.Rules, examRuleJSON{})
 	}
-	p := examNewPage{Page: s.page(c, "New exam"), Units: unitOptions(tree, u.UnitID), Tags: s.quiz.Tags(u), Types: quiz.Types, Form: f}
+	p := examNewPage{Page: s.page(c, "New exam"), Units: unitOptions(tree, u.UnitID), Tags: s.quiz.Tags(u), Types: quiz.Types(), Form: f}
 	for i, r := range f.Rules {
 		p.Rules = append(p.Rules, examRuleRow{examRuleJSON: r, I: i, N: i + 1})
 	}
-	for _, t := range quiz.Types {
+	for _, t := range quiz.Types() {
 		p.Points = append(p.Points, examPointsRow{Type: t, Value: f.Points[t]})
 	}
 	return p, nil
@@ -123,7 +123,7 @@ func (s *Server) examAdminCreate(c *fiber.Ctx) error {
 	}
 	f.Points = map[scoring.QuestionType]string{}
 	var badPoints bool
-	for _, t := range quiz.Types {
+	for _, t := range quiz.Types() {
 		v := strings.TrimSpace(c.FormValue("points_" + string(t)))
 		if v == "" {
 			continue
