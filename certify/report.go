@@ -144,14 +144,14 @@ func (s *Service) workersIn(ctx context.Context, actor people.User, unitID strin
 	}
 }
 
-// inScope returns the certificates in the unit's subtree with their states,
-// those of one program when programID is set.
-func (s *Service) inScope(ctx context.Context, unitID, programID string) ([]Held, error) {
-	filter := bson.M{"unitPath": unitID, "revoked": false}
-	if programID != "" {
-		filter["programId"] = programID
+// heldIn returns the unrevoked certificates in the actor's area (or the
+// given unit in it) with their states. Errors: forbidden, not_found.
+func (s *Service) heldIn(ctx context.Context, actor people.User, unitID string) ([]Held, error) {
+	unit, _, err := s.scopeUnit(ctx, actor, unitID)
+	if err != nil {
+		return nil, err
 	}
-	docs, err := s.repo.findCerts(ctx, filter)
+	docs, err := s.repo.findCerts(ctx, bson.M{"unitPath": unit.ID, "revoked": false})
 	if err != nil {
 		return nil, gridskill.Internal(err)
 	}
@@ -165,11 +165,7 @@ func (s *Service) Expiring(ctx context.Context, actor people.User, unitID string
 	if days < 1 || days > 366 {
 		return nil, gridskill.Errorf(gridskill.EINVALID, "choose between 1 and 366 days")
 	}
-	unit, _, err := s.scopeUnit(ctx, actor, unitID)
-	if err != nil {
-		return nil, err
-	}
-	all, err := s.inScope(ctx, unit.ID, "")
+	all, err := s.heldIn(ctx, actor, unitID)
 	if err != nil {
 		return nil, err
 	}
@@ -188,11 +184,7 @@ func (s *Service) Expiring(ctx context.Context, actor people.User, unitID string
 // given unit in it) whose holders must re-study a changed module. Errors:
 // forbidden, not_found.
 func (s *Service) RefresherDueList(ctx context.Context, actor people.User, unitID string) ([]Held, error) {
-	unit, _, err := s.scopeUnit(ctx, actor, unitID)
-	if err != nil {
-		return nil, err
-	}
-	all, err := s.inScope(ctx, unit.ID, "")
+	all, err := s.heldIn(ctx, actor, unitID)
 	if err != nil {
 		return nil, err
 	}
