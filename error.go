@@ -1,6 +1,7 @@
 // Package gridskill holds what every part of Gridskill shares: the application
-// error type with its codes and the clock. Features live in their own packages
-// (people, courses, quiz, scoring, ...); adapters (store, web) depend on them.
+// error type with its codes, the text rule, the clock and China's time zone.
+// Features live in their own packages (people, courses, quiz, scoring, ...);
+// adapters (store, web) depend on them.
 package gridskill
 
 import (

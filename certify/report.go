@@ -34,6 +34,24 @@ func (r CoverageRow) Percent() int {
 	return r.InForce * 100 / r.Workers
 }
 
+// count counts one certificate in its state.
+func (r *CoverageRow) count(s State) {
+	switch s {
+	case Expired:
+		r.Expired++
+	case Revoked:
+		r.Revoked++
+	default:
+		r.InForce++
+		if s == Expiring {
+			r.Expiring++
+		}
+		if s == RefresherDue {
+			r.RefresherDue++
+		}
+	}
+}
+
 // Coverage is a program's coverage in an admin's area, by community and grid.
 type Coverage struct {
 	Program Program
@@ -88,51 +106,21 @@ func (s *Service) Coverage(ctx context.Context, actor people.User, programID, un
 	if err != nil {
 		return Coverage{}, err
 	}
-	rows := map[string]*CoverageRow{}
-	var order []string
-	// Depth first, so each community is followed by its grids.
-	var walk func(u people.Unit)
-	walk = func(u people.Unit) {
-		if u.ID == unit.ID || u.Kind == people.Community || u.Kind == people.Grid {
-			rows[u.ID] = &CoverageRow{Unit: u, Depth: len(u.Path) - len(unit.Path)}
-			order = append(order, u.ID)
-		}
-		for _, ch := range tree.Children(u.ID) {
-			walk(ch)
-		}
-	}
-	walk(unit)
-	add := func(path []string, f func(r *CoverageRow)) {
-		for _, id := range path {
-			if r, ok := rows[id]; ok {
-				f(r)
-			}
-		}
-	}
+	// The unit itself, then each community followed by its grids.
+	r := people.NewRollup[CoverageRow](tree, unit, func(u people.Unit) bool {
+		return u.Kind == people.Community || u.Kind == people.Grid
+	})
 	for _, w := range workers {
-		add(w.UnitPath, func(r *CoverageRow) { r.Workers++ })
+		r.Add(w.UnitPath, func(row *CoverageRow) { row.Workers++ })
 	}
 	for _, h := range held {
-		add(h.UnitPath, func(r *CoverageRow) {
-			switch h.State {
-			case Expired:
-				r.Expired++
-			case Revoked:
-				r.Revoked++
-			default:
-				r.InForce++
-				if h.State == Expiring {
-					r.Expiring++
-				}
-				if h.State == RefresherDue {
-					r.RefresherDue++
-				}
-			}
-		})
+		r.Add(h.UnitPath, func(row *CoverageRow) { row.count(h.State) })
 	}
 	c := Coverage{Program: p, Unit: unit}
-	for _, id := range order {
-		c.Rows = append(c.Rows, *rows[id])
+	for _, t := range r.Rows() {
+		row := t.Count
+		row.Unit, row.Depth = t.Unit, t.Depth
+		c.Rows = append(c.Rows, row)
 	}
 	return c, nil
 }
@@ -156,14 +144,14 @@ func (s *Service) workersIn(ctx context.Context, actor people.User, unitID strin
 	}
 }
 
-// inScope returns the certificates in the unit's subtree with their states,
-// those of one program when programID is set.
-func (s *Service) inScope(ctx context.Context, unitID, programID string) ([]Held, error) {
-	filter := bson.M{"unitPath": unitID, "revoked": false}
-	if programID != "" {
-		filter["programId"] = programID
+// heldIn returns the unrevoked certificates in the actor's area (or the
+// given unit in it) with their states. Errors: forbidden, not_found.
+func (s *Service) heldIn(ctx context.Context, actor people.User, unitID string) ([]Held, error) {
+	unit, _, err := s.scopeUnit(ctx, actor, unitID)
+	if err != nil {
+		return nil, err
 	}
-	docs, err := s.repo.findCerts(ctx, filter)
+	docs, err := s.repo.findCerts(ctx, bson.M{"unitPath": unit.ID, "revoked": false})
 	if err != nil {
 		return nil, gridskill.Internal(err)
 	}
@@ -177,11 +165,7 @@ func (s *Service) Expiring(ctx context.Context, actor people.User, unitID string
 	if days < 1 || days > 366 {
 		return nil, gridskill.Errorf(gridskill.EINVALID, "choose between 1 and 366 days")
 	}
-	unit, _, err := s.scopeUnit(ctx, actor, unitID)
-	if err != nil {
-		return nil, err
-	}
-	all, err := s.inScope(ctx, unit.ID, "")
+	all, err := s.heldIn(ctx, actor, unitID)
 	if err != nil {
 		return nil, err
 	}
@@ -200,11 +184,7 @@ func (s *Service) Expiring(ctx context.Context, actor people.User, unitID string
 // given unit in it) whose holders must re-study a changed module. Errors:
 // forbidden, not_found.
 func (s *Service) RefresherDueList(ctx context.Context, actor people.User, unitID string) ([]Held, error) {
-	unit, _, err := s.scopeUnit(ctx, actor, unitID)
-	if err != nil {
-		return nil, err
-	}
-	all, err := s.inScope(ctx, unit.ID, "")
+	all, err := s.heldIn(ctx, actor, unitID)
 	if err != nil {
 		return nil, err
 	}

@@ -70,6 +70,8 @@ type Service struct {
 	// issuing serializes evaluations of one worker in this process; the
 	// deterministic certificate id keeps several processes to one certificate.
 	issuing sync.Map
+	// auditSeq orders the audit entries of one instant written by this service.
+	auditSeq atomic.Int64
 }
 
 // NewService returns the certification service over db.
@@ -98,8 +100,7 @@ func randomID() string {
 // audit appends one entry to the log.
 func (s *Service) audit(ctx context.Context, c Certificate, action string, state State, actorID, actorName, reason string) error {
 	at := s.clock.Now()
-	// The sequence orders entries of one instant written by this process.
-	d := auditDoc{ID: fmt.Sprintf("%019d-%09d-%s", at.UnixNano(), auditSeq.Add(1)%1e9, randomID()), CertID: c.ID, ProgramID: c.ProgramID,
+	d := auditDoc{ID: fmt.Sprintf("%019d-%09d-%s", at.UnixNano(), s.auditSeq.Add(1)%1e9, randomID()), CertID: c.ID, ProgramID: c.ProgramID,
 		WorkerID: c.WorkerID, Number: c.Number, Action: action, State: string(state),
 		ActorID: actorID, ActorName: actorName, Reason: reason, At: at}
 	if err := s.repo.insertAudit(ctx, d); err != nil {
@@ -107,8 +108,6 @@ func (s *Service) audit(ctx context.Context, c Certificate, action string, state
 	}
 	return nil
 }
-
-var auditSeq atomic.Int64
 
 // Reasons of automatic audit entries, in English; pages translate them.
 const (

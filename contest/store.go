@@ -210,24 +210,7 @@ func (r repo) insertFact(ctx context.Context, f factDoc) error {
 // insertFacts writes a batch unordered and reports, per document, nil when it
 // is stored (a duplicate id means it already was).
 func (r repo) insertFacts(ctx context.Context, docs []any) []error {
-	errs := make([]error, len(docs))
-	_, err := r.db.Collection(collFacts).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
-	if err == nil {
-		return errs
-	}
-	var bulk mongo.BulkWriteException
-	if errors.As(err, &bulk) && bulk.WriteConcernError == nil {
-		for _, we := range bulk.WriteErrors {
-			if we.Code != 11000 && we.Index >= 0 && we.Index < len(errs) {
-				errs[we.Index] = we
-			}
-		}
-		return errs
-	}
-	for i := range errs {
-		errs[i] = err
-	}
-	return errs
+	return store.InsertOnce(ctx, r.db.Collection(collFacts), docs)
 }
 
 func (r repo) live(ctx context.Context) ([]liveDoc, error) {

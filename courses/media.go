@@ -4,15 +4,15 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"image"
 	"image/draw"
-	"image/gif"
+	_ "image/gif" // registers GIF with image.Decode
 	"image/jpeg"
 	"image/png"
-	"net/http"
 	"time"
 
-	"golang.org/x/image/webp"
+	_ "golang.org/x/image/webp" // registers WebP with image.Decode
 
 	"gridskill"
 )
@@ -44,7 +44,8 @@ func ValidMediaID(s string) bool { return mediaPattern.MatchString(s) }
 // processImage checks an upload is a real PNG, JPEG, GIF or WebP image of
 // reasonable size and re-encodes it (PNG, or JPEG for photos), which drops
 // metadata and anything appended or hidden in the file. SVG and every other
-// type are refused. Errors: invalid, too_large.
+// type are refused, a format some other package registers with image
+// included. Errors: invalid, too_large.
 func processImage(data []byte) (Image, error) {
 	if len(data) == 0 {
 		return Image{}, gridskill.Errorf(gridskill.EINVALID, "the image file is empty")
@@ -52,41 +53,41 @@ func processImage(data []byte) (Image, error) {
 	if len(data) > MaxImageBytes {
 		return Image{}, gridskill.Errorf(gridskill.ETOOLARGE, "the image is larger than %d MB", MaxImageBytes>>20)
 	}
-	sniffed := http.DetectContentType(data)
-	var decode func([]byte) (image.Image, error)
-	var config func([]byte) (image.Config, error)
-	photo := false
-	switch sniffed {
-	case "image/png":
-		decode = func(b []byte) (image.Image, error) { return png.Decode(bytes.NewReader(b)) }
-		config = func(b []byte) (image.Config, error) { return png.DecodeConfig(bytes.NewReader(b)) }
-	case "image/jpeg":
-		photo = true
-		decode = func(b []byte) (image.Image, error) { return jpeg.Decode(bytes.NewReader(b)) }
-		config = func(b []byte) (image.Config, error) { return jpeg.DecodeConfig(bytes.NewReader(b)) }
-	case "image/gif":
-		decode = func(b []byte) (image.Image, error) { return gif.Decode(bytes.NewReader(b)) }
-		config = func(b []byte) (image.Config, error) { return gif.DecodeConfig(bytes.NewReader(b)) }
-	case "image/webp":
-		photo = true
-		decode = func(b []byte) (image.Image, error) { return webp.Decode(bytes.NewReader(b)) }
-		config = func(b []byte) (image.Config, error) { return webp.DecodeConfig(bytes.NewReader(b)) }
-	default:
-		return Image{}, gridskill.Errorf(gridskill.EINVALID, "only PNG, JPEG, GIF and WebP images can be uploaded")
-	}
 	// Measure before decoding, so a small file claiming a huge picture is refused cheaply.
-	cfg, err := config(data)
-	if err != nil {
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	photo, known := uploadFormat(format)
+	switch {
+	case errors.Is(err, image.ErrFormat) || err == nil && !known:
+		return Image{}, gridskill.Errorf(gridskill.EINVALID, "only PNG, JPEG, GIF and WebP images can be uploaded")
+	case err != nil:
 		return Image{}, gridskill.Errorf(gridskill.EINVALID, "the file is not a readable image")
 	}
 	if cfg.Width < 1 || cfg.Height < 1 || cfg.Width > MaxImageSide || cfg.Height > MaxImageSide || cfg.Width*cfg.Height > MaxImagePixels {
 		return Image{}, gridskill.Errorf(gridskill.ETOOLARGE, "the image is larger than %d × %d pixels", MaxImageSide, MaxImageSide)
 	}
-	img, err := decode(data)
+	img, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
 		return Image{}, gridskill.Errorf(gridskill.EINVALID, "the file is not a readable image")
 	}
+	return reencode(img, photo)
+}
+
+// uploadFormat reports whether an upload may be of the format that image
+// names, and whether it is a photo, re-encoded as JPEG rather than PNG.
+func uploadFormat(name string) (photo, ok bool) {
+	switch name {
+	case "png", "gif":
+		return false, true
+	case "jpeg", "webp":
+		return true, true
+	}
+	return false, false
+}
+
+// reencode writes img as PNG, or as JPEG on white for a photo.
+func reencode(img image.Image, photo bool) (Image, error) {
 	var out bytes.Buffer
+	var err error
 	ct := "image/png"
 	if photo {
 		ct = "image/jpeg"

@@ -98,7 +98,7 @@ func rejected(problems []gridskill.FieldError) error {
 
 // Validate checks a session's fields. Errors: invalid.
 func (in SessionInput) Validate(now time.Time) error {
-	d, err := time.ParseInLocation("2006-01-02", in.Date, chinaTime)
+	d, err := time.ParseInLocation("2006-01-02", in.Date, gridskill.ChinaZone())
 	switch {
 	case strings.TrimSpace(in.Topic) == "":
 		return gridskill.Errorf(gridskill.EINVALID, "the session needs a topic")
@@ -197,7 +197,7 @@ func (s *Service) RecordSession(ctx context.Context, actor people.User, in Sessi
 }
 
 func (s *Service) credit(ctx context.Context, d sessionDoc) error {
-	date, _ := time.ParseInLocation("2006-01-02", d.Date, chinaTime)
+	date, _ := time.ParseInLocation("2006-01-02", d.Date, gridskill.ChinaZone())
 	ref := sessionRefDoc{ID: d.ID, Topic: d.Topic, Date: d.Date, Hours: d.Hours}
 	for _, a := range d.Attendees {
 		_, err := s.repo.updateProgress(ctx, a.ID, bson.M{"sessions.id": bson.M{"$ne": d.ID}}, bson.M{

@@ -69,7 +69,7 @@ func (s *Service) Record(ctx context.Context, actor people.User, workerID string
 }
 
 func recordOf(worker people.User, p progressDoc, now time.Time) Record {
-	year := now.In(chinaTime).Year()
+	year := now.In(gridskill.ChinaZone()).Year()
 	r := Record{WorkerID: worker.ID, Name: worker.Name, Year: year}
 	for _, h := range p.History {
 		r.Completed = append(r.Completed, Completion{ModuleID: h.ModuleID, Title: h.Title, Version: h.Version, At: h.At})

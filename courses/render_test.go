@@ -6,7 +6,11 @@ import (
 	"hash/crc32"
 	"image"
 	"image/color"
+	"image/gif"
+	"image/jpeg"
 	"image/png"
+	"io"
+	"os"
 	"strings"
 	"testing"
 
@@ -154,6 +158,47 @@ func TestUploadImage(t *testing.T) {
 		im, err := f.cs.UploadImage(ctx, trainer, data)
 		if err != nil || bytes.Contains(im.Data, []byte("script")) {
 			t.Fatalf("%v; stored bytes keep the payload: %v", err, bytes.Contains(im.Data, []byte("script")))
+		}
+	})
+	t.Run("EachFormatIsReencoded", func(t *testing.T) {
+		// gradient.webp is a 150 × 100 lossy WebP from golang.org/x/image's test data.
+		webp, err := os.ReadFile("testdata/gradient.webp")
+		if err != nil {
+			t.Fatal(err)
+		}
+		src := image.NewPaletted(image.Rect(0, 0, 30, 10), color.Palette{color.White, color.Black})
+		var jpg, gf bytes.Buffer
+		if err := jpeg.Encode(&jpg, src, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := gif.Encode(&gf, src, nil); err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			name, want string
+			data       []byte
+			w, h       int
+		}{
+			{"WebPAsJPEG", "image/jpeg", webp, 150, 100},
+			{"JPEGAsJPEG", "image/jpeg", jpg.Bytes(), 30, 10},
+			{"GIFAsPNG", "image/png", gf.Bytes(), 30, 10},
+		} {
+			im, err := f.cs.UploadImage(ctx, trainer, tc.data)
+			if err != nil || im.ContentType != tc.want || im.Width != tc.w || im.Height != tc.h {
+				t.Fatalf("%s: stored %s %d × %d, %v", tc.name, im.ContentType, im.Width, im.Height, err)
+			}
+		}
+	})
+	t.Run("FormatRegisteredElsewhereIsRefused", func(t *testing.T) {
+		// Any package in the binary may register a decoder with image; an
+		// upload is still one of the four formats or refused.
+		image.RegisterFormat("fake", "FAKE", func(io.Reader) (image.Image, error) {
+			return image.NewRGBA(image.Rect(0, 0, 4, 4)), nil
+		}, func(io.Reader) (image.Config, error) {
+			return image.Config{ColorModel: color.RGBAModel, Width: 4, Height: 4}, nil
+		})
+		if _, err := f.cs.UploadImage(ctx, trainer, []byte("FAKE image")); code(err) != gridskill.EINVALID {
+			t.Fatalf("a registered format outside the four: %v", err)
 		}
 	})
 	if _, err := f.cs.Image(ctx, "../../etc/passwd"); code(err) != gridskill.EINVALID {

@@ -83,34 +83,36 @@ func (s *Service) Completion(ctx context.Context, actor people.User, moduleID st
 			completed[d.WorkerID] = true
 		}
 	}
-	perUnit := map[string][2]int{}
+	rollup := people.NewRollup[UnitRow](tree, scope, nil)
 	for _, w := range workers {
-		meant := len(targets) == 0
-		for _, t := range targets {
-			meant = meant || people.InScope(w.UnitPath, t)
-		}
-		if !meant {
-			continue
-		}
-		for _, id := range w.UnitPath {
-			n := perUnit[id]
-			n[0]++
-			if completed[w.ID] {
-				n[1]++
-			}
-			perUnit[id] = n
+		if meantFor(w, targets) {
+			rollup.Add(w.UnitPath, func(row *UnitRow) {
+				row.Workers++
+				if completed[w.ID] {
+					row.Completed++
+				}
+			})
 		}
 	}
 	r := Report{Module: m, Scope: scope}
-	var walk func(u people.Unit, depth int, names []string)
-	walk = func(u people.Unit, depth int, names []string) {
-		names = append(append([]string(nil), names...), u.Name)
-		n := perUnit[u.ID]
-		r.Rows = append(r.Rows, UnitRow{Unit: u, Depth: depth, Names: names, Workers: n[0], Completed: n[1]})
-		for _, ch := range tree.Children(u.ID) {
-			walk(ch, depth+1, names)
+	for _, t := range rollup.Rows() {
+		row := t.Count
+		row.Unit, row.Depth, row.Names = t.Unit, t.Depth, t.Names
+		r.Rows = append(r.Rows, row)
+	}
+	return r, nil
+}
+
+// meantFor reports whether a module assigned to the target units (to every
+// worker when there are none) is meant for the worker.
+func meantFor(w people.User, targets []string) bool {
+	if len(targets) == 0 {
+		return true
+	}
+	for _, t := range targets {
+		if people.InScope(w.UnitPath, t) {
+			return true
 		}
 	}
-	walk(scope, 0, nil)
-	return r, nil
+	return false
 }

@@ -228,7 +228,7 @@ type summaryModuleDoc struct {
 func (e summaryModuleDoc) entry() string {
 	day := "0"
 	if !e.CompletedAt.IsZero() {
-		day = e.CompletedAt.In(chinaTime).Format("20060102")
+		day = e.CompletedAt.In(gridskill.ChinaZone()).Format("20060102")
 	}
 	s := itoa(e.CompletedVersion) + " " + day + " " + itoa(e.DoneMajor)
 	if e.Done != "" {
@@ -242,7 +242,7 @@ func parseEntry(s string) summaryModuleDoc {
 	var e summaryModuleDoc
 	if len(f) >= 3 {
 		e.CompletedVersion, _ = strconv.Atoi(f[0])
-		if d, err := time.ParseInLocation("20060102", f[1], chinaTime); err == nil {
+		if d, err := time.ParseInLocation("20060102", f[1], gridskill.ChinaZone()); err == nil {
 			e.CompletedAt = d
 		}
 		e.DoneMajor, _ = strconv.Atoi(f[2])

@@ -25,10 +25,7 @@ const (
 	LessonCapFactor = 2
 )
 
-// chinaTime is the calendar training years are counted in.
-var chinaTime = time.FixedZone("CST", 8*3600)
-
-func yearOf(t time.Time) string { return itoa(t.In(chinaTime).Year()) }
+func yearOf(t time.Time) string { return itoa(t.In(gridskill.ChinaZone()).Year()) }
 
 // Item is one module in a worker's list, with their progress in it.
 type Item struct {

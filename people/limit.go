@@ -1,61 +1,104 @@
 package people
 
 import (
+	"strings"
 	"sync"
 	"time"
 )
 
-// failureLimiter counts failed sign-ins per key (a phone, an IP) in a sliding
-// window. It lives in this process's memory: with several instances each
-// counts its own, which still bounds guessing to instances × max.
-type failureLimiter struct {
+// Window limits events per key (a phone, a client address) in a sliding
+// window of time: sign-in failures here, certificate checks in the web
+// layer. It lives in this process's memory: with several instances each
+// counts its own, which still bounds guessing to instances × limit.
+type Window struct {
 	mu     sync.Mutex
-	max    int
-	window time.Duration
-	fails  map[string][]time.Time
+	limit  int
+	length time.Duration
+	keys   map[string]*events
+	swept  time.Time
 }
 
-func newFailureLimiter(max int, window time.Duration) *failureLimiter {
-	return &failureLimiter{max: max, window: window, fails: map[string][]time.Time{}}
+// events are one key's times inside the window, oldest first.
+type events struct{ at []time.Time }
+
+// NewWindow returns a window allowing limit events per key within length.
+func NewWindow(limit int, length time.Duration) *Window {
+	return &Window{limit: limit, length: length, keys: map[string]*events{}}
 }
 
-// blocked reports whether key has reached its failures inside the window.
-func (l *failureLimiter) blocked(key string, now time.Time) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.prune(key, now)) >= l.max
-}
-
-func (l *failureLimiter) fail(key string, now time.Time) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.fails[key] = append(l.prune(key, now), now)
-	if len(l.fails) > 100_000 { // bound memory under a spray of keys
-		for k := range l.fails {
-			if len(l.prune(k, now)) == 0 {
-				delete(l.fails, k)
-			}
-		}
+// Allow records an event of key at now and reports whether it is within the
+// limit; an event over the limit is refused and not recorded.
+func (w *Window) Allow(key string, now time.Time) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.count(key, now) >= w.limit {
+		return false
 	}
+	w.add(key, now)
+	return true
 }
 
-func (l *failureLimiter) reset(key string) {
-	l.mu.Lock()
-	delete(l.fails, key)
-	l.mu.Unlock()
+// Full reports whether key has reached the limit inside the window at now.
+func (w *Window) Full(key string, now time.Time) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.count(key, now) >= w.limit
 }
 
-func (l *failureLimiter) prune(key string, now time.Time) []time.Time {
-	ts := l.fails[key]
+// Add records an event of key at now, within the limit or not.
+func (w *Window) Add(key string, now time.Time) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.count(key, now)
+	w.add(key, now)
+}
+
+// Reset forgets the events of key.
+func (w *Window) Reset(key string) {
+	w.mu.Lock()
+	delete(w.keys, key)
+	w.mu.Unlock()
+}
+
+// count drops key's events that left the window and returns how many remain.
+func (w *Window) count(key string, now time.Time) int {
+	w.sweep(now)
+	e, ok := w.keys[key]
+	if !ok {
+		return 0
+	}
 	i := 0
-	for i < len(ts) && now.Sub(ts[i]) >= l.window {
+	for i < len(e.at) && now.Sub(e.at[i]) >= w.length {
 		i++
 	}
-	ts = ts[i:]
-	if len(ts) == 0 {
-		delete(l.fails, key)
-		return nil
+	e.at = e.at[i:]
+	if len(e.at) == 0 {
+		delete(w.keys, key)
 	}
-	l.fails[key] = ts
-	return ts
+	return len(e.at)
+}
+
+// add records an event of key. The map keeps its own copy of a new key: a
+// key may alias a request's buffer, which later requests overwrite.
+func (w *Window) add(key string, now time.Time) {
+	e, ok := w.keys[key]
+	if !ok {
+		e = &events{}
+		w.keys[strings.Clone(key)] = e
+	}
+	e.at = append(e.at, now)
+}
+
+// sweep forgets, once a window, the keys that went quiet, so the map does
+// not grow without bound under a spray of keys.
+func (w *Window) sweep(now time.Time) {
+	if now.Sub(w.swept) <= w.length {
+		return
+	}
+	for k, e := range w.keys {
+		if now.Sub(e.at[len(e.at)-1]) >= w.length {
+			delete(w.keys, k)
+		}
+	}
+	w.swept = now
 }

@@ -39,8 +39,8 @@ type Service struct {
 	// compare checks a password against a hash; tests count the calls.
 	compare func(hash, password []byte) error
 
-	phoneLimit *failureLimiter
-	ipLimit    *failureLimiter
+	phoneLimit *Window
+	ipLimit    *Window
 
 	dir       *directory
 	treeMu    sync.RWMutex
@@ -65,8 +65,8 @@ func NewService(db *mongo.Database, clock gridskill.Clock) *Service {
 		clock:      clock,
 		BcryptCost: bcrypt.DefaultCost,
 		compare:    bcrypt.CompareHashAndPassword,
-		phoneLimit: newFailureLimiter(LoginFailuresPerPhone, LoginWindow),
-		ipLimit:    newFailureLimiter(LoginFailuresPerAddress, LoginWindow),
+		phoneLimit: NewWindow(LoginFailuresPerPhone, LoginWindow),
+		ipLimit:    NewWindow(LoginFailuresPerAddress, LoginWindow),
 		dir:        newDirectory(),
 	}
 }
@@ -209,13 +209,13 @@ func (s *Service) account(ctx context.Context, id string) (userDoc, error) {
 func (s *Service) Login(ctx context.Context, phone, password, ip string) (User, error) {
 	now := s.clock.Now()
 	phone = NormalizePhone(phone)
-	if s.phoneLimit.blocked(phone, now) || s.ipLimit.blocked(ip, now) {
+	if s.phoneLimit.Full(phone, now) || s.ipLimit.Full(ip, now) {
 		return User{}, gridskill.Errorf(gridskill.ETOOMANY, "too many failed sign-ins, please wait 15 minutes and try again")
 	}
 	bad := gridskill.Errorf(gridskill.EUNAUTHORIZED, "wrong phone number or password")
 	fail := func() (User, error) {
-		s.phoneLimit.fail(phone, now)
-		s.ipLimit.fail(ip, now)
+		s.phoneLimit.Add(phone, now)
+		s.ipLimit.Add(ip, now)
 		return User{}, bad
 	}
 	if !ValidPhone(phone) || len(password) > 128 {
@@ -232,7 +232,7 @@ func (s *Service) Login(ctx context.Context, phone, password, ip string) (User, 
 	if s.compare([]byte(d.PasswordHash), []byte(password)) != nil || !d.Active {
 		return fail()
 	}
-	s.phoneLimit.reset(phone)
+	s.phoneLimit.Reset(phone)
 	return d.user(), nil
 }
 

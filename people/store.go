@@ -127,7 +127,7 @@ func (r repo) insertUnits(ctx context.Context, units []Unit) error {
 		docs[i] = newUnitDoc(u)
 	}
 	_, err := r.units.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
-	if err != nil && !onlyDuplicates(err) {
+	if err != nil && !store.IsDuplicate(err) {
 		return err
 	}
 	return nil
@@ -193,7 +193,7 @@ func (r repo) replaceUsers(ctx context.Context, docs []userDoc) ([]userDoc, erro
 	for v, vids := range byVersion {
 		guard = append(guard, bson.M{"tokenVersion": v, "_id": bson.M{"$in": vids}})
 	}
-	if _, err := r.pending.InsertMany(ctx, batch, options.InsertMany().SetOrdered(false)); err != nil && !onlyDuplicates(err) {
+	if _, err := r.pending.InsertMany(ctx, batch, options.InsertMany().SetOrdered(false)); err != nil && !store.IsDuplicate(err) {
 		return nil, err
 	}
 	if _, err := r.users.DeleteMany(ctx, bson.M{"$or": guard}); err != nil {
@@ -202,7 +202,7 @@ func (r repo) replaceUsers(ctx context.Context, docs []userDoc) ([]userDoc, erro
 	var missed []userDoc
 	_, err := r.users.InsertMany(ctx, batch, options.InsertMany().SetOrdered(false))
 	if err != nil {
-		if !onlyDuplicates(err) {
+		if !store.IsDuplicate(err) {
 			return nil, err
 		}
 		// A duplicate is an account that was not deleted: it changed meanwhile.
@@ -298,7 +298,7 @@ func (r repo) insertUsers(ctx context.Context, docs []userDoc) error {
 		batch[i] = docs[i]
 	}
 	_, err := r.users.InsertMany(ctx, batch, options.InsertMany().SetOrdered(false))
-	if err != nil && !onlyDuplicates(err) {
+	if err != nil && !store.IsDuplicate(err) {
 		return err
 	}
 	return nil
@@ -323,20 +323,6 @@ func (r repo) modifyUser(ctx context.Context, id string, update bson.M) (userDoc
 		return d, gridskill.Errorf(gridskill.ENOTFOUND, "no such account")
 	}
 	return d, err
-}
-
-// onlyDuplicates reports whether every write error of a bulk insert is a duplicate key.
-func onlyDuplicates(err error) bool {
-	var bwe mongo.BulkWriteException
-	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil {
-		return false
-	}
-	for _, we := range bwe.WriteErrors {
-		if we.Code != 11000 {
-			return false
-		}
-	}
-	return true
 }
 
 func (r repo) countByUnit(ctx context.Context, scopeID string) (map[string]int, error) {

@@ -20,8 +20,8 @@ const (
 	DistrictAdmin Role = "district_admin"
 )
 
-// Roles lists every role.
-var Roles = []Role{Worker, Trainer, StreetAdmin, DistrictAdmin}
+// Roles returns every role, from least to most reach, a new slice on each call.
+func Roles() []Role { return []Role{Worker, Trainer, StreetAdmin, DistrictAdmin} }
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {

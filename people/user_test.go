@@ -132,12 +132,19 @@ func TestRolePermissions(t *testing.T) {
 			}
 		})
 	}
-	for _, r := range Roles {
+	for _, r := range Roles() {
 		if !r.Valid() {
 			t.Errorf("%s is not valid", r)
 		}
 	}
 	if Role("admin").Valid() || Role("").Valid() {
 		t.Error("an unknown role is valid")
+	}
+}
+
+func TestRolesCannotBeChangedByACaller(t *testing.T) {
+	Roles()[3] = Worker
+	if got := Roles(); got[3] != DistrictAdmin {
+		t.Fatalf("Roles() = %v after a caller changed its copy", got)
 	}
 }

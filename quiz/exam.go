@@ -146,12 +146,12 @@ func (e Exam) Validate() error {
 		return bad("the limit of screen switches cannot be negative")
 	}
 	for _, r := range e.Rules {
-		if r.Count < 1 || (r.Type != "" && !slices.Contains(Types, r.Type)) || r.Difficulty < 0 || r.Difficulty > 5 {
+		if r.Count < 1 || (r.Type != "" && !slices.Contains(Types(), r.Type)) || r.Difficulty < 0 || r.Difficulty > 5 {
 			return bad("each rule draws at least one question of a known type and difficulty 1 to 5")
 		}
 	}
 	for t, p := range e.Points {
-		if !slices.Contains(Types, t) || p < 0 || p > 100 || math.IsNaN(p) {
+		if !slices.Contains(Types(), t) || p < 0 || p > 100 || math.IsNaN(p) {
 			return bad("points per question are between 0 and 100")
 		}
 	}
@@ -358,4 +358,4 @@ func (s *Service) typeOf(it itemDoc) scoring.QuestionType {
 	return s.versions[ref(it.QID, it.Version)].Type
 }
 
-func typeOrder(t scoring.QuestionType) int { return slices.Index(Types, t) }
+func typeOrder(t scoring.QuestionType) int { return slices.Index(Types(), t) }

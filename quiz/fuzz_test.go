@@ -37,7 +37,7 @@ func FuzzDecodeAnswer(f *testing.F) {
 		f.Add([]byte(s), 4, 2)
 	}
 	f.Fuzz(func(t *testing.T, raw []byte, options, blanks int) {
-		for _, typ := range Types {
+		for _, typ := range Types() {
 			a, err := DecodeAnswer(typ, raw, options, blanks)
 			if err != nil {
 				continue

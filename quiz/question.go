@@ -27,8 +27,11 @@ const (
 // Valid reports whether s is a known status.
 func (s Status) Valid() bool { return s == Draft || s == Active || s == Retired }
 
-// Types lists the question types in the order pages show them.
-var Types = []scoring.QuestionType{scoring.Single, scoring.Multiple, scoring.TrueFalse, scoring.Blank}
+// Types returns the question types in the order pages show them, a new
+// slice on each call.
+func Types() []scoring.QuestionType {
+	return []scoring.QuestionType{scoring.Single, scoring.Multiple, scoring.TrueFalse, scoring.Blank}
+}
 
 // OptionKeys are the keys of the up to eight options of a choice question.
 var OptionKeys = []string{"A", "B", "C", "D", "E", "F", "G", "H"}

@@ -2,12 +2,10 @@ package quiz
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
-	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"gridskill/scoring"
 	"gridskill/store"
@@ -223,23 +221,6 @@ const maxApplied = 50
 // repeated write and counts as written.
 func insertAll(coll *mongo.Collection) func(context.Context, []any) []error {
 	return func(ctx context.Context, docs []any) []error {
-		_, err := coll.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
-		errs := make([]error, len(docs))
-		var bw mongo.BulkWriteException
-		switch {
-		case err == nil:
-		case errors.As(err, &bw) && bw.WriteConcernError == nil:
-			for _, we := range bw.WriteErrors {
-				if we.Index >= 0 && we.Index < len(errs) && we.Code != 11000 && we.Code != 11001 && we.Code != 12582 {
-					errs[we.Index] = we
-				}
-			}
-		case store.IsDuplicate(err) && len(docs) == 1:
-		default:
-			for i := range errs {
-				errs[i] = err
-			}
-		}
-		return errs
+		return store.InsertOnce(ctx, coll, docs)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"gridskill"
 )
 
 var program = Requirements{
@@ -160,7 +162,7 @@ func TestRequirementsValidate(t *testing.T) {
 }
 
 func TestExpiry(t *testing.T) {
-	cst := time.FixedZone("CST", 8*3600)
+	cst := gridskill.ChinaZone()
 	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 	tests := []struct {
 		name   string

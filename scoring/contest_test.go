@@ -6,9 +6,11 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"gridskill"
 )
 
-var shown = time.Date(2025, 3, 15, 9, 30, 0, 0, time.FixedZone("CST", 8*3600))
+var shown = time.Date(2025, 3, 15, 9, 30, 0, 0, gridskill.ChinaZone())
 
 func TestResponseTime(t *testing.T) {
 	const limit = 20 * time.Second

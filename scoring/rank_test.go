@@ -7,6 +7,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"gridskill"
 )
 
 // end is when a test contest ends; finishes are given as seconds before it.
@@ -68,7 +70,7 @@ func TestRank(t *testing.T) {
 			entry("a", -10, 1, 0), entry("b", 0, 60, 0),
 		}, []string{"b:1", "a:2"}},
 		{"SameInstantInAnotherZoneTies", []Entry{
-			{ID: "b", Score: 1, Finished: end}, {ID: "a", Score: 1, Finished: end.In(time.FixedZone("CST", 8*3600))},
+			{ID: "b", Score: 1, Finished: end}, {ID: "a", Score: 1, Finished: end.In(gridskill.ChinaZone())},
 		}, []string{"a:1", "b:1"}},
 		{"DuplicateIDsKeepInputOrder", []Entry{
 			entry("a", 1, 1, 1), entry("a", 1, 1, 1),

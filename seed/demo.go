@@ -174,28 +174,43 @@ func Reset(ctx context.Context, db *mongo.Database) error {
 }
 
 // DemoFlag tells the pages whether demo data is loaded, checking the
-// database at most once a minute.
+// database at most once a minute. No page waits on a check another page is
+// making: it gets the last answer.
 type DemoFlag struct {
-	db    *mongo.Database
-	mu    sync.Mutex
-	value bool
-	at    time.Time
+	clock gridskill.Clock
+	check func(context.Context) (bool, error)
+
+	mu       sync.Mutex
+	value    bool
+	at       time.Time // of the last answer; zero before the first
+	checking bool
 }
 
 // NewDemoFlag returns a flag reading db.
-func NewDemoFlag(db *mongo.Database) *DemoFlag { return &DemoFlag{db: db} }
+func NewDemoFlag(db *mongo.Database, clock gridskill.Clock) *DemoFlag {
+	return &DemoFlag{clock: clock, check: func(ctx context.Context) (bool, error) {
+		n, err := db.Collection(metaColl).CountDocuments(ctx, bson.M{"_id": "demo"})
+		return n > 0, err
+	}}
+}
 
 // Active reports whether the demo marker is in the database.
 func (f *DemoFlag) Active(ctx context.Context) bool {
+	now := f.clock.Now()
+	f.mu.Lock()
+	value, known := f.value, !f.at.IsZero()
+	if known && (now.Sub(f.at) < time.Minute || f.checking) {
+		f.mu.Unlock()
+		return value
+	}
+	f.checking = true
+	f.mu.Unlock()
+	on, err := f.check(ctx)
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if !f.at.IsZero() && time.Since(f.at) < time.Minute {
-		return f.value
+	f.checking = false
+	if err == nil {
+		f.value, f.at = on, now
 	}
-	n, err := f.db.Collection(metaColl).CountDocuments(ctx, bson.M{"_id": "demo"})
-	if err != nil {
-		return f.value
-	}
-	f.value, f.at = n > 0, time.Now()
 	return f.value
 }

@@ -155,8 +155,8 @@ func AssignDemo(ctx context.Context, cs *courses.Service, author people.User, cl
 	if err != nil {
 		return err
 	}
-	y, mo, d := clock.Now().In(time.FixedZone("CST", 8*3600)).AddDate(0, 0, DemoDueDays).Date()
-	due := time.Date(y, mo, d, 23, 59, 0, 0, time.FixedZone("CST", 8*3600))
+	y, mo, d := clock.Now().In(gridskill.ChinaZone()).AddDate(0, 0, DemoDueDays).Date()
+	due := time.Date(y, mo, d, 23, 59, 0, 0, gridskill.ChinaZone())
 	for _, cm := range mods {
 		id := "m-" + cm.Input.Slug
 		existing, err := cs.Assignments(ctx, author, id)

@@ -39,9 +39,3 @@ func (s *Store) EnsureIndexes(ctx context.Context, indexes ...[]Index) error {
 	}
 	return nil
 }
-
-// IsDuplicate reports whether err is a duplicate-key refusal, which the
-// idempotent insert paths answer as success.
-func IsDuplicate(err error) bool {
-	return mongo.IsDuplicateKeyError(err)
-}

@@ -203,25 +203,6 @@ func TestVerifyPage(t *testing.T) {
 	}
 }
 
-func TestSlidingWindowCountsEachAddressApart(t *testing.T) {
-	w := newSlidingWindow(3, time.Minute)
-	at := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
-	for i := range 3 {
-		if !w.allow("a", at.Add(time.Duration(i)*time.Second)) {
-			t.Fatalf("request %d refused", i+1)
-		}
-	}
-	if w.allow("a", at.Add(10*time.Second)) {
-		t.Fatal("the 4th request in a minute is allowed")
-	}
-	if !w.allow("b", at.Add(10*time.Second)) {
-		t.Fatal("another address is refused")
-	}
-	if !w.allow("a", at.Add(61*time.Second)) {
-		t.Fatal("a request is refused once the first left the window")
-	}
-}
-
 func TestVerifyIsRateLimited(t *testing.T) {
 	r := newCertRig(t)
 	for i := range 30 {

@@ -4,13 +4,10 @@ import (
 	"fmt"
 	"time"
 
+	"gridskill"
 	"gridskill/certify"
 	"gridskill/scoring"
 )
-
-// chinaTime is the zone certificates show their dates in: the server keeps
-// UTC, people read Beijing time.
-var chinaTime = time.FixedZone("CST", 8*60*60)
 
 // CertDate shows a certificate date as people read it: 2026年11月24日 in
 // Chinese, 2026-11-24 otherwise; "no expiry" for the zero time.
@@ -18,7 +15,7 @@ func (p Page) CertDate(t time.Time) string {
 	if t.IsZero() {
 		return p.T("no expiry")
 	}
-	t = t.In(chinaTime)
+	t = t.In(gridskill.ChinaZone())
 	if p.Lang == "zh" {
 		return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
 	}

@@ -316,7 +316,7 @@ func parseDue(v string) (time.Time, error) {
 	if v == "" {
 		return time.Time{}, nil
 	}
-	d, err := time.ParseInLocation("2006-01-02", v, time.FixedZone("CST", 8*3600))
+	d, err := time.ParseInLocation("2006-01-02", v, gridskill.ChinaZone())
 	if err != nil {
 		return time.Time{}, gridskill.Errorf(gridskill.EINVALID, "the due date must look like 2026-12-31")
 	}

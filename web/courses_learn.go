@@ -33,7 +33,7 @@ func (p Page) Date(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02")
+	return t.In(gridskill.ChinaZone()).Format("2006-01-02")
 }
 
 type learnPage struct {

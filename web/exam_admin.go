@@ -78,11 +78,11 @@ func (s *Server) examNew(c *fiber.Ctx, f examSetupForm) (examNewPage, error) {
 	for len(f.Rules) < 4 {
 		f.Rules = append(f.Rules, examRuleJSON{})
 	}
-	p := examNewPage{Page: s.page(c, "New exam"), Units: unitOptions(tree, u.UnitID), Tags: s.quiz.Tags(u), Types: quiz.Types, Form: f}
+	p := examNewPage{Page: s.page(c, "New exam"), Units: unitOptions(tree, u.UnitID), Tags: s.quiz.Tags(u), Types: quiz.Types(), Form: f}
 	for i, r := range f.Rules {
 		p.Rules = append(p.Rules, examRuleRow{examRuleJSON: r, I: i, N: i + 1})
 	}
-	for _, t := range quiz.Types {
+	for _, t := range quiz.Types() {
 		p.Points = append(p.Points, examPointsRow{Type: t, Value: f.Points[t]})
 	}
 	return p, nil
@@ -91,7 +91,7 @@ func (s *Server) examNew(c *fiber.Ctx, f examSetupForm) (examNewPage, error) {
 // examAdminNew shows the exam form.
 func (s *Server) examAdminNew(c *fiber.Ctx) error {
 	now := s.clock.Now()
-	p, err := s.examNew(c, examSetupForm{OpensAt: now.In(quizZone).Format("2006-01-02T15:04"), ClosesAt: now.AddDate(0, 0, 7).In(quizZone).Format("2006-01-02T15:04"),
+	p, err := s.examNew(c, examSetupForm{OpensAt: now.In(gridskill.ChinaZone()).Format("2006-01-02T15:04"), ClosesAt: now.AddDate(0, 0, 7).In(gridskill.ChinaZone()).Format("2006-01-02T15:04"),
 		Minutes: 30, PassMark: 80, MaxAttempts: 1, Counts: quiz.CountHighest, Review: quiz.ReviewAfterSubmit, Shuffle: true,
 		Rules: []examRuleJSON{{Count: 20}}})
 	if err != nil {
@@ -123,7 +123,7 @@ func (s *Server) examAdminCreate(c *fiber.Ctx) error {
 	}
 	f.Points = map[scoring.QuestionType]string{}
 	var badPoints bool
-	for _, t := range quiz.Types {
+	for _, t := range quiz.Types() {
 		v := strings.TrimSpace(c.FormValue("points_" + string(t)))
 		if v == "" {
 			continue
@@ -140,9 +140,9 @@ func (s *Server) examAdminCreate(c *fiber.Ctx) error {
 		e.Points[t] = p
 	}
 	var err error
-	e.OpensAt, err = time.ParseInLocation("2006-01-02T15:04", f.OpensAt, quizZone)
+	e.OpensAt, err = time.ParseInLocation("2006-01-02T15:04", f.OpensAt, gridskill.ChinaZone())
 	if err == nil {
-		e.ClosesAt, err = time.ParseInLocation("2006-01-02T15:04", f.ClosesAt, quizZone)
+		e.ClosesAt, err = time.ParseInLocation("2006-01-02T15:04", f.ClosesAt, gridskill.ChinaZone())
 	}
 	switch {
 	case err != nil:

@@ -44,7 +44,7 @@ func (s *Server) quizBankPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p := quizBankPage{Page: s.page(c, "Question bank"), Filter: f, Questions: list, Total: total, Tags: s.quiz.Tags(u), Types: quiz.Types}
+	p := quizBankPage{Page: s.page(c, "Question bank"), Filter: f, Questions: list, Total: total, Tags: s.quiz.Tags(u), Types: quiz.Types()}
 	q := url.Values{"tag": {f.Tag}, "type": {string(f.Type)}, "status": {string(f.Status)}, "q": {f.Query}}
 	if f.Difficulty > 0 {
 		q.Set("difficulty", strconv.Itoa(f.Difficulty))

@@ -121,7 +121,7 @@ func (e *retEnv) wire() {
 	}
 	srv, err := New(Config{}, Deps{Quiz: r.quiz, Courses: e.co, Contest: e.cs, Certify: e.cert, DB: r.db, People: r.people,
 		Tokens: people.NewTokens(rigSecret, r.clock), Clock: r.clock, Log: slog.New(slog.NewTextHandler(r.log, nil)),
-		Secret: rigSecret, Demo: seed.NewDemoFlag(r.db).Active})
+		Secret: rigSecret, Demo: seed.NewDemoFlag(r.db, r.clock).Active})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -507,7 +507,7 @@ var quizCases = []retentionCase{
 	{"POST /quiz/exams", func(e *retEnv, v *voice) func(*retEnv) any {
 		tag := v.text("表单考试标签")
 		qid := e.createQuestion(v, tag)
-		now := e.r.clock.Now().In(quizZone)
+		now := e.r.clock.Now().In(gridskill.ChinaZone())
 		loc := e.form(e.trainerB, v, "/quiz/exams", url.Values{"title": {v.text("考试名称")}, "unit": {seed.Street1ID},
 			"opensAt": {now.Format("2006-01-02T15:04")}, "closesAt": {now.Add(48 * time.Hour).Format("2006-01-02T15:04")},
 			"minutes": {"30"}, "passMark": {"60"}, "maxAttempts": {"1"}, "counts": {pick(v, "highest", "last")},

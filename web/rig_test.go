@@ -64,7 +64,7 @@ func newRigConfig(t *testing.T, cfg Config) *rig {
 	srv, err := New(cfg, Deps{
 		Quiz: qs, Courses: courses.NewService(db, ps, clock),
 		DB: db, People: ps, Tokens: people.NewTokens(rigSecret, clock), Clock: clock,
-		Log: slog.New(slog.NewTextHandler(logs, nil)), Secret: rigSecret, Demo: seed.NewDemoFlag(db).Active,
+		Log: slog.New(slog.NewTextHandler(logs, nil)), Secret: rigSecret, Demo: seed.NewDemoFlag(db, clock).Active,
 	})
 	if err != nil {
 		t.Fatal(err)

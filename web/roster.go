@@ -50,7 +50,7 @@ func (s *Server) rosterPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p := rosterPage{Page: s.page(c, "Roster"), Filter: f, Total: total, Roles: people.Roles, CanAdmin: u.Role.IsAdmin(), Units: unitOptions(tree, u.UnitID)}
+	p := rosterPage{Page: s.page(c, "Roster"), Filter: f, Total: total, Roles: people.Roles(), CanAdmin: u.Role.IsAdmin(), Units: unitOptions(tree, u.UnitID)}
 	for _, person := range list {
 		p.People = append(p.People, personRow{User: person, UnitLabel: unitLabel(tree, person.UnitID, u.UnitID)})
 	}

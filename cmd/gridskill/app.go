@@ -126,7 +126,7 @@ func (m *Main) Run(ctx context.Context) error {
 		DB: m.store.DB, People: ps, Tokens: people.NewTokens(secret, m.Clock), Clock: m.Clock, Log: m.log, Quiz: qs, Certify: cs,
 		Courses: co,
 		Contest: m.contest,
-		Secret:  secret, Demo: seed.NewDemoFlag(m.store.DB).Active,
+		Secret:  secret, Demo: seed.NewDemoFlag(m.store.DB, m.Clock).Active,
 	})
 	if err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"testing"
 	"time"
 )
@@ -21,6 +22,21 @@ type realServer struct {
 	logs *syncBuffer
 }
 
+// productionTags returns the build tags the Dockerfile builds the binary
+// with, so that the end-to-end tests run what production runs.
+func productionTags(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile("../../Dockerfile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`go build -tags (\S+)`).FindSubmatch(data)
+	if m == nil {
+		t.Fatal("the Dockerfile's go build names no -tags")
+	}
+	return string(m[1])
+}
+
 // newRealServer builds the binary and picks a free loopback address. It skips
 // with MONGODB_URI set: killing the process must kill its embedded engine.
 func newRealServer(t *testing.T) *realServer {
@@ -29,7 +45,7 @@ func newRealServer(t *testing.T) *realServer {
 		t.Skip("this test kills the embedded engine with the server")
 	}
 	s := &realServer{t: t, bin: filepath.Join(t.TempDir(), "gridskill"), dir: t.TempDir(), logs: &syncBuffer{}}
-	if out, err := exec.Command("go", "build", "-o", s.bin, ".").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-tags", productionTags(t), "-o", s.bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
