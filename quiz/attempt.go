@@ -35,11 +35,19 @@ type openAttempt struct {
 	// database. All under Service.attMu.
 	storing      chan struct{}
 	retry, tried bool
+	// rev is the highest stored seq of the attempt; the next save gets rev+1.
+	rev int64
+	// last is the highest seq each device sent for each question (key
+	// question + "\x00" + device), so a device's retries and late arrivals
+	// are recognised.
+	last map[string]int64
 }
 
 type savedAnswer struct {
 	answer []string
-	seq    int64
+	seq    int64 // the stored seq, assigned by the server
+	device string
+	cseq   int64 // the device's own seq of this save
 }
 
 // AttemptResult is a finished attempt's outcome.
@@ -72,6 +80,9 @@ type Paper struct {
 	Answers map[string]any
 	// Seqs holds the sequence number of each saved answer.
 	Seqs map[string]int64
+	// Ended is set once the deadline has passed or the attempt is being
+	// finished: it takes no more answers and its result is on the way.
+	Ended bool
 }
 
 // PaperQuestion is one question of a paper, options in the order shown.
@@ -139,7 +150,7 @@ func (s *Service) Load(ctx context.Context) error {
 			continue
 		}
 		d.StartedAt, d.Deadline = d.StartedAt.UTC(), d.Deadline.UTC()
-		byID[d.ID] = &openAttempt{doc: d, answers: map[string]savedAnswer{}}
+		byID[d.ID] = newOpenAttempt(d)
 		ids = append(ids, d.ID)
 	}
 	// Saves of attempts that are no longer open are held by their finished
@@ -159,8 +170,8 @@ func (s *Service) Load(ctx context.Context) error {
 			return err
 		}
 		for _, a := range answers {
-			if att := byID[a.Attempt]; att != nil && a.Seq > att.answers[a.Question].seq {
-				att.answers[a.Question] = savedAnswer{answer: a.Answer, seq: a.Seq}
+			if att := byID[a.Attempt]; att != nil {
+				att.replay(a)
 			}
 		}
 		cur, err = s.db.Collection(collEvents).Find(ctx, bson.M{"attempt": bson.M{"$in": ids}})
@@ -259,7 +270,7 @@ func (s *Service) Start(ctx context.Context, actor people.User, examID string) (
 		deadline = e.ClosesAt
 	}
 	doc := openDoc{ID: id, ExamID: e.ID, UserID: actor.ID, UnitPath: actor.UnitPath, N: n, Seed: int64(seed), StartedAt: now, Deadline: deadline, Paper: paper}
-	att := &openAttempt{doc: doc, answers: map[string]savedAnswer{}}
+	att := newOpenAttempt(doc)
 	s.open[id] = att
 	s.openBy[key(e.ID, actor.ID)] = id
 	s.attMu.Unlock()
@@ -283,7 +294,8 @@ func (s *Service) Start(ctx context.Context, actor people.User, examID string) (
 func (s *Service) paper(ctx context.Context, att *openAttempt, e Exam) (Paper, error) {
 	att.mu.Lock()
 	defer att.mu.Unlock()
-	p := Paper{AttemptID: att.doc.ID, Exam: e, StartedAt: att.doc.StartedAt, Deadline: att.doc.Deadline, Answers: map[string]any{}, Seqs: map[string]int64{}}
+	p := Paper{AttemptID: att.doc.ID, Exam: e, StartedAt: att.doc.StartedAt, Deadline: att.doc.Deadline, Answers: map[string]any{}, Seqs: map[string]int64{},
+		Ended: att.done || !s.clock.Now().Before(att.doc.Deadline)}
 	for _, it := range att.doc.Paper {
 		q, err := s.version(ctx, it.QID, it.Version)
 		if err != nil {
@@ -366,55 +378,6 @@ func (s *Service) attempt(actor people.User, id string) (*openAttempt, error) {
 		return nil, gridskill.Errorf(gridskill.ECONFLICT, "this attempt has been submitted")
 	}
 	return nil, gridskill.Errorf(gridskill.ENOTFOUND, "no such attempt")
-}
-
-// SaveAnswer stores the actor's answer to one question of their open attempt
-// and returns the sequence number now stored for it. The answer is written
-// to the database (an insert with the id attempt:question:seq) before it
-// returns. A seq not above the stored one changes nothing and returns the
-// stored seq, so a replayed or late save is harmless.
-// Errors: invalid (not on the paper, wrong type, unknown option, bad seq),
-// not_found, conflict (submitted, time is up), internal.
-func (s *Service) SaveAnswer(ctx context.Context, actor people.User, attemptID, questionID string, raw []byte, seq int64) (int64, error) {
-	att, err := s.attempt(actor, attemptID)
-	if err != nil {
-		return 0, err
-	}
-	if seq < 1 || seq > 1<<50 {
-		return 0, gridskill.Errorf(gridskill.EINVALID, "seq must be a positive whole number")
-	}
-	att.mu.Lock()
-	defer att.mu.Unlock()
-	if att.done {
-		return 0, gridskill.Errorf(gridskill.ECONFLICT, "this attempt has been submitted")
-	}
-	now := s.clock.Now()
-	if !now.Before(att.doc.Deadline) {
-		return 0, gridskill.Errorf(gridskill.ECONFLICT, "the time for this exam is over")
-	}
-	i := slices.IndexFunc(att.doc.Paper, func(it itemDoc) bool { return it.QID == questionID })
-	if i < 0 {
-		return 0, gridskill.Errorf(gridskill.EINVALID, "this question is not on your paper")
-	}
-	it := att.doc.Paper[i]
-	q, err := s.version(ctx, it.QID, it.Version)
-	if err != nil {
-		return 0, err
-	}
-	answer, err := DecodeAnswer(q.Type, raw, len(q.Options), q.BlankCount())
-	if err != nil {
-		return 0, err
-	}
-	cur := att.answers[questionID]
-	if seq <= cur.seq {
-		return cur.seq, nil
-	}
-	d := answerDoc{ID: attemptID + ":" + questionID + ":" + strconv.FormatInt(seq, 10), Attempt: attemptID, Question: questionID, Seq: seq, Answer: answer, At: now}
-	if err := s.answers.Do(ctx, d); err != nil {
-		return 0, gridskill.Internal(err)
-	}
-	att.answers[questionID] = savedAnswer{answer: answer, seq: seq}
-	return seq, nil
 }
 
 // Event kinds recorded on an attempt.

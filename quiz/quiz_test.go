@@ -1,6 +1,7 @@
 package quiz_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"testing"
@@ -46,6 +47,13 @@ func setup(t *testing.T) *fixture {
 	f.worker, _ = ps.User(ctx, seed.WorkerID)
 	f.other, _ = ps.User(ctx, "worker-0002")
 	return f
+}
+
+// legacySave saves as a client that names no device does, and returns the
+// stored seq of the answer the server holds.
+func legacySave(qs *quiz.Service, ctx context.Context, actor people.User, attemptID, questionID string, raw []byte, seq int64) (int64, error) {
+	r, err := qs.SaveAnswer(ctx, actor, attemptID, questionID, quiz.AnswerSave{Answer: raw, Seq: seq})
+	return r.Seq, err
 }
 
 // restart builds a new service over the same database, as a restarted process does.
@@ -135,23 +143,24 @@ func TestAttemptStartsOnceSavesIdempotentlyAndGrades(t *testing.T) {
 		right := f.rightAnswer(t, q)
 		if i == 0 {
 			// A wrong answer first, then the right one with a higher seq, then a replay of the wrong one.
-			if _, err := f.qs.SaveAnswer(ctx, f.worker, p.AttemptID, q.ID, []byte(`null`), 1); err != nil {
+			if _, err := legacySave(f.qs, ctx, f.worker, p.AttemptID, q.ID, []byte(`null`), 1); err != nil {
 				t.Fatal(err)
 			}
 		}
-		seq, err := f.qs.SaveAnswer(ctx, f.worker, p.AttemptID, q.ID, []byte(right), 5)
-		if err != nil || seq != 5 {
-			t.Fatalf("save %s: seq %d, %v", right, seq, err)
+		res, err := f.qs.SaveAnswer(ctx, f.worker, p.AttemptID, q.ID, quiz.AnswerSave{Answer: []byte(right), Seq: 5})
+		if err != nil || !res.Saved || res.Seq < 1 {
+			t.Fatalf("save %s: %+v, %v", right, res, err)
 		}
 	}
 	q0 := p.Questions[0]
-	seq, err := f.qs.SaveAnswer(ctx, f.worker, p.AttemptID, q0.ID, []byte(`null`), 3)
-	if err != nil || seq != 5 {
-		t.Fatalf("older save: seq %d, %v; want success with the current seq 5", seq, err)
+	held, _ := f.qs.Paper(ctx, f.worker, p.AttemptID)
+	res, err := f.qs.SaveAnswer(ctx, f.worker, p.AttemptID, q0.ID, quiz.AnswerSave{Answer: []byte(`null`), Seq: 3})
+	if err != nil || res.Saved || res.Seq != held.Seqs[q0.ID] || jsonOf(res.Answer) != f.rightAnswer(t, q0) {
+		t.Fatalf("older save: %+v, %v; want not saved, with the held answer %s at seq %d", res, err, f.rightAnswer(t, q0), held.Seqs[q0.ID])
 	}
-	seq, err = f.qs.SaveAnswer(ctx, f.worker, p.AttemptID, q0.ID, []byte(f.rightAnswer(t, q0)), 5)
-	if err != nil || seq != 5 {
-		t.Fatalf("repeated save: seq %d, %v", seq, err)
+	res, err = f.qs.SaveAnswer(ctx, f.worker, p.AttemptID, q0.ID, quiz.AnswerSave{Answer: []byte(f.rightAnswer(t, q0)), Seq: 5})
+	if err != nil || !res.Saved || res.Seq != held.Seqs[q0.ID] {
+		t.Fatalf("repeated save: %+v, %v; want saved at seq %d", res, err, held.Seqs[q0.ID])
 	}
 	r, err := f.qs.Submit(ctx, f.worker, p.AttemptID)
 	if err != nil || r.Score != r.Max || r.Max != 100 || !r.Passed {
@@ -220,7 +229,7 @@ func TestSaveAnswerRefusesBadInputAndWritesNothing(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := f.qs.SaveAnswer(ctx, tc.actor, tc.attempt, tc.question, []byte(tc.answer), tc.seq)
+			_, err := legacySave(f.qs, ctx, tc.actor, tc.attempt, tc.question, []byte(tc.answer), tc.seq)
 			if got := gridskill.ErrorCode(err); got != tc.code {
 				t.Fatalf("error %v (%s); want %s", err, got, tc.code)
 			}
@@ -231,7 +240,7 @@ func TestSaveAnswerRefusesBadInputAndWritesNothing(t *testing.T) {
 	}
 	t.Run("RejectsLateAnswer", func(t *testing.T) {
 		f.clock.Advance(10 * time.Minute)
-		_, err := f.qs.SaveAnswer(ctx, f.worker, p.AttemptID, single.ID, []byte(`"A"`), 9)
+		_, err := legacySave(f.qs, ctx, f.worker, p.AttemptID, single.ID, []byte(`"A"`), 9)
 		if gridskill.ErrorCode(err) != gridskill.ECONFLICT {
 			t.Fatalf("late save: %v; want conflict", err)
 		}
@@ -258,7 +267,7 @@ func TestSweeperSubmitsAtDeadlineWithoutClient(t *testing.T) {
 	if !p.Deadline.Equal(e.ClosesAt) {
 		t.Fatalf("deadline %v; want the window's close %v, before start + duration", p.Deadline, e.ClosesAt)
 	}
-	if _, err := f.qs.SaveAnswer(ctx, f.worker, p.AttemptID, p.Questions[0].ID, []byte(f.rightAnswer(t, p.Questions[0])), 1); err != nil {
+	if _, err := legacySave(f.qs, ctx, f.worker, p.AttemptID, p.Questions[0].ID, []byte(f.rightAnswer(t, p.Questions[0])), 1); err != nil {
 		t.Fatal(err)
 	}
 	if n := f.qs.Sweep(ctx); n != 0 {
@@ -288,7 +297,7 @@ func TestSweepAtWindowCloseFinishesEveryAttemptAndClearsOpenOnes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.qs.SaveAnswer(ctx, w, p.AttemptID, p.Questions[0].ID, []byte(f.rightAnswer(t, p.Questions[0])), 1); err != nil {
+		if _, err := legacySave(f.qs, ctx, w, p.AttemptID, p.Questions[0].ID, []byte(f.rightAnswer(t, p.Questions[0])), 1); err != nil {
 			t.Fatal(err)
 		}
 		workers = append(workers, w)
@@ -334,7 +343,7 @@ func TestFinishedAttemptsSavesArePrunedAndTheirAnswersKept(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i, q := range p.Questions[:2] {
-			if _, err := f.qs.SaveAnswer(ctx, w, p.AttemptID, q.ID, []byte(f.rightAnswer(t, q)), int64(i+1)); err != nil {
+			if _, err := legacySave(f.qs, ctx, w, p.AttemptID, q.ID, []byte(f.rightAnswer(t, q)), int64(i+1)); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -389,7 +398,7 @@ func TestRestartKeepsAnswersDeadlineAndRepairsHalfSubmit(t *testing.T) {
 	e := f.exam(t, 5, nil)
 	p, _, _ := f.qs.Start(ctx, f.worker, e.ID)
 	for i, q := range p.Questions[:3] {
-		if _, err := f.qs.SaveAnswer(ctx, f.worker, p.AttemptID, q.ID, []byte(f.rightAnswer(t, q)), int64(i+1)); err != nil {
+		if _, err := legacySave(f.qs, ctx, f.worker, p.AttemptID, q.ID, []byte(f.rightAnswer(t, q)), int64(i+1)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -402,7 +411,7 @@ func TestRestartKeepsAnswersDeadlineAndRepairsHalfSubmit(t *testing.T) {
 	if len(p2.Answers) != 3 || p2.Seqs[p.Questions[2].ID] != 3 {
 		t.Fatalf("after restart %d answers, seqs %v; want the 3 acknowledged", len(p2.Answers), p2.Seqs)
 	}
-	if seq, _ := qs2.SaveAnswer(ctx, f.worker, p.AttemptID, p.Questions[0].ID, []byte(`null`), 1); seq != 1 {
+	if seq, _ := legacySave(qs2, ctx, f.worker, p.AttemptID, p.Questions[0].ID, []byte(`null`), 1); seq != 1 {
 		t.Fatalf("replayed save after restart answered seq %d; want 1", seq)
 	}
 	// A crash between writing the finished attempt and removing the open one.
@@ -559,4 +568,121 @@ func countDocs(t *testing.T, coll *mongo.Collection) int64 {
 		t.Fatalf("count %s: %v", coll.Name(), err)
 	}
 	return n
+}
+
+func jsonOf(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// Two phones on one attempt, each counting its own seqs from the same point:
+// every save is either held by the server and said to be saved, or refused
+// with the answer the server holds.
+func TestTwoDevicesOnOneAttemptNeverHearSavedForAnAnswerNotHeld(t *testing.T) {
+	f := setup(t)
+	ctx := storetest.Context(t)
+	e := f.exam(t, 3, nil)
+	p, _, _ := f.qs.Start(ctx, f.worker, e.ID)
+	q := p.Questions[0]
+	if q.Type != scoring.Single && q.Type != scoring.TrueFalse {
+		for _, pq := range p.Questions {
+			if pq.Type == scoring.Single || pq.Type == scoring.TrueFalse {
+				q = pq
+			}
+		}
+	}
+	a, b := `"`+q.Options[0].Key+`"`, `"`+q.Options[1].Key+`"`
+	save := func(dev string, seq int64, answer string, base *int64) quiz.SaveResult {
+		t.Helper()
+		r, err := f.qs.SaveAnswer(ctx, f.worker, p.AttemptID, q.ID, quiz.AnswerSave{Answer: []byte(answer), Device: dev, Seq: seq, Base: base})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	held := func() string {
+		t.Helper()
+		now, err := f.qs.Paper(ctx, f.worker, p.AttemptID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return jsonOf(now.Answers[q.ID])
+	}
+	zero := int64(0)
+	t.Run("SameSeqFromTwoDevicesBothStoredInArrivalOrder", func(t *testing.T) {
+		r1 := save("phoneA", 1, a, &zero)
+		r2 := save("phoneB", 1, b, &r1.Seq)
+		if !r1.Saved || !r2.Saved || r2.Seq <= r1.Seq || held() != b {
+			t.Fatalf("A %+v, B %+v, held %s; want both saved, B's later, B's answer held", r1, r2, held())
+		}
+	})
+	t.Run("RetryAnswersWhatTheSaveGot", func(t *testing.T) {
+		r := save("phoneB", 1, b, &zero)
+		if !r.Saved || held() != b {
+			t.Fatalf("retry of B's save: %+v; want saved", r)
+		}
+		r = save("phoneA", 1, a, &zero)
+		if r.Saved || jsonOf(r.Answer) != b {
+			t.Fatalf("retry of A's superseded save: %+v; want not saved, with B's answer", r)
+		}
+	})
+	t.Run("RefusesAnswerBasedOnWhatAnotherDeviceReplaced", func(t *testing.T) {
+		// Phone A answered offline before it learnt of B's answer.
+		r := save("phoneA", 2, a, &zero)
+		if r.Saved || jsonOf(r.Answer) != b || held() != b {
+			t.Fatalf("A's late answer: %+v, held %s; want not saved, B's answer held and returned", r, held())
+		}
+		// Told what is held, A answers again and is stored.
+		r = save("phoneA", 3, a, &r.Seq)
+		if !r.Saved || held() != a {
+			t.Fatalf("A's answer after learning B's: %+v, held %s; want saved", r, held())
+		}
+	})
+	t.Run("OlderSaveOfTheSameDeviceIsStale", func(t *testing.T) {
+		r := save("phoneA", 2, b, nil)
+		if r.Saved || jsonOf(r.Answer) != a {
+			t.Fatalf("reordered older save: %+v; want not saved, with the held answer", r)
+		}
+	})
+	t.Run("RestartKeepsTheOrder", func(t *testing.T) {
+		qs2 := f.restart(t)
+		r, err := qs2.SaveAnswer(ctx, f.worker, p.AttemptID, q.ID, quiz.AnswerSave{Answer: []byte(a), Device: "phoneA", Seq: 3})
+		if err != nil || !r.Saved {
+			t.Fatalf("retry after restart: %+v %v; want saved", r, err)
+		}
+		r, err = qs2.SaveAnswer(ctx, f.worker, p.AttemptID, q.ID, quiz.AnswerSave{Answer: []byte(b), Device: "phoneC", Seq: 1})
+		now, _ := qs2.Paper(ctx, f.worker, p.AttemptID)
+		if err != nil || !r.Saved || r.Seq != now.Seqs[q.ID] || jsonOf(now.Answers[q.ID]) != b {
+			t.Fatalf("new device after restart: %+v %v, held %v at %d", r, err, now.Answers[q.ID], now.Seqs[q.ID])
+		}
+	})
+	t.Run("RejectsBadDevice", func(t *testing.T) {
+		_, err := f.qs.SaveAnswer(ctx, f.worker, p.AttemptID, q.ID, quiz.AnswerSave{Answer: []byte(a), Device: "a b", Seq: 9})
+		if gridskill.ErrorCode(err) != gridskill.EINVALID {
+			t.Fatalf("%v; want invalid", err)
+		}
+	})
+}
+
+func TestReadingAnAttemptNeverStartsOneAndSaysWhenTimeIsUp(t *testing.T) {
+	f := setup(t)
+	ctx := storetest.Context(t)
+	e := f.exam(t, 3, func(e *quiz.Exam) { e.MaxAttempts = 2 })
+	p, _, _ := f.qs.Start(ctx, f.worker, e.ID)
+	if now, err := f.qs.Paper(ctx, f.worker, p.AttemptID); err != nil || now.Ended {
+		t.Fatalf("open attempt read: ended %v, %v; want open", now.Ended, err)
+	}
+	f.clock.Advance(11 * time.Minute)
+	if now, err := f.qs.Paper(ctx, f.worker, p.AttemptID); err != nil || !now.Ended {
+		t.Fatalf("read after the deadline: ended %v, %v; want ended", now.Ended, err)
+	}
+	if _, err := f.qs.Submit(ctx, f.worker, p.AttemptID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.qs.Paper(ctx, f.worker, p.AttemptID); gridskill.ErrorCode(err) != gridskill.ECONFLICT {
+		t.Fatalf("read of a finished attempt: %v; want conflict", err)
+	}
+	if id, ok := f.qs.OpenAttempt(f.worker, e.ID); ok {
+		t.Fatalf("reading made attempt %s", id)
+	}
 }

@@ -149,12 +149,17 @@ type openDoc struct {
 }
 
 type answerDoc struct {
-	ID       string    `bson:"_id"` // attempt:question:seq
-	Attempt  string    `bson:"attempt"`
-	Question string    `bson:"question"`
-	Seq      int64     `bson:"seq"`
-	Answer   []string  `bson:"answer"`
-	At       time.Time `bson:"at"`
+	ID       string `bson:"_id"` // attempt:question:seq
+	Attempt  string `bson:"attempt"`
+	Question string `bson:"question"`
+	// Seq is the stored seq, assigned by the server in arrival order.
+	Seq int64 `bson:"seq"`
+	// Device and CSeq are the sending device and its own seq (saves stored
+	// before devices were named have neither: their seq was the client's).
+	Device string    `bson:"dev,omitempty"`
+	CSeq   int64     `bson:"cseq,omitempty"`
+	Answer []string  `bson:"answer"`
+	At     time.Time `bson:"at"`
 }
 
 type eventDoc struct {

@@ -105,7 +105,11 @@ type examAttemptJSON struct {
 }
 
 func (s *Server) toAttemptJSON(p quiz.Paper) examAttemptJSON {
-	out := examAttemptJSON{ID: p.AttemptID, State: "open", ExamID: p.Exam.ID, Title: p.Exam.Title, Deadline: p.Deadline, Now: s.clock.Now(),
+	state := "open"
+	if p.Ended {
+		state = "finishing"
+	}
+	out := examAttemptJSON{ID: p.AttemptID, State: state, ExamID: p.Exam.ID, Title: p.Exam.Title, Deadline: p.Deadline, Now: s.clock.Now(),
 		Questions: make([]examQuestionJSON, 0, len(p.Questions)), Answers: p.Answers, Seqs: p.Seqs}
 	for _, q := range p.Questions {
 		opts := q.Options
@@ -155,19 +159,20 @@ type examFinishedJSON struct {
 	Review      []examReviewItemJSON `json:"review,omitempty"`
 }
 
-// apiAttempt: GET /api/v1/attempts/{id} → an open attempt to resume, or a
-// finished one with the saved answers and, when allowed, the review.
+// apiAttempt: GET /api/v1/attempts/{id} → an open attempt to resume ("open",
+// or "finishing" once its time is up), or a finished one with the saved
+// answers and, when allowed, the review. It never starts an attempt.
 func (s *Server) apiAttempt(c *fiber.Ctx) error {
 	u, _ := currentUser(c)
 	ctx := c.UserContext()
 	id := c.Params("id")
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	if examID, open := s.quiz.OpenAttemptExam(u, id); open {
-		p, _, err := s.quiz.Start(ctx, u, examID)
-		if err != nil {
-			return err
-		}
+	p, err := s.quiz.Paper(ctx, u, id)
+	if err == nil {
 		return c.JSON(s.toAttemptJSON(p))
+	}
+	if gridskill.ErrorCode(err) != gridskill.ECONFLICT {
+		return err
 	}
 	rv, err := s.quiz.Review(ctx, u, id)
 	if err != nil {
@@ -187,14 +192,19 @@ func (s *Server) apiAttempt(c *fiber.Ctx) error {
 type examAnswerRequest struct {
 	Answer json.RawMessage `json:"answer"`
 	Seq    *int64          `json:"seq"`
+	Device string          `json:"device"`
+	Base   *int64          `json:"base"`
 }
 
 type examSavedResponse struct {
 	Saved bool  `json:"saved"`
 	Seq   int64 `json:"seq"`
+	// Answer is the answer the server holds, sent when this save is not it.
+	Answer any `json:"answer,omitempty"`
 }
 
-// apiAnswerSave: PUT /api/v1/attempts/{id}/answers/{questionId} {"answer", "seq"} → {"saved": true, "seq"}.
+// apiAnswerSave: PUT /api/v1/attempts/{id}/answers/{questionId} {"answer", "seq", "device", "base"}
+// → {"saved": true, "seq"}, or {"saved": false, "seq", "answer"} with the answer the server holds.
 func (s *Server) apiAnswerSave(c *fiber.Ctx) error {
 	var req examAnswerRequest
 	if err := decodeJSON(c, &req); err != nil {
@@ -207,11 +217,16 @@ func (s *Server) apiAnswerSave(c *fiber.Ctx) error {
 		return errMissing("answer")
 	}
 	u, _ := currentUser(c)
-	seq, err := s.quiz.SaveAnswer(c.UserContext(), u, c.Params("id"), c.Params("questionId"), req.Answer, *req.Seq)
+	in := quiz.AnswerSave{Answer: req.Answer, Device: req.Device, Seq: *req.Seq, Base: req.Base}
+	r, err := s.quiz.SaveAnswer(c.UserContext(), u, c.Params("id"), c.Params("questionId"), in)
 	if err != nil {
 		return err
 	}
-	return c.JSON(examSavedResponse{Saved: true, Seq: seq})
+	out := examSavedResponse{Saved: r.Saved, Seq: r.Seq}
+	if !r.Saved {
+		out.Answer = r.Answer
+	}
+	return c.JSON(out)
 }
 
 type examEventRequest struct {

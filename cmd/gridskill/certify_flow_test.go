@@ -138,7 +138,7 @@ func (f *certFlow) pass(examID string) {
 			answer = right[0]
 		}
 		raw, _ := json.Marshal(answer)
-		if _, err := f.quiz.SaveAnswer(f.ctx, f.worker, paper.AttemptID, pq.ID, raw, 1); err != nil {
+		if _, err := f.quiz.SaveAnswer(f.ctx, f.worker, paper.AttemptID, pq.ID, quiz.AnswerSave{Answer: raw, Seq: 1}); err != nil {
 			f.t.Fatalf("answer %s: %v", pq.ID, err)
 		}
 	}
