@@ -3,7 +3,11 @@ package web
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
+	"time"
 
 	"gridskill/seed"
 )
@@ -98,4 +102,91 @@ func TestTwoClientsOnOneAttemptAreToldOnlyTheTruth(t *testing.T) {
 			t.Fatalf("a refused save changed the held answer to %q", answer)
 		}
 	})
+}
+
+// Only the Start button of the rules page (a POST) starts an attempt: the
+// pages a browser gets, again or by Back, never do.
+func TestOnlyTheStartButtonStartsAnAttempt(t *testing.T) {
+	r := newRig(t)
+	w := quizUser(t, r, seed.WorkerID)
+	e := r.quiz.OpenExams(ctx(t), w)[0]
+	page := r.browser()
+	page.signIn("13900000004", seed.DemoPassword)
+	attempts := func() int {
+		t.Helper()
+		n := len(r.quiz.Results(w, e.ID))
+		if _, ok := r.quiz.OpenAttempt(w, e.ID); ok {
+			n++
+		}
+		return n
+	}
+	resp, body := page.get("/exams/" + e.ID + "/sit")
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/exams/"+e.ID || attempts() != 0 {
+		t.Fatalf("sitting page without an attempt: %d %s, %d attempts; want 303 to the rules page and none", resp.StatusCode, resp.Header.Get("Location"), attempts())
+	}
+	resp, body = page.get("/exams/" + e.ID)
+	for _, want := range []string{`id="rule-size"`, `id="rule-left"`, `id="rule-switch"`, `action="/exams/` + e.ID + `/start"`} {
+		if resp.StatusCode != 200 || !strings.Contains(body, want) {
+			t.Fatalf("rules page %d lacks %s", resp.StatusCode, want)
+		}
+	}
+	if attempts() != 0 {
+		t.Fatal("the rules page started an attempt")
+	}
+	resp, _ = page.post("/exams/"+e.ID, "/exams/"+e.ID+"/start", nil)
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/exams/"+e.ID+"/sit" || attempts() != 1 {
+		t.Fatalf("start: %d %s, %d attempts; want 303 to the sitting and one attempt", resp.StatusCode, resp.Header.Get("Location"), attempts())
+	}
+	id, _ := r.quiz.OpenAttempt(w, e.ID)
+	if _, body = page.get("/exams/" + e.ID + "/sit"); !strings.Contains(body, `data-attempt="`+id+`"`) {
+		t.Fatal("the sitting page does not name the open attempt")
+	}
+	if _, err := r.quiz.Submit(ctx(t), w, id); err != nil {
+		t.Fatal(err)
+	}
+	token := r.token("13900000004")
+	for _, path := range []string{"/exams/" + e.ID + "/sit", "/exams/" + e.ID, "/attempts/" + id, "/exams"} {
+		page.get(path)
+	}
+	if code, out, _ := r.apiJSON("GET", "/api/v1/attempts/"+id, token, nil); code != 200 || out["state"] != "finished" {
+		t.Fatalf("read of the finished attempt: %d %v", code, out["state"])
+	}
+	if n := attempts(); n != 1 {
+		t.Fatalf("%d attempts after reading pages again; want the 1 submitted", n)
+	}
+}
+
+func TestReadAfterTheDeadlineIsNotOpen(t *testing.T) {
+	r := newRig(t)
+	token := r.token("13900000004")
+	e := r.quiz.OpenExams(ctx(t), quizUser(t, r, seed.WorkerID))[0]
+	_, att, _ := r.apiJSON("POST", "/api/v1/exams/"+e.ID+"/attempts", token, nil)
+	id := att["id"].(string)
+	if _, out, _ := r.apiJSON("GET", "/api/v1/attempts/"+id, token, nil); out["state"] != "open" {
+		t.Fatalf("state %v during the attempt; want open", out["state"])
+	}
+	r.clock.Advance(e.Duration + time.Second)
+	code, out, raw := r.apiJSON("GET", "/api/v1/attempts/"+id, token, nil)
+	if code != 200 || out["state"] != "finishing" {
+		t.Fatalf("read after the deadline, before the server submitted it: %d %s; want state finishing", code, raw)
+	}
+}
+
+func TestServiceWorkerCoversExamPagesAndCachesNobodysData(t *testing.T) {
+	r := newRig(t)
+	resp, body := r.do(httptest.NewRequest("GET", "/sw.js", nil))
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/javascript") || !strings.Contains(body, "/exams/offline") {
+		t.Fatalf("/sw.js: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	page := r.browser()
+	page.signIn("13900000004", seed.DemoPassword)
+	resp, body = page.get("/exams/offline")
+	if resp.StatusCode != 200 || !strings.Contains(body, `id="offline"`) {
+		t.Fatalf("offline page: %d", resp.StatusCode)
+	}
+	for _, private := range []string{"张晓婷", `name="_csrf"`, "/logout"} {
+		if strings.Contains(body, private) {
+			t.Fatalf("the offline page, cached for whoever uses the phone, holds %q", private)
+		}
+	}
 }

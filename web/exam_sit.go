@@ -1,8 +1,11 @@
 package web
 
 import (
+	"io/fs"
+
 	"github.com/gofiber/fiber/v2"
 
+	"gridskill"
 	"gridskill/quiz"
 	"gridskill/scoring"
 )
@@ -40,14 +43,74 @@ func (s *Server) examListPage(c *fiber.Ctx) error {
 	return c.Render("quiz/exam_list", p, "layouts/main")
 }
 
-type examSitPage struct {
+type examRulesPage struct {
 	Page
 	Exam    quiz.Exam
 	Minutes int
+	Closes  string
+	Used    int
+	Left    int
+	OpenID  string
+	Counted *quiz.AttemptResult
 }
 
-// examSitPage is the phone exam page; exam.js starts or resumes the attempt
-// through the API and saves every answer as it is given.
+// examRulesPage shows what an attempt at an exam means before it starts:
+// questions, time, pass mark, attempts left and the screen-switch rule. Only
+// its Start button (a POST) starts an attempt.
+func (s *Server) examRulesPage(c *fiber.Ctx) error {
+	p, err := s.examRules(c)
+	if err != nil {
+		return err
+	}
+	return c.Render("quiz/exam_rules", p, "layouts/main")
+}
+
+func (s *Server) examRules(c *fiber.Ctx) (examRulesPage, error) {
+	u, _ := currentUser(c)
+	e, err := s.quiz.Exam(c.UserContext(), u, c.Params("id"))
+	if err != nil {
+		return examRulesPage{}, err
+	}
+	rs := s.quiz.Results(u, e.ID)
+	p := examRulesPage{Page: s.page(c, e.Title), Exam: e, Minutes: int(e.Duration.Minutes()), Closes: localTime(e.ClosesAt), Used: len(rs), Left: max(0, e.MaxAttempts-len(rs))}
+	p.OpenID, _ = s.quiz.OpenAttempt(u, e.ID)
+	if r, ok := quiz.Counted(e, rs); ok {
+		p.Counted = &r
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return p, nil
+}
+
+// examStart starts the worker's attempt (or finds the open one) and goes to
+// the sitting; a refusal is shown on the rules page.
+func (s *Server) examStart(c *fiber.Ctx) error {
+	u, _ := currentUser(c)
+	_, _, err := s.quiz.Start(c.UserContext(), u, c.Params("id"))
+	if err != nil {
+		p, perr := s.examRules(c)
+		if perr != nil {
+			return perr
+		}
+		if err := p.problem(err); err != nil {
+			return err
+		}
+		c.Status(statusOf[gridskill.ErrorCode(err)])
+		return c.Render("quiz/exam_rules", p, "layouts/main")
+	}
+	return c.Redirect("/exams/"+c.Params("id")+"/sit", fiber.StatusSeeOther)
+}
+
+type examSitPage struct {
+	Page
+	Exam      quiz.Exam
+	Minutes   int
+	AttemptID string
+}
+
+// examSitPage is the phone exam page of the worker's open attempt; exam.js
+// reads the attempt through the API and saves every answer as it is given.
+// Without an open attempt it goes to the rules page: it never starts one, so
+// Back or a reload after submitting cannot.
 func (s *Server) examSitPage(c *fiber.Ctx) error {
 	u, _ := currentUser(c)
 	e, err := s.quiz.Exam(c.UserContext(), u, c.Params("id"))
@@ -55,7 +118,35 @@ func (s *Server) examSitPage(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Render("quiz/sit", examSitPage{Page: s.page(c, e.Title), Exam: e, Minutes: int(e.Duration.Minutes())}, "layouts/main")
+	id, ok := s.quiz.OpenAttempt(u, e.ID)
+	if !ok {
+		return c.Redirect("/exams/"+e.ID, fiber.StatusSeeOther)
+	}
+	return c.Render("quiz/sit", examSitPage{Page: s.page(c, e.Title), Exam: e, Minutes: int(e.Duration.Minutes()), AttemptID: id}, "layouts/main")
+}
+
+// examServiceWorker serves the service worker from the site's root, so that
+// its scope covers the sitting and result pages.
+func (s *Server) examServiceWorker(static fs.FS) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		b, err := fs.ReadFile(static, "sw.js")
+		if err != nil {
+			return gridskill.Internal(err)
+		}
+		c.Set(fiber.HeaderContentType, "text/javascript; charset=utf-8")
+		c.Set(fiber.HeaderCacheControl, "no-cache")
+		return c.Send(b)
+	}
+}
+
+// examOfflinePage is the page the service worker shows instead of the
+// browser's error page when a sitting or a result cannot be loaded. It holds
+// nobody's data, so the cached copy is safe for whoever uses the phone next.
+func (s *Server) examOfflinePage(c *fiber.Ctx) error {
+	p := s.page(c, "No network")
+	p.User, p.CSRF, p.Flash = nil, "", ""
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	return c.Render("quiz/offline", p, "layouts/main")
 }
 
 type examResultPage struct {

@@ -16,6 +16,7 @@ func (s *Server) routes(static fs.FS) {
 	app := s.App
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: int((7 * 24 * time.Hour).Seconds())}))
 	app.Get("/healthz", s.healthz)
+	app.Get("/sw.js", s.examServiceWorker(static))
 
 	app.Use(s.withContext, s.authenticate, s.checkCSRF)
 	admins := requireRole(people.StreetAdmin, people.DistrictAdmin)
@@ -57,6 +58,9 @@ func (s *Server) routes(static fs.FS) {
 	app.Post("/quiz/exams", s.requireUser, staff, s.examAdminCreate)
 	app.Get("/quiz/exams/:id", s.requireUser, staff, s.examAdminResults)
 	app.Get("/exams", s.requireUser, s.examListPage)
+	app.Get("/exams/offline", s.examOfflinePage)
+	app.Get("/exams/:id", s.requireUser, s.examRulesPage)
+	app.Post("/exams/:id/start", s.requireUser, s.examStart)
 	app.Get("/exams/:id/sit", s.requireUser, s.examSitPage)
 	app.Get("/attempts/:id", s.requireUser, s.examResultPage)
 	app.Get("/practice", s.requireUser, s.practiceHome)
