@@ -52,6 +52,9 @@ type examRulesPage struct {
 	Left    int
 	OpenID  string
 	Counted *quiz.AttemptResult
+	// LastID is the worker's latest finished attempt, whose unsent answers
+	// the page looks for on the phone.
+	LastID string
 }
 
 // examRulesPage shows what an attempt at an exam means before it starts:
@@ -76,6 +79,7 @@ func (s *Server) examRules(c *fiber.Ctx) (examRulesPage, error) {
 	p.OpenID, _ = s.quiz.OpenAttempt(u, e.ID)
 	if r, ok := quiz.Counted(e, rs); ok {
 		p.Counted = &r
+		p.LastID = rs[len(rs)-1].ID
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return p, nil

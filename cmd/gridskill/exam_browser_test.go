@@ -50,6 +50,8 @@ func TestBrowserExamSurvivesLostNetwork(t *testing.T) {
 	step("start the exam",
 		chromedp.Navigate(base+"/exams"),
 		chromedp.Click(`#open-exams a.button`),
+		chromedp.WaitVisible(`#exam-rules`),
+		chromedp.Click(`#start`),
 		chromedp.WaitVisible(`#paper fieldset.q input`))
 	ids, err := chromedp.Run(phone, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('#paper fieldset.q')).filter(f => f.dataset.type == 'single' || f.dataset.type == 'truefalse').map(f => f.dataset.q)`))
 	if err != nil || len(ids) < 3 {
@@ -76,7 +78,8 @@ func TestBrowserExamSurvivesLostNetwork(t *testing.T) {
 		chromedp.WaitVisible(q(3)+` .qstatus.saved`))
 	step("submit",
 		chromedp.Click(`#submit`),
-		chromedp.Click(`#submit`),
+		chromedp.WaitVisible(`#confirm-yes`),
+		chromedp.Click(`#confirm-yes`),
 		chromedp.WaitVisible(`#score`))
 	verdict, err := chromedp.Run(phone, chromedp.Text(`#result`))
 	if err != nil || !strings.Contains(verdict, "/") {

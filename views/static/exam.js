@@ -12,7 +12,7 @@
 (function () {
   'use strict';
   var root = document.getElementById('exam');
-  if (!root) return;
+  if (!root) { leftovers(document.getElementById('unsent')); return; }
   var d = root.dataset;
   var $ = function (id) { return document.getElementById(id); };
   var paper = $('paper'), clock = $('clock'), net = $('net'), over = $('over');
@@ -510,4 +510,20 @@
     if (!document.hidden) refresh();
   });
   load();
+
+  // leftovers says, on the rules page after an attempt ended, how many
+  // answers kept on this phone never reached the server.
+  function leftovers(box) {
+    var id = box && box.dataset.attempt, q;
+    if (!id) return;
+    try { q = (JSON.parse(localStorage.getItem('gs-exam-' + id) || '{}') || {}).q || {}; } catch (e) { return; }
+    if (!Object.keys(q).length) return;
+    fetch('/api/v1/attempts/' + id, { credentials: 'same-origin', cache: 'no-store' }).then(function (r) { return r.json(); }).then(function (a) {
+      if (a.state !== 'finished') return;
+      var n = Object.keys(q).filter(function (k) { return JSON.stringify(q[k].a) !== JSON.stringify((a.answers || {})[k]); }).length;
+      if (!n) return;
+      box.textContent = box.dataset.t.replace('%d', n);
+      box.hidden = false;
+    }).catch(function () { /* shown when the network allows */ });
+  }
 })();
