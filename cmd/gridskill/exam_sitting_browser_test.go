@@ -275,6 +275,9 @@ func TestBrowserBackAfterSubmitStartsNoAttempt(t *testing.T) {
 type dropNet struct {
 	down  atomic.Bool
 	proxy *httputil.ReverseProxy
+	// shedSaves and shedSubmits are how many of the next saves and submits
+	// are answered 503 with Retry-After, as a server shedding load does.
+	shedSaves, shedSubmits, submits atomic.Int32
 }
 
 func (n *dropNet) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -282,6 +285,18 @@ func (n *dropNet) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
 			conn.Close()
 		}
+		return
+	}
+	save := r.Method == "PUT" && strings.Contains(r.URL.Path, "/answers/")
+	submit := r.Method == "POST" && strings.HasSuffix(r.URL.Path, "/submit")
+	if submit {
+		n.submits.Add(1)
+	}
+	if save && n.shedSaves.Add(-1) >= 0 || submit && n.shedSubmits.Add(-1) >= 0 {
+		w.Header().Set("Retry-After", "1")
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte(`{"error":{"code":"unavailable","message":"busy"}}`))
 		return
 	}
 	n.proxy.ServeHTTP(w, r)
@@ -366,5 +381,40 @@ func TestBrowserTimeUpWhileOfflineIsHonestAndShowsNoBrowserError(t *testing.T) {
 	got := signInAPI(t, server, "13900000004").attempt(id)
 	if got.State != "finished" || fmt.Sprint(got.Answers[qs[0]]) == "" || fmt.Sprint(got.Answers[qs[1]]) == unsent {
 		t.Fatalf("finished attempt %+v; want the answer sent before the network dropped and not the one that never reached the server", got)
+	}
+}
+
+func TestBrowserSheddingServerIsRetriedAndNeverReportedAsDone(t *testing.T) {
+	b := browsertest.New(t)
+	_, server, _ := startMain(t, "")
+	drop, base := behindDropNet(t, server)
+	p := newExamPhone(t, b, "shed")
+	p.signIn(base, "13900000004")
+	id := p.startFirstExam(base)
+	qs := p.choiceQuestions()
+	drop.shedSaves.Store(2)
+	p.step("a save the server sheds stays queued",
+		chromedp.Click(`#q-`+qs[0]+` input`),
+		chromedp.WaitVisible(`#q-`+qs[0]+` .qstatus.unsent`))
+	if q := p.queued(); !strings.Contains(q, qs[0]) {
+		t.Fatalf("a shed save is not kept on the phone: %q", q)
+	}
+	p.step("and is sent after Retry-After", chromedp.WaitVisible(`#q-`+qs[0]+` .qstatus.saved`))
+	drop.shedSubmits.Store(3)
+	p.step("submit while the server sheds",
+		chromedp.Click(`#submit`),
+		chromedp.WaitVisible(`#confirm-yes`),
+		chromedp.Click(`#confirm-yes`),
+		chromedp.Poll[chromedp.Void](`document.getElementById('over').innerText.indexOf('正在交卷') >= 0`, chromedp.WithPollingTimeout(10*time.Second)))
+	if loc := evalOn[string](p, `location.pathname`); loc == "/attempts/"+id {
+		t.Fatal("the page showed the result before the server took the submit")
+	}
+	browsertest.Screenshot(t, p.ctx, "exam-submit-shed")
+	p.step("the submit goes through once the server takes it", chromedp.WaitVisible(`#score`))
+	if n := drop.submits.Load(); n < 4 {
+		t.Fatalf("%d submits reached the server; want the 3 shed and one more", n)
+	}
+	if got := signInAPI(t, server, "13900000004").attempt(id); got.State != "finished" || fmt.Sprint(got.Answers[qs[0]]) == "" {
+		t.Fatalf("finished attempt %+v; want the answer sent after the shed saves", got)
 	}
 }

@@ -475,7 +475,12 @@
     // seq, so that a save the server already holds is recognised.
     var saved = restore();
     queue = {};
-    Object.keys(saved).forEach(function (q) { if (byID[q]) queue[q] = saved[q]; });
+    Object.keys(saved).forEach(function (q) {
+      if (!byID[q]) return;
+      queue[q] = saved[q];
+      // Kept by an older page that named no device: its seqs are its own.
+      if (!queue[q].dev) queue[q].dev = device + '-old';
+    });
     a.questions.forEach(function (q) {
       if (seqs[q.id] !== undefined) known[q.id] = seqs[q.id];
       if (queue[q.id]) { show(q, queue[q.id].a); setStatus(q.id, 'unsent'); }
