@@ -337,7 +337,7 @@ func TestBrowserTimeUpWhileOfflineIsHonestAndShowsNoBrowserError(t *testing.T) {
 	if code := admin.call("POST", "/api/v1/exams", map[string]any{
 		"title": "断网交卷测验", "unitIds": []string{seed.Street1ID}, "opensAt": now.Add(-time.Minute), "closesAt": now.Add(30 * time.Second),
 		"durationSec": 600, "passMark": 60, "maxAttempts": 1, "counts": "highest", "review": "after_submit",
-		"rules": []map[string]any{{"tag": "", "count": 5}},
+		"rules": []map[string]any{{"tag": "", "type": "single", "count": 5}},
 	}, &exam); code != 201 {
 		t.Fatalf("create a short exam: %d", code)
 	}
