@@ -107,6 +107,7 @@ const (
 // fails TestEveryRouteKeepsOtherStreetsOut.
 var scopeRoutes = map[string]routeRule{
 	"GET /healthz":                    public("the health check names no record"),
+	"GET /sw.js":                      public("the exam pages' service worker names no record"),
 	"GET /login":                      public("the sign-in page"),
 	"POST /login":                     public("signing in"),
 	"GET /prefs":                      public("sets the language or text size of the browser"),
@@ -141,6 +142,9 @@ var scopeRoutes = map[string]routeRule{
 	"POST /quiz/exams":                     writes(createOwn),
 	"GET /quiz/exams/:id":                  scoped("id", "exam"),
 	"GET /exams":                           open(ownArea),
+	"GET /exams/offline":                   public("the offline page of the exam pages holds nobody's data"),
+	"GET /exams/:id":                       scoped("id", "exam"),
+	"POST /exams/:id/start":                scoped("id", "exam"),
 	"GET /exams/:id/sit":                   scoped("id", "exam"),
 	"GET /attempts/:id":                    scoped("id", "finished"),
 	"GET /practice":                        open(own),
