@@ -39,7 +39,7 @@ func TestFinishStoresTheResultFirstAndAStartReplaysWhatFollowsOnce(t *testing.T)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.qs.SaveAnswer(ctx, f.worker, p.AttemptID, p.Questions[0].ID, []byte(f.rightAnswer(t, p.Questions[0])), 1); err != nil {
+	if _, err := legacySave(f.qs, ctx, f.worker, p.AttemptID, p.Questions[0].ID, []byte(f.rightAnswer(t, p.Questions[0])), 1); err != nil {
 		t.Fatal(err)
 	}
 	r, err := f.qs.Submit(ctx, f.worker, p.AttemptID)
@@ -148,7 +148,7 @@ func TestSubmitIsRefusedWhenTheFinishQueueIsFullAndTheRetrySubmits(t *testing.T)
 	if n := f.count(t, "attempts", bson.M{"_id": p.AttemptID}); n != 0 {
 		t.Fatal("a refused submit wrote its finished attempt")
 	}
-	if _, err := f.qs.SaveAnswer(ctx, third, p.AttemptID, p.Questions[0].ID, []byte(f.rightAnswer(t, p.Questions[0])), 1); err != nil {
+	if _, err := legacySave(f.qs, ctx, third, p.AttemptID, p.Questions[0].ID, []byte(f.rightAnswer(t, p.Questions[0])), 1); err != nil {
 		t.Fatalf("saving after a refused submit: %v; want the attempt still open", err)
 	}
 	close(release)
@@ -180,7 +180,7 @@ func TestSweepAtWindowCloseWritesInBatches(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.qs.SaveAnswer(ctx, w, p.AttemptID, p.Questions[0].ID, []byte(f.rightAnswer(t, p.Questions[0])), 1); err != nil {
+		if _, err := legacySave(f.qs, ctx, w, p.AttemptID, p.Questions[0].ID, []byte(f.rightAnswer(t, p.Questions[0])), 1); err != nil {
 			t.Fatal(err)
 		}
 		workers = append(workers, w)
