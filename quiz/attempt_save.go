@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 	"strconv"
-	"strings"
 
 	"gridskill"
 	"gridskill/people"
@@ -150,17 +149,13 @@ func (s *Service) SaveAnswer(ctx context.Context, actor people.User, attemptID, 
 	// still land, and its id must never be reused for another answer.
 	att.rev++
 	seq := att.rev
-	device := strings.Clone(in.Device)
 	d := answerDoc{ID: attemptID + ":" + questionID + ":" + strconv.FormatInt(seq, 10), Attempt: attemptID, Question: questionID, Seq: seq,
-		Device: device, CSeq: in.Seq, Answer: answer, At: now}
+		Device: in.Device, CSeq: in.Seq, Answer: answer, At: now}
 	if err := s.answers.Do(ctx, d); err != nil {
 		return SaveResult{}, gridskill.Internal(err)
 	}
-	// The ids are kept as map keys: never share the caller's bytes (the web
-	// layer's request buffers are reused after the handler returns).
-	qid := strings.Clone(questionID)
-	att.last[lastKey(qid, device)] = in.Seq
-	att.answers[qid] = savedAnswer{answer: answer, seq: seq, device: device, cseq: in.Seq}
+	att.last[lastKey(questionID, in.Device)] = in.Seq
+	att.answers[questionID] = savedAnswer{answer: answer, seq: seq, device: in.Device, cseq: in.Seq}
 	return SaveResult{Saved: true, Seq: seq}, nil
 }
 

@@ -872,6 +872,7 @@ var storesNoText = map[string]string{
 	"POST /people/:id/active":                         "keeps a flag",
 	"POST /api/v1/users/:id/active":                   "keeps a flag",
 	"POST /api/v1/exams/:id/attempts":                 "keeps the exam id; covered by the answer case, which starts the attempt it reads back",
+	"POST /exams/:id/start":                           "keeps the exam id, as POST /api/v1/exams/:id/attempts does, through the same service call",
 	"POST /api/v1/attempts/:id/submit":                "finishes the attempt",
 	"POST /contests/:id/rounds/:round/judges":         "keeps the ids of the accounts the phones name",
 	"POST /api/v1/contests/:id/rounds/:round/judges":  "keeps the ids of the accounts the phones name",
