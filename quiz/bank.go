@@ -11,7 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
 
 	"gridskill"
@@ -27,7 +26,8 @@ import (
 // must reach the instance that owns that exam (route by exam id at the proxy),
 // and the bank and exams would need a short reload interval.
 type Service struct {
-	db     *mongo.Database
+	db     *mongo.Database // until every query is in store.go
+	repo   repo
 	people *people.Service
 	clock  gridskill.Clock
 	log    *slog.Logger
@@ -68,10 +68,11 @@ func NewService(db *mongo.Database, ps *people.Service, clock gridskill.Clock, l
 	if log == nil {
 		log = slog.Default()
 	}
+	r := repo{db}
 	s := &Service{
-		db: db, people: ps, clock: clock, log: log,
+		db: db, repo: r, people: ps, clock: clock, log: log,
 		answers:  &store.Batch[any]{Run: insertAll(db.Collection(collAnswers))},
-		used:     &store.Batch[string]{Run: setUsed(db.Collection(collQuestions)), Linger: time.Second},
+		used:     &store.Batch[string]{Run: r.setUsed, Linger: time.Second},
 		recent:   newFinishedCache(recentAttempts),
 		bank:     map[string]Question{},
 		versions: map[string]Question{},
@@ -96,12 +97,8 @@ func (s *Service) today() string { return s.clock.Now().Format(time.DateOnly) }
 
 // loadBank reads every current question and keeps it in memory.
 func (s *Service) loadBank(ctx context.Context) error {
-	cur, err := s.db.Collection(collQuestions).Find(ctx, bson.M{})
+	docs, err := s.repo.questions(ctx)
 	if err != nil {
-		return err
-	}
-	var docs []questionDoc
-	if err := cur.All(ctx, &docs); err != nil {
 		return err
 	}
 	s.bankMu.Lock()
@@ -123,8 +120,7 @@ func (s *Service) version(ctx context.Context, id string, v int) (Question, erro
 	if ok {
 		return q, nil
 	}
-	var d questionDoc
-	err := s.db.Collection(collVersions).FindOne(ctx, bson.M{"_id": r}).Decode(&d)
+	d, err := s.repo.version(ctx, r)
 	if err == mongo.ErrNoDocuments {
 		return Question{}, gridskill.Errorf(gridskill.ENOTFOUND, "no such question")
 	}
@@ -280,7 +276,7 @@ func (s *Service) Create(ctx context.Context, actor people.User, q Question) (Qu
 	}
 	now := s.clock.Now()
 	q.ID, q.Version, q.UnitID, q.UnitPath, q.AuthorID, q.Used, q.CreatedAt, q.UpdatedAt = newID("q-"), 1, actor.UnitID, actor.UnitPath, actor.ID, false, now, now
-	if _, err := s.db.Collection(collQuestions).InsertOne(ctx, toQuestionDoc(q)); err != nil {
+	if err := s.repo.insertQuestion(ctx, toQuestionDoc(q)); err != nil {
 		return Question{}, gridskill.Internal(err)
 	}
 	s.remember(q)
@@ -342,12 +338,12 @@ func (s *Service) replace(ctx context.Context, old, next Question) (Question, er
 		// document, which is still right.
 		d := toQuestionDoc(old)
 		d.ID, d.QID = old.Ref(), old.ID
-		if _, err := s.db.Collection(collVersions).InsertOne(ctx, d); err != nil && !store.IsDuplicate(err) {
+		if err := s.repo.keepVersion(ctx, d); err != nil {
 			return Question{}, gridskill.Internal(err)
 		}
 		next.Version, next.Used = old.Version+1, false
 	}
-	if _, err := s.db.Collection(collQuestions).ReplaceOne(ctx, bson.M{"_id": old.ID}, toQuestionDoc(next)); err != nil {
+	if err := s.repo.replaceQuestion(ctx, toQuestionDoc(next)); err != nil {
 		return Question{}, gridskill.Internal(err)
 	}
 	s.remember(next)
@@ -370,7 +366,7 @@ func (s *Service) SetStatus(ctx context.Context, actor people.User, id string, s
 	if q.Status == st {
 		return q, nil
 	}
-	if _, err := s.db.Collection(collQuestions).UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"status": st, "updatedAt": s.clock.Now()}}); err != nil {
+	if err := s.repo.setStatus(ctx, id, st, s.clock.Now()); err != nil {
 		return Question{}, gridskill.Internal(err)
 	}
 	q.Status = st
@@ -423,23 +419,6 @@ func (s *Service) markHeld(ctx context.Context, papers [][]itemDoc) {
 	}
 	s.bankMu.RUnlock()
 	s.markUsed(ctx, ids)
-}
-
-// setUsed writes the used flag of questions in one updateMany. A question
-// edited meanwhile may be marked for its new version too, which only costs
-// a version more at its next edit.
-func setUsed(coll *mongo.Collection) func(context.Context, []string) []error {
-	return func(ctx context.Context, ids []string) []error {
-		err := retry(ctx, func() error {
-			_, err := coll.UpdateMany(ctx, bson.M{"_id": bson.M{"$in": ids}}, bson.M{"$set": bson.M{"used": true}})
-			return err
-		})
-		errs := make([]error, len(ids))
-		for i := range errs {
-			errs[i] = err
-		}
-		return errs
-	}
 }
 
 // Duplicates says what to do with imported questions whose stem is already in the bank.
@@ -526,7 +505,7 @@ func (s *Service) Import(ctx context.Context, actor people.User, qs []Question, 
 		docs = append(docs, toQuestionDoc(*q))
 	}
 	if len(docs) > 0 {
-		if _, err := s.db.Collection(collQuestions).InsertMany(ctx, docs); err != nil {
+		if err := s.repo.insertQuestions(ctx, docs); err != nil {
 			return res, gridskill.Internal(err)
 		}
 	}

@@ -229,3 +229,78 @@ func insertAll(coll *mongo.Collection) func(context.Context, []any) []error {
 		return store.InsertOnce(ctx, coll, docs)
 	}
 }
+
+// repo holds the quiz collections' queries; the service calls it and never
+// the driver.
+type repo struct {
+	db *mongo.Database
+}
+
+// questions reads every current question.
+func (r repo) questions(ctx context.Context) ([]questionDoc, error) {
+	cur, err := r.db.Collection(collQuestions).Find(ctx, bson.M{})
+	if err != nil {
+		return nil, err
+	}
+	var docs []questionDoc
+	err = cur.All(ctx, &docs)
+	return docs, err
+}
+
+// version reads a kept version by its ref; mongo.ErrNoDocuments when none is kept.
+func (r repo) version(ctx context.Context, ref string) (questionDoc, error) {
+	var d questionDoc
+	err := r.db.Collection(collVersions).FindOne(ctx, bson.M{"_id": ref}).Decode(&d)
+	return d, err
+}
+
+// keepVersion stores a used version before it is replaced; a duplicate
+// means it is already kept.
+func (r repo) keepVersion(ctx context.Context, d questionDoc) error {
+	_, err := r.db.Collection(collVersions).InsertOne(ctx, d)
+	if store.IsDuplicate(err) {
+		return nil
+	}
+	return err
+}
+
+func (r repo) insertQuestion(ctx context.Context, d questionDoc) error {
+	_, err := r.db.Collection(collQuestions).InsertOne(ctx, d)
+	return err
+}
+
+// insertQuestions writes an import's new questions in one ordered insertMany.
+func (r repo) insertQuestions(ctx context.Context, docs []any) error {
+	_, err := r.db.Collection(collQuestions).InsertMany(ctx, docs)
+	return err
+}
+
+func (r repo) replaceQuestion(ctx context.Context, d questionDoc) error {
+	_, err := r.db.Collection(collQuestions).ReplaceOne(ctx, bson.M{"_id": d.ID}, d)
+	return err
+}
+
+func (r repo) setStatus(ctx context.Context, id string, st Status, at time.Time) error {
+	_, err := r.db.Collection(collQuestions).UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"status": st, "updatedAt": at}})
+	return err
+}
+
+// setUsed writes the used flag of questions in one updateMany, a store.Batch
+// run. A question edited meanwhile may be marked for its new version too,
+// which only costs a version more at its next edit.
+func (r repo) setUsed(ctx context.Context, ids []string) []error {
+	err := retry(ctx, func() error {
+		_, err := r.db.Collection(collQuestions).UpdateMany(ctx, bson.M{"_id": bson.M{"$in": ids}}, bson.M{"$set": bson.M{"used": true}})
+		return err
+	})
+	return same(err, len(ids))
+}
+
+// same is one error for each of n documents of a batch written at once.
+func same(err error, n int) []error {
+	errs := make([]error, n)
+	for i := range errs {
+		errs[i] = err
+	}
+	return errs
+}
