@@ -9,8 +9,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"go.mongodb.org/mongo-driver/bson"
-
 	"gridskill"
 	"gridskill/people"
 	"gridskill/scoring"
@@ -179,12 +177,8 @@ func (d examDoc) exam() Exam {
 }
 
 func (s *Service) loadExams(ctx context.Context) error {
-	cur, err := s.db.Collection(collExams).Find(ctx, bson.M{})
+	docs, err := s.repo.exams(ctx)
 	if err != nil {
-		return err
-	}
-	var docs []examDoc
-	if err := cur.All(ctx, &docs); err != nil {
 		return err
 	}
 	s.examMu.Lock()
@@ -227,7 +221,7 @@ func (s *Service) CreateExam(ctx context.Context, actor people.User, e Exam) (Ex
 	if _, err := s.drawPaper(e, actor.UnitPath, 1); err != nil {
 		return Exam{}, err
 	}
-	if _, err := s.db.Collection(collExams).InsertOne(ctx, toExamDoc(e)); err != nil {
+	if err := s.repo.insertExam(ctx, toExamDoc(e)); err != nil {
 		return Exam{}, gridskill.Internal(err)
 	}
 	s.examMu.Lock()

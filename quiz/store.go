@@ -304,3 +304,18 @@ func same(err error, n int) []error {
 	}
 	return errs
 }
+
+func (r repo) exams(ctx context.Context) ([]examDoc, error) {
+	cur, err := r.db.Collection(collExams).Find(ctx, bson.M{})
+	if err != nil {
+		return nil, err
+	}
+	var docs []examDoc
+	err = cur.All(ctx, &docs)
+	return docs, err
+}
+
+func (r repo) insertExam(ctx context.Context, d examDoc) error {
+	_, err := r.db.Collection(collExams).InsertOne(ctx, d)
+	return err
+}
