@@ -11,9 +11,7 @@ import (
 	"sync"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
-	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"gridskill"
 	"gridskill/people"
@@ -36,8 +34,7 @@ func (s *Service) learnerLock(userID string) *sync.Mutex {
 }
 
 func (s *Service) learner(ctx context.Context, userID string) (learnerDoc, error) {
-	var d learnerDoc
-	err := s.db.Collection(collLearners).FindOne(ctx, bson.M{"_id": userID}).Decode(&d)
+	d, err := s.repo.learner(ctx, userID)
 	if err == mongo.ErrNoDocuments {
 		return learnerDoc{ID: userID}, nil
 	}
@@ -114,8 +111,7 @@ func (s *Service) recordOutcomes(ctx context.Context, userID, attemptID string, 
 	// (SQLITE_BUSY) when another write lands in between; a submit burst made
 	// 15 of 2,000 fail.
 	return retry(ctx, func() error {
-		_, err := s.db.Collection(collLearners).ReplaceOne(ctx, bson.M{"_id": userID}, d, options.Replace().SetUpsert(true))
-		return err
+		return s.repo.saveLearner(ctx, d)
 	})
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"gridskill/scoring"
 	"gridskill/store"
@@ -317,5 +318,18 @@ func (r repo) exams(ctx context.Context) ([]examDoc, error) {
 
 func (r repo) insertExam(ctx context.Context, d examDoc) error {
 	_, err := r.db.Collection(collExams).InsertOne(ctx, d)
+	return err
+}
+
+// learner reads a worker's practice summary; mongo.ErrNoDocuments when the
+// worker has none yet.
+func (r repo) learner(ctx context.Context, userID string) (learnerDoc, error) {
+	var d learnerDoc
+	err := r.db.Collection(collLearners).FindOne(ctx, bson.M{"_id": userID}).Decode(&d)
+	return d, err
+}
+
+func (r repo) saveLearner(ctx context.Context, d learnerDoc) error {
+	_, err := r.db.Collection(collLearners).ReplaceOne(ctx, bson.M{"_id": d.ID}, d, options.Replace().SetUpsert(true))
 	return err
 }
