@@ -18,7 +18,6 @@ import (
 	"gridskill"
 	"gridskill/people"
 	"gridskill/scoring"
-	"gridskill/store"
 )
 
 // openAttempt is an attempt in progress, held in memory and written through.
@@ -129,12 +128,8 @@ func (s *Service) Load(ctx context.Context) error {
 	}
 	s.attMu.Unlock()
 
-	cur, err = s.db.Collection(collOpen).Find(ctx, bson.M{})
+	open, err := s.repo.openAttempts(ctx)
 	if err != nil {
-		return err
-	}
-	var open []openDoc
-	if err := cur.All(ctx, &open); err != nil {
 		return err
 	}
 	ids := []string{}
@@ -155,18 +150,12 @@ func (s *Service) Load(ctx context.Context) error {
 	}
 	// Saves of attempts that are no longer open are held by their finished
 	// attempts; a previous run may have stopped before pruning them.
-	for _, coll := range []string{collAnswers, collEvents} {
-		if _, err := s.db.Collection(coll).DeleteMany(ctx, bson.M{"attempt": bson.M{"$nin": ids}}); err != nil {
-			return err
-		}
+	if err := s.repo.deleteSavesExcept(ctx, ids); err != nil {
+		return err
 	}
 	if len(ids) > 0 {
-		cur, err = s.db.Collection(collAnswers).Find(ctx, bson.M{"attempt": bson.M{"$in": ids}})
+		answers, err := s.repo.answersOf(ctx, ids)
 		if err != nil {
-			return err
-		}
-		var answers []answerDoc
-		if err := cur.All(ctx, &answers); err != nil {
 			return err
 		}
 		for _, a := range answers {
@@ -174,12 +163,8 @@ func (s *Service) Load(ctx context.Context) error {
 				att.replay(a)
 			}
 		}
-		cur, err = s.db.Collection(collEvents).Find(ctx, bson.M{"attempt": bson.M{"$in": ids}})
+		events, err := s.repo.eventsOf(ctx, ids)
 		if err != nil {
-			return err
-		}
-		var events []eventDoc
-		if err := cur.All(ctx, &events); err != nil {
 			return err
 		}
 		slices.SortFunc(events, func(a, b eventDoc) int { return a.At.Compare(b.At) })
@@ -274,7 +259,7 @@ func (s *Service) Start(ctx context.Context, actor people.User, examID string) (
 	s.open[id] = att
 	s.openBy[key(e.ID, actor.ID)] = id
 	s.attMu.Unlock()
-	if _, err := s.db.Collection(collOpen).InsertOne(ctx, doc); err != nil && !store.IsDuplicate(err) {
+	if err := s.repo.insertOpen(ctx, doc); err != nil {
 		s.attMu.Lock()
 		delete(s.open, id)
 		delete(s.openBy, key(e.ID, actor.ID))
@@ -408,7 +393,7 @@ func (s *Service) RecordEvent(ctx context.Context, actor people.User, attemptID,
 		return switches(att.events), false, nil
 	}
 	ev := eventDoc{ID: attemptID + ":" + strconv.Itoa(len(att.events)+1), Attempt: attemptID, Kind: kind, At: s.clock.Now()}
-	if _, err := s.db.Collection(collEvents).InsertOne(ctx, ev); err != nil && !store.IsDuplicate(err) {
+	if err := s.repo.insertEvent(ctx, ev); err != nil {
 		return 0, false, gridskill.Internal(err)
 	}
 	att.events = append(att.events, ev)
@@ -460,10 +445,8 @@ func (s *Service) Prune(ctx context.Context) error {
 	if n == 0 {
 		return nil
 	}
-	for _, coll := range []string{collAnswers, collEvents} {
-		if _, err := s.db.Collection(coll).DeleteMany(ctx, bson.M{"attempt": bson.M{"$in": ids}}); err != nil {
-			return err
-		}
+	if err := s.repo.deleteSaves(ctx, ids); err != nil {
+		return err
 	}
 	s.attMu.Lock()
 	s.prune = s.prune[n:]

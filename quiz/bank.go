@@ -71,7 +71,7 @@ func NewService(db *mongo.Database, ps *people.Service, clock gridskill.Clock, l
 	r := repo{db}
 	s := &Service{
 		db: db, repo: r, people: ps, clock: clock, log: log,
-		answers:  &store.Batch[any]{Run: insertAll(db.Collection(collAnswers))},
+		answers:  &store.Batch[any]{Run: r.insertAnswers},
 		used:     &store.Batch[string]{Run: r.setUsed, Linger: time.Second},
 		recent:   newFinishedCache(recentAttempts),
 		bank:     map[string]Question{},

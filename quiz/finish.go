@@ -78,7 +78,7 @@ func newFinishing(s *Service, db *mongo.Database) *finishing {
 	f := &finishing{pending: map[string]*userPending{}, retryMin: time.Second}
 	f.docs = &store.Batch[finishWrite]{Run: s.writeFinished(db.Collection(collAttempts)), Capacity: finishQueue}
 	f.outcomes = &store.Batch[outcome]{Run: s.runOutcomes, Max: outcomeRun, Timeout: 5 * time.Minute}
-	f.removals = &store.Batch[string]{Run: removeOpen(db.Collection(collOpen)), Linger: removeLinger}
+	f.removals = &store.Batch[string]{Run: s.repo.removeOpen, Linger: removeLinger}
 	return f
 }
 
@@ -390,22 +390,6 @@ func (s *Service) applyOutcome(ctx context.Context, o outcome) error {
 		s.Finished(ctx, f.result())
 	}
 	return nil
-}
-
-// removeOpen deletes open documents whose finished twins are stored, in one
-// deleteMany: the engine scans the open attempts once for the whole batch.
-func removeOpen(coll *mongo.Collection) func(context.Context, []string) []error {
-	return func(ctx context.Context, ids []string) []error {
-		err := retry(ctx, func() error {
-			_, err := coll.DeleteMany(ctx, bson.M{"_id": bson.M{"$in": ids}})
-			return err
-		})
-		errs := make([]error, len(ids))
-		for i := range errs {
-			errs[i] = err
-		}
-		return errs
-	}
 }
 
 // Sweep submits every open attempt whose deadline has passed, whether or

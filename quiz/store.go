@@ -333,3 +333,91 @@ func (r repo) saveLearner(ctx context.Context, d learnerDoc) error {
 	_, err := r.db.Collection(collLearners).ReplaceOne(ctx, bson.M{"_id": d.ID}, d, options.Replace().SetUpsert(true))
 	return err
 }
+
+// openAttempts reads every attempt in progress.
+func (r repo) openAttempts(ctx context.Context) ([]openDoc, error) {
+	cur, err := r.db.Collection(collOpen).Find(ctx, bson.M{})
+	if err != nil {
+		return nil, err
+	}
+	var docs []openDoc
+	err = cur.All(ctx, &docs)
+	return docs, err
+}
+
+// insertOpen stores a started attempt; a duplicate means it is stored.
+func (r repo) insertOpen(ctx context.Context, d openDoc) error {
+	_, err := r.db.Collection(collOpen).InsertOne(ctx, d)
+	if store.IsDuplicate(err) {
+		return nil
+	}
+	return err
+}
+
+// removeOpen deletes open documents whose finished twins are stored, in one
+// deleteMany, a store.Batch run: the engine scans the open attempts once for
+// the whole batch.
+func (r repo) removeOpen(ctx context.Context, ids []string) []error {
+	err := retry(ctx, func() error {
+		_, err := r.db.Collection(collOpen).DeleteMany(ctx, bson.M{"_id": bson.M{"$in": ids}})
+		return err
+	})
+	return same(err, len(ids))
+}
+
+// insertAnswers writes saved answers as one unordered insertMany, a
+// store.Batch run. A duplicate id is a repeated write and counts as written.
+func (r repo) insertAnswers(ctx context.Context, docs []any) []error {
+	return store.InsertOnce(ctx, r.db.Collection(collAnswers), docs)
+}
+
+// answersOf reads the saved answers of the open attempts ids.
+func (r repo) answersOf(ctx context.Context, ids []string) ([]answerDoc, error) {
+	cur, err := r.db.Collection(collAnswers).Find(ctx, bson.M{"attempt": bson.M{"$in": ids}})
+	if err != nil {
+		return nil, err
+	}
+	var docs []answerDoc
+	err = cur.All(ctx, &docs)
+	return docs, err
+}
+
+// insertEvent stores a screen switch; a duplicate means it is stored.
+func (r repo) insertEvent(ctx context.Context, ev eventDoc) error {
+	_, err := r.db.Collection(collEvents).InsertOne(ctx, ev)
+	if store.IsDuplicate(err) {
+		return nil
+	}
+	return err
+}
+
+// eventsOf reads the screen switches of the open attempts ids, in no order.
+func (r repo) eventsOf(ctx context.Context, ids []string) ([]eventDoc, error) {
+	cur, err := r.db.Collection(collEvents).Find(ctx, bson.M{"attempt": bson.M{"$in": ids}})
+	if err != nil {
+		return nil, err
+	}
+	var docs []eventDoc
+	err = cur.All(ctx, &docs)
+	return docs, err
+}
+
+// deleteSaves deletes the saved answers, then the events, of the attempts ids.
+func (r repo) deleteSaves(ctx context.Context, ids []string) error {
+	return r.deleteSavesWhere(ctx, bson.M{"attempt": bson.M{"$in": ids}})
+}
+
+// deleteSavesExcept deletes the saved answers, then the events, of every
+// attempt but the open ones ids.
+func (r repo) deleteSavesExcept(ctx context.Context, ids []string) error {
+	return r.deleteSavesWhere(ctx, bson.M{"attempt": bson.M{"$nin": ids}})
+}
+
+func (r repo) deleteSavesWhere(ctx context.Context, filter bson.M) error {
+	for _, coll := range []string{collAnswers, collEvents} {
+		if _, err := r.db.Collection(coll).DeleteMany(ctx, filter); err != nil {
+			return err
+		}
+	}
+	return nil
+}
