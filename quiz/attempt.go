@@ -11,9 +11,7 @@ import (
 	"sync"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
-	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"gridskill"
 	"gridskill/people"
@@ -112,12 +110,8 @@ func (s *Service) Load(ctx context.Context) error {
 	if err := s.loadExams(ctx); err != nil {
 		return fmt.Errorf("load exams: %w", err)
 	}
-	cur, err := s.db.Collection(collAttempts).Find(ctx, bson.M{}, optsSummary())
+	fin, err := s.repo.finishedSummaries(ctx)
 	if err != nil {
-		return err
-	}
-	var fin []finishedDoc
-	if err := cur.All(ctx, &fin); err != nil {
 		return err
 	}
 	s.attMu.Lock()
@@ -572,7 +566,7 @@ func (s *Service) Review(ctx context.Context, actor people.User, attemptID strin
 	out := AttemptReview{Result: r, Exam: e, Allowed: r.UserID != actor.ID || e.ReviewAllowed(s.clock.Now())}
 	f, ok := s.recent.get(attemptID)
 	if !ok {
-		if err := s.db.Collection(collAttempts).FindOne(ctx, bson.M{"_id": attemptID}).Decode(&f); err != nil {
+		if f, err = s.repo.finished(ctx, attemptID); err != nil {
 			if err == mongo.ErrNoDocuments {
 				return AttemptReview{}, gridskill.Errorf(gridskill.ENOTFOUND, "no such attempt")
 			}
@@ -625,10 +619,6 @@ func (s *Service) Review(ctx context.Context, actor people.User, attemptID strin
 		out.Items = append(out.Items, item)
 	}
 	return out, nil
-}
-
-func optsSummary() *options.FindOptions {
-	return options.Find().SetProjection(bson.M{"answers": 0, "grades": 0, "events": 0})
 }
 
 // OpenAttemptExam returns the exam of the actor's open attempt with this id.

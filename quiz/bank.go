@@ -26,7 +26,6 @@ import (
 // must reach the instance that owns that exam (route by exam id at the proxy),
 // and the bank and exams would need a short reload interval.
 type Service struct {
-	db     *mongo.Database // until every query is in store.go
 	repo   repo
 	people *people.Service
 	clock  gridskill.Clock
@@ -70,7 +69,7 @@ func NewService(db *mongo.Database, ps *people.Service, clock gridskill.Clock, l
 	}
 	r := repo{db}
 	s := &Service{
-		db: db, repo: r, people: ps, clock: clock, log: log,
+		repo: r, people: ps, clock: clock, log: log,
 		answers:  &store.Batch[any]{Run: r.insertAnswers},
 		used:     &store.Batch[string]{Run: r.setUsed, Linger: time.Second},
 		recent:   newFinishedCache(recentAttempts),
@@ -83,7 +82,7 @@ func NewService(db *mongo.Database, ps *people.Service, clock gridskill.Clock, l
 		finished: map[string]AttemptResult{},
 		learners: map[string]*sync.Mutex{},
 	}
-	s.fin = newFinishing(s, db)
+	s.fin = newFinishing(s)
 	return s
 }
 

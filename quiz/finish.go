@@ -8,9 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
-
 	"gridskill"
 	"gridskill/people"
 	"gridskill/scoring"
@@ -74,9 +71,9 @@ type outcome struct {
 	doc           *finishedDoc // nil: read it back
 }
 
-func newFinishing(s *Service, db *mongo.Database) *finishing {
+func newFinishing(s *Service) *finishing {
 	f := &finishing{pending: map[string]*userPending{}, retryMin: time.Second}
-	f.docs = &store.Batch[finishWrite]{Run: s.writeFinished(db.Collection(collAttempts)), Capacity: finishQueue}
+	f.docs = &store.Batch[finishWrite]{Run: s.writeFinished, Capacity: finishQueue}
 	f.outcomes = &store.Batch[outcome]{Run: s.runOutcomes, Max: outcomeRun, Timeout: 5 * time.Minute}
 	f.removals = &store.Batch[string]{Run: s.repo.removeOpen, Linger: removeLinger}
 	return f
@@ -91,19 +88,16 @@ type finishWrite struct {
 // writeFinished inserts finished attempts in one unordered insertMany and
 // moves each written one to the finished ones in memory, whether or not
 // its submit still waits.
-func (s *Service) writeFinished(coll *mongo.Collection) func(context.Context, []finishWrite) []error {
-	insert := insertAll(coll)
-	return func(ctx context.Context, ws []finishWrite) []error {
-		docs := make([]any, len(ws))
-		for i, w := range ws {
-			docs[i] = w.doc
-		}
-		errs := insert(ctx, docs)
-		for i, w := range ws {
-			s.stored(w.att, w.doc, errs[i])
-		}
-		return errs
+func (s *Service) writeFinished(ctx context.Context, ws []finishWrite) []error {
+	docs := make([]any, len(ws))
+	for i, w := range ws {
+		docs[i] = w.doc
 	}
+	errs := s.repo.insertFinished(ctx, docs)
+	for i, w := range ws {
+		s.stored(w.att, w.doc, errs[i])
+	}
+	return errs
 }
 
 // Busy is the cause of an unavailable error: when to try again.
@@ -362,7 +356,8 @@ func (s *Service) applyOutcome(ctx context.Context, o outcome) error {
 	if f == nil {
 		d, ok := s.recent.get(o.attempt)
 		if !ok {
-			if err := s.db.Collection(collAttempts).FindOne(ctx, bson.M{"_id": o.attempt}).Decode(&d); err != nil {
+			var err error
+			if d, err = s.repo.finished(ctx, o.attempt); err != nil {
 				return err
 			}
 		}

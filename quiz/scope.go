@@ -4,9 +4,7 @@ import (
 	"context"
 	"slices"
 
-	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
-	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"gridskill"
 	"gridskill/people"
@@ -113,7 +111,8 @@ func (s *Service) paperOf(ctx context.Context, attemptID string) ([]string, erro
 	}
 	f, ok := s.recent.get(attemptID)
 	if !ok {
-		err := s.db.Collection(collAttempts).FindOne(ctx, bson.M{"_id": attemptID}, options.FindOne().SetProjection(bson.M{"paper": 1})).Decode(&f)
+		var err error
+		f, err = s.repo.finishedPaper(ctx, attemptID)
 		if err != nil && err != mongo.ErrNoDocuments {
 			return nil, gridskill.Internal(err)
 		}

@@ -4,9 +4,6 @@ import (
 	"context"
 	"slices"
 
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo/options"
-
 	"gridskill"
 	"gridskill/people"
 	"gridskill/scoring"
@@ -30,13 +27,8 @@ func (s *Service) Stats(ctx context.Context, actor people.User, id string) (Ques
 	if _, err := s.Question(ctx, actor, id); err != nil {
 		return QuestionStats{}, err
 	}
-	cur, err := s.db.Collection(collAttempts).Find(ctx, bson.M{"paper.q": id},
-		options.Find().SetProjection(bson.M{"user": 1, "unitPath": 1, "startedAt": 1, "paper": 1, "grades": 1}))
+	docs, err := s.repo.finishedWith(ctx, id)
 	if err != nil {
-		return QuestionStats{}, gridskill.Internal(err)
-	}
-	var docs []finishedDoc
-	if err := cur.All(ctx, &docs); err != nil {
 		return QuestionStats{}, gridskill.Internal(err)
 	}
 	docs = slices.DeleteFunc(docs, func(d finishedDoc) bool { return !people.InScope(d.Open.UnitPath, actor.UnitID) })

@@ -223,14 +223,6 @@ type learnerDoc struct {
 // attempts a worker finished just before a restart.
 const maxApplied = 50
 
-// insertAll writes docs as one unordered insertMany. A duplicate id is a
-// repeated write and counts as written.
-func insertAll(coll *mongo.Collection) func(context.Context, []any) []error {
-	return func(ctx context.Context, docs []any) []error {
-		return store.InsertOnce(ctx, coll, docs)
-	}
-}
-
 // repo holds the quiz collections' queries; the service calls it and never
 // the driver.
 type repo struct {
@@ -420,4 +412,51 @@ func (r repo) deleteSavesWhere(ctx context.Context, filter bson.M) error {
 		}
 	}
 	return nil
+}
+
+// finishedSummaries reads every finished attempt without its answers,
+// grades and events.
+func (r repo) finishedSummaries(ctx context.Context) ([]finishedDoc, error) {
+	cur, err := r.db.Collection(collAttempts).Find(ctx, bson.M{},
+		options.Find().SetProjection(bson.M{"answers": 0, "grades": 0, "events": 0}))
+	if err != nil {
+		return nil, err
+	}
+	var docs []finishedDoc
+	err = cur.All(ctx, &docs)
+	return docs, err
+}
+
+// finished reads a finished attempt whole; mongo.ErrNoDocuments when there is none.
+func (r repo) finished(ctx context.Context, id string) (finishedDoc, error) {
+	var d finishedDoc
+	err := r.db.Collection(collAttempts).FindOne(ctx, bson.M{"_id": id}).Decode(&d)
+	return d, err
+}
+
+// finishedPaper reads a finished attempt's paper alone; mongo.ErrNoDocuments
+// when there is none.
+func (r repo) finishedPaper(ctx context.Context, id string) (finishedDoc, error) {
+	var d finishedDoc
+	err := r.db.Collection(collAttempts).FindOne(ctx, bson.M{"_id": id}, options.FindOne().SetProjection(bson.M{"paper": 1})).Decode(&d)
+	return d, err
+}
+
+// finishedWith reads what the statistics of question qid need of every
+// finished attempt whose paper holds it.
+func (r repo) finishedWith(ctx context.Context, qid string) ([]finishedDoc, error) {
+	cur, err := r.db.Collection(collAttempts).Find(ctx, bson.M{"paper.q": qid},
+		options.Find().SetProjection(bson.M{"user": 1, "unitPath": 1, "startedAt": 1, "paper": 1, "grades": 1}))
+	if err != nil {
+		return nil, err
+	}
+	var docs []finishedDoc
+	err = cur.All(ctx, &docs)
+	return docs, err
+}
+
+// insertFinished writes finished attempts as one unordered insertMany, a
+// store.Batch run. A duplicate id is a repeated write and counts as written.
+func (r repo) insertFinished(ctx context.Context, docs []any) []error {
+	return store.InsertOnce(ctx, r.db.Collection(collAttempts), docs)
 }
