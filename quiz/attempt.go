@@ -5,13 +5,10 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"fmt"
 	"slices"
 	"strconv"
 	"sync"
 	"time"
-
-	"go.mongodb.org/mongo-driver/mongo"
 
 	"gridskill"
 	"gridskill/people"
@@ -47,25 +44,6 @@ type savedAnswer struct {
 	cseq   int64 // the device's own seq of this save
 }
 
-// AttemptResult is a finished attempt's outcome.
-type AttemptResult struct {
-	ID          string
-	ExamID      string
-	UserID      string
-	N           int
-	StartedAt   time.Time
-	Deadline    time.Time
-	SubmittedAt time.Time
-	Score       float64
-	Max         float64
-	Passed      bool
-	// Reason is why it ended: "submitted", "deadline" or "switches".
-	Reason   string
-	Switches int
-	// UnitID is the unit the worker sat the attempt in.
-	UnitID string
-}
-
 // Paper is an attempt as the worker's phone shows it: no answer keys.
 type Paper struct {
 	AttemptID string
@@ -98,111 +76,6 @@ func attemptID(examID, userID string, n int) string {
 }
 
 func key(examID, userID string) string { return examID + "|" + userID }
-
-// Load rebuilds the service's memory from the database: the bank, the exams,
-// the finished attempts' summaries and every open attempt with its answers
-// and events. An open attempt whose finished twin is stored counts as
-// finished; what follows a finish is replayed for it by Run (finish.go).
-func (s *Service) Load(ctx context.Context) error {
-	if err := s.loadBank(ctx); err != nil {
-		return fmt.Errorf("load question bank: %w", err)
-	}
-	if err := s.loadExams(ctx); err != nil {
-		return fmt.Errorf("load exams: %w", err)
-	}
-	fin, err := s.repo.finishedSummaries(ctx)
-	if err != nil {
-		return err
-	}
-	s.attMu.Lock()
-	papers := make([][]itemDoc, 0, len(fin))
-	for _, f := range fin {
-		s.addResult(f.result())
-		papers = append(papers, f.Open.Paper)
-	}
-	s.attMu.Unlock()
-
-	open, err := s.repo.openAttempts(ctx)
-	if err != nil {
-		return err
-	}
-	ids := []string{}
-	byID := map[string]*openAttempt{}
-	for _, d := range open {
-		s.attMu.Lock()
-		_, done := s.finished[d.ID]
-		s.attMu.Unlock()
-		if done {
-			// Finished, but perhaps not yet in the wrong-answer book: Run
-			// replays what follows a finish, then removes the document.
-			s.repairLater(d.ID, d.UserID)
-			continue
-		}
-		d.StartedAt, d.Deadline = d.StartedAt.UTC(), d.Deadline.UTC()
-		byID[d.ID] = newOpenAttempt(d)
-		ids = append(ids, d.ID)
-	}
-	// Saves of attempts that are no longer open are held by their finished
-	// attempts; a previous run may have stopped before pruning them.
-	if err := s.repo.deleteSavesExcept(ctx, ids); err != nil {
-		return err
-	}
-	if len(ids) > 0 {
-		answers, err := s.repo.answersOf(ctx, ids)
-		if err != nil {
-			return err
-		}
-		for _, a := range answers {
-			if att := byID[a.Attempt]; att != nil {
-				att.replay(a)
-			}
-		}
-		events, err := s.repo.eventsOf(ctx, ids)
-		if err != nil {
-			return err
-		}
-		slices.SortFunc(events, func(a, b eventDoc) int { return a.At.Compare(b.At) })
-		for _, e := range events {
-			if att := byID[e.Attempt]; att != nil {
-				att.events = append(att.events, e)
-			}
-		}
-	}
-	s.attMu.Lock()
-	for id, att := range byID {
-		s.open[id] = att
-		s.openBy[key(att.doc.ExamID, att.doc.UserID)] = id
-		papers = append(papers, att.doc.Paper)
-	}
-	s.attMu.Unlock()
-	s.markHeld(ctx, papers)
-	// Papers may hold old versions; have them at hand.
-	for _, att := range byID {
-		for _, it := range att.doc.Paper {
-			if _, err := s.version(ctx, it.QID, it.Version); err != nil {
-				return fmt.Errorf("attempt %s: question %s v%d: %w", att.doc.ID, it.QID, it.Version, err)
-			}
-		}
-	}
-	return nil
-}
-
-func (f finishedDoc) result() AttemptResult {
-	o := f.Open
-	return AttemptResult{ID: o.ID, ExamID: o.ExamID, UserID: o.UserID, UnitID: o.unitID(), N: o.N, StartedAt: o.StartedAt.UTC(), Deadline: o.Deadline.UTC(),
-		SubmittedAt: f.SubmittedAt.UTC(), Score: f.Score, Max: f.Max, Passed: f.Passed, Reason: f.Reason, Switches: f.Switches}
-}
-
-// addResult indexes a finished attempt; attMu must be held.
-func (s *Service) addResult(r AttemptResult) {
-	if _, ok := s.finished[r.ID]; ok {
-		return
-	}
-	s.finished[r.ID] = r
-	k := key(r.ExamID, r.UserID)
-	s.results[k] = append(s.results[k], r)
-	slices.SortFunc(s.results[k], func(a, b AttemptResult) int { return a.N - b.N })
-}
 
 // Start begins the actor's attempt at an exam, or returns the one already
 // open (created is then false): one open attempt per worker and exam. The
@@ -412,213 +285,12 @@ func switches(evs []eventDoc) int {
 	return n
 }
 
-func (s *Service) examByID(id string) (Exam, bool) {
-	s.examMu.RLock()
-	defer s.examMu.RUnlock()
-	e, ok := s.exams[id]
-	return e, ok
-}
-
-// maxPrune bounds the attempts one prune clears: a delete on the embedded
-// engine holds its writer for a time that grows with what it removes.
-const maxPrune = 200
-
-// Prune deletes the saved answers and screen-switch events of attempts that
-// have finished: the finished attempt holds them, and the saves would
-// otherwise grow without end and make every start (Load) read them all. It
-// does nothing while any attempt is open, so that no answer save ever waits
-// behind it; what is left is pruned later or at the next start.
-func (s *Service) Prune(ctx context.Context) error {
-	s.attMu.Lock()
-	n := min(len(s.prune), maxPrune)
-	if len(s.open) > 0 {
-		n = 0
-	}
-	ids := slices.Clone(s.prune[:n])
-	s.attMu.Unlock()
-	if n == 0 {
-		return nil
-	}
-	if err := s.repo.deleteSaves(ctx, ids); err != nil {
-		return err
-	}
-	s.attMu.Lock()
-	s.prune = s.prune[n:]
-	s.attMu.Unlock()
-	return nil
-}
-
-// Results returns the actor's finished attempts at an exam, oldest first.
-func (s *Service) Results(actor people.User, examID string) []AttemptResult {
-	s.attMu.Lock()
-	defer s.attMu.Unlock()
-	return slices.Clone(s.results[key(examID, actor.ID)])
-}
-
-// Counted returns the attempt that counts for the worker at an exam: the
-// highest or the last, as the exam says.
-func Counted(e Exam, rs []AttemptResult) (AttemptResult, bool) {
-	if len(rs) == 0 {
-		return AttemptResult{}, false
-	}
-	best := rs[len(rs)-1]
-	if e.Counts == CountHighest {
-		for _, r := range rs {
-			if r.Score > best.Score {
-				best = r
-			}
-		}
-	}
-	return best, true
-}
-
 // OpenAttempt returns the id of the actor's open attempt at an exam, if any.
 func (s *Service) OpenAttempt(actor people.User, examID string) (string, bool) {
 	s.attMu.Lock()
 	defer s.attMu.Unlock()
 	id, ok := s.openBy[key(examID, actor.ID)]
 	return id, ok
-}
-
-// ExamResults returns the finished attempts of an exam that staff who manage
-// it may see (those sat inside their area), and how many of those are open.
-// Errors: not_found, forbidden.
-func (s *Service) ExamResults(ctx context.Context, actor people.User, examID string) ([]AttemptResult, int, error) {
-	e, err := s.Exam(ctx, actor, examID)
-	if err != nil {
-		return nil, 0, err
-	}
-	if !s.manages(actor, e) {
-		return nil, 0, gridskill.Errorf(gridskill.EFORBIDDEN, "your role does not allow this")
-	}
-	tree, err := s.people.Tree(ctx)
-	if err != nil {
-		return nil, 0, err
-	}
-	s.attMu.Lock()
-	defer s.attMu.Unlock()
-	var out []AttemptResult
-	for _, r := range s.finished {
-		if r.ExamID == examID && s.seesAttempt(actor, e, r.UserID, unitPath(tree, r.UnitID)) {
-			out = append(out, r)
-		}
-	}
-	open := 0
-	for _, att := range s.open {
-		if att.doc.ExamID == examID && s.seesAttempt(actor, e, att.doc.UserID, att.doc.UnitPath) {
-			open++
-		}
-	}
-	slices.SortFunc(out, func(a, b AttemptResult) int { return a.SubmittedAt.Compare(b.SubmittedAt) })
-	return out, open, nil
-}
-
-// ReviewItem is one question of a finished attempt as its review shows it.
-type ReviewItem struct {
-	PaperQuestion
-	Given       any
-	Correct     bool
-	Earned      float64
-	Key         []string   // right option keys as shown
-	Blanks      [][]string // accepted answers of each blank
-	Explanation string
-}
-
-// AttemptReview is a finished attempt with, when the policy allows, its questions.
-type AttemptReview struct {
-	Result AttemptResult
-	Exam   Exam
-	// Allowed is false while the review policy hides the answer key; Items is then empty.
-	Allowed bool
-	Items   []ReviewItem
-	Events  []Event
-	// Answers holds the worker's own stored answers and their seqs, always.
-	Answers map[string]any
-	Seqs    map[string]int64
-}
-
-// Event is a recorded screen switch.
-type Event struct {
-	Kind string
-	At   time.Time
-}
-
-// Review returns a finished attempt: to its worker, with the questions when
-// the exam's review policy allows and none of them is withheld (see
-// withheld); to staff managing the exam, always, when the worker sat it
-// inside their area.
-// Errors: invalid, not_found, internal.
-func (s *Service) Review(ctx context.Context, actor people.User, attemptID string) (AttemptReview, error) {
-	if !validID(attemptID) {
-		return AttemptReview{}, gridskill.Errorf(gridskill.EINVALID, "malformed attempt id")
-	}
-	s.attMu.Lock()
-	r, ok := s.finished[attemptID]
-	s.attMu.Unlock()
-	e, _ := s.examByID(r.ExamID)
-	tree, err := s.people.Tree(ctx)
-	if err != nil {
-		return AttemptReview{}, err
-	}
-	if !ok || !s.seesAttempt(actor, e, r.UserID, unitPath(tree, r.UnitID)) {
-		return AttemptReview{}, gridskill.Errorf(gridskill.ENOTFOUND, "no such attempt")
-	}
-	out := AttemptReview{Result: r, Exam: e, Allowed: r.UserID != actor.ID || e.ReviewAllowed(s.clock.Now())}
-	f, ok := s.recent.get(attemptID)
-	if !ok {
-		if f, err = s.repo.finished(ctx, attemptID); err != nil {
-			if err == mongo.ErrNoDocuments {
-				return AttemptReview{}, gridskill.Errorf(gridskill.ENOTFOUND, "no such attempt")
-			}
-			return AttemptReview{}, gridskill.Internal(err)
-		}
-		s.recent.add(f)
-	}
-	if out.Allowed && r.UserID == actor.ID {
-		hidden, err := s.reviewHidden(ctx, actor, f)
-		if err != nil {
-			return AttemptReview{}, err
-		}
-		out.Allowed = !hidden
-	}
-	out.Answers, out.Seqs = map[string]any{}, map[string]int64{}
-	for i, a := range f.Answers {
-		if a.Seq > 0 && i < len(f.Open.Paper) {
-			q, err := s.version(ctx, a.QID, f.Open.Paper[i].Version)
-			if err != nil {
-				return AttemptReview{}, err
-			}
-			out.Answers[a.QID], out.Seqs[a.QID] = answerValue(q.Type, a.Answer), a.Seq
-		}
-	}
-	for _, ev := range f.Events {
-		out.Events = append(out.Events, Event{Kind: ev.Kind, At: ev.At.UTC()})
-	}
-	if !out.Allowed {
-		return out, nil
-	}
-	for i, it := range f.Open.Paper {
-		q, err := s.version(ctx, it.QID, it.Version)
-		if err != nil {
-			return AttemptReview{}, err
-		}
-		item := ReviewItem{PaperQuestion: PaperQuestion{ID: q.ID, Type: q.Type, Stem: q.Stem, Options: shownOptions(q, it.Perm), Points: it.Points}, Explanation: q.Explanation, Blanks: q.Blanks}
-		if q.Type == scoring.TrueFalse {
-			item.Options = []Option{{Key: "T", Text: "对"}, {Key: "F", Text: "错"}}
-		}
-		item.Key = shownKeys(q.Correct, it.Perm)
-		if q.Type == scoring.TrueFalse {
-			item.Key = q.Correct
-		}
-		if i < len(f.Answers) {
-			item.Given = answerValue(q.Type, f.Answers[i].Answer)
-		}
-		if i < len(f.Grades) {
-			item.Correct, item.Earned = f.Grades[i].Correct, f.Grades[i].Earned
-		}
-		out.Items = append(out.Items, item)
-	}
-	return out, nil
 }
 
 // OpenAttemptExam returns the exam of the actor's open attempt with this id.
@@ -630,24 +302,4 @@ func (s *Service) OpenAttemptExam(actor people.User, attemptID string) (string, 
 		return "", false
 	}
 	return att.doc.ExamID, true
-}
-
-// retry runs a write up to four times with a growing pause: the embedded
-// engine refuses a write now and then when many arrive at once (SQLITE_BUSY),
-// and a submit should not fail for that.
-func retry(ctx context.Context, write func() error) error {
-	var err error
-	for i, pause := range []time.Duration{0, 50 * time.Millisecond, 200 * time.Millisecond, 800 * time.Millisecond} {
-		if i > 0 {
-			select {
-			case <-ctx.Done():
-				return err
-			case <-time.After(pause):
-			}
-		}
-		if err = write(); err == nil {
-			return nil
-		}
-	}
-	return err
 }

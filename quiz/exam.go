@@ -353,3 +353,10 @@ func (s *Service) typeOf(it itemDoc) scoring.QuestionType {
 }
 
 func typeOrder(t scoring.QuestionType) int { return slices.Index(Types(), t) }
+
+func (s *Service) examByID(id string) (Exam, bool) {
+	s.examMu.RLock()
+	defer s.examMu.RUnlock()
+	e, ok := s.exams[id]
+	return e, ok
+}

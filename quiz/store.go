@@ -460,3 +460,23 @@ func (r repo) finishedWith(ctx context.Context, qid string) ([]finishedDoc, erro
 func (r repo) insertFinished(ctx context.Context, docs []any) []error {
 	return store.InsertOnce(ctx, r.db.Collection(collAttempts), docs)
 }
+
+// retry runs a write up to four times with a growing pause: the embedded
+// engine refuses a write now and then when many arrive at once (SQLITE_BUSY),
+// and a submit should not fail for that.
+func retry(ctx context.Context, write func() error) error {
+	var err error
+	for i, pause := range []time.Duration{0, 50 * time.Millisecond, 200 * time.Millisecond, 800 * time.Millisecond} {
+		if i > 0 {
+			select {
+			case <-ctx.Done():
+				return err
+			case <-time.After(pause):
+			}
+		}
+		if err = write(); err == nil {
+			return nil
+		}
+	}
+	return err
+}
