@@ -4,8 +4,6 @@ import (
 	"context"
 	"time"
 
-	"go.mongodb.org/mongo-driver/mongo"
-
 	"gridskill"
 	"gridskill/people"
 	"gridskill/scoring"
@@ -64,11 +62,12 @@ func (s *Service) Review(ctx context.Context, actor people.User, attemptID strin
 	out := AttemptReview{Result: r, Exam: e, Allowed: r.UserID != actor.ID || e.ReviewAllowed(s.clock.Now())}
 	f, ok := s.recent.get(attemptID)
 	if !ok {
-		if f, err = s.repo.finished(ctx, attemptID); err != nil {
-			if err == mongo.ErrNoDocuments {
-				return AttemptReview{}, gridskill.Errorf(gridskill.ENOTFOUND, "no such attempt")
-			}
+		var found bool
+		if f, found, err = s.repo.finished(ctx, attemptID); err != nil {
 			return AttemptReview{}, gridskill.Internal(err)
+		}
+		if !found {
+			return AttemptReview{}, gridskill.Errorf(gridskill.ENOTFOUND, "no such attempt")
 		}
 		s.recent.add(f)
 	}

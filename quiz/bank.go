@@ -119,12 +119,12 @@ func (s *Service) version(ctx context.Context, id string, v int) (Question, erro
 	if ok {
 		return q, nil
 	}
-	d, err := s.repo.version(ctx, r)
-	if err == mongo.ErrNoDocuments {
-		return Question{}, gridskill.Errorf(gridskill.ENOTFOUND, "no such question")
-	}
+	d, found, err := s.repo.version(ctx, r)
 	if err != nil {
 		return Question{}, gridskill.Internal(err)
+	}
+	if !found {
+		return Question{}, gridskill.Errorf(gridskill.ENOTFOUND, "no such question")
 	}
 	q = d.question()
 	s.bankMu.Lock()

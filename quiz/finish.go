@@ -356,9 +356,13 @@ func (s *Service) applyOutcome(ctx context.Context, o outcome) error {
 	if f == nil {
 		d, ok := s.recent.get(o.attempt)
 		if !ok {
+			var found bool
 			var err error
-			if d, err = s.repo.finished(ctx, o.attempt); err != nil {
+			if d, found, err = s.repo.finished(ctx, o.attempt); err != nil {
 				return err
+			}
+			if !found {
+				return fmt.Errorf("finished attempt %s is not stored", o.attempt)
 			}
 		}
 		f = &d

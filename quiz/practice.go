@@ -11,8 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"go.mongodb.org/mongo-driver/mongo"
-
 	"gridskill"
 	"gridskill/people"
 	"gridskill/scoring"
@@ -33,14 +31,6 @@ func (s *Service) learnerLock(userID string) *sync.Mutex {
 	return m
 }
 
-func (s *Service) learner(ctx context.Context, userID string) (learnerDoc, error) {
-	d, err := s.repo.learner(ctx, userID)
-	if err == mongo.ErrNoDocuments {
-		return learnerDoc{ID: userID}, nil
-	}
-	return d, err
-}
-
 // recordOutcomes updates a worker's wrong-answer book and tag statistics:
 // wrong answers enter the book (shown from visibleFrom), and a question in
 // the book leaves after it is answered right twice in a row on different days.
@@ -53,7 +43,7 @@ func (s *Service) recordOutcomes(ctx context.Context, userID, attemptID string, 
 	mu := s.learnerLock(userID)
 	mu.Lock()
 	defer mu.Unlock()
-	d, err := s.learner(ctx, userID)
+	d, err := s.repo.learner(ctx, userID)
 	if err != nil {
 		return err
 	}
@@ -226,7 +216,7 @@ type WrongEntry struct {
 // without the questions whose keys are withheld. Errors: internal.
 func (s *Service) WrongBook(ctx context.Context, actor people.User) ([]WrongEntry, error) {
 	s.awaitOutcomes(ctx, actor.ID) // a paper just submitted counts
-	d, err := s.learner(ctx, actor.ID)
+	d, err := s.repo.learner(ctx, actor.ID)
 	if err != nil {
 		return nil, gridskill.Internal(err)
 	}
@@ -257,7 +247,7 @@ func (s *Service) WrongBook(ctx context.Context, actor people.User) ([]WrongEntr
 // key is withheld. The same all day, but for those. Errors: internal.
 func (s *Service) DailyDrill(ctx context.Context, actor people.User) ([]Question, error) {
 	s.awaitOutcomes(ctx, actor.ID) // a paper just submitted counts
-	d, err := s.learner(ctx, actor.ID)
+	d, err := s.repo.learner(ctx, actor.ID)
 	if err != nil {
 		return nil, gridskill.Internal(err)
 	}

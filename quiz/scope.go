@@ -4,8 +4,6 @@ import (
 	"context"
 	"slices"
 
-	"go.mongodb.org/mongo-driver/mongo"
-
 	"gridskill"
 	"gridskill/people"
 )
@@ -113,7 +111,7 @@ func (s *Service) paperOf(ctx context.Context, attemptID string) ([]string, erro
 	if !ok {
 		var err error
 		f, err = s.repo.finishedPaper(ctx, attemptID)
-		if err != nil && err != mongo.ErrNoDocuments {
+		if err != nil {
 			return nil, gridskill.Internal(err)
 		}
 	}

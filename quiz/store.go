@@ -2,6 +2,7 @@ package quiz
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -240,11 +241,13 @@ func (r repo) questions(ctx context.Context) ([]questionDoc, error) {
 	return docs, err
 }
 
-// version reads a kept version by its ref; mongo.ErrNoDocuments when none is kept.
-func (r repo) version(ctx context.Context, ref string) (questionDoc, error) {
-	var d questionDoc
-	err := r.db.Collection(collVersions).FindOne(ctx, bson.M{"_id": ref}).Decode(&d)
-	return d, err
+// version reads a kept version by its ref; ok is false when none is kept.
+func (r repo) version(ctx context.Context, ref string) (d questionDoc, ok bool, err error) {
+	err = r.db.Collection(collVersions).FindOne(ctx, bson.M{"_id": ref}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return d, false, nil
+	}
+	return d, err == nil, err
 }
 
 // keepVersion stores a used version before it is replaced; a duplicate
@@ -313,11 +316,13 @@ func (r repo) insertExam(ctx context.Context, d examDoc) error {
 	return err
 }
 
-// learner reads a worker's practice summary; mongo.ErrNoDocuments when the
-// worker has none yet.
+// learner reads a worker's practice summary, empty when the worker has none yet.
 func (r repo) learner(ctx context.Context, userID string) (learnerDoc, error) {
 	var d learnerDoc
 	err := r.db.Collection(collLearners).FindOne(ctx, bson.M{"_id": userID}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return learnerDoc{ID: userID}, nil
+	}
 	return d, err
 }
 
@@ -427,18 +432,22 @@ func (r repo) finishedSummaries(ctx context.Context) ([]finishedDoc, error) {
 	return docs, err
 }
 
-// finished reads a finished attempt whole; mongo.ErrNoDocuments when there is none.
-func (r repo) finished(ctx context.Context, id string) (finishedDoc, error) {
-	var d finishedDoc
-	err := r.db.Collection(collAttempts).FindOne(ctx, bson.M{"_id": id}).Decode(&d)
-	return d, err
+// finished reads a finished attempt whole; ok is false when there is none.
+func (r repo) finished(ctx context.Context, id string) (d finishedDoc, ok bool, err error) {
+	err = r.db.Collection(collAttempts).FindOne(ctx, bson.M{"_id": id}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return d, false, nil
+	}
+	return d, err == nil, err
 }
 
-// finishedPaper reads a finished attempt's paper alone; mongo.ErrNoDocuments
-// when there is none.
+// finishedPaper reads a finished attempt's paper alone, empty when there is none.
 func (r repo) finishedPaper(ctx context.Context, id string) (finishedDoc, error) {
 	var d finishedDoc
 	err := r.db.Collection(collAttempts).FindOne(ctx, bson.M{"_id": id}, options.FindOne().SetProjection(bson.M{"paper": 1})).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return finishedDoc{}, nil
+	}
 	return d, err
 }
 
