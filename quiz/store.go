@@ -232,13 +232,7 @@ type repo struct {
 
 // questions reads every current question.
 func (r repo) questions(ctx context.Context) ([]questionDoc, error) {
-	cur, err := r.db.Collection(collQuestions).Find(ctx, bson.M{})
-	if err != nil {
-		return nil, err
-	}
-	var docs []questionDoc
-	err = cur.All(ctx, &docs)
-	return docs, err
+	return findAll[questionDoc](ctx, r.db.Collection(collQuestions), bson.M{})
 }
 
 // version reads a kept version by its ref; ok is false when none is kept.
@@ -302,13 +296,7 @@ func same(err error, n int) []error {
 }
 
 func (r repo) exams(ctx context.Context) ([]examDoc, error) {
-	cur, err := r.db.Collection(collExams).Find(ctx, bson.M{})
-	if err != nil {
-		return nil, err
-	}
-	var docs []examDoc
-	err = cur.All(ctx, &docs)
-	return docs, err
+	return findAll[examDoc](ctx, r.db.Collection(collExams), bson.M{})
 }
 
 func (r repo) insertExam(ctx context.Context, d examDoc) error {
@@ -333,13 +321,7 @@ func (r repo) saveLearner(ctx context.Context, d learnerDoc) error {
 
 // openAttempts reads every attempt in progress.
 func (r repo) openAttempts(ctx context.Context) ([]openDoc, error) {
-	cur, err := r.db.Collection(collOpen).Find(ctx, bson.M{})
-	if err != nil {
-		return nil, err
-	}
-	var docs []openDoc
-	err = cur.All(ctx, &docs)
-	return docs, err
+	return findAll[openDoc](ctx, r.db.Collection(collOpen), bson.M{})
 }
 
 // insertOpen stores a started attempt; a duplicate means it is stored.
@@ -370,13 +352,7 @@ func (r repo) insertAnswers(ctx context.Context, docs []any) []error {
 
 // answersOf reads the saved answers of the open attempts ids.
 func (r repo) answersOf(ctx context.Context, ids []string) ([]answerDoc, error) {
-	cur, err := r.db.Collection(collAnswers).Find(ctx, bson.M{"attempt": bson.M{"$in": ids}})
-	if err != nil {
-		return nil, err
-	}
-	var docs []answerDoc
-	err = cur.All(ctx, &docs)
-	return docs, err
+	return findAll[answerDoc](ctx, r.db.Collection(collAnswers), bson.M{"attempt": bson.M{"$in": ids}})
 }
 
 // insertEvent stores a screen switch; a duplicate means it is stored.
@@ -390,13 +366,7 @@ func (r repo) insertEvent(ctx context.Context, ev eventDoc) error {
 
 // eventsOf reads the screen switches of the open attempts ids, in no order.
 func (r repo) eventsOf(ctx context.Context, ids []string) ([]eventDoc, error) {
-	cur, err := r.db.Collection(collEvents).Find(ctx, bson.M{"attempt": bson.M{"$in": ids}})
-	if err != nil {
-		return nil, err
-	}
-	var docs []eventDoc
-	err = cur.All(ctx, &docs)
-	return docs, err
+	return findAll[eventDoc](ctx, r.db.Collection(collEvents), bson.M{"attempt": bson.M{"$in": ids}})
 }
 
 // deleteSaves deletes the saved answers, then the events, of the attempts ids.
@@ -422,14 +392,8 @@ func (r repo) deleteSavesWhere(ctx context.Context, filter bson.M) error {
 // finishedSummaries reads every finished attempt without its answers,
 // grades and events.
 func (r repo) finishedSummaries(ctx context.Context) ([]finishedDoc, error) {
-	cur, err := r.db.Collection(collAttempts).Find(ctx, bson.M{},
+	return findAll[finishedDoc](ctx, r.db.Collection(collAttempts), bson.M{},
 		options.Find().SetProjection(bson.M{"answers": 0, "grades": 0, "events": 0}))
-	if err != nil {
-		return nil, err
-	}
-	var docs []finishedDoc
-	err = cur.All(ctx, &docs)
-	return docs, err
 }
 
 // finished reads a finished attempt whole; ok is false when there is none.
@@ -454,20 +418,25 @@ func (r repo) finishedPaper(ctx context.Context, id string) (finishedDoc, error)
 // finishedWith reads what the statistics of question qid need of every
 // finished attempt whose paper holds it.
 func (r repo) finishedWith(ctx context.Context, qid string) ([]finishedDoc, error) {
-	cur, err := r.db.Collection(collAttempts).Find(ctx, bson.M{"paper.q": qid},
+	return findAll[finishedDoc](ctx, r.db.Collection(collAttempts), bson.M{"paper.q": qid},
 		options.Find().SetProjection(bson.M{"user": 1, "unitPath": 1, "startedAt": 1, "paper": 1, "grades": 1}))
-	if err != nil {
-		return nil, err
-	}
-	var docs []finishedDoc
-	err = cur.All(ctx, &docs)
-	return docs, err
 }
 
 // insertFinished writes finished attempts as one unordered insertMany, a
 // store.Batch run. A duplicate id is a repeated write and counts as written.
 func (r repo) insertFinished(ctx context.Context, docs []any) []error {
 	return store.InsertOnce(ctx, r.db.Collection(collAttempts), docs)
+}
+
+// findAll reads every document of coll that filter matches.
+func findAll[D any](ctx context.Context, coll *mongo.Collection, filter bson.M, opts ...*options.FindOptions) ([]D, error) {
+	cur, err := coll.Find(ctx, filter, opts...)
+	if err != nil {
+		return nil, err
+	}
+	var docs []D
+	err = cur.All(ctx, &docs)
+	return docs, err
 }
 
 // retry runs a write up to four times with a growing pause: the embedded
