@@ -29,7 +29,8 @@ type Batch[T any] struct {
 	Capacity int
 	// Linger, when set, lets items gather for that long after the first of
 	// a batch arrives (unless Max are waiting), for writes whose cost is per
-	// command rather than per item and that nobody waits for.
+	// command rather than per item: a long one for writes nobody waits for,
+	// a few milliseconds for writes each caller waits for.
 	Linger time.Duration
 	// Timeout bounds one Run (30 seconds when 0).
 	Timeout time.Duration
@@ -38,10 +39,13 @@ type Batch[T any] struct {
 	pending []*batched[T]
 	running bool
 	closed  bool
-	flush   bool          // run what waits now, lingering or not
 	wake    chan struct{} // nudges a lingering runner
-	idle    chan struct{} // closed when the runner ends; nil while none runs
 	runs    int
+	// Items are counted as they are queued, taken into a batch and done, so
+	// that Flush can wait for what was queued before it and no more.
+	queued, taken, finished int
+	flushTo                 int           // run without lingering until taken reaches it
+	progress                chan struct{} // closed when a batch is done; nil while nobody waits
 }
 
 type batched[T any] struct {
@@ -99,6 +103,7 @@ func (b *Batch[T]) Queue(done func(error), items ...T) error {
 	for _, it := range items {
 		b.pending = append(b.pending, &batched[T]{item: it, done: all.one})
 	}
+	b.queued += len(items)
 	b.startLocked()
 	if b.Linger > 0 && len(b.pending) >= b.max() {
 		b.nudgeLocked()
@@ -141,25 +146,29 @@ func (b *Batch[T]) Runs() int {
 	return b.runs
 }
 
-// Flush runs every waiting item now, lingering or not, and returns once the
-// queue is empty and no batch runs, or when ctx ends.
+// Flush runs the items queued before it now, lingering or not, and returns
+// once they have run (each answered), or when ctx ends. Items queued after
+// it do not hold it up, so it returns under sustained load too.
 func (b *Batch[T]) Flush(ctx context.Context) error {
-	for {
-		b.mu.Lock()
-		idle := b.idle
-		if idle == nil {
-			b.mu.Unlock()
-			return nil
+	b.mu.Lock()
+	target := b.queued
+	b.flushTo = max(b.flushTo, target)
+	b.nudgeLocked()
+	for b.finished < target {
+		if b.progress == nil {
+			b.progress = make(chan struct{})
 		}
-		b.flush = true
-		b.nudgeLocked()
+		progress := b.progress
 		b.mu.Unlock()
 		select {
-		case <-idle:
+		case <-progress:
 		case <-ctx.Done():
 			return ctx.Err()
 		}
+		b.mu.Lock()
 	}
+	b.mu.Unlock()
+	return nil
 }
 
 // Close refuses new items and waits until the queued ones have run.
@@ -183,9 +192,8 @@ func (b *Batch[T]) startLocked() {
 		return
 	}
 	b.running = true
-	b.idle = make(chan struct{})
 	b.wake = make(chan struct{}, 1)
-	go b.loop(b.idle, b.wake)
+	go b.loop(b.wake)
 }
 
 func (b *Batch[T]) nudgeLocked() {
@@ -196,10 +204,10 @@ func (b *Batch[T]) nudgeLocked() {
 }
 
 // loop runs batches until nothing waits.
-func (b *Batch[T]) loop(idle, wake chan struct{}) {
+func (b *Batch[T]) loop(wake chan struct{}) {
 	for {
 		b.mu.Lock()
-		if b.Linger > 0 && !b.flush && len(b.pending) > 0 && len(b.pending) < b.max() {
+		if b.Linger > 0 && b.taken >= b.flushTo && len(b.pending) > 0 && len(b.pending) < b.max() {
 			b.mu.Unlock()
 			t := time.NewTimer(b.Linger)
 			select {
@@ -210,17 +218,29 @@ func (b *Batch[T]) loop(idle, wake chan struct{}) {
 			b.mu.Lock()
 		}
 		if len(b.pending) == 0 {
-			b.running, b.flush, b.idle = false, false, nil
+			b.running = false
 			b.mu.Unlock()
-			close(idle)
 			return
 		}
 		n := min(len(b.pending), b.max())
 		batch := b.pending[:n:n]
 		b.pending = b.pending[n:]
+		b.taken += n
 		b.runs++
 		b.mu.Unlock()
 		b.run(batch)
+		b.done(n)
+	}
+}
+
+// done counts n items as run and wakes the flushes waiting for them.
+func (b *Batch[T]) done(n int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.finished += n
+	if b.progress != nil {
+		close(b.progress)
+		b.progress = nil
 	}
 }
 

@@ -187,3 +187,34 @@ func TestBatchCloseRunsWhatIsQueuedAndRefusesMore(t *testing.T) {
 		t.Fatalf("queue after Close: %v; want ErrClosed", err)
 	}
 }
+
+// Flush is a barrier: it waits for the items queued before it, not for a
+// queue that sustained load never lets empty (a live round's close waits
+// for its own answers while other rounds keep answering).
+func TestBatchFlushWaitsOnlyForWhatWasQueuedBeforeIt(t *testing.T) {
+	var stop atomic.Bool
+	var ran atomic.Int64
+	var b *store.Batch[int]
+	b = &store.Batch[int]{Max: 1, Run: func(ctx context.Context, items []int) []error {
+		ran.Add(int64(len(items)))
+		if !stop.Load() {
+			_ = b.Queue(nil, items[0]+1) // the queue is never empty while this runs
+		}
+		return make([]error, len(items))
+	}}
+	defer b.Close()
+	defer stop.Store(true)
+	for i := range 3 {
+		if err := b.Queue(nil, i*1000); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := b.Flush(ctx); err != nil {
+		t.Fatalf("flush under sustained load: %v; want it back once the first 3 have run", err)
+	}
+	if ran.Load() < 3 {
+		t.Fatalf("flush returned after %d items; want the 3 queued before it", ran.Load())
+	}
+}
