@@ -815,7 +815,7 @@ func (l *live) close(ctx context.Context) error {
 	}
 	l.closing = true
 	l.mu.Unlock()
-	if err := l.s.w.flush(ctx); err != nil {
+	if err := l.s.facts.Flush(ctx); err != nil {
 		return gridskill.Internal(err)
 	}
 	st.Phase = phaseResults
@@ -1130,7 +1130,7 @@ func (l *live) store(ctx context.Context, p *player, a *answer, doc factDoc) (An
 	if l.round.Kind == Buzzer {
 		err = l.s.repo.insertFact(ctx, doc)
 	} else {
-		err = l.s.w.write(ctx, doc)
+		err = l.s.facts.Do(ctx, doc)
 	}
 	if err != nil {
 		l.mu.Lock()
@@ -1265,7 +1265,7 @@ func (s *Service) recordJoin(ctx context.Context, c Contest, worker string) erro
 	if known {
 		return nil
 	}
-	err = s.w.write(ctx, factDoc{ID: c.ID + ":join:" + worker, Contest: c.ID, Kind: factJoin, Worker: worker, At: s.clock.Now()})
+	err = s.facts.Do(ctx, factDoc{ID: c.ID + ":join:" + worker, Contest: c.ID, Kind: factJoin, Worker: worker, At: s.clock.Now()})
 	if err != nil {
 		h.mu.Lock()
 		delete(h.joined, worker)
@@ -1314,7 +1314,7 @@ func (s *Service) Stake(ctx context.Context, actor people.User, contestID string
 	}
 	p.stake, p.staked = stake, true
 	l.mu.Unlock()
-	err = s.w.write(ctx, factDoc{ID: factID(contestID, l.round.ID, item, p.id) + ":stake", Contest: contestID, Round: l.round.ID,
+	err = s.facts.Do(ctx, factDoc{ID: factID(contestID, l.round.ID, item, p.id) + ":stake", Contest: contestID, Round: l.round.ID,
 		Item: item, Kind: factStake, Worker: p.id, At: s.clock.Now(), Stake: stake})
 	if err != nil {
 		l.mu.Lock()

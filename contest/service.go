@@ -18,6 +18,7 @@ import (
 	"gridskill/people"
 	"gridskill/quiz"
 	"gridskill/scoring"
+	"gridskill/store"
 )
 
 // Service runs contests. It keeps every contest in memory (a district holds
@@ -29,7 +30,7 @@ type Service struct {
 	quiz   *quiz.Service
 	clock  gridskill.Clock
 	log    *slog.Logger
-	w      *writer
+	facts  *store.Batch[factDoc] // live facts, group-committed
 
 	mu       sync.RWMutex
 	contests map[string]Contest
@@ -48,7 +49,7 @@ func NewService(db *mongo.Database, ps *people.Service, qs *quiz.Service, clock 
 		log = slog.Default()
 	}
 	r := repo{db: db}
-	return &Service{repo: r, people: ps, quiz: qs, clock: clock, log: log, w: newWriter(r),
+	return &Service{repo: r, people: ps, quiz: qs, clock: clock, log: log, facts: newFactWriter(r),
 		contests: map[string]Contest{}, pins: map[string]string{}, live: map[string]*live{}, hubs: map[string]*hub{}}
 }
 
@@ -109,7 +110,7 @@ func (s *Service) Close() {
 		l.stop()
 	}
 	s.mu.RUnlock()
-	s.w.close()
+	s.facts.Close()
 }
 
 func (s *Service) cached(id string) (Contest, bool) {
