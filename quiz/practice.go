@@ -312,3 +312,76 @@ func (s *Service) DailyDrill(ctx context.Context, actor people.User) ([]Question
 	}
 	return out, nil
 }
+
+// Practice modes: a topic, the wrong-answer book, or the daily drill.
+const (
+	PracticeTag   = "tag"
+	PracticeWrong = "wrong"
+	PracticeDaily = "daily"
+)
+
+// PracticeStep says where the worker is in a practice run: the mode, the
+// topic of a tag run, the question just answered (After) and the daily
+// drill's 0-based position (Index).
+type PracticeStep struct {
+	Mode  string
+	Tag   string
+	After string
+	Index int
+}
+
+// Practice is the question to show next, or Done, a message for the
+// worker, when the run has nothing more to show.
+type Practice struct {
+	Question Question
+	Mode     string
+	Index    int
+	Total    int // daily drill: its length
+	Done     string
+}
+
+// NextPractice chooses the next practice question: the drill's question at Index,
+// the first question of the wrong-answer book other than the one just
+// answered (the first when it is the only one), or one from the tag; an
+// unknown mode is a tag run. Errors: invalid, not_found (tag), internal.
+func (s *Service) NextPractice(ctx context.Context, actor people.User, at PracticeStep) (Practice, error) {
+	switch at.Mode {
+	case PracticeDaily:
+		return s.nextInDrill(ctx, actor, at.Index)
+	case PracticeWrong:
+		return s.nextInBook(ctx, actor, at.After)
+	}
+	q, err := s.PracticeQuestion(ctx, actor, at.Tag, at.After)
+	return Practice{Question: q, Mode: PracticeTag}, err
+}
+
+func (s *Service) nextInDrill(ctx context.Context, actor people.User, i int) (Practice, error) {
+	drill, err := s.DailyDrill(ctx, actor)
+	if err != nil {
+		return Practice{}, err
+	}
+	next := Practice{Mode: PracticeDaily, Index: i, Total: len(drill)}
+	if i < 0 || i >= len(drill) {
+		next.Done = "You finished today's drill."
+		return next, nil
+	}
+	next.Question = drill[i]
+	return next, nil
+}
+
+func (s *Service) nextInBook(ctx context.Context, actor people.User, after string) (Practice, error) {
+	book, err := s.WrongBook(ctx, actor)
+	if err != nil {
+		return Practice{}, err
+	}
+	next := Practice{Mode: PracticeWrong}
+	if len(book) == 0 {
+		next.Done = "Your wrong-answer book is empty."
+		return next, nil
+	}
+	next.Question = book[0].Question
+	if next.Question.ID == after && len(book) > 1 {
+		next.Question = book[1].Question
+	}
+	return next, nil
+}

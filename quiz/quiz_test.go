@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -684,5 +685,48 @@ func TestReadingAnAttemptNeverStartsOneAndSaysWhenTimeIsUp(t *testing.T) {
 	}
 	if id, ok := f.qs.OpenAttempt(f.worker, e.ID); ok {
 		t.Fatalf("reading made attempt %s", id)
+	}
+}
+
+func TestNextPracticeWalksTheBookAndEndsTheDrill(t *testing.T) {
+	f := setup(t)
+	ctx := storetest.Context(t)
+	step := func(at quiz.PracticeStep) quiz.Practice {
+		t.Helper()
+		next, err := f.qs.NextPractice(ctx, f.worker, at)
+		if err != nil {
+			t.Fatalf("%+v: %v", at, err)
+		}
+		return next
+	}
+	if next := step(quiz.PracticeStep{Mode: quiz.PracticeWrong}); next.Done == "" {
+		t.Fatalf("empty book gave %+v; want Done", next)
+	}
+	var missed []string
+	for len(missed) < 2 {
+		q, err := f.qs.PracticeQuestion(ctx, f.worker, "反诈", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Contains(missed, q.ID) {
+			if _, err := f.qs.CheckPractice(ctx, f.worker, q.ID, []string{"nonsense"}); err != nil {
+				t.Fatal(err)
+			}
+			missed = append(missed, q.ID)
+		}
+	}
+	first := step(quiz.PracticeStep{Mode: quiz.PracticeWrong})
+	second := step(quiz.PracticeStep{Mode: quiz.PracticeWrong, After: first.Question.ID})
+	if first.Done != "" || second.Done != "" || first.Question.ID == second.Question.ID || !slices.Contains(missed, second.Question.ID) {
+		t.Fatalf("book walk %q then %q; want the two missed questions %v in turn", first.Question.ID, second.Question.ID, missed)
+	}
+	if next := step(quiz.PracticeStep{Mode: quiz.PracticeDaily, Index: 0}); next.Question.ID == "" || next.Total != quiz.DrillSize {
+		t.Fatalf("drill start %+v; want its first of %d", next, quiz.DrillSize)
+	}
+	if next := step(quiz.PracticeStep{Mode: quiz.PracticeDaily, Index: quiz.DrillSize}); next.Done == "" {
+		t.Fatalf("past the drill's end gave %+v; want Done", next)
+	}
+	if _, err := f.qs.NextPractice(ctx, f.worker, quiz.PracticeStep{Mode: "tag"}); gridskill.ErrorCode(err) != gridskill.EINVALID {
+		t.Fatalf("tag run without a tag: %v; want invalid", err)
 	}
 }

@@ -50,51 +50,30 @@ type practiceQuestionPage struct {
 // practiceQuestion shows one question: from a tag, the wrong-answer book, or the daily drill.
 func (s *Server) practiceQuestion(c *fiber.Ctx) error {
 	u, _ := currentUser(c)
-	ctx := c.UserContext()
-	p := practiceQuestionPage{Page: s.page(c, "Practice"), Mode: c.Query("mode", "tag"), Tag: c.Query("tag")}
-	switch p.Mode {
-	case "daily":
-		drill, err := s.quiz.DailyDrill(ctx, u)
-		if err != nil {
-			return err
-		}
-		p.Index, _ = strconv.Atoi(c.Query("i"))
-		p.Total = len(drill)
-		if p.Index < 0 || p.Index >= len(drill) {
-			s.flash(c, "You finished today's drill.")
-			return c.Redirect("/practice", fiber.StatusSeeOther)
-		}
-		p.Question = drill[p.Index]
-		p.Title = "Daily drill"
-	case "wrong":
-		book, err := s.quiz.WrongBook(ctx, u)
-		if err != nil {
-			return err
-		}
-		after := c.Query("after")
-		for _, w := range book {
-			if w.Question.ID != after {
-				p.Question = w.Question
-				break
-			}
-		}
-		if p.Question.ID == "" {
-			if len(book) == 0 {
-				s.flash(c, "Your wrong-answer book is empty.")
-				return c.Redirect("/practice", fiber.StatusSeeOther)
-			}
-			p.Question = book[0].Question
-		}
-		p.Title = "Wrong-answer book"
-	default:
-		p.Mode = "tag"
-		q, err := s.quiz.PracticeQuestion(ctx, u, p.Tag, c.Query("after"))
-		if err != nil {
-			return err
-		}
-		p.Question = q
+	at := quiz.PracticeStep{Mode: c.Query("mode", quiz.PracticeTag), Tag: c.Query("tag"), After: c.Query("after")}
+	at.Index, _ = strconv.Atoi(c.Query("i"))
+	next, err := s.quiz.NextPractice(c.UserContext(), u, at)
+	if err != nil {
+		return err
 	}
+	if next.Done != "" {
+		s.flash(c, next.Done)
+		return c.Redirect("/practice", fiber.StatusSeeOther)
+	}
+	p := practiceQuestionPage{Page: s.page(c, practiceTitle(next.Mode)), Question: next.Question, Mode: next.Mode,
+		Tag: at.Tag, Index: next.Index, Total: next.Total}
 	return c.Render("quiz/practice_question", p, "layouts/main")
+}
+
+// practiceTitle names a practice page by its mode.
+func practiceTitle(mode string) string {
+	switch mode {
+	case quiz.PracticeDaily:
+		return "Daily drill"
+	case quiz.PracticeWrong:
+		return "Wrong-answer book"
+	}
+	return "Practice"
 }
 
 // practiceAnswer grades the answer at once and shows the key and the explanation.
