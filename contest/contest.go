@@ -30,11 +30,12 @@ const (
 	Judge Kind = "judge"
 )
 
-// Kinds lists the round kinds in the order the editor offers them.
-var Kinds = []Kind{Speed, Buzzer, Wager, Judge}
+// Kinds lists the round kinds in the order the editor offers them, a new
+// slice on each call.
+func Kinds() []Kind { return []Kind{Speed, Buzzer, Wager, Judge} }
 
 // Valid reports whether k is a known live round kind.
-func (k Kind) Valid() bool { return slices.Contains(Kinds, k) }
+func (k Kind) Valid() bool { return slices.Contains(Kinds(), k) }
 
 // Live reports whether rounds of the kind run on the host screen.
 func (k Kind) Live() bool { return k != Online }

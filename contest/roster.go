@@ -29,7 +29,7 @@ func (s *Service) ImportParticipants(ctx context.Context, actor people.User, id 
 	if s.running(id) {
 		return Contest{}, gridskill.Errorf(gridskill.ECONFLICT, "a round is live; change participants after it ends")
 	}
-	lim := sheet.DefaultLimits
+	lim := sheet.DefaultLimits()
 	lim.MaxRows = MaxParticipants
 	tab, err := sheet.Read(r, filename, lim)
 	if err != nil {

@@ -31,12 +31,15 @@ const (
 	InfoCollection Category = "info_collection"
 )
 
-// Categories lists the standard categories in their usual order.
-var Categories = []Category{AntiFraud, FinancialRisk, Duties, Mediation, HazardPatrol, InfoCollection}
+// Categories lists the standard categories in their usual order, a new
+// slice on each call.
+func Categories() []Category {
+	return []Category{AntiFraud, FinancialRisk, Duties, Mediation, HazardPatrol, InfoCollection}
+}
 
 // Standard reports whether c is one of the six standard categories.
 func (c Category) Standard() bool {
-	for _, s := range Categories {
+	for _, s := range Categories() {
 		if c == s {
 			return true
 		}

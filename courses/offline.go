@@ -22,7 +22,7 @@ const (
 )
 
 // SignInHeader is the header row of the sign-in sheet template.
-var SignInHeader = []string{ColName, ColPhone}
+func SignInHeader() []string { return []string{ColName, ColPhone} }
 
 // Session is an offline training session (线下培训) held in person.
 type Session struct {
@@ -62,7 +62,7 @@ type SignInRow struct {
 // ParseSignInSheet reads a sign-in sheet (XLSX or CSV with the columns 姓名
 // and 手机号). Errors: invalid (with every row's problem), too_large.
 func ParseSignInSheet(r io.Reader, filename string) ([]SignInRow, error) {
-	t, err := sheet.Read(r, filename, sheet.DefaultLimits)
+	t, err := sheet.Read(r, filename, sheet.DefaultLimits())
 	if err != nil {
 		return nil, err
 	}

@@ -117,10 +117,10 @@ func (s *Service) catalogue(ctx context.Context) (*catalogue, error) {
 }
 
 func categoryRank(c Category) int {
-	if i := slices.Index(Categories, c); i >= 0 {
+	if i := slices.Index(Categories(), c); i >= 0 {
 		return i
 	}
-	return len(Categories)
+	return len(Categories())
 }
 
 func (s *Service) forgetCatalogue() {

@@ -17,7 +17,7 @@ func benchRoster(b *testing.B, n int, namePrefix string) []byte {
 	streets := []string{"东湖街道", "西山街道", "南桥街道"}
 	communities := [][]string{{"翠苑社区", "柳岸社区", "桂花社区"}, {"枫林社区", "石泉社区", "松岭社区"}, {"临江社区", "桥东社区", "新河社区"}}
 	grids := []string{"第一网格", "第二网格", "第三网格", "第四网格", "第五网格", "第六网格"}
-	rows := [][]string{people.RosterHeader}
+	rows := [][]string{people.RosterHeader()}
 	for i := range n {
 		s := i % len(streets)
 		c := (i / len(streets)) % 3

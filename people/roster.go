@@ -41,10 +41,14 @@ var columnAliases = map[string][]string{
 }
 
 // RosterHeader is the header row of the roster template.
-var RosterHeader = []string{ColName, ColPhone, ColStreet, ColCommunity, ColGrid, ColRole, ColEmployee, ColJoined}
+func RosterHeader() []string {
+	return []string{ColName, ColPhone, ColStreet, ColCommunity, ColGrid, ColRole, ColEmployee, ColJoined}
+}
 
 // RosterExample is the example row of the template.
-var RosterExample = []string{"张晓婷", "13812345678", "东湖街道", "翠苑社区", "第一网格", "网格员", "DH-0001", "2024-03-01"}
+func RosterExample() []string {
+	return []string{"张晓婷", "13812345678", "东湖街道", "翠苑社区", "第一网格", "网格员", "DH-0001", "2024-03-01"}
+}
 
 var roleNames = map[string]Role{
 	"": Worker, "网格员": Worker, "网格长": Worker, "专职网格员": Worker, "兼职网格员": Worker, "worker": Worker,
@@ -87,14 +91,14 @@ type ImportResult struct {
 // columns, phone format, duplicates inside the file, known role, date).
 // Every problem found is returned at once, with its row and column.
 func ParseRoster(r io.Reader, filename string) ([]RosterRow, error) {
-	t, err := sheet.Read(r, filename, sheet.DefaultLimits)
+	t, err := sheet.Read(r, filename, sheet.DefaultLimits())
 	if err != nil {
 		return nil, err
 	}
 	skipTitleRows(t)
 	var problems []gridskill.FieldError
 	col := map[string]int{}
-	for _, name := range RosterHeader {
+	for _, name := range RosterHeader() {
 		col[name] = t.Col(name)
 		for _, alias := range columnAliases[name] {
 			if col[name] >= 0 {

@@ -78,7 +78,7 @@ func problems(t testing.TB, err error) []string {
 	return out
 }
 
-var header = people.RosterHeader
+var header = people.RosterHeader()
 
 func TestParseRoster(t *testing.T) {
 	want := []people.RosterRow{

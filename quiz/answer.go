@@ -23,7 +23,7 @@ const MaxBlankAnswer = 200
 // refused. It never panics. Errors: invalid.
 func DecodeAnswer(t scoring.QuestionType, raw []byte, options, blanks int) ([]string, error) {
 	raw = bytes.TrimSpace(raw)
-	options = max(0, min(options, len(OptionKeys)))
+	options = max(0, min(options, len(optionKeys)))
 	blanks = max(0, blanks)
 	bad := func(f string, args ...any) ([]string, error) {
 		return nil, gridskill.Errorf(gridskill.EINVALID, f, args...)
@@ -40,7 +40,7 @@ func DecodeAnswer(t scoring.QuestionType, raw []byte, options, blanks int) ([]st
 		if v == "" {
 			return nil, nil
 		}
-		valid := OptionKeys[:options]
+		valid := optionKeys[:options]
 		if t == scoring.TrueFalse {
 			valid = []string{"T", "F"}
 		}
@@ -53,7 +53,7 @@ func DecodeAnswer(t scoring.QuestionType, raw []byte, options, blanks int) ([]st
 		if err := json.Unmarshal(raw, &v); err != nil {
 			return bad("this question takes a list of option letters, like [\"A\",\"C\"]")
 		}
-		valid := OptionKeys[:options]
+		valid := optionKeys[:options]
 		seen := map[string]bool{}
 		for _, k := range v {
 			if !slices.Contains(valid, k) {

@@ -177,7 +177,7 @@ func shownOptions(q Question, perm []int) []Option {
 		if len(perm) == len(q.Options) {
 			src = perm[i]
 		}
-		out[i] = Option{Key: OptionKeys[i], Text: q.Options[src].Text}
+		out[i] = Option{Key: optionKeys[i], Text: q.Options[src].Text}
 	}
 	return out
 }
@@ -189,8 +189,8 @@ func originalKeys(shown []string, perm []int) []string {
 	}
 	out := make([]string, 0, len(shown))
 	for _, k := range shown {
-		if i := slices.Index(OptionKeys, k); i >= 0 && i < len(perm) {
-			out = append(out, OptionKeys[perm[i]])
+		if i := slices.Index(optionKeys[:], k); i >= 0 && i < len(perm) {
+			out = append(out, optionKeys[perm[i]])
 		}
 	}
 	return out
@@ -203,9 +203,9 @@ func shownKeys(orig []string, perm []int) []string {
 	}
 	out := make([]string, 0, len(orig))
 	for _, k := range orig {
-		if i := slices.Index(OptionKeys, k); i >= 0 {
+		if i := slices.Index(optionKeys[:], k); i >= 0 {
 			if j := slices.Index(perm, i); j >= 0 {
-				out = append(out, OptionKeys[j])
+				out = append(out, optionKeys[j])
 			}
 		}
 	}

@@ -52,7 +52,7 @@ func FuzzDecodeAnswer(f *testing.F) {
 					t.Fatalf("blank: %q decoded to %d texts for %d blanks", raw, len(a), blanks)
 				}
 			case scoring.Multiple:
-				if len(a) > len(OptionKeys) {
+				if len(a) > len(optionKeys) {
 					t.Fatalf("multiple: %q decoded to %d keys", raw, len(a))
 				}
 			}

@@ -33,8 +33,13 @@ func Types() []scoring.QuestionType {
 	return []scoring.QuestionType{scoring.Single, scoring.Multiple, scoring.TrueFalse, scoring.Blank}
 }
 
-// OptionKeys are the keys of the up to eight options of a choice question.
-var OptionKeys = []string{"A", "B", "C", "D", "E", "F", "G", "H"}
+// optionKeys are the keys of the up to eight options of a choice question;
+// an array, so that no slice of it handed out can change it.
+var optionKeys = [...]string{"A", "B", "C", "D", "E", "F", "G", "H"}
+
+// optionKeys returns the keys of the up to eight options of a choice
+// question, in order, a new slice on each call.
+func OptionKeys() []string { return slices.Clone(optionKeys[:]) }
 
 // BlankMark marks a blank in the stem of a fill-in-the-blank question.
 const BlankMark = "____"
@@ -156,7 +161,7 @@ func (q Question) problems() []gridskill.FieldError {
 			bad(ColAnswer, "a choice question needs at least two options")
 		}
 		for i, o := range q.Options {
-			if i >= len(OptionKeys) || o.Key != OptionKeys[i] {
+			if i >= len(optionKeys) || o.Key != optionKeys[i] {
 				bad(optionCol(i), "options must be filled in order from A without gaps")
 				break
 			}

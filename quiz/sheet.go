@@ -23,23 +23,25 @@ const (
 )
 
 // Header is the header row of the question bank template: 题型,题干,选项A..选项H,答案,解析,标签,难度,依据.
-var Header = func() []string {
+func Header() []string {
 	h := []string{ColType, ColStem}
-	for i := range OptionKeys {
+	for i := range optionKeys {
 		h = append(h, optionCol(i))
 	}
 	return append(h, ColAnswer, ColExplanation, ColTags, ColDifficulty, ColSource)
-}()
-
-// Examples are the example rows of the downloadable template, one per type.
-var Examples = [][]string{
-	{"单选", "国家机关要求把钱转入“安全账户”，这是？", "正常的执法程序", "诈骗", "银行的规定", "网格员的要求", "", "", "", "", "B", "国家机关没有所谓“安全账户”。", "反诈;冒充公检法", "1", "《中华人民共和国反电信网络诈骗法》"},
-	{"多选", "非法集资的特征有哪些？", "未经批准", "公开宣传", "承诺高额回报", "只面向亲友", "", "", "", "", "ABC", "面向社会不特定对象是特征之一，只面向亲友不是。", "防范非法集资;四个特征", "2", ""},
-	{"判断", "96110来电应当及时接听。", "", "", "", "", "", "", "", "", "对", "96110是反诈预警劝阻专线。", "反诈;96110", "1", ""},
-	{"填空", "遇到诈骗请拨打____报警。", "", "", "", "", "", "", "", "", "110", "公安机关的报警电话是110。", "反诈", "1", ""},
 }
 
-func optionCol(i int) string { return "选项" + OptionKeys[i] }
+// Examples are the example rows of the downloadable template, one per type.
+func Examples() [][]string {
+	return [][]string{
+		{"单选", "国家机关要求把钱转入“安全账户”，这是？", "正常的执法程序", "诈骗", "银行的规定", "网格员的要求", "", "", "", "", "B", "国家机关没有所谓“安全账户”。", "反诈;冒充公检法", "1", "《中华人民共和国反电信网络诈骗法》"},
+		{"多选", "非法集资的特征有哪些？", "未经批准", "公开宣传", "承诺高额回报", "只面向亲友", "", "", "", "", "ABC", "面向社会不特定对象是特征之一，只面向亲友不是。", "防范非法集资;四个特征", "2", ""},
+		{"判断", "96110来电应当及时接听。", "", "", "", "", "", "", "", "", "对", "96110是反诈预警劝阻专线。", "反诈;96110", "1", ""},
+		{"填空", "遇到诈骗请拨打____报警。", "", "", "", "", "", "", "", "", "110", "公安机关的报警电话是110。", "反诈", "1", ""},
+	}
+}
+
+func optionCol(i int) string { return "选项" + optionKeys[i] }
 
 var typeNames = map[string]scoring.QuestionType{
 	"单选": scoring.Single, "单选题": scoring.Single, "single": scoring.Single,
@@ -91,7 +93,7 @@ func ParseRecord(r Record) (Question, []gridskill.FieldError) {
 		}
 	}
 	for i := 0; i <= last; i++ {
-		q.Options = append(q.Options, Option{Key: OptionKeys[i], Text: strings.TrimSpace(r.Options[i])})
+		q.Options = append(q.Options, Option{Key: optionKeys[i], Text: strings.TrimSpace(r.Options[i])})
 	}
 	answer := strings.TrimSpace(r.Answer)
 	switch t {
@@ -101,7 +103,7 @@ func ParseRecord(r Record) (Question, []gridskill.FieldError) {
 				continue
 			}
 			k := string(c)
-			if !slices.Contains(OptionKeys, k) {
+			if !slices.Contains(optionKeys[:], k) {
 				q.Correct = nil
 				bad(ColAnswer, answerHint(t))
 				break
@@ -112,7 +114,7 @@ func ParseRecord(r Record) (Question, []gridskill.FieldError) {
 		}
 		slices.Sort(q.Correct)
 		for _, k := range q.Correct {
-			if i := slices.Index(OptionKeys, k); i > last {
+			if i := slices.Index(optionKeys[:], k); i > last {
 				bad(ColAnswer, "the answer %s names an empty option", k)
 			}
 		}
@@ -193,20 +195,21 @@ func (r Record) Cells() []string {
 // sheet limits and checks every row. Any problem rejects the whole file with
 // every row's problems listed. Errors: invalid.
 func ParseBank(rd io.Reader, filename string) ([]Question, error) {
-	t, err := sheet.Read(rd, filename, sheet.DefaultLimits)
+	t, err := sheet.Read(rd, filename, sheet.DefaultLimits())
 	if err != nil {
 		return nil, err
 	}
 	var problems []gridskill.FieldError
 	col := map[string]int{}
-	for _, name := range Header {
+	header := Header()
+	for _, name := range header {
 		col[name] = t.Col(name)
 		if col[name] < 0 {
 			problems = append(problems, gridskill.FieldError{Row: 1, Field: name, Reason: "column missing from the header"})
 		}
 	}
 	for _, h := range t.Header {
-		if h != "" && !slices.Contains(Header, h) {
+		if h != "" && !slices.Contains(header, h) {
 			problems = append(problems, gridskill.FieldError{Row: 1, Field: h, Reason: "unknown column; use the template's header"})
 		}
 	}
@@ -221,7 +224,7 @@ func ParseBank(rd io.Reader, filename string) ([]Question, error) {
 	for _, row := range t.Rows {
 		rec := Record{Line: row.Line, Type: row.Cell(col[ColType]), Stem: row.Cell(col[ColStem]), Answer: row.Cell(col[ColAnswer]),
 			Explanation: row.Cell(col[ColExplanation]), Tags: row.Cell(col[ColTags]), Difficulty: row.Cell(col[ColDifficulty]), Source: row.Cell(col[ColSource])}
-		for i := range OptionKeys {
+		for i := range optionKeys {
 			rec.Options[i] = row.Cell(col[optionCol(i)])
 		}
 		q, p := ParseRecord(rec)

@@ -44,11 +44,13 @@ type Login struct {
 }
 
 // DemoLogins are the fixed demo accounts, listed in the README.
-var DemoLogins = []Login{
-	{people.DistrictAdmin, "13900000001", "周建国"},
-	{people.StreetAdmin, "13900000002", "吴丽华"},
-	{people.Trainer, "13900000003", "郑文静"},
-	{people.Worker, "13900000004", "张晓婷"},
+func DemoLogins() []Login {
+	return []Login{
+		{people.DistrictAdmin, "13900000001", "周建国"},
+		{people.StreetAdmin, "13900000002", "吴丽华"},
+		{people.Trainer, "13900000003", "郑文静"},
+		{people.Worker, "13900000004", "张晓婷"},
+	}
 }
 
 var (
@@ -91,11 +93,12 @@ func District() ([]people.Unit, []people.User) {
 		u := unitOf[unitID]
 		return people.User{ID: id, Phone: phone, Name: name, Role: role, UnitID: u.ID, UnitPath: u.Path, Active: true}
 	}
+	logins := DemoLogins()
 	users := []people.User{
-		account(DistrictAdminID, DemoLogins[0].Phone, DemoLogins[0].Name, people.DistrictAdmin, DistrictID),
-		account(StreetAdminID, DemoLogins[1].Phone, DemoLogins[1].Name, people.StreetAdmin, Street1ID),
-		account(TrainerID, DemoLogins[2].Phone, DemoLogins[2].Name, people.Trainer, DistrictID),
-		account(WorkerID, DemoLogins[3].Phone, DemoLogins[3].Name, people.Worker, Grid111ID),
+		account(DistrictAdminID, logins[0].Phone, logins[0].Name, people.DistrictAdmin, DistrictID),
+		account(StreetAdminID, logins[1].Phone, logins[1].Name, people.StreetAdmin, Street1ID),
+		account(TrainerID, logins[2].Phone, logins[2].Name, people.Trainer, DistrictID),
+		account(WorkerID, logins[3].Phone, logins[3].Name, people.Worker, Grid111ID),
 		account("user-street-admin-2", "13900000005", "陈志强", people.StreetAdmin, Street2ID),
 		account("user-street-admin-3", "13900000006", "林秀英", people.StreetAdmin, "unit-s3"),
 		account("user-trainer-2", "13900000007", "何海燕", people.Trainer, Street1ID),

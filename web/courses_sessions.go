@@ -104,5 +104,5 @@ func (s *Server) sessionShow(c *fiber.Ctx) error {
 
 // sessionTemplate sends the sign-in sheet template.
 func (s *Server) sessionTemplate(c *fiber.Ctx) error {
-	return sendSheet(c, c.Params("ext"), "sign-in-sheet", "签到表", courses.SignInHeader, [][]string{{"张晓婷", "13900000004"}})
+	return sendSheet(c, c.Params("ext"), "sign-in-sheet", "签到表", courses.SignInHeader(), [][]string{{"张晓婷", "13900000004"}})
 }

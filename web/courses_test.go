@@ -168,7 +168,7 @@ func TestCoursesWorkerStudiesAndTrainerSeesCompletionByGrid(t *testing.T) {
 		if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Type"), "spreadsheetml") {
 			t.Fatalf("export: %d %v", resp.StatusCode, resp.Header)
 		}
-		tbl, err := sheet.Read(strings.NewReader(body), "x.xlsx", sheet.DefaultLimits)
+		tbl, err := sheet.Read(strings.NewReader(body), "x.xlsx", sheet.DefaultLimits())
 		if err != nil {
 			t.Fatal(err)
 		}

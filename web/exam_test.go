@@ -72,12 +72,12 @@ func TestTrainerImportsXLSXWorkerSitsExamAndWrongAnswersReachTheBook(t *testing.
 	r := newRig(t)
 	trainer := r.browser()
 	trainer.signIn("13900000003", seed.DemoPassword)
-	resp, body := trainer.upload("/quiz/import", "/quiz/import", "bank.xlsx", bankXLSX(t, quiz.Header, streetBank()), nil)
+	resp, body := trainer.upload("/quiz/import", "/quiz/import", "bank.xlsx", bankXLSX(t, quiz.Header(), streetBank()), nil)
 	if resp.StatusCode != 200 || !strings.Contains(body, "flash") {
 		t.Fatalf("import: %d %s", resp.StatusCode, body)
 	}
 	// The same file again: duplicates are reported and nothing is written.
-	resp, body = trainer.upload("/quiz/import", "/quiz/import", "bank.xlsx", bankXLSX(t, quiz.Header, streetBank()), nil)
+	resp, body = trainer.upload("/quiz/import", "/quiz/import", "bank.xlsx", bankXLSX(t, quiz.Header(), streetBank()), nil)
 	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, `id="duplicates"`) {
 		t.Fatalf("second import without a choice: %d", resp.StatusCode)
 	}
@@ -235,11 +235,11 @@ func TestQuizAPIRefusesBadInputAndWritesNothing(t *testing.T) {
 	}
 	rows := streetBank()
 	var many strings.Builder
-	many.WriteString(strings.Join(quiz.Header, ",") + "\n")
+	many.WriteString(strings.Join(quiz.Header(), ",") + "\n")
 	for i := 0; i < 20_001; i++ {
 		fmt.Fprintf(&many, "判断,第%d题是对的。,,,,,,,,,对,解析,街道专题,1,\n", i)
 	}
-	formula := bankXLSX(t, quiz.Header, rows[:1])
+	formula := bankXLSX(t, quiz.Header(), rows[:1])
 	{
 		f, _ := excelize.OpenReader(bytes.NewReader(formula))
 		_ = f.SetCellFormula("Sheet1", "K2", `CHAR(66)`)
@@ -247,7 +247,7 @@ func TestQuizAPIRefusesBadInputAndWritesNothing(t *testing.T) {
 		_ = f.Write(&b)
 		formula = b.Bytes()
 	}
-	badHeader := append([]string{"类型"}, quiz.Header[1:]...)
+	badHeader := append([]string{"类型"}, quiz.Header()[1:]...)
 	cases := []struct {
 		name, file string
 		content    []byte
@@ -259,8 +259,8 @@ func TestQuizAPIRefusesBadInputAndWritesNothing(t *testing.T) {
 		{"RejectsFormulaAsAnswer", "formula.xlsx", formula, 400},
 		{"RejectsNotAWorkbook", "fake.xlsx", []byte("PK\x03\x04 not really"), 400},
 		{"RejectsOtherFormats", "bank.xls", []byte("x"), 400},
-		{"RejectsBadRows", "bad.csv", []byte(strings.Join(quiz.Header, ",") + "\n单选,题干,甲,乙,,,,,,,C,解析,反诈,9,\n"), 400},
-		{"RejectsDuplicateChoice", "bank.xlsx", bankXLSX(t, quiz.Header, rows), 400},
+		{"RejectsBadRows", "bad.csv", []byte(strings.Join(quiz.Header(), ",") + "\n单选,题干,甲,乙,,,,,,,C,解析,反诈,9,\n"), 400},
+		{"RejectsDuplicateChoice", "bank.xlsx", bankXLSX(t, quiz.Header(), rows), 400},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

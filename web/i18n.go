@@ -15,7 +15,7 @@ import (
 )
 
 // Languages the pages speak; the first is the default.
-var Languages = []string{"zh", "en"}
+func Languages() []string { return []string{"zh", "en"} }
 
 // catalogue translates user-facing text. Messages are keyed by their English
 // text (as gettext does), so English needs no file and a missing translation
@@ -42,7 +42,7 @@ func loadCatalogue(locales fs.FS) (*catalogue, error) {
 		}
 	}
 	c := &catalogue{bundle: b, localizers: map[string]*i18n.Localizer{}}
-	for _, l := range Languages {
+	for _, l := range Languages() {
 		c.localizers[l] = i18n.NewLocalizer(b, l)
 	}
 	return c, nil
@@ -57,7 +57,7 @@ func (c *catalogue) translate(lang, id string, args ...any) string {
 	}
 	l, ok := c.localizers[lang]
 	if !ok {
-		l = c.localizers[Languages[0]]
+		l = c.localizers[Languages()[0]]
 	}
 	text, err := l.Localize(&i18n.LocalizeConfig{MessageID: id, DefaultMessage: &i18n.Message{ID: id, Other: id}})
 	if err != nil {
@@ -76,10 +76,10 @@ func (c *catalogue) translate(lang, id string, args ...any) string {
 }
 
 func pickLanguage(cookie string) string {
-	for _, l := range Languages {
+	for _, l := range Languages() {
 		if cookie == l {
 			return l
 		}
 	}
-	return Languages[0]
+	return Languages()[0]
 }

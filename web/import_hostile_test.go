@@ -69,7 +69,7 @@ func TestRosterImportRefusesHostileText(t *testing.T) {
 	r := newRig(t)
 	b := r.as(streetPhone)
 	row := func(name, street string) [][]string {
-		return [][]string{people.RosterHeader, {name, "13700000001", street, "翠苑社区", "第一网格"}}
+		return [][]string{people.RosterHeader(), {name, "13700000001", street, "翠苑社区", "第一网格"}}
 	}
 	uploadBoth(t, r, func(name string, data []byte) (int, string) {
 		resp, body := b.upload("/roster/import", "/roster/import", name, data, nil)
@@ -86,7 +86,7 @@ func TestQuestionImportRefusesHostileText(t *testing.T) {
 	r := newRig(t)
 	b := r.as(trainerPhone)
 	row := func(option, tags string) [][]string {
-		return [][]string{quiz.Header, {"单选", "楼道堆放杂物属于？", option, "安全隐患", "", "", "", "", "", "", "B", "堆物阻塞通道。", tags, "1", ""}}
+		return [][]string{quiz.Header(), {"单选", "楼道堆放杂物属于？", option, "安全隐患", "", "", "", "", "", "", "B", "堆物阻塞通道。", tags, "1", ""}}
 	}
 	uploadBoth(t, r, func(name string, data []byte) (int, string) {
 		resp, body := b.upload("/quiz/import", "/quiz/import", name, data, nil)

@@ -29,7 +29,7 @@ type quizOptionField struct {
 
 func (s *Server) newQuestionPage(c *fiber.Ctx, title string, rec quiz.Record) questionPage {
 	p := questionPage{Page: s.page(c, title), Form: rec, Types: []string{"单选", "多选", "判断", "填空"}, Statuses: []quiz.Status{quiz.Active, quiz.Draft, quiz.Retired}, Status: quiz.Active}
-	for i, k := range quiz.OptionKeys {
+	for i, k := range quiz.OptionKeys() {
 		p.Options = append(p.Options, quizOptionField{Key: k, Name: "option" + k, Value: rec.Options[i]})
 	}
 	return p
@@ -46,7 +46,7 @@ func (s *Server) quizQuestionNew(c *fiber.Ctx) error {
 func questionForm(c *fiber.Ctx) (quiz.Record, quiz.Status, [2]string) {
 	r := quiz.Record{Type: c.FormValue("type"), Stem: c.FormValue("stem"), Answer: c.FormValue("answer"), Explanation: c.FormValue("explanation"),
 		Tags: c.FormValue("tags"), Difficulty: c.FormValue("difficulty"), Source: c.FormValue("source")}
-	for i, k := range quiz.OptionKeys {
+	for i, k := range quiz.OptionKeys() {
 		r.Options[i] = c.FormValue("option" + k)
 	}
 	return r, quiz.Status(c.FormValue("status")), [2]string{c.FormValue("effectiveOn"), c.FormValue("retireOn")}

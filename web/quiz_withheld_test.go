@@ -38,7 +38,7 @@ func TestPracticePagesWithholdTheKeysOfAnOpenPaper(t *testing.T) {
 		onPaper[q.ID] = true
 	}
 	b := r.browser()
-	b.signIn(seed.DemoLogins[3].Phone, seed.DemoPassword)
+	b.signIn(seed.DemoLogins()[3].Phone, seed.DemoPassword)
 	pages := []string{"/practice/wrong"}
 	for i := 0; i < 40; i++ {
 		pages = append(pages, "/practice/question?tag="+url.QueryEscape("反诈"))

@@ -96,8 +96,8 @@ func newRetEnv(t *testing.T) *retEnv {
 	r := newRig(t)
 	e := &retEnv{t: t, r: r, csrf: map[*browser]string{}, records: &certRecords{recs: map[string]scoring.Record{}}, modules: &certModules{majors: map[string]certify.Major{}}}
 	e.wire()
-	e.adminB, e.trainerB, e.workerB = r.as(seed.DemoLogins[0].Phone), r.as(seed.DemoLogins[2].Phone), r.as(seed.DemoLogins[3].Phone)
-	e.adminTok, e.trainerTok, e.workerTok = r.token(seed.DemoLogins[0].Phone), r.token(seed.DemoLogins[2].Phone), r.token(seed.DemoLogins[3].Phone)
+	e.adminB, e.trainerB, e.workerB = r.as(seed.DemoLogins()[0].Phone), r.as(seed.DemoLogins()[2].Phone), r.as(seed.DemoLogins()[3].Phone)
+	e.adminTok, e.trainerTok, e.workerTok = r.token(seed.DemoLogins()[0].Phone), r.token(seed.DemoLogins()[2].Phone), r.token(seed.DemoLogins()[3].Phone)
 	return e
 }
 
@@ -325,7 +325,7 @@ func (e *retEnv) roundAPI(v *voice, id string, kind contest.Kind) string {
 func liveKind(v *voice) contest.Kind { return pick(v, contest.Speed, contest.Buzzer, contest.Wager) }
 
 // teamPhones are two of grid 1-1-1's workers, participants of its contests.
-var teamPhones = []string{seed.DemoLogins[3].Phone, "13900100001"}
+var teamPhones = []string{seed.DemoLogins()[3].Phone, "13900100001"}
 
 var contestCases = []retentionCase{
 	{"POST /contests", func(e *retEnv, v *voice) func(*retEnv) any { return e.readContest(e.contestForm(v)) }},
@@ -572,7 +572,7 @@ func both(reads ...func(*retEnv) any) func(*retEnv) any {
 // bankCSV is a bank of one question in the template's columns.
 func bankCSV(v *voice, tag string) []byte {
 	row := []string{"单选", v.text("导入题干"), v.text("导入甲"), v.text("导入乙"), "", "", "", "", "", "", pick(v, "A", "B"), v.text("导入解析"), tag, "2", v.text("导入出处")}
-	return csvBytes(quiz.Header, row)
+	return csvBytes(quiz.Header(), row)
 }
 
 func (e *retEnv) readBank(tag string) func(e *retEnv) any {
@@ -1073,7 +1073,7 @@ func TestRateLimitKeysOutliveTheirRequest(t *testing.T) {
 			resp, _ := b.post("/login", "/login", url.Values{"phone": {phone}, "password": {password}})
 			return resp.StatusCode
 		}
-		worker := seed.DemoLogins[3].Phone
+		worker := seed.DemoLogins()[3].Phone
 		for i := range people.LoginFailuresPerPhone {
 			if got := signIn(worker, "wrong-password"); got != http.StatusUnauthorized {
 				t.Fatalf("failure %d: %d", i+1, got)
@@ -1083,7 +1083,7 @@ func TestRateLimitKeysOutliveTheirRequest(t *testing.T) {
 		if got := signIn(worker, seed.DemoPassword); got != http.StatusTooManyRequests {
 			t.Errorf("the right password after %d failures: %d, want 429", people.LoginFailuresPerPhone, got)
 		}
-		if got := signIn(seed.DemoLogins[2].Phone, seed.DemoPassword); got != http.StatusSeeOther {
+		if got := signIn(seed.DemoLogins()[2].Phone, seed.DemoPassword); got != http.StatusSeeOther {
 			t.Errorf("another phone's sign-in: %d, want 303", got)
 		}
 	})

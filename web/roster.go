@@ -153,8 +153,8 @@ func (s *Server) importRoster(c *fiber.Ctx, u people.User) (people.ImportResult,
 
 // rosterTemplate sends the roster template with one example row.
 func (s *Server) rosterTemplate(c *fiber.Ctx) error {
-	rows := [][]string{people.RosterExample}
-	return sendSheet(c, c.Params("ext"), "roster-template", "花名册", people.RosterHeader, rows)
+	rows := [][]string{people.RosterExample()}
+	return sendSheet(c, c.Params("ext"), "roster-template", "花名册", people.RosterHeader(), rows)
 }
 
 // rosterExport sends the roster of the admin's area, in the template's columns.
@@ -183,7 +183,7 @@ func (s *Server) rosterExport(c *fiber.Ctx) error {
 			break
 		}
 	}
-	return sendSheet(c, "xlsx", "roster", "花名册", people.RosterHeader, rows)
+	return sendSheet(c, "xlsx", "roster", "花名册", people.RosterHeader(), rows)
 }
 
 func sendSheet(c *fiber.Ctx, ext, name, sheetName string, header []string, rows [][]string) error {

@@ -123,7 +123,7 @@ func TestRosterDownloads(t *testing.T) {
 			t.Fatalf("got %d %v", resp.StatusCode, resp.Header)
 		}
 		rows := workbookRows(t, []byte(body))
-		if len(rows) != 2 || !slices.Equal(rows[0], people.RosterHeader) || !slices.Equal(rows[1], people.RosterExample) {
+		if len(rows) != 2 || !slices.Equal(rows[0], people.RosterHeader()) || !slices.Equal(rows[1], people.RosterExample()) {
 			t.Fatalf("template rows %q", rows)
 		}
 	})
@@ -132,7 +132,7 @@ func TestRosterDownloads(t *testing.T) {
 		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") {
 			t.Fatalf("got %d %v", resp.StatusCode, resp.Header)
 		}
-		if !strings.HasPrefix(body, "\uFEFF"+strings.Join(people.RosterHeader, ",")+"\n") {
+		if !strings.HasPrefix(body, "\uFEFF"+strings.Join(people.RosterHeader(), ",")+"\n") {
 			t.Fatalf("no BOM and header: %q", body[:min(len(body), 80)])
 		}
 	})
@@ -143,7 +143,7 @@ func TestRosterDownloads(t *testing.T) {
 	t.Run("TheTemplateImportsBack", func(t *testing.T) {
 		_, body := b.get("/roster/template.xlsx")
 		rows, err := people.ParseRoster(strings.NewReader(body), "template.xlsx")
-		if err != nil || len(rows) != 1 || rows[0].Name != people.RosterExample[0] {
+		if err != nil || len(rows) != 1 || rows[0].Name != people.RosterExample()[0] {
 			t.Fatalf("%+v, %v", rows, err)
 		}
 	})
@@ -154,7 +154,7 @@ func TestRosterDownloads(t *testing.T) {
 			t.Fatalf("got %d", resp.StatusCode)
 		}
 		rows := workbookRows(t, []byte(body))
-		if !slices.Equal(rows[0], people.RosterHeader) || len(rows)-1 != 12*seed.WorkersPerGrid+3 {
+		if !slices.Equal(rows[0], people.RosterHeader()) || len(rows)-1 != 12*seed.WorkersPerGrid+3 {
 			t.Fatalf("%d rows, header %q", len(rows), rows[0])
 		}
 		for _, row := range rows[1:] {
@@ -186,7 +186,7 @@ func csvBytes(rows ...[]string) []byte {
 func TestRosterImportPage(t *testing.T) {
 	r := newRig(t)
 	b := r.as(streetPhone)
-	header := people.RosterHeader
+	header := people.RosterHeader()
 	t.Run("BadFileListsEveryRowAndWritesNothing", func(t *testing.T) {
 		before := r.snapshot()
 		file := csvBytes(header,

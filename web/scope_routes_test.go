@@ -271,7 +271,7 @@ var scopeRoutes = map[string]routeRule{
 	"POST /api/v1/contests/:id/rounds":                  scoped("id", "contest").with(J{"title": "轮次", "kind": "speed", "readSec": 5, "answerSec": 10}),
 	"POST /api/v1/contests/:id/rounds/:round/questions": scoped("id", "contest", "round", "round").with(J{"stem": "题干", "type": "single", "options": []J{{"key": "A", "text": "甲"}, {"key": "B", "text": "乙"}}, "correct": []string{"A"}, "points": 100, "limitSec": 20}),
 	"POST /api/v1/contests/:id/rounds/:round/tasks":     scoped("id", "contest", "round", "round").with(J{"title": "任务", "performerId": seed.WorkerID}),
-	"POST /api/v1/contests/:id/rounds/:round/judges":    scoped("id", "contest", "round", "round").with(J{"phones": []string{seed.DemoLogins[2].Phone}}),
+	"POST /api/v1/contests/:id/rounds/:round/judges":    scoped("id", "contest", "round", "round").with(J{"phones": []string{seed.DemoLogins()[2].Phone}}),
 	"POST /api/v1/contests/:id/rounds/:round/advance":   scoped("id", "contest", "round", "round").with(J{"from": "r1", "top": 1}),
 	"POST /api/v1/contests/:id/awards":                  scoped("id", "contest"),
 	"GET /api/v1/contests/:id/rounds/:round/answers":    scoped("id", "contest", "round", "round"),
@@ -592,7 +592,7 @@ var westLogins = []login{{"WestStreetAdmin", "13900000005"}, {"WestTrainer", "13
 func (r *rig) eastViewers() []viewer {
 	r.t.Helper()
 	out := r.viewers([]login{
-		{"EastWorker", seed.DemoLogins[3].Phone}, {"EastTrainer", "13900000007"}, {"EastStreetAdmin", seed.DemoLogins[1].Phone}, {"OtherDistrictAdmin", otherAdmin.Phone},
+		{"EastWorker", seed.DemoLogins()[3].Phone}, {"EastTrainer", "13900000007"}, {"EastStreetAdmin", seed.DemoLogins()[1].Phone}, {"OtherDistrictAdmin", otherAdmin.Phone},
 	})
 	return append(out, viewer{name: "Anonymous"})
 }

@@ -182,7 +182,7 @@ func (m *Main) Seed(ctx context.Context) error {
 
 func (m *Main) printDemoLogins() {
 	fmt.Fprintln(m.out, "Demo data loaded. Sign in with any of these (password "+seed.DemoPassword+"):")
-	for _, l := range seed.DemoLogins {
+	for _, l := range seed.DemoLogins() {
 		fmt.Fprintf(m.out, "  %-15s %s  %s\n", l.Role, l.Phone, l.Name)
 	}
 }

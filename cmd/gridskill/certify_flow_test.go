@@ -74,8 +74,8 @@ func newCertFlow(t *testing.T) *certFlow {
 		}
 	}
 	admin, _ := ps.User(ctx, seed.DistrictAdminID)
-	if progs, err := f.certify.Programs(ctx, admin); err != nil || len(progs) != len(seed.DemoPrograms) {
-		t.Fatalf("%d demo programs (%v), want %d", len(progs), err, len(seed.DemoPrograms))
+	if progs, err := f.certify.Programs(ctx, admin); err != nil || len(progs) != len(seed.DemoPrograms()) {
+		t.Fatalf("%d demo programs (%v), want %d", len(progs), err, len(seed.DemoPrograms()))
 	}
 	return f
 }

@@ -79,7 +79,7 @@ func TestFirstStartLoadsDemoOnceAndKeepsSecret(t *testing.T) {
 	if resp.StatusCode != 200 || string(body) != `{"status":"ok"}` {
 		t.Fatalf("healthz: %d %s", resp.StatusCode, body)
 	}
-	for _, l := range seed.DemoLogins {
+	for _, l := range seed.DemoLogins() {
 		if !strings.Contains(out.String(), l.Phone) {
 			t.Errorf("first start does not print demo login %s", l.Phone)
 		}
