@@ -7,6 +7,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"gridskill/people"
 )
 
 // Viewer roles of a live stream.
@@ -187,6 +189,33 @@ func (s *Service) Subscribe(ctx context.Context, c Contest, worker, role string)
 		return nil, err
 	}
 	return h.add(worker, role), nil
+}
+
+// Watch opens a live stream of the contest for a signed-in account, as the
+// first that fits of its player, a judge of one of its rounds, or its host.
+// Errors: as Contest, internal.
+func (s *Service) Watch(ctx context.Context, actor people.User, id string) (*Sub, error) {
+	c, err := s.Contest(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	role := ViewHost
+	if _, plays := c.Participant(actor.ID); plays {
+		role = ViewPlayer
+	} else if s.isJudge(c, actor.ID) {
+		role = ViewJudge
+	}
+	return s.Subscribe(ctx, c, actor.ID, role)
+}
+
+// WatchScreen opens the big screen's live stream of the contest, shown by
+// its key. Errors: as ScreenContest, internal.
+func (s *Service) WatchScreen(ctx context.Context, id, key string) (*Sub, error) {
+	c, err := s.ScreenContest(id, key)
+	if err != nil {
+		return nil, err
+	}
+	return s.Subscribe(ctx, c, "", ViewScreen)
 }
 
 // StopStreams ends every live stream, so that the server can shut down

@@ -178,24 +178,30 @@ func (s *Server) programSave(c *fiber.Ctx) error {
 // parseProgramForm reads the form; numbers that do not parse become -1 so
 // that validation names them.
 func parseProgramForm(c *fiber.Ctx) (programForm, certify.Program) {
-	num := func(s string) float64 {
-		s = strings.TrimSpace(s)
-		if s == "" {
-			return 0
-		}
-		v, err := strconv.ParseFloat(s, 64)
-		if err != nil {
-			return -1
-		}
-		return v
-	}
 	f := programForm{Name: c.FormValue("name"), ValidityMonths: c.FormValue("validity"), MinHours: c.FormValue("hours"),
 		AwardContest: strings.TrimSpace(c.FormValue("award_contest"))}
-	p := certify.Program{Name: f.Name, ValidityMonths: int(num(f.ValidityMonths)), Checks: map[string]string{}}
-	if v := num(f.ValidityMonths); v != float64(int(v)) {
+	p := certify.Program{Name: f.Name, ValidityMonths: int(programNumber(f.ValidityMonths)), Checks: map[string]string{}}
+	if v := programNumber(f.ValidityMonths); v != float64(int(v)) {
 		p.ValidityMonths = -1
 	}
-	p.Requirements.MinHours = num(f.MinHours)
+	p.Requirements.MinHours = programNumber(f.MinHours)
+	parseProgramRows(c, &f, &p)
+	f.AwardLevel, _ = strconv.Atoi(c.FormValue("award_level"))
+	if f.AwardLevel != 0 {
+		p.Requirements.Award = &scoring.AwardReq{ContestID: f.AwardContest, MinLevel: scoring.AwardLevel(f.AwardLevel)}
+	}
+	c.Request().PostArgs().VisitAll(func(k, v []byte) {
+		if string(k) == "audience" && len(v) > 0 {
+			f.Audience = append(f.Audience, string(v))
+		}
+	})
+	p.Audience = f.Audience
+	return f, p
+}
+
+// parseProgramRows reads the module and exam rows into the form as typed
+// and into the program's requirements.
+func parseProgramRows(c *fiber.Ctx, f *programForm, p *certify.Program) {
 	for i := range programRows {
 		k := strconv.Itoa(i)
 		row := moduleRow{ModuleID: strings.TrimSpace(c.FormValue("module" + k)), CheckExam: strings.TrimSpace(c.FormValue("check" + k))}
@@ -210,18 +216,21 @@ func parseProgramForm(c *fiber.Ctx) (programForm, certify.Program) {
 		erow := examRow{ExamID: strings.TrimSpace(c.FormValue("exam" + k)), MinScore: c.FormValue("score" + k)}
 		f.Exams = append(f.Exams, erow)
 		if erow.ExamID != "" {
-			p.Requirements.Exams = append(p.Requirements.Exams, scoring.ExamReq{ExamID: erow.ExamID, MinScore: num(erow.MinScore)})
+			p.Requirements.Exams = append(p.Requirements.Exams, scoring.ExamReq{ExamID: erow.ExamID, MinScore: programNumber(erow.MinScore)})
 		}
 	}
-	f.AwardLevel, _ = strconv.Atoi(c.FormValue("award_level"))
-	if f.AwardLevel != 0 {
-		p.Requirements.Award = &scoring.AwardReq{ContestID: f.AwardContest, MinLevel: scoring.AwardLevel(f.AwardLevel)}
+}
+
+// programNumber reads a number of the program form: 0 when empty, -1 when
+// it does not parse.
+func programNumber(s string) float64 {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0
 	}
-	c.Request().PostArgs().VisitAll(func(k, v []byte) {
-		if string(k) == "audience" && len(v) > 0 {
-			f.Audience = append(f.Audience, string(v))
-		}
-	})
-	p.Audience = f.Audience
-	return f, p
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return -1
+	}
+	return v
 }

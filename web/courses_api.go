@@ -264,30 +264,40 @@ func (s *Server) apiRecord(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	type completedJSON struct {
-		ModuleID string    `json:"moduleId"`
-		Title    string    `json:"title"`
-		Version  int       `json:"version"`
-		At       time.Time `json:"at"`
-	}
-	type sessionJSON struct {
-		ID    string  `json:"id"`
-		Topic string  `json:"topic"`
-		Date  string  `json:"date"`
-		Hours float64 `json:"hours"`
-	}
-	out := struct {
-		WorkerID        string          `json:"workerId"`
-		Name            string          `json:"name"`
-		Year            int             `json:"year"`
-		Minutes         int             `json:"minutes"`
-		MinutesThisYear int             `json:"minutesThisYear"`
-		OnlineHours     float64         `json:"onlineHours"`
-		OfflineHours    float64         `json:"offlineHours"`
-		Hours           float64         `json:"hours"`
-		Completed       []completedJSON `json:"completed"`
-		Sessions        []sessionJSON   `json:"sessions"`
-	}{WorkerID: r.WorkerID, Name: r.Name, Year: r.Year, Minutes: r.Minutes, MinutesThisYear: r.MinutesThisYear,
+	return c.JSON(recordJSONOf(r))
+}
+
+type recordJSON struct {
+	WorkerID        string          `json:"workerId"`
+	Name            string          `json:"name"`
+	Year            int             `json:"year"`
+	Minutes         int             `json:"minutes"`
+	MinutesThisYear int             `json:"minutesThisYear"`
+	OnlineHours     float64         `json:"onlineHours"`
+	OfflineHours    float64         `json:"offlineHours"`
+	Hours           float64         `json:"hours"`
+	Completed       []completedJSON `json:"completed"`
+	Sessions        []sessionJSON   `json:"sessions"`
+}
+
+type completedJSON struct {
+	ModuleID string    `json:"moduleId"`
+	Title    string    `json:"title"`
+	Version  int       `json:"version"`
+	At       time.Time `json:"at"`
+}
+
+type sessionJSON struct {
+	ID    string  `json:"id"`
+	Topic string  `json:"topic"`
+	Date  string  `json:"date"`
+	Hours float64 `json:"hours"`
+}
+
+// recordJSONOf is the API's view of a learning record; its lists are empty,
+// never null.
+func recordJSONOf(r courses.Record) recordJSON {
+	out := recordJSON{WorkerID: r.WorkerID, Name: r.Name, Year: r.Year, Minutes: r.Minutes, MinutesThisYear: r.MinutesThisYear,
 		OnlineHours: r.OnlineHours, OfflineHours: r.OfflineHours, Hours: r.Hours, Completed: []completedJSON{}, Sessions: []sessionJSON{}}
 	for _, m := range r.Completed {
 		out.Completed = append(out.Completed, completedJSON{ModuleID: m.ModuleID, Title: m.Title, Version: m.Version, At: m.At})
@@ -295,7 +305,7 @@ func (s *Server) apiRecord(c *fiber.Ctx) error {
 	for _, ss := range r.Sessions {
 		out.Sessions = append(out.Sessions, sessionJSON{ID: ss.ID, Topic: ss.Topic, Date: ss.Date, Hours: ss.Hours})
 	}
-	return c.JSON(out)
+	return out
 }
 
 func (s *Server) apiSessionCreate(c *fiber.Ctx) error {

@@ -20,33 +20,7 @@ const liveHeartbeat = 15 * time.Second
 // its key (?k=). Every event carries the whole state its viewer needs, so a
 // reconnect is simply the current state.
 func (s *Server) liveEvents(c *fiber.Ctx) error {
-	id := c.Params("id")
-	var ct contest.Contest
-	var err error
-	role, worker := contest.ViewScreen, ""
-	if key := c.Query("k"); key != "" {
-		ct, err = s.contest.ScreenContest(id, key)
-	} else {
-		u, ok := currentUser(c)
-		if !ok {
-			return gridskill.Errorf(gridskill.EUNAUTHORIZED, "please sign in")
-		}
-		ct, err = s.contest.Contest(c.UserContext(), u, id)
-		worker = u.ID
-		switch _, plays := ct.Participant(u.ID); {
-		case err != nil:
-		case plays:
-			role = contest.ViewPlayer
-		case s.contest.IsJudge(ct, u.ID):
-			role = contest.ViewJudge
-		default:
-			role = contest.ViewHost
-		}
-	}
-	if err != nil {
-		return err
-	}
-	sub, err := s.contest.Subscribe(c.UserContext(), ct, worker, role)
+	sub, err := s.liveSub(c)
 	if err != nil {
 		return err
 	}
@@ -64,29 +38,49 @@ func (s *Server) liveEvents(c *fiber.Ctx) error {
 	rc.HijackSetNoResponse(true)
 	clock := s.clock
 	rc.Hijack(func(conn net.Conn) {
-		defer sub.Close()
-		if !writeChunk(conn, rc.Response.Header.Header(), false) || !writeChunk(conn, []byte("retry: 2000\n\n"), true) {
-			return
-		}
-		hb := time.NewTicker(liveHeartbeat)
-		defer hb.Stop()
-		for {
-			select {
-			case <-sub.C:
-				if !writeChunk(conn, sub.Frame(clock.Now()), true) {
-					return
-				}
-			case <-hb.C:
-				if !writeChunk(conn, []byte(": hb\n\n"), true) {
-					return
-				}
-			case <-sub.Done:
-				writeChunk(conn, nil, true) // the last chunk: the stream ended cleanly
-				return
-			}
-		}
+		// The header as it is once every middleware has had its say.
+		streamLive(conn, rc.Response.Header.Header(), sub, clock)
 	})
 	return nil
+}
+
+// liveSub opens the stream of the big screen (by its key) or of the
+// signed-in account.
+func (s *Server) liveSub(c *fiber.Ctx) (*contest.Sub, error) {
+	if key := c.Query("k"); key != "" {
+		return s.contest.WatchScreen(c.UserContext(), c.Params("id"), key)
+	}
+	u, ok := currentUser(c)
+	if !ok {
+		return nil, gridskill.Errorf(gridskill.EUNAUTHORIZED, "please sign in")
+	}
+	return s.contest.Watch(c.UserContext(), u, c.Params("id"))
+}
+
+// streamLive writes the response header, then each frame of sub and a
+// heartbeat when idle, until sub ends or the phone stops reading.
+func streamLive(conn net.Conn, header []byte, sub *contest.Sub, clock gridskill.Clock) {
+	defer sub.Close()
+	if !writeChunk(conn, header, false) || !writeChunk(conn, []byte("retry: 2000\n\n"), true) {
+		return
+	}
+	hb := time.NewTicker(liveHeartbeat)
+	defer hb.Stop()
+	for {
+		select {
+		case <-sub.C:
+			if !writeChunk(conn, sub.Frame(clock.Now()), true) {
+				return
+			}
+		case <-hb.C:
+			if !writeChunk(conn, []byte(": hb\n\n"), true) {
+				return
+			}
+		case <-sub.Done:
+			writeChunk(conn, nil, true) // the last chunk: the stream ended cleanly
+			return
+		}
+	}
 }
 
 // writeChunk writes b to a hijacked stream in one write, framed as an HTTP
