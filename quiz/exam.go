@@ -227,6 +227,12 @@ func (s *Service) CreateExam(ctx context.Context, actor people.User, e Exam) (Ex
 	s.examMu.Lock()
 	s.exams[e.ID] = e
 	s.examMu.Unlock()
+	// Every question the exam may draw is marked used now, while one trainer
+	// waits, rather than as papers are drawn: on the embedded engine the
+	// write of a whole bank's used flags holds the database for seconds, and
+	// at a mass start it stalled every start and save behind it. An edit of
+	// a question that no paper ends up holding then costs a version more.
+	s.markUsed(ctx, s.drawable(e, actor.UnitPath))
 	return e, nil
 }
 
@@ -300,11 +306,20 @@ func (s *Service) ManagedExams(ctx context.Context, actor people.User) ([]Exam, 
 	return out, nil
 }
 
-// drawPaper picks the questions of one paper, reproducibly from seed: for
-// each rule, Count distinct active questions matching it that the owner can
-// use, never a question twice. Errors: invalid (too few questions).
-func (s *Service) drawPaper(e Exam, ownerPath []string, seed uint64) ([]itemDoc, error) {
-	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+// drawable lists the questions that some paper of e could hold.
+func (s *Service) drawable(e Exam, ownerPath []string) []string {
+	var ids []string
+	for _, q := range s.pool(ownerPath) {
+		if slices.ContainsFunc(e.Rules, func(r Rule) bool { return r.matches(q) }) {
+			ids = append(ids, q.ID)
+		}
+	}
+	return ids
+}
+
+// pool is the active questions that an exam owned at ownerPath may draw
+// today, in a stable order.
+func (s *Service) pool(ownerPath []string) []Question {
 	day := s.clock.Now().Format(time.DateOnly)
 	owner := people.User{UnitID: ownerPath[len(ownerPath)-1], UnitPath: ownerPath}
 	s.bankMu.RLock()
@@ -316,12 +331,26 @@ func (s *Service) drawPaper(e Exam, ownerPath []string, seed uint64) ([]itemDoc,
 	}
 	s.bankMu.RUnlock()
 	slices.SortFunc(pool, func(a, b Question) int { return strings.Compare(a.ID, b.ID) })
+	return pool
+}
+
+// matches reports whether q fits the rule's tag, type and difficulty.
+func (r Rule) matches(q Question) bool {
+	return (r.Tag == "" || q.HasTag(r.Tag)) && (r.Type == "" || q.Type == r.Type) && (r.Difficulty == 0 || q.Difficulty == r.Difficulty)
+}
+
+// drawPaper picks the questions of one paper, reproducibly from seed: for
+// each rule, Count distinct active questions matching it that the owner can
+// use, never a question twice. Errors: invalid (too few questions).
+func (s *Service) drawPaper(e Exam, ownerPath []string, seed uint64) ([]itemDoc, error) {
+	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	pool := s.pool(ownerPath)
 	taken := map[string]bool{}
 	var paper []itemDoc
 	for _, r := range e.Rules {
 		var cands []Question
 		for _, q := range pool {
-			if !taken[q.ID] && (r.Tag == "" || q.HasTag(r.Tag)) && (r.Type == "" || q.Type == r.Type) && (r.Difficulty == 0 || q.Difficulty == r.Difficulty) {
+			if !taken[q.ID] && r.matches(q) {
 				cands = append(cands, q)
 			}
 		}

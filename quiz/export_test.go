@@ -35,3 +35,6 @@ func HoldOutcomes(s *Service, release <-chan struct{}) {
 func WriteBatches(s *Service) (finished, removed int) {
 	return s.fin.docs.Runs(), s.fin.removals.Runs()
 }
+
+// UsedWrites returns how many batched writes marked questions used.
+func UsedWrites(s *Service) int { return s.used.Runs() }

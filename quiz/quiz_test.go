@@ -730,3 +730,41 @@ func TestNextPracticeWalksTheBookAndEndsTheDrill(t *testing.T) {
 		t.Fatalf("tag run without a tag: %v; want invalid", err)
 	}
 }
+
+func TestCreatingAnExamMarksWhatItMayDrawSoStartsWriteNothing(t *testing.T) {
+	f := setup(t)
+	ctx := storetest.Context(t)
+	e := f.exam(t, 5, nil)
+	if err := f.qs.Settle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var unmarked []string
+	all, _, err := f.qs.List(ctx, f.trainer, quiz.Filter{Tag: "反诈", Limit: 500})
+	if err != nil || len(all) < 5 {
+		t.Fatalf("bank: %d questions, %v", len(all), err)
+	}
+	for _, q := range all {
+		var d struct {
+			Used bool `bson:"used"`
+		}
+		if err := f.db.Collection("questions").FindOne(ctx, bson.M{"_id": q.ID}).Decode(&d); err != nil {
+			t.Fatal(err)
+		}
+		if q.Status == quiz.Active && !d.Used {
+			unmarked = append(unmarked, q.ID)
+		}
+	}
+	if len(unmarked) > 0 {
+		t.Fatalf("%d questions the exam may draw are not marked used in the database: %v", len(unmarked), unmarked)
+	}
+	before := quiz.UsedWrites(f.qs)
+	if _, _, err := f.qs.Start(ctx, f.worker, e.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.qs.Settle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := quiz.UsedWrites(f.qs) - before; n != 0 {
+		t.Fatalf("a start wrote used flags %d times; the exam's creation should have", n)
+	}
+}
