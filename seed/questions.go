@@ -128,8 +128,14 @@ func loadDemoQuiz(ctx context.Context, db *mongo.Database, ps *people.Service, c
 	if err != nil {
 		return err
 	}
+	defer qs.Close()
 	if err := loadShippedBanks(ctx, qs, author); err != nil {
 		return err
 	}
-	return LoadDemoExams(ctx, qs, author, clock)
+	if err := LoadDemoExams(ctx, qs, author, clock); err != nil {
+		return err
+	}
+	// The exams' used flags are written in the background; seeding is done
+	// when they are, so nothing it started writes after it returns.
+	return qs.Settle(ctx)
 }
