@@ -126,7 +126,7 @@ func (s *Service) Start(ctx context.Context, actor people.User, examID string) (
 	s.open[id] = att
 	s.openBy[key(e.ID, actor.ID)] = id
 	s.attMu.Unlock()
-	if err := s.repo.insertOpen(ctx, doc); err != nil {
+	if err := s.starts.Do(ctx, doc); err != nil {
 		s.attMu.Lock()
 		delete(s.open, id)
 		delete(s.openBy, key(e.ID, actor.ID))

@@ -32,6 +32,7 @@ type Service struct {
 	log    *slog.Logger
 
 	answers *store.Batch[any]    // answer inserts, group-committed
+	starts  *store.Batch[any]    // started attempts' inserts, group-committed
 	recent  *finishedCache       // finished attempts just graded, for their review
 	fin     *finishing           // finishing attempts: queues and follow-ups (finish.go)
 	used    *store.Batch[string] // questions to mark used in the database
@@ -71,6 +72,7 @@ func NewService(db *mongo.Database, ps *people.Service, clock gridskill.Clock, l
 	s := &Service{
 		repo: r, people: ps, clock: clock, log: log,
 		answers:  &store.Batch[any]{Run: r.insertAnswers},
+		starts:   &store.Batch[any]{Run: r.insertOpen},
 		used:     &store.Batch[string]{Run: r.setUsed, Linger: time.Second},
 		recent:   newFinishedCache(recentAttempts),
 		bank:     map[string]Question{},
