@@ -216,11 +216,14 @@ func (m *Main) close() error {
 		// removal from the open ones) are written before the store closes;
 		// what does not fit the grace is replayed at the next start.
 		ctx, cancel := context.WithTimeout(context.Background(), m.Config.ShutdownGrace)
-		if err := m.quiz.Settle(ctx); err != nil {
-			m.log.Warn("shutdown: finishing work left for the next start", "err", err)
-		}
+		err := m.quiz.Settle(ctx)
 		cancel()
-		m.quiz.Close()
+		if err != nil {
+			// Close would wait for the rest; the next start replays it.
+			m.log.Warn("shutdown: finishing work left for the next start", "err", err)
+		} else {
+			m.quiz.Close()
+		}
 	}
 	if m.store != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
