@@ -395,3 +395,24 @@ func TestStartPollsOnTheClock(t *testing.T) {
 		}
 	}
 }
+
+func TestAPollPassesItsOwnChangesWithoutReadingThem(t *testing.T) {
+	f := newFixture(t)
+	before := people.FeedSeen(f.ps)
+	for _, id := range []string{"worker-0007", "worker-0008", "worker-0009"} {
+		if err := f.ps.Logout(f.ctx, f.user(t, id)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Were the poll to read its own records back, it would find none now and
+	// stop before them.
+	if _, err := f.db.Collection("users_changes").DeleteMany(f.ctx, bson.M{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.ps.Poll(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := people.FeedSeen(f.ps); got < before+3 {
+		t.Fatalf("the poll passed records up to %d; want at least %d, its own three changes", got, before+3)
+	}
+}

@@ -33,3 +33,10 @@ func CountCompares(s *Service) *Compares {
 	}
 	return c
 }
+
+// FeedSeen returns the last change record this service has passed.
+func FeedSeen(s *Service) int64 {
+	s.announceMu.Lock()
+	defer s.announceMu.Unlock()
+	return s.feed.seen
+}
