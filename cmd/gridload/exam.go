@@ -75,20 +75,10 @@ func (r *recorder) slowestSecond(since time.Time) string {
 		by[sec] = append(by[sec], s.d)
 	}
 	r.mu.Unlock()
-	best, bestP := int64(-1), time.Duration(-1)
-	for sec, ds := range by {
-		if len(ds) < 5 {
-			continue
-		}
-		slices.Sort(ds)
-		if p := ds[min(len(ds)-1, len(ds)*99/100)]; p > bestP {
-			best, bestP = sec, p
-		}
-	}
-	if best < 0 {
+	best, ds, ok := slowestSecond(by)
+	if !ok {
 		return "none (no second had 5 requests)"
 	}
-	ds := by[best]
 	return fmt.Sprintf("+%ds after the run began (%s): requests=%d p50=%sms p99=%sms max=%sms", best, since.Add(time.Duration(best)*time.Second).Format("15:04:05"),
 		len(ds), pct(ds, 0.5), pct(ds, 0.99), pct(ds, 1))
 }

@@ -190,20 +190,10 @@ func (st *logStats) slowestSecond() string {
 	for _, l := range st.lines {
 		by[l.at.Unix()] = append(by[l.at.Unix()], l.d)
 	}
-	best, bestP := int64(0), time.Duration(-1)
-	for sec, ds := range by {
-		if len(ds) < 5 {
-			continue
-		}
-		slices.Sort(ds)
-		if p := ds[min(len(ds)-1, len(ds)*99/100)]; p > bestP {
-			best, bestP = sec, p
-		}
-	}
-	if bestP < 0 {
+	best, ds, ok := slowestSecond(by)
+	if !ok {
 		return "none (no second had 5 requests)"
 	}
-	ds := by[best]
 	return fmt.Sprintf("%s: requests=%d p50=%sms p99=%sms max=%sms", time.Unix(best, 0).UTC().Format("15:04:05Z"), len(ds), pct(ds, 0.5), pct(ds, 0.99), pct(ds, 1))
 }
 
@@ -219,4 +209,20 @@ func maxTime(a, b time.Time) time.Time {
 		return b
 	}
 	return a
+}
+
+// slowestSecond picks, of the seconds with at least 5 requests, the one with
+// the highest p99, and returns its durations sorted.
+func slowestSecond(by map[int64][]time.Duration) (int64, []time.Duration, bool) {
+	best, bestP := int64(0), time.Duration(-1)
+	for sec, ds := range by {
+		if len(ds) < 5 {
+			continue
+		}
+		slices.Sort(ds)
+		if p := ds[min(len(ds)-1, len(ds)*99/100)]; p > bestP {
+			best, bestP = sec, p
+		}
+	}
+	return best, by[best], bestP >= 0
 }
