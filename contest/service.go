@@ -159,6 +159,19 @@ func (s *Service) managed(actor people.User, id string) (Contest, error) {
 // Manages reports whether actor runs the contest.
 func (s *Service) Manages(actor people.User, c Contest) bool { return actor.CanAdminister(c.UnitPath) }
 
+// Organized returns a contest to the admins of its organizing unit only.
+// Errors: invalid, not_found, forbidden.
+func (s *Service) Organized(ctx context.Context, actor people.User, id string) (Contest, error) {
+	c, err := s.Contest(ctx, actor, id)
+	if err != nil {
+		return c, err
+	}
+	if !s.Manages(actor, c) {
+		return Contest{}, gridskill.Errorf(gridskill.EFORBIDDEN, "only the organizing unit's admins run this contest")
+	}
+	return c, nil
+}
+
 // Contest returns a contest to its admins and participants. Errors: invalid,
 // not_found, forbidden.
 func (s *Service) Contest(ctx context.Context, actor people.User, id string) (Contest, error) {

@@ -57,12 +57,9 @@ func (s *Server) livePhone(c *fiber.Ctx) error {
 // liveHost is the host screen for the projector: GET /live/:id/host.
 func (s *Server) liveHost(c *fiber.Ctx) error {
 	u, _ := currentUser(c)
-	ct, err := s.contest.Contest(c.UserContext(), u, c.Params("id"))
+	ct, err := s.contest.Organized(c.UserContext(), u, c.Params("id"))
 	if err != nil {
 		return err
-	}
-	if !s.contest.Manages(u, ct) {
-		return gridskill.Errorf(gridskill.EFORBIDDEN, "only the organizing unit's admins run this contest")
 	}
 	p := livePage{Page: s.page(c, "Host screen"), Contest: ct, Events: "/live/" + ct.ID + "/events", Host: true,
 		JoinURL: c.BaseURL() + "/live/join?pin=" + ct.PIN, ScreenURL: c.BaseURL() + screenURL(ct)}
