@@ -68,19 +68,7 @@ func TestSIGKILLMidExamKeepsEveryAcknowledgedAnswer(t *testing.T) {
 	srv := newRealServer(t)
 	base, start := srv.base, srv.start
 	cmd := start()
-	var login struct{ Token string }
-	apiCall(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"phone": "13900000004", "password": seed.DemoPassword}, &login)
-	var exams struct {
-		Exams []struct{ ID string } `json:"exams"`
-	}
-	if apiCall(t, "GET", base+"/api/v1/exams", login.Token, nil, &exams); len(exams.Exams) == 0 {
-		t.Fatal("no open exam for the demo worker")
-	}
-	examURL := base + "/api/v1/exams/" + exams.Exams[0].ID + "/attempts"
-	var att killAttempt
-	if code := apiCall(t, "POST", examURL, login.Token, nil, &att); code != 201 {
-		t.Fatalf("start: %d", code)
-	}
+	login, examURL, att := startDemoAttempt(t, base)
 	acked := map[string]int64{}
 	for i, q := range att.Questions[:12] {
 		answer := someAnswer(q.Type, q.Options)
@@ -132,19 +120,7 @@ func TestSIGKILLRightAfterSubmitFinishesTheAttemptOnce(t *testing.T) {
 	srv := newRealServer(t)
 	base := srv.base
 	cmd := srv.start()
-	var login struct{ Token string }
-	apiCall(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"phone": "13900000004", "password": seed.DemoPassword}, &login)
-	var exams struct {
-		Exams []struct{ ID string } `json:"exams"`
-	}
-	if apiCall(t, "GET", base+"/api/v1/exams", login.Token, nil, &exams); len(exams.Exams) == 0 {
-		t.Fatal("no open exam for the demo worker")
-	}
-	examURL := base + "/api/v1/exams/" + exams.Exams[0].ID + "/attempts"
-	var att killAttempt
-	if code := apiCall(t, "POST", examURL, login.Token, nil, &att); code != 201 {
-		t.Fatalf("start: %d", code)
-	}
+	login, examURL, att := startDemoAttempt(t, base)
 	acked := map[string]int64{}
 	for i, q := range att.Questions[:6] {
 		var saved struct {
@@ -197,4 +173,22 @@ func TestSIGKILLRightAfterSubmitFinishesTheAttemptOnce(t *testing.T) {
 			t.Fatal("the restarted server did not replay what follows the finish: the kill missed the window it tests, or the replay is gone")
 		}
 	}
+}
+
+// startDemoAttempt signs the demo worker in and starts their first open exam;
+// it returns the token (in login.Token), the exam's attempts URL and the attempt.
+func startDemoAttempt(t *testing.T, base string) (login struct{ Token string }, examURL string, att killAttempt) {
+	t.Helper()
+	apiCall(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"phone": "13900000004", "password": seed.DemoPassword}, &login)
+	var exams struct {
+		Exams []struct{ ID string } `json:"exams"`
+	}
+	if apiCall(t, "GET", base+"/api/v1/exams", login.Token, nil, &exams); len(exams.Exams) == 0 {
+		t.Fatal("no open exam for the demo worker")
+	}
+	examURL = base + "/api/v1/exams/" + exams.Exams[0].ID + "/attempts"
+	if code := apiCall(t, "POST", examURL, login.Token, nil, &att); code != 201 {
+		t.Fatalf("start: %d", code)
+	}
+	return login, examURL, att
 }
