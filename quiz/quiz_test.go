@@ -582,16 +582,13 @@ func jsonOf(v any) string {
 func TestTwoDevicesOnOneAttemptNeverHearSavedForAnAnswerNotHeld(t *testing.T) {
 	f := setup(t)
 	ctx := storetest.Context(t)
-	e := f.exam(t, 3, nil)
-	p, _, _ := f.qs.Start(ctx, f.worker, e.ID)
-	q := p.Questions[0]
-	if q.Type != scoring.Single && q.Type != scoring.TrueFalse {
-		for _, pq := range p.Questions {
-			if pq.Type == scoring.Single || pq.Type == scoring.TrueFalse {
-				q = pq
-			}
-		}
+	// Single-choice questions only: a random paper may hold none otherwise.
+	e := f.exam(t, 3, func(e *quiz.Exam) { e.Rules = []quiz.Rule{{Tag: "反诈", Type: scoring.Single, Count: 3}} })
+	p, _, err := f.qs.Start(ctx, f.worker, e.ID)
+	if err != nil {
+		t.Fatal(err)
 	}
+	q := p.Questions[0]
 	a, b := `"`+q.Options[0].Key+`"`, `"`+q.Options[1].Key+`"`
 	save := func(dev string, seq int64, answer string, base *int64) quiz.SaveResult {
 		t.Helper()
