@@ -10,8 +10,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
@@ -70,6 +72,9 @@ func Connect(ctx context.Context, uri string) (*mongo.Client, error) {
 	opts := options.Client().ApplyURI(uri).
 		SetServerSelectionTimeout(10 * time.Second).
 		SetTimeout(30 * time.Second)
+	if sock, ok := socketOf(uri); ok {
+		opts.SetDialer(socketDialer(sock))
+	}
 	client, err := mongo.Connect(ctx, opts)
 	if err != nil {
 		return nil, fmt.Errorf("connect to database: %w", err)
@@ -83,9 +88,47 @@ func Connect(ctx context.Context, uri string) (*mongo.Client, error) {
 	return client, nil
 }
 
+// socketOf returns the Unix socket a URI names as its only host.
+func socketOf(uri string) (string, bool) {
+	rest, ok := strings.CutPrefix(uri, "mongodb://")
+	if !ok {
+		return "", false
+	}
+	host, _, _ := strings.Cut(rest, "/")
+	if i := strings.LastIndex(host, "@"); i >= 0 {
+		host = host[i+1:]
+	}
+	path, err := url.PathUnescape(host)
+	if err != nil || !strings.HasPrefix(path, "/") || !strings.HasSuffix(path, ".sock") || strings.Contains(path, ",") {
+		return "", false
+	}
+	return path, true
+}
+
+// socketDialer dials one Unix socket. The driver lowercases every host it
+// is given, a socket's path included, so a socket in a folder whose name has
+// a capital letter would otherwise never be found.
+type socketDialer string
+
+func (d socketDialer) DialContext(ctx context.Context, network, _ string) (net.Conn, error) {
+	if network != "unix" {
+		return nil, fmt.Errorf("database at socket %s: dial over %s refused", string(d), network)
+	}
+	var nd net.Dialer
+	return nd.DialContext(ctx, "unix", string(d))
+}
+
 // Ping reports whether the database answers.
 func (s *Store) Ping(ctx context.Context) error {
 	return s.Client.Ping(ctx, readpref.Primary())
+}
+
+// EngineURI is the embedded engine's connection string, empty with MongoDB.
+func (s *Store) EngineURI() string {
+	if s.engine == nil {
+		return ""
+	}
+	return s.engine.URI()
 }
 
 // Close disconnects the driver, then stops the embedded engine if there is one.
@@ -98,6 +141,7 @@ func (s *Store) Close(ctx context.Context) error {
 // Engine is a running embedded FerretDB.
 type Engine struct {
 	f      *ferretdb.FerretDB
+	sock   string
 	cancel context.CancelFunc
 	done   chan struct{}
 }
@@ -117,10 +161,12 @@ type Engine struct {
 // never refused for that. SQLite has one writer at a time either way.
 const sqliteOptions = "_pragma=cache_size(-512)&_txlock=immediate"
 
-// StartEngine starts FerretDB with its SQLite backend over dir, listening on
-// loopback only. logger may be nil; the engine logs every refused command
-// (a duplicate key included) with the whole wire message, so it only ever
-// gets to say errors.
+// StartEngine starts FerretDB with its SQLite backend over dir. It listens on
+// a Unix socket in a folder only this account may enter (dir/socket, mode
+// 0700), never on TCP: the engine has no authentication, so a loopback port
+// would let any local user read and change the database. logger may be nil;
+// the engine logs every refused command (a duplicate key included) with the
+// whole wire message, so it only ever gets to say errors.
 func StartEngine(ctx context.Context, dir string, logger *slog.Logger) (*Engine, error) {
 	if dir == "" {
 		return nil, errors.New("embedded database: no data folder given")
@@ -136,33 +182,66 @@ func StartEngine(ctx context.Context, dir string, logger *slog.Logger) (*Engine,
 		logger = slog.Default()
 	}
 	quiet := slog.New(levelFloor{logger.Handler(), slog.LevelError})
-	// Reserve a free port on loopback; FerretDB cannot report a port 0 choice before Run.
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	sock, cleanup, err := socketPath(abs)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("embedded database: %w", err)
 	}
-	addr := l.Addr().String()
-	l.Close()
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: addr},
+		Listener:  ferretdb.ListenerConfig{Unix: sock},
 		Handler:   "sqlite",
 		SQLiteURL: "file:" + filepath.ToSlash(abs) + "/?" + sqliteOptions,
 		Logger:    quiet,
 	})
 	if err != nil {
+		cleanup()
 		return nil, fmt.Errorf("embedded database: %w", err)
 	}
 	runCtx, cancel := context.WithCancel(context.Background())
-	e := &Engine{f: f, cancel: cancel, done: make(chan struct{})}
+	e := &Engine{f: f, sock: sock, cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(e.done)
+		defer cleanup()
 		_ = f.Run(runCtx)
 	}()
 	return e, nil
 }
 
-// URI is the driver connection string of the engine.
-func (e *Engine) URI() string { return e.f.MongoDBURI() }
+// maxSocketPath is the longest Unix socket path Linux accepts (sun_path is
+// 108 bytes, one of them the terminating NUL).
+const maxSocketPath = 107
+
+// socketPath makes the folder of the engine's socket, mode 0700 whatever the
+// data folder's own mode, and clears a socket a killed process left behind
+// (the data folder's SQLite files are one process's at a time anyway). A data
+// folder too deep for a socket path gets a private temporary folder instead,
+// removed when the engine stops.
+func socketPath(dataDir string) (path string, cleanup func(), err error) {
+	folder := filepath.Join(dataDir, "socket")
+	cleanup = func() {}
+	if len(filepath.Join(folder, "engine.sock")) > maxSocketPath {
+		if folder, err = os.MkdirTemp("", "gridskill-db-"); err != nil {
+			return "", nil, err
+		}
+		tmp := folder
+		cleanup = func() { os.RemoveAll(tmp) }
+	} else if err := os.MkdirAll(folder, 0o700); err != nil {
+		return "", nil, err
+	}
+	if err := os.Chmod(folder, 0o700); err != nil {
+		cleanup()
+		return "", nil, err
+	}
+	path = filepath.Join(folder, "engine.sock")
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		cleanup()
+		return "", nil, err
+	}
+	return path, cleanup, nil
+}
+
+// URI is the driver connection string of the engine: its socket's path,
+// escaped, as the host.
+func (e *Engine) URI() string { return "mongodb://" + url.PathEscape(e.sock) + "/" }
 
 // Close stops the engine and waits for it to flush and exit. A nil engine is a no-op.
 func (e *Engine) Close() {
