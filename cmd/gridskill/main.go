@@ -1,7 +1,8 @@
 // Command gridskill runs Gridskill: `gridskill` (or `gridskill serve`) starts
 // the server, `gridskill seed` loads the demo district, `gridskill healthcheck`
 // asks a running server's /healthz (for container health checks, where the
-// image has no shell or curl).
+// image has no shell or curl), `gridskill db` serves the embedded database
+// alone, on its Unix socket, for several local instances to share.
 package main
 
 import (
@@ -16,6 +17,8 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"gridskill/store"
 )
 
 func main() {
@@ -32,15 +35,18 @@ func main() {
 // run dispatches the subcommand and waits until it is done or ctx ends.
 func run(ctx context.Context, args []string, getenv func(string) string, out io.Writer) error {
 	cmd := "serve"
-	if len(args) > 0 && (args[0] == "serve" || args[0] == "seed" || args[0] == "healthcheck") {
+	if len(args) > 0 && (args[0] == "serve" || args[0] == "seed" || args[0] == "healthcheck" || args[0] == "db") {
 		cmd, args = args[0], args[1:]
 	}
 	cfg, err := parseConfig(cmd, args, getenv)
 	if err != nil {
 		return err
 	}
-	if cmd == "healthcheck" {
+	switch cmd {
+	case "healthcheck":
 		return healthcheck(ctx, cfg.Addr)
+	case "db":
+		return serveDB(ctx, cfg.DataDir, out)
 	}
 	m := NewMain(cfg, out)
 	defer m.Close()
@@ -54,6 +60,24 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 		<-ctx.Done()
 		return nil
 	}
+}
+
+// serveDB runs the embedded engine over dataDir until ctx ends, and prints
+// the MONGODB_URI that points an instance on this machine at it.
+func serveDB(ctx context.Context, dataDir string, out io.Writer) error {
+	e, err := store.StartEngine(ctx, dataDir, nil)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	c, err := store.Connect(ctx, e.URI())
+	if err != nil {
+		return err
+	}
+	_ = c.Disconnect(context.Background())
+	fmt.Fprintf(out, "embedded database over %s; point each instance at it with\nMONGODB_URI=%s\n", dataDir, e.URI())
+	<-ctx.Done()
+	return nil
 }
 
 // healthcheck exits non-zero unless the server on addr answers /healthz with 200.
