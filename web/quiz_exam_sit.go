@@ -7,7 +7,6 @@ import (
 
 	"gridskill"
 	"gridskill/quiz"
-	"gridskill/scoring"
 )
 
 type examCard struct {
@@ -151,75 +150,4 @@ func (s *Server) examOfflinePage(c *fiber.Ctx) error {
 	p.User, p.CSRF, p.Flash = nil, "", ""
 	c.Set(fiber.HeaderCacheControl, "no-cache")
 	return c.Render("quiz/offline", p, "layouts/main")
-}
-
-type examResultPage struct {
-	Page
-	Review    quiz.AttemptReview
-	Submitted string
-	Events    []string
-}
-
-// examResultPage shows a finished attempt's score and, when the exam allows,
-// each question with the key and the explanation.
-func (s *Server) examResultPage(c *fiber.Ctx) error {
-	u, _ := currentUser(c)
-	rv, err := s.quiz.Review(c.UserContext(), u, c.Params("id"))
-	if err != nil {
-		return err
-	}
-	p := examResultPage{Page: s.page(c, "Exam result"), Review: rv, Submitted: localTime(rv.Result.SubmittedAt)}
-	for _, ev := range rv.Events {
-		p.Events = append(p.Events, localTime(ev.At)+" "+p.T(ev.Kind))
-	}
-	return c.Render("quiz/result", p, "layouts/main")
-}
-
-// Shown formats a given or right answer for reading.
-func (p examResultPage) Shown(t scoring.QuestionType, v any) string {
-	if a, ok := v.([]string); ok && t == scoring.TrueFalse && len(a) == 1 {
-		v = a[0]
-	}
-	switch a := v.(type) {
-	case string:
-		switch a {
-		case "":
-			return p.T("(no answer)")
-		case "T":
-			return "对"
-		case "F":
-			return "错"
-		}
-		return a
-	case []string:
-		if len(a) == 0 {
-			return p.T("(no answer)")
-		}
-		out := ""
-		for i, x := range a {
-			if i > 0 {
-				out += " | "
-			}
-			out += x
-		}
-		return out
-	}
-	return p.T("(no answer)")
-}
-
-// Accepted formats the accepted answers of each blank.
-func (p examResultPage) Accepted(b [][]string) string {
-	out := ""
-	for i, alts := range b {
-		if i > 0 {
-			out += " | "
-		}
-		for j, a := range alts {
-			if j > 0 {
-				out += " / "
-			}
-			out += a
-		}
-	}
-	return out
 }

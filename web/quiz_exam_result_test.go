@@ -1,0 +1,86 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"gridskill/quiz"
+	"gridskill/seed"
+)
+
+// streetExam imports streetBank and sets an exam of its five questions for
+// street 1, in type order; it returns the exam's id.
+func streetExam(t *testing.T, r *rig, review string) string {
+	t.Helper()
+	trainer := r.browser()
+	trainer.signIn("13900000003", seed.DemoPassword)
+	if resp, body := trainer.upload("/quiz/import", "/quiz/import", "bank.xlsx", bankXLSX(t, quiz.Header(), streetBank()), nil); resp.StatusCode != 200 {
+		t.Fatalf("import: %d %s", resp.StatusCode, body)
+	}
+	form := url.Values{"title": {"东湖街道楼道安全测验"}, "unit": {seed.Street1ID}, "opensAt": {"2026-11-24T08:00"}, "closesAt": {"2026-11-30T18:00"},
+		"minutes": {"20"}, "passMark": {"60"}, "maxAttempts": {"2"}, "counts": {"highest"}, "review": {review}, "maxSwitches": {"3"},
+		"tag0": {"街道专题"}, "count0": {"5"}}
+	resp, body := trainer.post("/quiz/exams/new", "/quiz/exams", form)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create exam: %d %s", resp.StatusCode, body)
+	}
+	return strings.TrimPrefix(resp.Header.Get("Location"), "/quiz/exams/")
+}
+
+// sitStreetExam answers the street exam as given (by question type) and submits it; it returns the attempt.
+func sitStreetExam(t *testing.T, r *rig, examID string, answers map[string]any) string {
+	t.Helper()
+	worker := r.token("13900000004")
+	code, att, raw := r.apiJSON("POST", "/api/v1/exams/"+examID+"/attempts", worker, nil)
+	if code != 201 {
+		t.Fatalf("start: %d %s", code, raw)
+	}
+	id := att["id"].(string)
+	for i, q := range att["questions"].([]any) {
+		q := q.(map[string]any)
+		a, ok := answers[q["type"].(string)]
+		if !ok {
+			continue
+		}
+		if code, _, raw := r.apiJSON("PUT", fmt.Sprintf("/api/v1/attempts/%s/answers/%s", id, q["id"]), worker, map[string]any{"answer": a, "seq": i + 1}); code != 200 {
+			t.Fatalf("save: %d %s", code, raw)
+		}
+	}
+	if code, _, raw := r.apiJSON("POST", "/api/v1/attempts/"+id+"/submit", worker, nil); code != 200 {
+		t.Fatalf("submit: %d %s", code, raw)
+	}
+	return id
+}
+
+func TestResultShowsAnswersAsPeopleReadThemAndOnlyTheWrongOnes(t *testing.T) {
+	r := newRig(t)
+	examID := streetExam(t, r, "after_submit")
+	id := sitStreetExam(t, r, examID, map[string]any{"multiple": []string{"D", "A"}, "truefalse": "T", "blank": []string{"119"}})
+	page := r.browser()
+	page.signIn("13900000004", seed.DemoPassword)
+	_, body := page.get("/attempts/" + id)
+	for _, want := range []string{`id="to-review"`, `href="/attempts/` + id + `?only=wrong#review"`, "只看错题（4）",
+		"您的答案：A、D", "正确答案：A、B、D", "您的答案：对", "正确答案：错", "您的答案：119", "您的答案：（未作答）", "正确答案：119", "<p class=\"explanation\">因为规定如此。</p>"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("result page lacks %q", want)
+		}
+	}
+	for _, never := range []string{" | ", "T. 对", "F. 错", "您的答案：T", "正确答案：F"} {
+		if strings.Contains(body, never) {
+			t.Errorf("result page shows the raw form %q", never)
+		}
+	}
+	if n := strings.Count(body, `<li class="card wrong">`) + strings.Count(body, `<li class="card right">`); n != 5 {
+		t.Errorf("review shows %d questions; want 5", n)
+	}
+	_, body = page.get("/attempts/" + id + "?only=wrong")
+	if n, right := strings.Count(body, `<li class="card wrong">`), strings.Count(body, `<li class="card right">`); n != 4 || right != 0 {
+		t.Errorf("only the wrong ones: %d wrong and %d right shown; want 4 and 0", n, right)
+	}
+	if !strings.Contains(body, "电动车充电隐患包括？") || strings.Contains(body, "火警电话是") {
+		t.Error("only the wrong ones shows a right answer, or lacks a wrong one")
+	}
+}
