@@ -84,3 +84,50 @@ func TestResultShowsAnswersAsPeopleReadThemAndOnlyTheWrongOnes(t *testing.T) {
 		t.Error("only the wrong ones shows a right answer, or lacks a wrong one")
 	}
 }
+
+func TestExamsAndHomeShowAttemptsLeftBestScoreAndTheAttemptInProgress(t *testing.T) {
+	r := newRig(t)
+	examID := streetExam(t, r, "after_submit")
+	first := sitStreetExam(t, r, examID, map[string]any{"blank": []string{"119"}, "truefalse": "F"})
+	page := r.browser()
+	page.signIn("13900000004", seed.DemoPassword)
+	card := func(body string) string {
+		i := strings.Index(body, `id="exam-`+examID+`"`)
+		if i < 0 {
+			t.Fatalf("the exam is not listed")
+		}
+		end := strings.Index(body[i:], "</li>")
+		return body[i : i+end]
+	}
+	_, body := page.get("/exams")
+	c := card(body)
+	for _, want := range []string{"剩余考试次数：1 次（共 2 次）", "最高分：40 / 100", `<a class="result-link" href="/attempts/` + first + `">查看成绩</a>`, `href="/exams/` + examID + `">再考一次`} {
+		if !strings.Contains(c, want) {
+			t.Errorf("exam card lacks %q: %s", want, c)
+		}
+	}
+	if strings.Contains(c, "答题中") {
+		t.Error("a finished exam is marked in progress")
+	}
+	worker := r.token("13900000004")
+	if code, _, raw := r.apiJSON("POST", "/api/v1/exams/"+examID+"/attempts", worker, nil); code != 201 {
+		t.Fatalf("second start: %d %s", code, raw)
+	}
+	_, body = page.get("/exams")
+	c = card(body)
+	for _, want := range []string{"答题中", "剩余考试次数：0 次（共 2 次）", "最高分：40 / 100", `href="/exams/` + examID + `/sit">继续答题`} {
+		if !strings.Contains(c, want) {
+			t.Errorf("exam card in progress lacks %q: %s", want, c)
+		}
+	}
+	_, home := page.get("/")
+	i := strings.Index(home, `id="home-exams"`)
+	if i < 0 {
+		t.Fatal("home has no exams section")
+	}
+	for _, want := range []string{`href="/exams/` + examID + `/sit"`, "答题中", "剩余考试次数：0 次（共 2 次）", "最高分：40 / 100"} {
+		if !strings.Contains(home[i:], want) {
+			t.Errorf("home's exams lack %q", want)
+		}
+	}
+}

@@ -11,11 +11,15 @@ import (
 
 type examCard struct {
 	quiz.Exam
-	Closes   string
-	Minutes  int
-	OpenID   string
-	Tries    int
+	Closes  string
+	Minutes int
+	// OpenID is the worker's attempt in progress, if any.
+	OpenID string
+	Tries  int
+	Left   int
+	// Counted is the attempt that counts, Best the highest score.
 	Counted  *quiz.AttemptResult
+	Best     *quiz.AttemptResult
 	CanStart bool
 }
 
@@ -26,20 +30,34 @@ type examListPage struct {
 
 // examListPage lists the exams open to the worker, with their own results.
 func (s *Server) examListPage(c *fiber.Ctx) error {
+	p := examListPage{Page: s.page(c, "Exams"), Exams: s.examCards(c)}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Render("quiz/exam_list", p, "layouts/main")
+}
+
+// examCards are the exams open to the worker, each with the attempts left,
+// the best score and the attempt in progress.
+func (s *Server) examCards(c *fiber.Ctx) []examCard {
 	u, _ := currentUser(c)
-	p := examListPage{Page: s.page(c, "Exams")}
+	var cards []examCard
 	for _, e := range s.quiz.OpenExams(c.UserContext(), u) {
 		card := examCard{Exam: e, Closes: localTime(e.ClosesAt), Minutes: int(e.Duration.Minutes())}
 		card.OpenID, _ = s.quiz.OpenAttempt(u, e.ID)
 		rs := s.quiz.Results(u, e.ID)
 		card.Tries = len(rs)
+		card.Left = max(0, e.MaxAttempts-len(rs))
+		if card.OpenID != "" {
+			card.Left = max(0, card.Left-1) // the one in progress is used
+		}
 		if r, ok := quiz.Counted(e, rs); ok {
 			card.Counted = &r
+			best := quiz.Best(rs)
+			card.Best = &best
 		}
 		card.CanStart = card.OpenID != "" || card.Tries < e.MaxAttempts
-		p.Exams = append(p.Exams, card)
+		cards = append(cards, card)
 	}
-	return c.Render("quiz/exam_list", p, "layouts/main")
+	return cards
 }
 
 type examRulesPage struct {
@@ -76,6 +94,9 @@ func (s *Server) examRules(c *fiber.Ctx) (examRulesPage, error) {
 	rs := s.quiz.Results(u, e.ID)
 	p := examRulesPage{Page: s.page(c, e.Title), Exam: e, Minutes: int(e.Duration.Minutes()), Closes: localTime(e.ClosesAt), Used: len(rs), Left: max(0, e.MaxAttempts-len(rs))}
 	p.OpenID, _ = s.quiz.OpenAttempt(u, e.ID)
+	if p.OpenID != "" {
+		p.Left = max(0, p.Left-1) // the one in progress is used
+	}
 	if r, ok := quiz.Counted(e, rs); ok {
 		p.Counted = &r
 		p.LastID = rs[len(rs)-1].ID
