@@ -197,13 +197,16 @@ func (s *Service) CheckPractice(ctx context.Context, actor people.User, id strin
 // PracticeFeedback is the feedback of an answer already checked, graded
 // again and recorded nowhere: the page after an answer is read by GET, so a
 // reload shows it again and records nothing. A tampered answer is refused
-// as in CheckPractice. Errors: invalid, not_found, conflict (withheld), internal.
+// as in CheckPractice; no answer at all is shown as not answered.
+// Errors: invalid, not_found, conflict (withheld), internal.
 func (s *Service) PracticeFeedback(ctx context.Context, actor people.User, id string, response []string) (Feedback, error) {
 	q, err := s.PracticeItem(ctx, actor, id)
 	if err != nil {
 		return Feedback{}, err
 	}
-	if response, err = practiceResponse(q, response); err != nil {
+	// No answer is a feedback too (a link to it, by hand): the key, as a
+	// wrong answer would have shown it.
+	if response, err = practiceResponse(q, response); err != nil && err != errNoAnswer {
 		return Feedback{}, err
 	}
 	return s.feedback(ctx, actor, q, response, scoring.Grade(q.Key(), response, 1).Correct)
