@@ -1,6 +1,8 @@
 package web
 
 import (
+	"bytes"
+	"compress/gzip"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -128,6 +130,46 @@ func TestExamsAndHomeShowAttemptsLeftBestScoreAndTheAttemptInProgress(t *testing
 	for _, want := range []string{`href="/exams/` + examID + `/sit"`, "答题中", "剩余考试次数：0 次（共 2 次）", "最高分：40 / 100"} {
 		if !strings.Contains(home[i:], want) {
 			t.Errorf("home's exams lack %q", want)
+		}
+	}
+}
+
+// gzipSize is how many bytes s takes gzipped, about what the wire carries.
+func gzipSize(t *testing.T, s string) int {
+	t.Helper()
+	var buf bytes.Buffer
+	w := gzip.NewWriter(&buf)
+	if _, err := w.Write([]byte(s)); err != nil {
+		t.Fatal(err)
+	}
+	_ = w.Close()
+	return buf.Len()
+}
+
+func TestWorkerExamAndPracticePagesStayLight(t *testing.T) {
+	r := newRig(t)
+	examID := streetExam(t, r, "after_submit")
+	id := sitStreetExam(t, r, examID, map[string]any{"truefalse": "T"})
+	page := r.browser()
+	page.signIn("13900000004", seed.DemoPassword)
+	_, css := page.get("/static/app.css")
+	_, js := page.get("/static/exam.js")
+	resp, _ := page.post("/exams/"+examID, "/exams/"+examID+"/start", nil)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("second start: %d", resp.StatusCode)
+	}
+	for _, path := range []string{"/exams", "/exams/" + examID, "/exams/" + examID + "/sit", "/attempts/" + id, "/practice", "/practice/wrong",
+		"/practice/question?order=1&tag=" + url.QueryEscape("反诈")} {
+		resp, body := page.get(path)
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: %d", path, resp.StatusCode)
+		}
+		total := gzipSize(t, body) + gzipSize(t, css)
+		if strings.Contains(body, "/static/exam.js") {
+			total += gzipSize(t, js)
+		}
+		if total > 30_000 {
+			t.Errorf("%s with its style and script is %d bytes gzipped; a worker page stays under 30 KB", path, total)
 		}
 	}
 }
