@@ -9,7 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"gridskill/certify"
 	"gridskill/quiz"
+	"gridskill/scoring"
 	"gridskill/seed"
 )
 
@@ -171,5 +173,34 @@ func TestWorkerExamAndPracticePagesStayLight(t *testing.T) {
 		if total > 30_000 {
 			t.Errorf("%s with its style and script is %d bytes gzipped; a worker page stays under 30 KB", path, total)
 		}
+	}
+}
+
+func TestResultNamesTheCertificateThePassedExamEarned(t *testing.T) {
+	r := newCertRig(t)
+	examID := streetExam(t, r.rig, "after_submit")
+	err := r.svc.SeedProgram(ctx(t), certify.Program{ID: "street-stairs", Name: "楼道安全员", IssuerID: seed.Street1ID, ValidityMonths: 12,
+		Requirements: scoring.Requirements{Exams: []scoring.ExamReq{{ExamID: examID, MinScore: 60}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.records.mu.Lock()
+	// The worker holds the rig's 反诈宣传员 too, which asks for another exam.
+	r.records.recs[seed.WorkerID] = scoring.Record{Modules: map[string]scoring.ModuleDone{"m-fraud": {Version: 1, At: r.clock.Now()}},
+		Exams: map[string]scoring.ExamBest{examID: {Score: 60, Passed: true, At: r.clock.Now()}, "e-fraud": {Score: 92, Passed: true, At: r.clock.Now()}}}
+	r.records.mu.Unlock()
+	id := sitStreetExam(t, r.rig, examID, map[string]any{"multiple": []string{"A", "B", "D"}, "truefalse": "F", "blank": []string{"119"}})
+	page := r.browser()
+	page.signIn("13900000004", seed.DemoPassword)
+	_, body := page.get("/attempts/" + id)
+	if !strings.Contains(body, `id="verdict"`) || !strings.Contains(body, "及格") {
+		t.Fatalf("the attempt did not pass: %s", body)
+	}
+	i := strings.Index(body, `id="result-certificates"`)
+	if i < 0 || !strings.Contains(body[i:], "楼道安全员") || !strings.Contains(body[i:], `href="/certificates/`) {
+		t.Fatal("the result page does not name the certificate the exam earned")
+	}
+	if strings.Contains(body[i:], "反诈宣传员") {
+		t.Error("the result page names a certificate that does not ask for this exam")
 	}
 }
