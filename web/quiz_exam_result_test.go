@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"go.mongodb.org/mongo-driver/bson"
+
 	"gridskill/certify"
 	"gridskill/quiz"
 	"gridskill/scoring"
@@ -199,6 +201,9 @@ func TestResultNamesTheCertificateThePassedExamEarned(t *testing.T) {
 	i := strings.Index(body, `id="result-certificates"`)
 	if i < 0 || !strings.Contains(body[i:], "楼道安全员") || !strings.Contains(body[i:], `href="/certificates/`) {
 		t.Fatal("the result page does not name the certificate the exam earned")
+	}
+	if n := countDocs(t, r.db.Collection("certificates"), bson.M{"workerId": seed.WorkerID}); n != 2 {
+		t.Fatalf("the worker holds %d certificates; want both programs'", n)
 	}
 	if strings.Contains(body[i:], "反诈宣传员") {
 		t.Error("the result page names a certificate that does not ask for this exam")
