@@ -116,8 +116,26 @@ func TestExamsAndHomeShowAttemptsLeftBestScoreAndTheAttemptInProgress(t *testing
 		t.Error("a finished exam is marked in progress")
 	}
 	worker := r.token("13900000004")
-	if code, _, raw := r.apiJSON("POST", "/api/v1/exams/"+examID+"/attempts", worker, nil); code != 201 {
+	apiExam := func() map[string]any {
+		t.Helper()
+		_, out, raw := r.apiJSON("GET", "/api/v1/exams", worker, nil)
+		for _, e := range out["exams"].([]any) {
+			if e := e.(map[string]any); e["id"] == examID {
+				return e
+			}
+		}
+		t.Fatalf("the API does not list the exam: %s", raw)
+		return nil
+	}
+	if e := apiExam(); e["attemptsLeft"] != 1.0 || e["bestScore"] != 40.0 || e["maxScore"] != 100.0 || e["openAttemptId"] != nil {
+		t.Errorf("API after one attempt: %v", e)
+	}
+	code, att, raw := r.apiJSON("POST", "/api/v1/exams/"+examID+"/attempts", worker, nil)
+	if code != 201 {
 		t.Fatalf("second start: %d %s", code, raw)
+	}
+	if e := apiExam(); e["attemptsLeft"] != 0.0 || e["openAttemptId"] != att["id"] {
+		t.Errorf("API with an attempt in progress: %v", e)
 	}
 	_, body = page.get("/exams")
 	c = card(body)
