@@ -111,6 +111,9 @@ func TestBrowserPhoneSitsAnExamWithTheNavigatorAndPractisesInOrder(t *testing.T)
 	browsertest.Screenshot(t, p.ctx, "exam-phone-3-unanswered")
 
 	p.step("submit", chromedp.Click(`#confirm-yes`), chromedp.WaitVisible(`#result`), chromedp.WaitVisible(`#only-wrong`))
+	if got := evalOn[string](p, `(function(){var e=document.getElementById('result-restudy');return e?e.innerText:''})()`); !strings.Contains(got, "反诈宣传与识别") {
+		t.Errorf("the result names no module to study again: %q", got)
+	}
 	browsertest.Screenshot(t, p.ctx, "exam-phone-4-result")
 	p.step("only the wrong ones", chromedp.Click(`#only-wrong`), chromedp.WaitVisible(`ol.review li.wrong`))
 	if n := evalOn[int](p, `document.querySelectorAll('ol.review li.right').length`); n != 0 {
