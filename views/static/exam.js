@@ -326,6 +326,7 @@
     lock(true);
     $('submit-bar').hidden = true;
     $('confirm').hidden = true;
+    try { localStorage.removeItem(flagKey); } catch (e) { /* ignore */ }
     if (!keepQueue) {
       try { localStorage.removeItem(key); } catch (e) { /* ignore */ }
     }
