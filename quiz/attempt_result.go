@@ -69,6 +69,18 @@ func Counted(e Exam, rs []AttemptResult) (AttemptResult, bool) {
 	return best, true
 }
 
+// Best returns the attempt with the highest score (the first of equals);
+// rs must not be empty.
+func Best(rs []AttemptResult) AttemptResult {
+	best := rs[0]
+	for _, r := range rs[1:] {
+		if r.Score > best.Score {
+			best = r
+		}
+	}
+	return best
+}
+
 // ExamResults returns the finished attempts of an exam that staff who manage
 // it may see (those sat inside their area), and how many of those are open.
 // Errors: not_found, forbidden.

@@ -2,6 +2,7 @@ package quiz
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"gridskill"
@@ -18,6 +19,7 @@ type ReviewItem struct {
 	Key         []string   // right option keys as shown
 	Blanks      [][]string // accepted answers of each blank
 	Explanation string
+	Tags        []string
 }
 
 // AttemptReview is a finished attempt with, when the policy allows, its questions.
@@ -28,6 +30,10 @@ type AttemptReview struct {
 	Allowed bool
 	Items   []ReviewItem
 	Events  []Event
+	// Missed lists, once each, the tags of the questions answered wrong (a
+	// question's first tag is its module's), whatever the review policy:
+	// what to study again names no answer.
+	Missed []string
 	// Answers holds the worker's own stored answers and their seqs, always.
 	Answers map[string]any
 	Seqs    map[string]int64
@@ -88,6 +94,9 @@ func (s *Service) Review(ctx context.Context, actor people.User, attemptID strin
 			out.Answers[a.QID], out.Seqs[a.QID] = answerValue(q.Type, a.Answer), a.Seq
 		}
 	}
+	if out.Missed, err = s.missedTags(ctx, f); err != nil {
+		return AttemptReview{}, err
+	}
 	for _, ev := range f.Events {
 		out.Events = append(out.Events, Event{Kind: ev.Kind, At: ev.At.UTC()})
 	}
@@ -99,7 +108,7 @@ func (s *Service) Review(ctx context.Context, actor people.User, attemptID strin
 		if err != nil {
 			return AttemptReview{}, err
 		}
-		item := ReviewItem{PaperQuestion: PaperQuestion{ID: q.ID, Type: q.Type, Stem: q.Stem, Options: shownOptions(q, it.Perm), Points: it.Points}, Explanation: q.Explanation, Blanks: q.Blanks}
+		item := ReviewItem{PaperQuestion: PaperQuestion{ID: q.ID, Type: q.Type, Stem: q.Stem, Options: shownOptions(q, it.Perm), Points: it.Points}, Explanation: q.Explanation, Blanks: q.Blanks, Tags: q.Tags}
 		if q.Type == scoring.TrueFalse {
 			item.Options = []Option{{Key: "T", Text: "对"}, {Key: "F", Text: "错"}}
 		}
@@ -116,4 +125,28 @@ func (s *Service) Review(ctx context.Context, actor people.User, attemptID strin
 		out.Items = append(out.Items, item)
 	}
 	return out, nil
+}
+
+// missedTags lists the tags of a finished paper's wrong answers, most
+// missed first.
+func (s *Service) missedTags(ctx context.Context, f finishedDoc) ([]string, error) {
+	count := map[string]int{}
+	var tags []string
+	for i, it := range f.Open.Paper {
+		if i >= len(f.Grades) || f.Grades[i].Correct {
+			continue
+		}
+		q, err := s.version(ctx, it.QID, it.Version)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range q.Tags {
+			if count[t] == 0 {
+				tags = append(tags, t)
+			}
+			count[t]++
+		}
+	}
+	slices.SortStableFunc(tags, func(a, b string) int { return count[b] - count[a] })
+	return tags, nil
 }

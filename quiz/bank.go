@@ -54,6 +54,9 @@ type Service struct {
 	learnerMu sync.Mutex
 	learners  map[string]*sync.Mutex
 
+	drillMu sync.Mutex
+	drills  map[string]drillDay // worker → today's drill (practice.go)
+
 	paperMu sync.Mutex
 	papers  map[string][]string // finished attempt id → its questions, for withholding keys
 
@@ -83,6 +86,7 @@ func NewService(db *mongo.Database, ps *people.Service, clock gridskill.Clock, l
 		results:  map[string][]AttemptResult{},
 		finished: map[string]AttemptResult{},
 		learners: map[string]*sync.Mutex{},
+		drills:   map[string]drillDay{},
 	}
 	s.fin = newFinishing(s)
 	return s

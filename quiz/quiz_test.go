@@ -503,8 +503,7 @@ func TestWrongAnswerBookAndDailyDrill(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wrong := []string{"nonsense"}
-	fb, err := f.qs.CheckPractice(ctx, f.worker, q.ID, wrong)
+	fb, err := f.qs.CheckPractice(ctx, f.worker, q.ID, wrongAnswer(q))
 	if err != nil || fb.Correct || !fb.InBook || fb.Question.Explanation == "" {
 		t.Fatalf("wrong practice answer: %+v %v", fb, err)
 	}
@@ -706,7 +705,7 @@ func TestNextPracticeWalksTheBookAndEndsTheDrill(t *testing.T) {
 			t.Fatal(err)
 		}
 		if !slices.Contains(missed, q.ID) {
-			if _, err := f.qs.CheckPractice(ctx, f.worker, q.ID, []string{"nonsense"}); err != nil {
+			if _, err := f.qs.CheckPractice(ctx, f.worker, q.ID, wrongAnswer(q)); err != nil {
 				t.Fatal(err)
 			}
 			missed = append(missed, q.ID)
@@ -764,4 +763,23 @@ func TestCreatingAnExamMarksWhatItMayDrawSoStartsWriteNothing(t *testing.T) {
 	if n := quiz.UsedWrites(f.qs) - before; n != 0 {
 		t.Fatalf("a start wrote used flags %d times; the exam's creation should have", n)
 	}
+}
+
+// wrongAnswer is an answer to q that its form could send and that is wrong.
+func wrongAnswer(q quiz.Question) []string {
+	switch q.Type {
+	case scoring.TrueFalse:
+		if q.Correct[0] == "T" {
+			return []string{"F"}
+		}
+		return []string{"T"}
+	case scoring.Blank:
+		return []string{"不是答案"}
+	}
+	for _, o := range q.Options {
+		if !slices.Contains(q.Correct, o.Key) {
+			return []string{o.Key}
+		}
+	}
+	return []string{q.Options[0].Key}
 }

@@ -149,7 +149,7 @@ func (f *fixture) missEverything(t *testing.T, worker people.User, tag string) i
 		t.Fatal(err)
 	}
 	for _, q := range qs {
-		if _, err := f.qs.CheckPractice(ctx, worker, q.ID, []string{"nonsense"}); err != nil {
+		if _, err := f.qs.CheckPractice(ctx, worker, q.ID, wrongAnswer(q)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -247,7 +247,11 @@ func (f *fixture) checkWithheld(t *testing.T, held map[string]bool, want bool) {
 	t.Helper()
 	ctx := storetest.Context(t)
 	for id := range held {
-		fb, err := f.qs.CheckPractice(ctx, f.worker, id, []string{"A"})
+		answer := []string{"A"}
+		if q, err := f.qs.Question(ctx, f.trainer, id); err == nil {
+			answer = wrongAnswer(q)
+		}
+		fb, err := f.qs.CheckPractice(ctx, f.worker, id, answer)
 		switch {
 		case want && gridskill.ErrorCode(err) != gridskill.ECONFLICT:
 			t.Fatalf("%s: %v; want it withheld", id, err)

@@ -6,7 +6,6 @@ import (
 	"gridskill/contest"
 	"gridskill/courses"
 	"gridskill/people"
-	"gridskill/quiz"
 )
 
 type homePage struct {
@@ -16,7 +15,7 @@ type homePage struct {
 	People   int               // admins and trainers: accounts in their area
 	Learning []courses.Item    // workers: their modules, required-and-due first
 	Modules  []courses.Module  // trainers: the modules they may edit
-	Exams    []quiz.Exam       // workers: the exams open to them now
+	Exams    []examCard        // workers: the exams open to them now
 	Contests []contest.Contest // workers: the competitions they take part in
 }
 

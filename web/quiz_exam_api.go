@@ -28,17 +28,30 @@ func toExamJSON(e quiz.Exam) examJSON {
 }
 
 type examListResponse struct {
-	Exams []examJSON `json:"exams"`
+	Exams []openExamJSON `json:"exams"`
 }
 
 // apiExams: GET /api/v1/exams → the exams open to the caller now.
 func (s *Server) apiExams(c *fiber.Ctx) error {
-	u, _ := currentUser(c)
-	resp := examListResponse{Exams: []examJSON{}}
-	for _, e := range s.quiz.OpenExams(c.UserContext(), u) {
-		resp.Exams = append(resp.Exams, toExamJSON(e))
+	resp := examListResponse{Exams: []openExamJSON{}}
+	for _, card := range s.examCards(c) {
+		e := openExamJSON{examJSON: toExamJSON(card.Exam), MaxAttempts: card.MaxAttempts, AttemptsLeft: card.Left, OpenAttemptID: card.OpenID}
+		if card.Best != nil {
+			e.BestScore, e.MaxScore = &card.Best.Score, &card.Best.Max
+		}
+		resp.Exams = append(resp.Exams, e)
 	}
 	return c.JSON(resp)
+}
+
+// openExamJSON is an open exam with the caller's own standing at it.
+type openExamJSON struct {
+	examJSON
+	MaxAttempts   int      `json:"maxAttempts"`
+	AttemptsLeft  int      `json:"attemptsLeft"`
+	BestScore     *float64 `json:"bestScore"`
+	MaxScore      *float64 `json:"maxScore"`
+	OpenAttemptID string   `json:"openAttemptId,omitempty"`
 }
 
 type examRuleJSON struct {

@@ -7,16 +7,19 @@ import (
 
 	"gridskill"
 	"gridskill/quiz"
-	"gridskill/scoring"
 )
 
 type examCard struct {
 	quiz.Exam
-	Closes   string
-	Minutes  int
-	OpenID   string
-	Tries    int
+	Closes  string
+	Minutes int
+	// OpenID is the worker's attempt in progress, if any.
+	OpenID string
+	Tries  int
+	Left   int
+	// Counted is the attempt that counts, Best the highest score.
 	Counted  *quiz.AttemptResult
+	Best     *quiz.AttemptResult
 	CanStart bool
 }
 
@@ -27,20 +30,34 @@ type examListPage struct {
 
 // examListPage lists the exams open to the worker, with their own results.
 func (s *Server) examListPage(c *fiber.Ctx) error {
+	p := examListPage{Page: s.page(c, "Exams"), Exams: s.examCards(c)}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Render("quiz/exam_list", p, "layouts/main")
+}
+
+// examCards are the exams open to the worker, each with the attempts left,
+// the best score and the attempt in progress.
+func (s *Server) examCards(c *fiber.Ctx) []examCard {
 	u, _ := currentUser(c)
-	p := examListPage{Page: s.page(c, "Exams")}
+	var cards []examCard
 	for _, e := range s.quiz.OpenExams(c.UserContext(), u) {
 		card := examCard{Exam: e, Closes: localTime(e.ClosesAt), Minutes: int(e.Duration.Minutes())}
 		card.OpenID, _ = s.quiz.OpenAttempt(u, e.ID)
 		rs := s.quiz.Results(u, e.ID)
 		card.Tries = len(rs)
+		card.Left = max(0, e.MaxAttempts-len(rs))
+		if card.OpenID != "" {
+			card.Left = max(0, card.Left-1) // the one in progress is used
+		}
 		if r, ok := quiz.Counted(e, rs); ok {
 			card.Counted = &r
+			best := quiz.Best(rs)
+			card.Best = &best
 		}
 		card.CanStart = card.OpenID != "" || card.Tries < e.MaxAttempts
-		p.Exams = append(p.Exams, card)
+		cards = append(cards, card)
 	}
-	return c.Render("quiz/exam_list", p, "layouts/main")
+	return cards
 }
 
 type examRulesPage struct {
@@ -77,6 +94,9 @@ func (s *Server) examRules(c *fiber.Ctx) (examRulesPage, error) {
 	rs := s.quiz.Results(u, e.ID)
 	p := examRulesPage{Page: s.page(c, e.Title), Exam: e, Minutes: int(e.Duration.Minutes()), Closes: localTime(e.ClosesAt), Used: len(rs), Left: max(0, e.MaxAttempts-len(rs))}
 	p.OpenID, _ = s.quiz.OpenAttempt(u, e.ID)
+	if p.OpenID != "" {
+		p.Left = max(0, p.Left-1) // the one in progress is used
+	}
 	if r, ok := quiz.Counted(e, rs); ok {
 		p.Counted = &r
 		p.LastID = rs[len(rs)-1].ID
@@ -151,75 +171,4 @@ func (s *Server) examOfflinePage(c *fiber.Ctx) error {
 	p.User, p.CSRF, p.Flash = nil, "", ""
 	c.Set(fiber.HeaderCacheControl, "no-cache")
 	return c.Render("quiz/offline", p, "layouts/main")
-}
-
-type examResultPage struct {
-	Page
-	Review    quiz.AttemptReview
-	Submitted string
-	Events    []string
-}
-
-// examResultPage shows a finished attempt's score and, when the exam allows,
-// each question with the key and the explanation.
-func (s *Server) examResultPage(c *fiber.Ctx) error {
-	u, _ := currentUser(c)
-	rv, err := s.quiz.Review(c.UserContext(), u, c.Params("id"))
-	if err != nil {
-		return err
-	}
-	p := examResultPage{Page: s.page(c, "Exam result"), Review: rv, Submitted: localTime(rv.Result.SubmittedAt)}
-	for _, ev := range rv.Events {
-		p.Events = append(p.Events, localTime(ev.At)+" "+p.T(ev.Kind))
-	}
-	return c.Render("quiz/result", p, "layouts/main")
-}
-
-// Shown formats a given or right answer for reading.
-func (p examResultPage) Shown(t scoring.QuestionType, v any) string {
-	if a, ok := v.([]string); ok && t == scoring.TrueFalse && len(a) == 1 {
-		v = a[0]
-	}
-	switch a := v.(type) {
-	case string:
-		switch a {
-		case "":
-			return p.T("(no answer)")
-		case "T":
-			return "对"
-		case "F":
-			return "错"
-		}
-		return a
-	case []string:
-		if len(a) == 0 {
-			return p.T("(no answer)")
-		}
-		out := ""
-		for i, x := range a {
-			if i > 0 {
-				out += " | "
-			}
-			out += x
-		}
-		return out
-	}
-	return p.T("(no answer)")
-}
-
-// Accepted formats the accepted answers of each blank.
-func (p examResultPage) Accepted(b [][]string) string {
-	out := ""
-	for i, alts := range b {
-		if i > 0 {
-			out += " | "
-		}
-		for j, a := range alts {
-			if j > 0 {
-				out += " / "
-			}
-			out += a
-		}
-	}
-	return out
 }

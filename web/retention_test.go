@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -528,9 +529,16 @@ var quizCases = []retentionCase{
 	{"POST /practice/answer", func(e *retEnv, v *voice) func(*retEnv) any {
 		tag := v.text("练习标签")
 		qid := e.createQuestion(v, tag)
-		resp, body := e.post(e.workerB, v, "/practice/answer", url.Values{"question": {qid}, "mode": {"tag"}, "tag": {tag}, "answer": {"不是答案"}})
-		if resp.StatusCode != 200 || !strings.Contains(body, `id="feedback" class="error"`) {
-			e.t.Fatalf("practice answer: %d %s", resp.StatusCode, problemOf(body))
+		q := check(e.r.quiz.Question(ctx(e.t), e.staff, qid)).of(e.t)
+		wrong := q.Options[0].Key
+		for _, o := range q.Options {
+			if !slices.Contains(q.Correct, o.Key) {
+				wrong = o.Key
+				break
+			}
+		}
+		if loc := e.form(e.workerB, v, "/practice/answer", url.Values{"question": {qid}, "mode": {"tag"}, "tag": {tag}, "answer": {wrong}}); !strings.HasPrefix(loc, "/practice/feedback?") {
+			e.t.Fatalf("practice answer went to %s; want its feedback", loc)
 		}
 		return both(e.readQuestion(qid), func(e *retEnv) any {
 			for _, w := range check(e.r.quiz.WrongBook(ctx(e.t), e.worker)).of(e.t) {

@@ -66,6 +66,7 @@ func (s *Server) routes(static fs.FS) {
 	app.Get("/practice", s.requireUser, s.practiceHome)
 	app.Get("/practice/question", s.requireUser, s.practiceQuestion)
 	app.Post("/practice/answer", s.requireUser, s.practiceAnswer)
+	app.Get("/practice/feedback", s.requireUser, s.practiceFeedback)
 	app.Get("/practice/wrong", s.requireUser, s.practiceWrongBook)
 
 	// Certification.

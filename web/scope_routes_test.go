@@ -150,6 +150,7 @@ var scopeRoutes = map[string]routeRule{
 	"GET /practice":                        open(own),
 	"GET /practice/question":               openAt("/practice/question?tag="+url.QueryEscape(westTag), "practice draws from the viewer's own bank"),
 	"POST /practice/answer":                scoped().withForm("question", "question").withForm("answer", "A"),
+	"GET /practice/feedback":               scoped().withQuery("q", "question"),
 	"GET /practice/wrong":                  open(own),
 	"GET /verify":                          public("anyone verifies a certificate by its code"),
 	"GET /verify/:code":                    public("anyone verifies a certificate by its code; the holder's name is masked"),

@@ -21,6 +21,10 @@
   var device = 'w' + Date.now().toString(36) + Math.random().toString(36).slice(2, 10);
   var queue = {}, known = {}, seq = 0, sending = {}, byID = {};
   var key = 'gs-exam-' + d.attempt;
+  // Flags for review are kept on this phone only (per device), like a
+  // pencil mark on a paper; the server never sees them.
+  var flagKey = 'gs-flag-' + d.attempt, flags = {};
+  var typeNames = { single: d.tSingle, multiple: d.tMultiple, truefalse: d.tTruefalse, blank: d.tBlank };
 
   if ('serviceWorker' in navigator) {
     navigator.serviceWorker.register('/sw.js').catch(function () { /* pages still work without it */ });
@@ -51,6 +55,13 @@
     try { return (JSON.parse(localStorage.getItem(key) || '{}') || {}).q || {}; } catch (e) { return {}; }
   }
   function pending() { return Object.keys(queue).length; }
+
+  function loadFlags() {
+    try { flags = JSON.parse(localStorage.getItem(flagKey) || '{}') || {}; } catch (e) { flags = {}; }
+  }
+  function saveFlags() {
+    try { localStorage.setItem(flagKey, JSON.stringify(flags)); } catch (e) { /* private mode: memory only */ }
+  }
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -86,7 +97,12 @@
       fs.id = 'q-' + q.id;
       fs.dataset.q = q.id;
       fs.dataset.type = q.type;
-      fs.appendChild(el('legend', '', (i + 1) + '. ' + q.stem));
+      var lg = el('legend');
+      lg.appendChild(el('span', 'qno', (i + 1) + '.'));
+      lg.appendChild(document.createTextNode(' '));
+      lg.appendChild(el('span', 'tag qtype', typeNames[q.type] || ''));
+      lg.appendChild(document.createTextNode(' ' + q.stem));
+      fs.appendChild(lg);
       if (q.type === 'blank') {
         for (var b = 0; b < (q.blanks || 1); b++) {
           var inp = el('input');
@@ -115,8 +131,60 @@
       st.id = 'st-' + q.id;
       st.setAttribute('aria-live', 'polite');
       fs.appendChild(st);
+      var fl = el('button', 'secondary flag', d.tFlag);
+      fl.type = 'button';
+      fl.id = 'flag-' + q.id;
+      fl.addEventListener('click', toggleFlag.bind(null, q.id));
+      fs.appendChild(fl);
       paper.appendChild(fs);
     });
+    renderNav(a);
+  }
+
+  // renderNav draws one numbered link per question; nav() keeps their marks.
+  function renderNav(a) {
+    var box = $('qnav-items');
+    box.textContent = '';
+    a.questions.forEach(function (q, i) {
+      var n = el('a', 'qn', String(i + 1));
+      n.href = '#q-' + q.id;
+      n.id = 'qn-' + q.id;
+      box.appendChild(n);
+    });
+    $('qnav').hidden = false;
+  }
+
+  function isAnswered(q) {
+    var a = read(q);
+    return Array.isArray(a) ? a.some(function (x) { return x !== ''; }) : a !== '';
+  }
+
+  function nav() {
+    if (!attempt) return;
+    var open = 0, flagged = 0;
+    attempt.questions.forEach(function (q, i) {
+      var n = $('qn-' + q.id), done = isAnswered(q), f = !!flags[q.id];
+      if (!done) open++;
+      if (f) flagged++;
+      if (n) {
+        n.className = 'qn ' + (done ? 'answered' : 'unanswered') + (f ? ' flagged' : '');
+        n.setAttribute('aria-label', fill(d.tNo, i + 1) + ' ' + (done ? d.tAnswered : d.tUnansweredOne) + (f ? ' ' + d.tFlagged : ''));
+      }
+      var b = $('flag-' + q.id);
+      if (b) {
+        b.textContent = f ? d.tUnflag : d.tFlag;
+        b.setAttribute('aria-pressed', f ? 'true' : 'false');
+        $('q-' + q.id).classList.toggle('flagged', f);
+      }
+    });
+    $('qnav-summary').textContent = fill(fill(d.tNavSummary, attempt.questions.length - open), flagged);
+  }
+
+  function toggleFlag(qid) {
+    if (flags[qid]) delete flags[qid];
+    else flags[qid] = 1;
+    saveFlags();
+    nav();
   }
 
   function show(q, ans) {
@@ -126,14 +194,16 @@
     var inputs = fs.querySelectorAll('input');
     if (q.type === 'blank') {
       for (var i = 0; i < inputs.length; i++) inputs[i].value = ans[i] || '';
+      nav();
       return;
     }
     var set = Array.isArray(ans) ? ans : [ans];
     for (var j = 0; j < inputs.length; j++) inputs[j].checked = set.indexOf(inputs[j].value) >= 0;
+    nav();
   }
 
   function read(q) {
-    var inputs = $('q-' + q.id).querySelectorAll('input');
+    var inputs = $('q-' + q.id).querySelectorAll('input:not(.flag)');
     var out = [];
     for (var i = 0; i < inputs.length; i++) {
       if (q.type === 'blank') out.push(inputs[i].value);
@@ -143,13 +213,24 @@
     return out;
   }
 
+  // unanswered lists the numbers and ids of the questions with no answer.
   function unanswered() {
-    var n = 0;
-    attempt.questions.forEach(function (q) {
-      var a = read(q);
-      if (Array.isArray(a) ? !a.some(function (x) { return x !== ''; }) : a === '') n++;
+    var out = [];
+    attempt.questions.forEach(function (q, i) {
+      if (!isAnswered(q)) out.push({ n: i + 1, id: q.id });
     });
-    return n;
+    return out;
+  }
+
+  // jumpList writes links to the questions given, for the submit dialog.
+  function jumpList(box, items) {
+    box.textContent = '';
+    items.forEach(function (it) {
+      var a = el('a', 'qn', String(it.n));
+      a.href = '#q-' + it.id;
+      a.addEventListener('click', cancelSubmit);
+      box.appendChild(a);
+    });
   }
 
   function debounce(fn, ms) {
@@ -165,6 +246,7 @@
   function changed(q) {
     if (finished || submitting) return;
     seq++;
+    nav();
     queue[q.id] = { a: read(q), s: seq, dev: device, b: known[q.id] || 0 };
     persist();
     setStatus(q.id, 'sending');
@@ -244,6 +326,7 @@
     lock(true);
     $('submit-bar').hidden = true;
     $('confirm').hidden = true;
+    try { localStorage.removeItem(flagKey); } catch (e) { /* ignore */ }
     if (!keepQueue) {
       try { localStorage.removeItem(key); } catch (e) { /* ignore */ }
     }
@@ -298,8 +381,11 @@
 
   function askSubmit() {
     if (finished || submitting) return;
-    var n = unanswered();
-    $('confirm-unanswered').textContent = n ? fill(d.tUnanswered, n) : '';
+    var open = unanswered(), flagged = attempt.questions.filter(function (q) { return flags[q.id]; }).length;
+    $('confirm-unanswered').textContent = open.length ? fill(d.tUnanswered, open.length) : d.tAllAnswered;
+    jumpList($('confirm-open'), open);
+    $('confirm-flagged').textContent = flagged ? fill(d.tFlaggedCount, flagged) : '';
+    $('confirm-flagged').hidden = !flagged;
     $('confirm').hidden = false;
     $('submit-bar').hidden = true;
     $('confirm-yes').focus();
@@ -470,6 +556,7 @@
     offset = Date.parse(a.now) - Date.now();
     deadline = Date.parse(a.deadline);
     var seqs = a.seqs || {};
+    loadFlags();
     render(a);
     // Answers kept from an earlier visit go out with their own device and
     // seq, so that a save the server already holds is recognised.
@@ -487,6 +574,7 @@
       else if (a.answers && a.answers[q.id] !== undefined) { show(q, a.answers[q.id]); setStatus(q.id, 'saved'); }
     });
     $('loading').hidden = true;
+    nav();
     paper.hidden = false;
     $('submit-bar').hidden = false;
     persist();
@@ -510,11 +598,21 @@
   document.addEventListener('visibilitychange', function () {
     if (!attempt || finished || signedOut) return;
     api('POST', '/api/v1/attempts/' + attempt.id + '/events', { type: document.hidden ? 'hidden' : 'visible' }).then(function (r) {
-      if (r.body && r.body.submitted) { done(pending() > 0); toResult(true); }
+      if (r.body && r.body.submitted) { done(pending() > 0); toResult(true); return; }
+      warnSwitches(r.body && r.body.switches);
     }).catch(function () { /* recorded when possible */ });
     if (!document.hidden) refresh();
   });
   load();
+
+  // warnSwitches tells, once the page has been left, how often it was and
+  // what happens past the exam's limit.
+  function warnSwitches(n) {
+    var max = parseInt(d.maxSwitches || '0', 10), box = $('switch-warning');
+    if (!max || !n) return;
+    box.textContent = fill(fill(d.tSwitched, n), max);
+    box.hidden = false;
+  }
 
   // leftovers says, on the rules page after an attempt ended, how many
   // answers kept on this phone never reached the server.
