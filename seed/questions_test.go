@@ -36,8 +36,8 @@ func TestLoadDemoLoadsEveryQuestionWellFormedAndOnlyOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(all) != 318 {
-		t.Fatalf("loaded %d questions; seed/CONTENT.md lists 318", len(all))
+	if len(all) != 291 {
+		t.Fatalf("loaded %d questions; seed/CONTENT.md lists 291", len(all))
 	}
 	for _, q := range all {
 		if err := q.Validate(); err != nil {
