@@ -36,8 +36,8 @@ func TestLoadDemoLoadsEveryQuestionWellFormedAndOnlyOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(all) != 411 {
-		t.Fatalf("loaded %d questions; seed/CONTENT.md lists 411", len(all))
+	if len(all) != 409 {
+		t.Fatalf("loaded %d questions; seed/CONTENT.md lists 409", len(all))
 	}
 	for _, q := range all {
 		if err := q.Validate(); err != nil {
