@@ -107,58 +107,136 @@ func longestOption(opts []Option) (int, bool) {
 	return best, unique
 }
 
+// MaxWarnings is the most warnings Check returns: enough for a trainer to
+// see what to fix, and a bound on the work a large or repetitive file costs.
+const MaxWarnings = 200
+
 // Check runs the content check over a bank (an imported file, or the
-// shipped banks) and returns its warnings, in row order within each kind.
+// shipped banks) and returns its warnings, at most MaxWarnings: the bank's
+// key-length cue first, then each question's own findings in row order,
+// then near-duplicate pairs, then giveaways. The pair checks look only at
+// pairs that share a rare enough character pair, so a file of thousands of
+// rows costs about as much as reading it.
 func Check(qs []Question) []Warning {
-	var out []Warning
+	out := &warnings{}
 	if n, single, expected, sd := KeyLength(qs); single >= minKeyLongest && float64(n) > expected+KeyLongestSigma*sd {
-		out = append(out, Warning{Kind: WarnKeyLongest, KeyLongest: n, Single: single, Expected: expected})
+		out.add(Warning{Kind: WarnKeyLongest, KeyLongest: n, Single: single, Expected: expected})
 	}
 	for i, q := range qs {
 		w := Warning{Row: i + 2, Stem: q.Stem}
 		if strings.TrimSpace(q.Explanation) == "" {
 			w.Kind = WarnNoExplanation
-			out = append(out, w)
+			out.add(w)
 		}
 		if q.Type == scoring.Multiple && len(q.Correct) == len(q.Options) {
 			w.Kind = WarnAllCorrect
-			out = append(out, w)
+			out.add(w)
 		}
 		if wrong := wrongPositions(q); wrong != "" {
 			w.Kind, w.Detail = WarnWrongPosition, wrong
-			out = append(out, w)
+			out.add(w)
 		}
 	}
-	out = append(out, nearDuplicates(qs)...)
-	return append(out, giveaways(qs)...)
+	stems := make([]string, len(qs))
+	for i, q := range qs {
+		stems[i] = plain(q.Stem)
+	}
+	nearDuplicates(qs, stems, out)
+	giveaways(qs, stems, out)
+	return out.list
 }
 
-// nearDuplicates pairs the stems whose bigram Dice coefficient reaches NearDuplicate.
-func nearDuplicates(qs []Question) []Warning {
-	grams := make([]map[string]int, len(qs))
-	for i, q := range qs {
-		grams[i] = bigrams(q.Stem)
+// warnings collects warnings up to MaxWarnings.
+type warnings struct{ list []Warning }
+
+func (w *warnings) add(x Warning) {
+	if !w.full() {
+		w.list = append(w.list, x)
 	}
-	var out []Warning
-	for i := range qs {
-		for j := i + 1; j < len(qs); j++ {
-			if dice(grams[i], grams[j]) >= NearDuplicate {
-				out = append(out, Warning{Kind: WarnNearDuplicate, Row: i + 2, Stem: qs[i].Stem, OtherRow: j + 2, OtherStem: qs[j].Stem})
+}
+func (w *warnings) full() bool { return len(w.list) >= MaxWarnings }
+
+// nearDuplicates adds the pairs of stems whose Dice coefficient over their
+// distinct character pairs reaches NearDuplicate. Such a pair shares at
+// least r = d/(2-d) of either stem's pairs, so it shares one among the
+// rarest len-ceil(r*len)+1 pairs of each (prefix filtering): only stems
+// meeting there are compared.
+func nearDuplicates(qs []Question, stems []string, out *warnings) {
+	sets := make([][]string, len(stems))
+	freq := map[string]int{}
+	for i, s := range stems {
+		sets[i] = distinctBigrams(s)
+		for _, g := range sets[i] {
+			freq[g]++
+		}
+	}
+	ratio := NearDuplicate / (2 - NearDuplicate)
+	index := map[string][]int{}
+	for i, set := range sets {
+		slices.SortFunc(set, func(a, b string) int {
+			if freq[a] != freq[b] {
+				return freq[a] - freq[b]
+			}
+			return strings.Compare(a, b)
+		})
+		prefix := set[:max(0, min(len(set), len(set)-int(math.Ceil(ratio*float64(len(set))))+1))]
+		seen := map[int]bool{}
+		var cands []int
+		for _, g := range prefix {
+			for _, j := range index[g] {
+				if !seen[j] {
+					seen[j] = true
+					cands = append(cands, j)
+				}
 			}
 		}
+		slices.Sort(cands)
+		for _, j := range cands {
+			if dice(sets[j], set) >= NearDuplicate {
+				if out.full() {
+					return
+				}
+				out.add(Warning{Kind: WarnNearDuplicate, Row: j + 2, Stem: qs[j].Stem, OtherRow: i + 2, OtherStem: qs[i].Stem})
+			}
+		}
+		for _, g := range prefix {
+			index[g] = append(index[g], i)
+		}
+	}
+}
+
+// distinctBigrams returns the distinct pairs of adjacent characters of a
+// plain text.
+func distinctBigrams(s string) []string {
+	rs := []rune(s)
+	var out []string
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(rs); i++ {
+		g := string(rs[i : i+2])
+		if !seen[g] {
+			seen[g] = true
+			out = append(out, g)
+		}
 	}
 	return out
 }
 
-// bigrams counts the pairs of adjacent letters or digits of a stem, its
-// punctuation, spaces and blanks left out.
-func bigrams(stem string) map[string]int {
-	rs := []rune(plain(stem))
-	out := map[string]int{}
-	for i := 0; i+1 < len(rs); i++ {
-		out[string(rs[i:i+2])]++
+// dice is the Dice coefficient of two sets of character pairs.
+func dice(a, b []string) float64 {
+	if len(a)+len(b) == 0 {
+		return 0
 	}
-	return out
+	in := make(map[string]bool, len(a))
+	for _, g := range a {
+		in[g] = true
+	}
+	common := 0
+	for _, g := range b {
+		if in[g] {
+			common++
+		}
+	}
+	return 2 * float64(common) / float64(len(a)+len(b))
 }
 
 // plain is a text's letters and digits, folded as NormalizeText folds them.
@@ -171,41 +249,35 @@ func plain(s string) string {
 	}, scoring.NormalizeText(s))
 }
 
-// dice is the Dice coefficient of two bigram multisets.
-func dice(a, b map[string]int) float64 {
-	na, nb, common := 0, 0, 0
-	for g, n := range a {
-		na += n
-		common += min(n, b[g])
+// giveaways adds the stems that contain another question's key phrase: the
+// text of a right option, or an accepted answer of a blank, of minKeyPhrase
+// characters or more. Only the stems holding the phrase's rarest character
+// pair are searched.
+func giveaways(qs []Question, stems []string, out *warnings) {
+	holders := map[string][]int{}
+	for j, s := range stems {
+		for _, g := range distinctBigrams(s) {
+			holders[g] = append(holders[g], j)
+		}
 	}
-	for _, n := range b {
-		nb += n
-	}
-	if na+nb == 0 {
-		return 0
-	}
-	return 2 * float64(common) / float64(na+nb)
-}
-
-// giveaways finds stems that contain another question's key phrase: the text
-// of a right option, or an accepted answer of a blank, of minKeyPhrase
-// characters or more.
-func giveaways(qs []Question) []Warning {
-	stems := make([]string, len(qs))
-	for i, q := range qs {
-		stems[i] = plain(q.Stem)
-	}
-	var out []Warning
 	for i, q := range qs {
 		for _, phrase := range keyPhrases(q) {
-			for j := range qs {
+			var rarest []int
+			for k, g := range distinctBigrams(phrase) {
+				if h := holders[g]; k == 0 || len(h) < len(rarest) {
+					rarest = h
+				}
+			}
+			for _, j := range rarest {
 				if j != i && strings.Contains(stems[j], phrase) {
-					out = append(out, Warning{Kind: WarnGivesAway, Row: j + 2, Stem: qs[j].Stem, OtherRow: i + 2, OtherStem: q.Stem, Detail: phrase})
+					if out.full() {
+						return
+					}
+					out.add(Warning{Kind: WarnGivesAway, Row: j + 2, Stem: qs[j].Stem, OtherRow: i + 2, OtherStem: q.Stem, Detail: phrase})
 				}
 			}
 		}
 	}
-	return out
 }
 
 // keyPhrases returns the normalized key phrases of a question.

@@ -3,6 +3,7 @@ package quiz_test
 import (
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -118,5 +119,42 @@ func TestShippedBanksPassTheContentCheck(t *testing.T) {
 	t.Logf("%d questions; key is the single longest option in %d of %d single-choice questions (chance %.1f ± %.1f)", len(all), n, single, expected, sd)
 	for _, w := range quiz.Check(all) {
 		t.Errorf("%s row %d %q / %q %s (%d of %d)", w.Kind, w.Row, w.Stem, w.OtherStem, w.Detail, w.KeyLongest, w.Single)
+	}
+}
+
+// A file of many near-identical rows gets MaxWarnings warnings, not one per
+// pair, and still lists them from the first rows.
+func TestCheckStopsAtMaxWarnings(t *testing.T) {
+	var qs []quiz.Question
+	for i := range 3000 {
+		qs = append(qs, single(fmt.Sprintf("居民接到自称公安的电话要求转账到安全账户，网格员首先应该怎么做？（%d）", i), "A", "止付。", "劝停", "等等", "转账", "问问"))
+	}
+	ws := quiz.Check(qs)
+	if len(ws) != quiz.MaxWarnings || ws[0].Kind != quiz.WarnNearDuplicate || ws[0].Row != 2 {
+		t.Fatalf("%d warnings, first %+v; want %d near duplicates starting at row 2", len(ws), ws[0], quiz.MaxWarnings)
+	}
+}
+
+// The pair checks find a near duplicate and a giveaway among thousands of
+// unrelated rows, where they compare only rows that share a rare pair.
+func TestCheckFindsPairsInALargeFile(t *testing.T) {
+	var qs []quiz.Question
+	rng := rand.New(rand.NewPCG(16, 1))
+	for i := range 5000 {
+		var stem []rune
+		for range 20 {
+			stem = append(stem, rune(0x4e00+rng.IntN(3000)))
+		}
+		qs = append(qs, single(string(stem)+"？", quiz.OptionKeys()[i%4], "理由。", "甲乙", "丙丁", "戊己", "庚辛"))
+	}
+	qs = append(qs,
+		single("居民接到自称公安的电话要求转账到安全账户，网格员首先应该怎么做？", "A", "止付。", "劝停", "等", "转", "问"),
+		single("居民接到自称公安的电话，要求转账到安全账户，网格员应该首先怎么做？", "A", "止付。", "劝停", "等", "转", "问"),
+		quiz.Question{Type: scoring.Blank, Stem: "预警劝阻专线是____。", Blanks: [][]string{{"反诈预警专线"}}, Explanation: "见课程。"},
+		single("接到反诈预警专线来电怎么办？", "B", "要接听。", "挂断", "接听", "拉黑", "投诉"),
+	)
+	got := kinds(quiz.Check(qs))
+	if got[quiz.WarnNearDuplicate] != 1 || got[quiz.WarnGivesAway] != 1 {
+		t.Errorf("Check found %v; want exactly one near duplicate and one giveaway", got)
 	}
 }
