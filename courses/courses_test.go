@@ -294,8 +294,8 @@ func TestSeedModulesLoadIdempotently(t *testing.T) {
 			}
 		}
 	}
-	if lessons != 27 {
-		t.Errorf("%d lessons; want 27", lessons)
+	if lessons != 39 {
+		t.Errorf("%d lessons; want 39", lessons)
 	}
 	f.clock.Advance(time.Hour)
 	if err := seed.LoadModules(ctx, f.cs, author, dir); err != nil {

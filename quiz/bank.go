@@ -442,6 +442,9 @@ type ImportResult struct {
 	Created, Updated, Unchanged, Skipped int
 	// Duplicates lists the rows whose stem is already in the bank.
 	Duplicates []Duplicate
+	// Warnings are the content check's findings on the file (see Check):
+	// shown to the trainer, never a reason to refuse it.
+	Warnings []Warning
 	// Written is false when duplicates were found and no choice was made.
 	Written bool
 }
@@ -483,6 +486,7 @@ func (s *Service) Import(ctx context.Context, actor people.User, qs []Question, 
 		}
 		creates = append(creates, q)
 	}
+	res.Warnings = Check(qs)
 	if len(res.Duplicates) > 0 && dup == DupAsk {
 		return res, nil
 	}

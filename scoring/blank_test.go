@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"strconv"
 	"testing"
 	"unicode/utf8"
 )
@@ -99,6 +100,103 @@ func FuzzNormalizeBlank(f *testing.F) {
 		}
 		if (once == "") != (NormalizeText(s) == "") {
 			t.Fatalf("NormalizeBlank(%q) = %q, NormalizeText = %q", s, once, NormalizeText(s))
+		}
+	})
+}
+
+func TestNormalizeBlankReadsChineseNumeralsAsDigits(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"Tens", "三十", "30"},
+		{"TenAlone", "十", "10"},
+		{"TeenWithoutOne", "十二", "12"},
+		{"HundredWithZero", "一百零五", "105"},
+		{"Thousands", "两千三百", "2300"},
+		{"TenThousands", "二十五万", "250000"},
+		{"DigitsBeforeWan", "3万", "30000"},
+		{"HundredMillion", "一亿二千万", "120000000"},
+		{"FinancialForms", "叁拾", "30"},
+		{"DigitSequenceYear", "二〇二二年", "2022年"},
+		{"NumeralsInsideATerm", "三合一", "3合1"},
+		{"TermWithDigitsAlready", "3合1", "3合1"},
+		{"ArticleNumber", "第二十五条", "第25条"},
+		{"TwoMembers", "两员进一格", "2员进1格"},
+		{"FullWidthDigits", "３０", "30"},
+		{"SpaceInsideANumeral", "三 十", "30"},
+		{"ColloquialShortFormLeftAsIs", "一万五", "一万五"},
+		{"RepeatedUnitLeftAsIs", "十十", "十十"},
+		{"WanAloneLeftAsIs", "万一", "万一"},
+		{"NoNumeralUnchanged", "网格员", "网格员"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := NormalizeBlank(tt.in); got != tt.want {
+				t.Errorf("NormalizeBlank(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+// chineseNumeral writes n below 10^8 the way a person writes it in full.
+func chineseNumeral(n int) string {
+	digits := []rune("零一二三四五六七八九")
+	if n == 0 {
+		return "零"
+	}
+	section := func(s int, lead bool) string {
+		var out []rune
+		zero := false
+		for i, unit := range []rune("千百十") {
+			d := s / []int{1000, 100, 10}[i] % 10
+			switch {
+			case d == 0:
+				zero = len(out) > 0 || lead
+			default:
+				if zero {
+					out = append(out, '零')
+				}
+				zero = false
+				if !(unit == '十' && d == 1 && len(out) == 0 && !lead) {
+					out = append(out, digits[d])
+				}
+				out = append(out, unit)
+			}
+		}
+		if s%10 != 0 {
+			if zero {
+				out = append(out, '零')
+			}
+			out = append(out, digits[s%10])
+		}
+		return string(out)
+	}
+	if n < 10000 {
+		return section(n, false)
+	}
+	high, low := n/10000, n%10000
+	s := section(high, false) + "万"
+	if low == 0 {
+		return s
+	}
+	if low < 1000 {
+		s += "零"
+	}
+	return s + section(low, low < 1000)
+}
+
+// FuzzNormalizeBlankReadsNumerals checks that a number in Chinese numerals
+// and in digits normalize to the same answer.
+func FuzzNormalizeBlankReadsNumerals(f *testing.F) {
+	for _, n := range []uint32{0, 10, 12, 105, 1010, 10000, 10005, 250000, 99999999} {
+		f.Add(n)
+	}
+	f.Fuzz(func(t *testing.T, n uint32) {
+		n %= 100_000_000
+		zh := chineseNumeral(int(n))
+		want := strconv.Itoa(int(n))
+		if got := NormalizeBlank(zh); got != want {
+			t.Fatalf("NormalizeBlank(%q) = %q, want %q", zh, got, want)
 		}
 	})
 }

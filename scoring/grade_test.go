@@ -79,6 +79,8 @@ func TestGrade(t *testing.T) {
 		{"BlanksOneOfThreeEarnsAThird", threeBlanks, []string{"一", "三", "二"}, 2, Result{Earned: 0.67, Possible: 2, Parts: []bool{true, false, false}}},
 		{"BlanksTwoOfThreeEarnsTwoThirds", threeBlanks, []string{"一", "二"}, 2, Result{Earned: 1.33, Possible: 2, Parts: []bool{true, true, false}}},
 		{"BlanksTextBeyondLastBlankIsIgnored", threeBlanks, []string{"一", "二", "三", "四"}, 2, Result{Earned: 2, Possible: 2, Correct: true, Parts: []bool{true, true, true}}},
+		{"BlanksNumeralsAndDigitsAlike", Key{Type: Blank, Blanks: [][]string{{"三十"}, {"三合一"}}}, []string{"30", "3合1"}, 2, Result{Earned: 2, Possible: 2, Correct: true, Parts: []bool{true, true}}},
+		{"BlanksWrongNumberStaysWrong", Key{Type: Blank, Blanks: [][]string{{"三十"}}}, []string{"13"}, 2, Result{Possible: 2, Parts: []bool{false}}},
 		{"BlanksEmptyResponseEarnsNothing", threeBlanks, nil, 2, Result{Possible: 2, Parts: []bool{false, false, false}}},
 		{"BlanksEmptyTextNeverMatchesEmptyAnswer", Key{Type: Blank, Blanks: [][]string{{""}}}, []string{""}, 2, Result{Possible: 2, Parts: []bool{false}}},
 		{"BlankQuestionWithoutBlanksEarnsNothing", Key{Type: Blank}, []string{"x"}, 2, Result{Possible: 2}},

@@ -40,7 +40,7 @@ func TestShippedModulesParseAndRenderClean(t *testing.T) {
 			}
 		}
 	}
-	if lessons != 27 {
-		t.Errorf("%d lessons; want 27", lessons)
+	if lessons != 39 {
+		t.Errorf("%d lessons; want 39", lessons)
 	}
 }

@@ -36,8 +36,8 @@ func TestLoadDemoLoadsEveryQuestionWellFormedAndOnlyOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(all) != 318 {
-		t.Fatalf("loaded %d questions; seed/CONTENT.md lists 318", len(all))
+	if len(all) != 409 {
+		t.Fatalf("loaded %d questions; seed/CONTENT.md lists 409", len(all))
 	}
 	for _, q := range all {
 		if err := q.Validate(); err != nil {
@@ -93,8 +93,8 @@ func TestLoadDemoLoadsEveryQuestionWellFormedAndOnlyOnce(t *testing.T) {
 func TestShippedBanksExportBackToTheSameRows(t *testing.T) {
 	banks, _ := fs.Sub(seed.Content, "content/questions")
 	names, _ := fs.Glob(banks, "*.csv")
-	if len(names) != 6 {
-		t.Fatalf("%d banks; want 6", len(names))
+	if len(names) != 7 {
+		t.Fatalf("%d banks; want 7", len(names))
 	}
 	for _, name := range names {
 		f, _ := banks.Open(name)

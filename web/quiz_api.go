@@ -68,12 +68,24 @@ type bankDuplicateJSON struct {
 }
 
 type questionImportResponse struct {
-	Written    bool                `json:"written"`
-	Created    int                 `json:"created"`
-	Updated    int                 `json:"updated"`
-	Unchanged  int                 `json:"unchanged"`
-	Skipped    int                 `json:"skipped"`
-	Duplicates []bankDuplicateJSON `json:"duplicates"`
+	Written    bool                 `json:"written"`
+	Created    int                  `json:"created"`
+	Updated    int                  `json:"updated"`
+	Unchanged  int                  `json:"unchanged"`
+	Skipped    int                  `json:"skipped"`
+	Duplicates []bankDuplicateJSON  `json:"duplicates"`
+	Warnings   []contentWarningJSON `json:"warnings"`
+}
+
+// contentWarningJSON is one finding of the content check on an imported file.
+type contentWarningJSON struct {
+	Kind       quiz.WarningKind `json:"kind"`
+	Row        int              `json:"row,omitempty"`
+	OtherRow   int              `json:"otherRow,omitempty"`
+	Detail     string           `json:"detail,omitempty"`
+	KeyLongest int              `json:"keyLongest,omitempty"`
+	Single     int              `json:"single,omitempty"`
+	Expected   float64          `json:"expected,omitempty"`
 }
 
 // importQuestions reads the uploaded bank and imports it with the chosen duplicates rule.
@@ -105,6 +117,10 @@ func (s *Server) apiQuestionImport(c *fiber.Ctx) error {
 	resp := questionImportResponse{Written: res.Written, Created: res.Created, Updated: res.Updated, Unchanged: res.Unchanged, Skipped: res.Skipped, Duplicates: []bankDuplicateJSON{}}
 	for _, d := range res.Duplicates {
 		resp.Duplicates = append(resp.Duplicates, bankDuplicateJSON(d))
+	}
+	resp.Warnings = []contentWarningJSON{}
+	for _, w := range res.Warnings {
+		resp.Warnings = append(resp.Warnings, contentWarningJSON{Kind: w.Kind, Row: w.Row, OtherRow: w.OtherRow, Detail: w.Detail, KeyLongest: w.KeyLongest, Single: w.Single, Expected: w.Expected})
 	}
 	if !res.Written {
 		c.Status(fiber.StatusConflict)

@@ -22,6 +22,7 @@ import (
 	"gridskill/people"
 	"gridskill/quiz"
 	"gridskill/seed"
+	"gridskill/seed/democontest"
 	"gridskill/store"
 	"gridskill/web"
 )
@@ -94,6 +95,9 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 		if empty {
 			if err := seed.LoadDemo(ctx, m.store.DB, ps, m.Clock); err != nil {
+				return fmt.Errorf("load demo data: %w", err)
+			}
+			if err := democontest.Load(ctx, m.store.DB, ps, m.Clock); err != nil {
 				return fmt.Errorf("load demo data: %w", err)
 			}
 			m.printDemoLogins()
@@ -174,6 +178,9 @@ func (m *Main) Seed(ctx context.Context) error {
 		}
 	}
 	if err := seed.LoadDemo(ctx, m.store.DB, ps, m.Clock); err != nil {
+		return err
+	}
+	if err := democontest.Load(ctx, m.store.DB, ps, m.Clock); err != nil {
 		return err
 	}
 	m.printDemoLogins()
