@@ -396,7 +396,7 @@ func (s *Service) Submit(ctx context.Context, actor people.User, taskID string) 
 			continue
 		}
 		if m := missing(it, e); m != "" {
-			problems = append(problems, gridskill.FieldError{Row: i + 1, Field: it.Description, Reason: "needs " + m})
+			problems = append(problems, gridskill.FieldError{Row: i + 1, Field: it.Description, Reason: "still needs %s", Args: []any{gridskill.Label(m)}})
 			continue
 		}
 		e.State, e.UpdatedAt = Submitted, now

@@ -87,18 +87,26 @@ func (t Task) Item(id string) (Item, bool) {
 	return Item{}, false
 }
 
-// Done counts the items accepted, and the items recorded complete (accepted included).
-func (t Task) Done() (accepted, complete int) {
+// AcceptedCount is how many items the mentor accepted.
+func (t Task) AcceptedCount() int {
+	n := 0
 	for _, it := range t.Items {
-		e := t.Entry(it.ID)
-		if e.State == Accepted {
-			accepted++
-		}
-		if missing(it, e) == "" {
-			complete++
+		if t.Entry(it.ID).State == Accepted {
+			n++
 		}
 	}
-	return accepted, complete
+	return n
+}
+
+// RecordedCount is how many items have all their evidence (accepted ones included).
+func (t Task) RecordedCount() int {
+	n := 0
+	for _, it := range t.Items {
+		if missing(it, t.Entry(it.ID)) == "" {
+			n++
+		}
+	}
+	return n
 }
 
 // Editable reports whether the worker may still change the item: the task is

@@ -24,6 +24,7 @@ import (
 	"gridskill/contest"
 	"gridskill/courses"
 	"gridskill/people"
+	"gridskill/practical"
 	"gridskill/quiz"
 	"gridskill/scoring"
 	"gridskill/seed"
@@ -75,6 +76,7 @@ type retEnv struct {
 	cs   *contest.Service
 	co   *courses.Service
 	cert *certify.Service
+	pr   *practical.Service
 	// records and modules are certification's sources: whatever a
 	// certificate case says a worker has done.
 	records *certRecords
@@ -114,13 +116,15 @@ func (e *retEnv) wire() {
 	}
 	t.Cleanup(e.cs.Close)
 	e.co = courses.NewService(r.db, r.people, r.clock)
+	e.pr = practical.NewService(r.db, r.people, e.co, r.clock)
 	e.cert = certify.NewService(r.db, r.people, r.clock, certify.Config{})
 	e.cert.Records, e.cert.Modules = e.records, e.modules
 	if err := e.cert.SeedProgram(ctx(t), retentionProgram); err != nil {
 		t.Fatal(err)
 	}
 	srv, err := New(Config{}, Deps{Quiz: r.quiz, Courses: e.co, Contest: e.cs, Certify: e.cert, DB: r.db, People: r.people,
-		Tokens: people.NewTokens(rigSecret, r.clock), Clock: r.clock, Log: slog.New(slog.NewTextHandler(r.log, nil)),
+		Practical: e.pr,
+		Tokens:    people.NewTokens(rigSecret, r.clock), Clock: r.clock, Log: slog.New(slog.NewTextHandler(r.log, nil)),
 		Secret: rigSecret, Demo: seed.NewDemoFlag(r.db, r.clock).Active})
 	if err != nil {
 		t.Fatal(err)
@@ -741,6 +745,102 @@ func (e *retEnv) readSession(id string) func(e *retEnv) any {
 	return func(e *retEnv) any { return check(e.co.Session(ctx(e.t), e.staff, id)).of(e.t) }
 }
 
+// Practical tasks: checklists, assignments, entries, photos and reviews.
+
+func (e *retEnv) checklistItems(v *voice) string {
+	return v.text("分组") + " | " + v.text("任务") + " | note,place | 1\n" + v.text("分组二") + " | " + v.text("拍照任务") + " | photo | 1"
+}
+
+func (e *retEnv) readChecklist(id string) func(e *retEnv) any {
+	return func(e *retEnv) any { return check(e.pr.Checklist(ctx(e.t), e.staff, id)).of(e.t) }
+}
+
+func (e *retEnv) readProgress(id string) func(e *retEnv) any {
+	return func(e *retEnv) any { return check(e.pr.Progress(ctx(e.t), e.staff, id)).of(e.t) }
+}
+
+func (e *retEnv) readTask(id string) func(e *retEnv) any {
+	return func(e *retEnv) any { return check(e.pr.Task(ctx(e.t), e.worker, id)).of(e.t) }
+}
+
+// newChecklist is a checklist of the district trainer, with items of the voice.
+func (e *retEnv) newChecklist(v *voice) string {
+	items := check(practical.ParseItems(e.checklistItems(v))).of(e.t)
+	return check(e.pr.CreateChecklist(ctx(e.t), e.staff, practical.ChecklistInput{Title: v.text("清单"), Hours: 2, Items: items})).of(e.t).ID
+}
+
+// newTask assigns a new checklist to the demo worker, the district admin
+// mentoring; submitted, every item recorded and handed in.
+func (e *retEnv) newTask(v *voice, submitted bool) string {
+	c := ctx(e.t)
+	id := e.newChecklist(v)
+	tasks := check(e.pr.Assign(c, e.staff, id, practical.AssignInput{Phones: []string{e.worker.Phone}, Mentor: e.admin.Phone, Due: "2026-12-20"})).of(e.t)
+	task := tasks[0].ID
+	if submitted {
+		check(e.pr.SaveEntry(c, e.worker, task, "i1", practical.EntryInput{Note: v.text("记录"), Place: v.text("地点")})).of(e.t)
+		check(e.pr.AddPhoto(c, e.worker, task, "i2", pngOf(v))).of(e.t)
+		check(e.pr.Submit(c, e.worker, task)).of(e.t)
+	}
+	return task
+}
+
+var practicalCases = []retentionCase{
+	{"POST /practical/checklists", func(e *retEnv, v *voice) func(*retEnv) any {
+		loc := e.form(e.trainerB, v, "/practical/checklists", url.Values{"title": {v.text("清单")}, "summary": {v.text("简介")}, "hours": {pick(v, "2", "4")}, "items": {e.checklistItems(v)}})
+		return e.readChecklist(lastPath(loc))
+	}},
+	{"POST /api/v1/checklists", func(e *retEnv, v *voice) func(*retEnv) any {
+		var out struct{ ID string }
+		e.api(v, "POST", "/api/v1/checklists", e.trainerTok, map[string]any{"title": v.text("接口清单"), "summary": v.text("接口简介"), "hours": 3,
+			"items": []map[string]any{{"heading": v.text("接口分组"), "description": v.text("接口任务"), "evidence": []string{"note"}, "times": 1}}}, &out)
+		return e.readChecklist(out.ID)
+	}},
+	{"POST /practical/checklists/:id/assign", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.newChecklist(newVoice(900 + v.n))
+		e.form(e.trainerB, v, "/practical/checklists/"+id+"/assign", url.Values{"phones": {e.worker.Phone}, "mentor": {e.admin.Phone}, "due": {pick(v, "2026-12-20", "2026-12-21")}})
+		return e.readProgress(id)
+	}},
+	{"POST /api/v1/checklists/:id/tasks", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.newChecklist(newVoice(900 + v.n))
+		e.api(v, "POST", "/api/v1/checklists/"+id+"/tasks", e.trainerTok, map[string]any{"phones": []string{e.worker.Phone}, "mentor": e.admin.Phone, "due": pick(v, "2026-12-20", "2026-12-22")}, nil)
+		return e.readProgress(id)
+	}},
+	{"POST /tasks/:id/items/:item", func(e *retEnv, v *voice) func(*retEnv) any {
+		task := e.newTask(newVoice(900+v.n), false)
+		e.form(e.workerB, v, "/tasks/"+task+"/items/i1", url.Values{"note": {v.text("说明")}, "place": {v.text("地点")}, "date": {pick(v, "2026-11-23", "2026-11-24")}})
+		return e.readTask(task)
+	}},
+	{"PUT /api/v1/tasks/:id/items/:item", func(e *retEnv, v *voice) func(*retEnv) any {
+		task := e.newTask(newVoice(900+v.n), false)
+		e.api(v, "PUT", "/api/v1/tasks/"+task+"/items/i1", e.workerTok, map[string]any{"note": v.text("接口说明"), "place": v.text("接口地点")}, nil)
+		return e.readTask(task)
+	}},
+	{"POST /tasks/:id/items/:item/photos", func(e *retEnv, v *voice) func(*retEnv) any {
+		task := e.newTask(newVoice(900+v.n), false)
+		if status, _ := e.upload(e.workerB, "", v, "/tasks/"+task+"/items/i2/photos", "照片.png", pngOf(v), nil); status != http.StatusSeeOther {
+			e.t.Fatalf("evidence upload: %d", status)
+		}
+		return e.readTask(task)
+	}},
+	{"POST /api/v1/tasks/:id/items/:item/photos", func(e *retEnv, v *voice) func(*retEnv) any {
+		task := e.newTask(newVoice(900+v.n), false)
+		if status, body := e.upload(nil, e.workerTok, v, "/api/v1/tasks/"+task+"/items/i2/photos", "照片.png", pngOf(v), nil); status != http.StatusCreated {
+			e.t.Fatalf("evidence upload: %d %s", status, body)
+		}
+		return e.readTask(task)
+	}},
+	{"POST /tasks/:id/items/:item/review", func(e *retEnv, v *voice) func(*retEnv) any {
+		task := e.newTask(newVoice(900+v.n), true)
+		e.form(e.adminB, v, "/tasks/"+task+"/items/i1/review", url.Values{"decision": {"return"}, "comment": {v.text("意见")}})
+		return e.readTask(task)
+	}},
+	{"POST /api/v1/tasks/:id/items/:item/review", func(e *retEnv, v *voice) func(*retEnv) any {
+		task := e.newTask(newVoice(900+v.n), true)
+		e.api(v, "POST", "/api/v1/tasks/"+task+"/items/i1/review", e.adminTok, map[string]any{"accept": false, "comment": v.text("接口意见")}, nil)
+		return e.readTask(task)
+	}},
+}
+
 // Certification: programs and revoking certificates.
 
 var retentionProgram = certify.Program{ID: "retention-program", Name: "留存测试证书", IssuerID: seed.DistrictID, ValidityMonths: 24,
@@ -861,6 +961,8 @@ func (e *retEnv) readByPhone(phone string) func(e *retEnv) any {
 // storesNoText are the routes that keep no text from the request: each says
 // what it keeps instead.
 var storesNoText = map[string]string{
+	"POST /tasks/:id/submit":                          "hands the task to its mentor: a state and a time",
+	"POST /api/v1/tasks/:id/submit":                   "hands the task to its mentor: a state and a time",
 	"POST /login":                                     "signs in; the phone and the address key rate limits: TestRateLimitKeysOutliveTheirRequest",
 	"POST /api/v1/auth/login":                         "signs in; the phone and the address key rate limits: TestRateLimitKeysOutliveTheirRequest",
 	"POST /logout":                                    "ends the session",
@@ -903,7 +1005,7 @@ var notYetCovered = map[string]string{
 
 func retentionCases() []retentionCase {
 	var all []retentionCase
-	for _, cs := range [][]retentionCase{contestCases, quizCases, coursesCases, certifyCases, peopleCases} {
+	for _, cs := range [][]retentionCase{contestCases, quizCases, coursesCases, certifyCases, peopleCases, practicalCases} {
 		all = append(all, cs...)
 	}
 	return all

@@ -20,6 +20,7 @@ import (
 	"gridskill"
 	"gridskill/courses"
 	"gridskill/people"
+	"gridskill/practical"
 	"gridskill/quiz"
 	"gridskill/seed"
 	"gridskill/store/storetest"
@@ -61,8 +62,9 @@ func newRigConfig(t *testing.T, cfg Config) *rig {
 	if err := qs.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
+	co := courses.NewService(db, ps, clock)
 	srv, err := New(cfg, Deps{
-		Quiz: qs, Courses: courses.NewService(db, ps, clock),
+		Quiz: qs, Courses: co, Practical: practical.NewService(db, ps, co, clock),
 		DB: db, People: ps, Tokens: people.NewTokens(rigSecret, clock), Clock: clock,
 		Log: slog.New(slog.NewTextHandler(logs, nil)), Secret: rigSecret, Demo: seed.NewDemoFlag(db, clock).Active,
 	})

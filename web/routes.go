@@ -121,6 +121,19 @@ func (s *Server) routes(static fs.FS) {
 	app.Get("/sessions/template.:ext", s.requireUser, staff, s.sessionTemplate)
 	app.Get("/sessions/:id", s.requireUser, staff, s.sessionShow)
 
+	// Practical tasks.
+	app.Get("/practical", s.requireUser, staff, s.practicalChecklists)
+	app.Get("/practical/checklists/new", s.requireUser, staff, s.practicalChecklistNew)
+	app.Post("/practical/checklists", s.requireUser, staff, s.practicalChecklistCreate)
+	app.Get("/practical/checklists/:id", s.requireUser, staff, s.practicalChecklistShow)
+	app.Post("/practical/checklists/:id/assign", s.requireUser, staff, s.practicalAssign)
+	app.Get("/tasks", s.requireUser, s.practicalTasks)
+	app.Get("/tasks/:id", s.requireUser, s.practicalTask)
+	app.Post("/tasks/:id/submit", s.requireUser, s.practicalSubmit)
+	app.Post("/tasks/:id/items/:item", s.requireUser, s.practicalEntrySave)
+	app.Post("/tasks/:id/items/:item/photos", s.requireUser, s.practicalPhotoAdd)
+	app.Post("/tasks/:id/items/:item/review", s.requireUser, s.practicalReview)
+
 	// Contest.
 	app.Get("/contests", s.requireUser, admins, s.contestList)
 	app.Post("/contests", s.requireUser, admins, s.contestCreate)
@@ -189,6 +202,18 @@ func (s *Server) routes(static fs.FS) {
 	api.Get("/learning", s.requireUser, s.apiMyLearning)
 	api.Get("/records/:id", s.requireUser, s.apiRecord)
 	api.Post("/sessions", s.requireUser, staff, s.apiSessionCreate)
+
+	// Practical tasks API.
+	api.Get("/checklists", s.requireUser, staff, s.apiChecklists)
+	api.Post("/checklists", s.requireUser, staff, s.apiChecklistCreate)
+	api.Get("/checklists/:id", s.requireUser, staff, s.apiChecklist)
+	api.Post("/checklists/:id/tasks", s.requireUser, staff, s.apiChecklistAssign)
+	api.Get("/tasks", s.requireUser, s.apiTasks)
+	api.Get("/tasks/:id", s.requireUser, s.apiTask)
+	api.Post("/tasks/:id/submit", s.requireUser, s.apiTaskSubmit)
+	api.Put("/tasks/:id/items/:item", s.requireUser, s.apiEntrySave)
+	api.Post("/tasks/:id/items/:item/photos", s.requireUser, s.apiPhotoAdd)
+	api.Post("/tasks/:id/items/:item/review", s.requireUser, s.apiTaskReview)
 
 	// Contest API.
 	api.Post("/contests", s.requireUser, admins, s.apiContestCreate)

@@ -18,6 +18,7 @@ import (
 	"gridskill/contest"
 	"gridskill/courses"
 	"gridskill/people"
+	"gridskill/practical"
 	"gridskill/quiz"
 	"gridskill/scoring"
 	"gridskill/seed"
@@ -201,6 +202,18 @@ var scopeRoutes = map[string]routeRule{
 	"GET /sessions/template.:ext":                openAt("/sessions/template.xlsx", form),
 	"GET /sessions/:id":                          scoped("id", "session"),
 
+	"GET /practical":                        open(ownArea),
+	"GET /practical/checklists/new":         open(form),
+	"POST /practical/checklists":            writes(createOwn),
+	"GET /practical/checklists/:id":         scoped("id", "checklist"),
+	"POST /practical/checklists/:id/assign": scoped("id", "checklist").withForm("phones", westProbe.Phone).withForm("mentor", "13900000005").withForm("due", "2026-12-20"),
+	"GET /tasks":                            open(own),
+	"GET /tasks/:id":                        scoped("id", "task"),
+	"POST /tasks/:id/submit":                scoped("id", "task"),
+	"POST /tasks/:id/items/:item":           scoped("id", "task", "item", "item").withForm("note", "改写"),
+	"POST /tasks/:id/items/:item/photos":    scoped("id", "task", "item", "item"),
+	"POST /tasks/:id/items/:item/review":    scoped("id", "task", "item", "item").withForm("decision", "accept"),
+
 	"GET /contests":                              open(ownArea),
 	"POST /contests":                             writes(createOwn),
 	"GET /contests/:id":                          scoped("id", "contest"),
@@ -260,6 +273,17 @@ var scopeRoutes = map[string]routeRule{
 	"GET /api/v1/learning":                               open(own),
 	"GET /api/v1/records/:id":                            scoped("id", "worker"),
 	"POST /api/v1/sessions":                              writes(createOwn),
+
+	"GET /api/v1/checklists":                    open(ownArea),
+	"POST /api/v1/checklists":                   writes(createOwn),
+	"GET /api/v1/checklists/:id":                scoped("id", "checklist"),
+	"POST /api/v1/checklists/:id/tasks":         scoped("id", "checklist").with(J{"phones": []string{westProbe.Phone}, "mentor": "13900000005", "due": "2026-12-20"}),
+	"GET /api/v1/tasks":                         open(own),
+	"GET /api/v1/tasks/:id":                     scoped("id", "task"),
+	"POST /api/v1/tasks/:id/submit":             scoped("id", "task"),
+	"PUT /api/v1/tasks/:id/items/:item":         scoped("id", "task", "item", "item").with(J{"note": "改写"}),
+	"POST /api/v1/tasks/:id/items/:item/photos": scoped("id", "task", "item", "item").withUpload(),
+	"POST /api/v1/tasks/:id/items/:item/review": scoped("id", "task", "item", "item").with(J{"accept": true}),
 
 	"POST /api/v1/contests":                             writes(createOwn),
 	"GET /api/v1/contests/:id":                          scoped("id", "contest"),
@@ -691,6 +715,20 @@ func (r *certRig) westRecords() westRecords {
 	must(err)
 	w.ids["module"], w.ids["lesson"], w.ids["session"] = m.ID, l.ID, sess.ID
 	w.markers = append(w.markers, "西岭专属课程", "西岭专属简介", "西岭专属课时", "西岭专属内容", "西岭专属培训", "西岭会议室")
+
+	// A practical checklist of 西山, assigned to the probe with 西山's admin as
+	// mentor, recorded and submitted.
+	cl, err := r.srv.practical.CreateChecklist(c, westTrainer, practical.ChecklistInput{Title: "西岭专属清单", Hours: 2,
+		Items: []practical.ItemInput{{Heading: "西岭分组", Description: "西岭专属任务项", Evidence: []practical.Evidence{practical.Note}, Times: 1}}})
+	must(err)
+	tasks, err := r.srv.practical.Assign(c, westAdmin, cl.ID, practical.AssignInput{Phones: []string{probe.Phone}, Mentor: westAdmin.Phone, Due: "2026-12-20"})
+	must(err)
+	_, err = r.srv.practical.SaveEntry(c, probe, tasks[0].ID, "i1", practical.EntryInput{Note: "西岭专属记录"})
+	must(err)
+	_, err = r.srv.practical.Submit(c, probe, tasks[0].ID)
+	must(err)
+	w.ids["checklist"], w.ids["task"], w.ids["item"] = cl.ID, tasks[0].ID, "i1"
+	w.markers = append(w.markers, "西岭专属清单", "西岭专属任务项", "西岭专属记录")
 
 	// A contest of 西山's grid with a live round.
 	admin := r.token(westAdmin.Phone)

@@ -23,6 +23,7 @@ import (
 	"gridskill/contest"
 	"gridskill/courses"
 	"gridskill/people"
+	"gridskill/practical"
 	"gridskill/quiz"
 	"gridskill/views"
 )
@@ -57,8 +58,10 @@ type Deps struct {
 	Courses *courses.Service
 	// Contest is skills competitions and their live rounds.
 	Contest *contest.Service
-	Clock   gridskill.Clock
-	Log     *slog.Logger
+	// Practical is practical task checklists and their review.
+	Practical *practical.Service
+	Clock     gridskill.Clock
+	Log       *slog.Logger
 	// Secret keys the CSRF tokens.
 	Secret []byte
 	// Demo reports whether the demo data is loaded, for the banner.
@@ -77,11 +80,13 @@ type Server struct {
 	certify *certify.Service
 	courses *courses.Service
 	contest *contest.Service
-	clock   gridskill.Clock
-	log     *slog.Logger
-	secret  []byte
-	demo    func(ctx context.Context) bool
-	cat     *catalogue
+	// practical is practical task checklists.
+	practical *practical.Service
+	clock     gridskill.Clock
+	log       *slog.Logger
+	secret    []byte
+	demo      func(ctx context.Context) bool
+	cat       *catalogue
 }
 
 // New builds the app. It fails when a template or the message catalogue does
@@ -111,6 +116,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 	s.certify = d.Certify
 	s.courses = d.Courses
 	s.contest = d.Contest
+	s.practical = d.Practical
 
 	engine := html.NewFileSystem(http.FS(views.Templates), ".html")
 	engine.AddFunc("dict", dict)

@@ -20,6 +20,7 @@ import (
 	"gridskill/contest"
 	"gridskill/courses"
 	"gridskill/people"
+	"gridskill/practical"
 	"gridskill/quiz"
 	"gridskill/seed"
 	"gridskill/store"
@@ -70,7 +71,7 @@ func (m *Main) open(ctx context.Context) (*people.Service, error) {
 		return nil, err
 	}
 	m.store = s
-	if err := s.EnsureIndexes(ctx, people.Indexes(), quiz.Indexes(), certify.Indexes(), courses.Indexes(), contest.Indexes()); err != nil {
+	if err := s.EnsureIndexes(ctx, people.Indexes(), quiz.Indexes(), certify.Indexes(), courses.Indexes(), contest.Indexes(), practical.Indexes()); err != nil {
 		return nil, err
 	}
 	return people.NewService(s.DB, m.Clock), nil
@@ -119,14 +120,20 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	wireCertify(cs, ps, co, qs, m.contest)
 	wireRecordHooks(co, qs, cs, m.log)
+	pr := practical.NewService(m.store.DB, ps, co, m.Clock)
+	// Accepted tasks whose hours did not reach the record before a stop.
+	if err := pr.Repair(ctx); err != nil {
+		return err
+	}
 	ps.Start(sweepCtx, people.PollInterval, m.log)
 	go qs.Run(sweepCtx, time.Second)
 	go cs.Run(sweepCtx, time.Hour, m.log)
 	m.server, err = web.New(web.Config{SecureCookies: m.Config.SecureCookies, ProxyHeader: m.Config.ProxyHeader}, web.Deps{
 		DB: m.store.DB, People: ps, Tokens: people.NewTokens(secret, m.Clock), Clock: m.Clock, Log: m.log, Quiz: qs, Certify: cs,
-		Courses: co,
-		Contest: m.contest,
-		Secret:  secret, Demo: seed.NewDemoFlag(m.store.DB, m.Clock).Active,
+		Courses:   co,
+		Contest:   m.contest,
+		Practical: pr,
+		Secret:    secret, Demo: seed.NewDemoFlag(m.store.DB, m.Clock).Active,
 	})
 	if err != nil {
 		return err
@@ -169,7 +176,7 @@ func (m *Main) Seed(ctx context.Context) error {
 		if err := seed.Reset(ctx, m.store.DB); err != nil {
 			return err
 		}
-		if err := m.store.EnsureIndexes(ctx, people.Indexes(), quiz.Indexes(), certify.Indexes(), courses.Indexes(), contest.Indexes()); err != nil {
+		if err := m.store.EnsureIndexes(ctx, people.Indexes(), quiz.Indexes(), certify.Indexes(), courses.Indexes(), contest.Indexes(), practical.Indexes()); err != nil {
 			return err
 		}
 	}
