@@ -503,3 +503,33 @@ func (s *Service) Repair(ctx context.Context) error {
 	}
 	return nil
 }
+
+// ChecklistExists reports whether a checklist exists, for certification
+// programs that require one. Errors: internal.
+func (s *Service) ChecklistExists(ctx context.Context, id string) (bool, error) {
+	if !ValidID(id) {
+		return false, nil
+	}
+	_, err := s.repo.checklist(ctx, id)
+	if gridskill.ErrorCode(err) == gridskill.ENOTFOUND {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// AcceptedChecklists returns, by checklist id, when each of a worker's tasks
+// was last accepted: what certification reads of the worker's practical
+// record. It reads for the system, not for a person. Errors: internal.
+func (s *Service) AcceptedChecklists(ctx context.Context, workerID string) (map[string]time.Time, error) {
+	docs, err := s.repo.tasksWhere(ctx, bson.M{"workerId": workerID, "state": string(Accepted)})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]time.Time{}
+	for _, d := range docs {
+		if d.AcceptedAt.After(out[d.ChecklistID]) {
+			out[d.ChecklistID] = d.AcceptedAt
+		}
+	}
+	return out, nil
+}

@@ -142,3 +142,22 @@ func TestPracticalAPIRefusals(t *testing.T) {
 		t.Fatalf("after refusals the task changed: %s", body)
 	}
 }
+
+func TestProgramFormOffersChecklists(t *testing.T) {
+	r := newCertRig(t)
+	r.srv.certify.Checklists = r.srv.practical
+	admin := r.browser()
+	admin.signIn(seed.DemoLogins()[0].Phone, seed.DemoPassword)
+	resp, body := admin.get("/certification/programs/new")
+	if resp.StatusCode != 200 || !strings.Contains(body, `name="checklist" value="`+seed.FirstMonthID+`"`) {
+		t.Fatalf("the program form offers no checklist: %d", resp.StatusCode)
+	}
+	resp, body = admin.post("/certification/programs/new", "/certification/programs", url.Values{"name": {"新网格员上岗"}, "validity": {"24"}, "checklist": {seed.FirstMonthID}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("saving a program that requires a checklist: %d %s", resp.StatusCode, problemOf(body))
+	}
+	resp, body = admin.post("/certification/programs/new", "/certification/programs", url.Values{"name": {"假清单证书"}, "validity": {"24"}, "checklist": {"pc-forged"}})
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "没有任务清单") {
+		t.Fatalf("a forged checklist id: %d %s", resp.StatusCode, problemOf(body))
+	}
+}

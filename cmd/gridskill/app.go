@@ -118,9 +118,9 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.contest.Load(ctx); err != nil {
 		return err
 	}
-	wireCertify(cs, ps, co, qs, m.contest)
-	wireRecordHooks(co, qs, cs, m.log)
 	pr := practical.NewService(m.store.DB, ps, co, m.Clock)
+	wireCertify(cs, ps, co, qs, m.contest, pr)
+	wireRecordHooks(co, qs, cs, m.log)
 	// Accepted tasks whose hours did not reach the record before a stop.
 	if err := pr.Repair(ctx); err != nil {
 		return err
