@@ -293,3 +293,5 @@ func validDate(s string) bool {
 }
 
 func runes(s string) int { return utf8.RuneCountInString(s) }
+
+func itoa(n int) string { return strconv.Itoa(n) }

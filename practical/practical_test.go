@@ -20,6 +20,7 @@ import (
 func TestMain(m *testing.M) { storetest.Main(m) }
 
 type fixture struct {
+	ps    *people.Service
 	svc   *practical.Service
 	co    *courses.Service
 	clock *gridskill.FakeClock
@@ -41,7 +42,7 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	co := courses.NewService(db, ps, clock)
-	f := &fixture{svc: practical.NewService(db, ps, co, clock), co: co, clock: clock, users: map[string]people.User{}}
+	f := &fixture{ps: ps, svc: practical.NewService(db, ps, co, clock), co: co, clock: clock, users: map[string]people.User{}}
 	for _, u := range users {
 		f.users[u.ID] = u
 	}

@@ -27,6 +27,9 @@ func Indexes() []store.Index {
 		store.On(tasksColl, bson.D{{Key: "mentorId", Value: 1}}),
 		store.On(tasksColl, bson.D{{Key: "checklistId", Value: 1}}),
 		store.On(tasksColl, bson.D{{Key: "programmeId", Value: 1}}),
+		store.On(programmesColl, bson.D{{Key: "unitPath", Value: 1}, {Key: "date", Value: -1}}),
+		store.On(programmesColl, bson.D{{Key: "pairings.participantId", Value: 1}}),
+		store.On(programmesColl, bson.D{{Key: "pairings.hostId", Value: 1}}),
 	}
 }
 
@@ -148,11 +151,11 @@ func (d taskDoc) task() Task {
 }
 
 type repo struct {
-	checklists, tasks *mongo.Collection
+	checklists, tasks, programmes *mongo.Collection
 }
 
 func newRepo(db *mongo.Database) repo {
-	return repo{checklists: db.Collection(checklistsColl), tasks: db.Collection(tasksColl)}
+	return repo{checklists: db.Collection(checklistsColl), tasks: db.Collection(tasksColl), programmes: db.Collection(programmesColl)}
 }
 
 func (r repo) insertChecklist(ctx context.Context, d checklistDoc) error {
@@ -232,4 +235,70 @@ func findAll[T any](ctx context.Context, c *mongo.Collection, filter bson.M, sor
 		return nil, gridskill.Internal(err)
 	}
 	return out, nil
+}
+
+const programmesColl = "practical_programmes"
+
+type pairingDoc struct {
+	ParticipantID   string    `bson:"participantId"`
+	ParticipantName string    `bson:"participantName"`
+	HostID          string    `bson:"hostId"`
+	HostName        string    `bson:"hostName"`
+	HostUnitID      string    `bson:"hostUnitId"`
+	TaskID          string    `bson:"taskId"`
+	SignedOffAt     time.Time `bson:"signedOffAt,omitempty"`
+	Reflection      string    `bson:"reflection,omitempty"`
+	ReflectedAt     time.Time `bson:"reflectedAt,omitempty"`
+}
+
+type programmeDoc struct {
+	ID          string       `bson:"_id"`
+	Title       string       `bson:"title"`
+	Date        string       `bson:"date"`
+	ChecklistID string       `bson:"checklistId"`
+	Prompt      string       `bson:"prompt,omitempty"`
+	UnitID      string       `bson:"unitId"`
+	UnitPath    []string     `bson:"unitPath"`
+	CreatedBy   string       `bson:"createdBy"`
+	CreatedAt   time.Time    `bson:"createdAt"`
+	Pairings    []pairingDoc `bson:"pairings"`
+}
+
+func newPairingDoc(p Pairing) pairingDoc {
+	return pairingDoc{ParticipantID: p.ParticipantID, ParticipantName: p.ParticipantName, HostID: p.HostID, HostName: p.HostName,
+		HostUnitID: p.HostUnitID, TaskID: p.TaskID, SignedOffAt: p.SignedOffAt, Reflection: p.Reflection, ReflectedAt: p.ReflectedAt}
+}
+
+func newProgrammeDoc(p Programme) programmeDoc {
+	d := programmeDoc{ID: p.ID, Title: p.Title, Date: p.Date, ChecklistID: p.ChecklistID, Prompt: p.Prompt, UnitID: p.UnitID,
+		UnitPath: p.UnitPath, CreatedBy: p.CreatedBy, CreatedAt: p.CreatedAt, Pairings: []pairingDoc{}}
+	for _, pr := range p.Pairings {
+		d.Pairings = append(d.Pairings, newPairingDoc(pr))
+	}
+	return d
+}
+
+func (d programmeDoc) programme() Programme {
+	p := Programme{ID: d.ID, Title: d.Title, Date: d.Date, ChecklistID: d.ChecklistID, Prompt: d.Prompt, UnitID: d.UnitID,
+		UnitPath: d.UnitPath, CreatedBy: d.CreatedBy, CreatedAt: d.CreatedAt}
+	for _, pr := range d.Pairings {
+		p.Pairings = append(p.Pairings, Pairing{ParticipantID: pr.ParticipantID, ParticipantName: pr.ParticipantName, HostID: pr.HostID,
+			HostName: pr.HostName, HostUnitID: pr.HostUnitID, TaskID: pr.TaskID, SignedOffAt: pr.SignedOffAt, Reflection: pr.Reflection, ReflectedAt: pr.ReflectedAt})
+	}
+	return p
+}
+
+func (r repo) insertProgramme(ctx context.Context, d programmeDoc) error {
+	if _, err := r.programmes.InsertOne(ctx, d); err != nil {
+		return gridskill.Internal(err)
+	}
+	return nil
+}
+
+func (r repo) programme(ctx context.Context, id string) (programmeDoc, error) {
+	return findOne[programmeDoc](ctx, r.programmes, id, func() error { return gridskill.Errorf(gridskill.ENOTFOUND, "no such programme") })
+}
+
+func (r repo) programmesWhere(ctx context.Context, filter bson.M) ([]programmeDoc, error) {
+	return findAll[programmeDoc](ctx, r.programmes, filter, bson.D{{Key: "date", Value: -1}}, 200)
 }
