@@ -784,7 +784,60 @@ func (e *retEnv) newTask(v *voice, submitted bool) string {
 	return task
 }
 
+// cadre is a shadowing participant of the district, one per case voice.
+func (e *retEnv) cadre(v *voice) people.User {
+	u := people.User{ID: fmt.Sprintf("user-ret-cadre-%d", v.n), Phone: fmt.Sprintf("1396%07d", v.n), Name: fmt.Sprintf("跟岗%d", v.n),
+		Role: people.Cadre, UnitID: seed.DistrictID, UnitPath: []string{seed.DistrictID}, Active: true}
+	if err := e.r.people.Seed(ctx(e.t), nil, []people.User{u}, seed.DemoPassword); err != nil {
+		e.t.Fatal(err)
+	}
+	return check(e.r.people.User(ctx(e.t), u.ID)).of(e.t)
+}
+
+func (e *retEnv) readProgramme(id string) func(e *retEnv) any {
+	return func(e *retEnv) any { return check(e.pr.Programme(ctx(e.t), e.admin, id)).of(e.t) }
+}
+
+// newProgramme is a shadowing day of the district with the voice's texts.
+func (e *retEnv) newProgramme(v *voice) string {
+	return check(e.pr.CreateProgramme(ctx(e.t), e.admin, practical.ProgrammeInput{Title: v.text("跟岗日"), Date: "2026-12-01", ChecklistID: seed.EightTasksID, Prompt: v.text("提问")})).of(e.t).ID
+}
+
 var practicalCases = []retentionCase{
+	{"POST /shadowing", func(e *retEnv, v *voice) func(*retEnv) any {
+		loc := e.form(e.adminB, v, "/shadowing", url.Values{"title": {v.text("跟岗日")}, "date": {pick(v, "2026-12-01", "2026-12-02")}, "checklist": {seed.EightTasksID}, "prompt": {v.text("提问")}})
+		return e.readProgramme(lastPath(loc))
+	}},
+	{"POST /api/v1/shadowing", func(e *retEnv, v *voice) func(*retEnv) any {
+		var out struct{ ID string }
+		e.api(v, "POST", "/api/v1/shadowing", e.adminTok, map[string]any{"title": v.text("接口跟岗日"), "date": "2026-12-03", "checklistId": seed.EightTasksID, "prompt": v.text("接口提问")}, &out)
+		return e.readProgramme(out.ID)
+	}},
+	{"POST /shadowing/:id/pairings", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.newProgramme(newVoice(900 + v.n))
+		e.form(e.adminB, v, "/shadowing/"+id+"/pairings", url.Values{"participant": {e.cadre(v).Phone}, "host": {e.worker.Phone}})
+		return e.readProgramme(id)
+	}},
+	{"POST /api/v1/shadowing/:id/pairings", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.newProgramme(newVoice(900 + v.n))
+		e.api(v, "POST", "/api/v1/shadowing/"+id+"/pairings", e.adminTok, map[string]any{"participant": e.cadre(newVoice(500 + v.n)).Phone, "host": e.worker.Phone}, nil)
+		return e.readProgramme(id)
+	}},
+	{"POST /shadowing/:id/reflection", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.newProgramme(newVoice(900 + v.n))
+		cadre := e.cadre(newVoice(600 + v.n))
+		check(e.pr.Pair(ctx(e.t), e.admin, id, cadre.Phone, e.worker.Phone)).of(e.t)
+		b := e.r.as(cadre.Phone)
+		e.form(b, v, "/shadowing/"+id+"/reflection", url.Values{"reflection": {v.text("心得")}})
+		return e.readProgramme(id)
+	}},
+	{"POST /api/v1/shadowing/:id/reflection", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.newProgramme(newVoice(900 + v.n))
+		cadre := e.cadre(newVoice(700 + v.n))
+		check(e.pr.Pair(ctx(e.t), e.admin, id, cadre.Phone, e.worker.Phone)).of(e.t)
+		e.api(v, "POST", "/api/v1/shadowing/"+id+"/reflection", e.r.token(cadre.Phone), map[string]any{"reflection": v.text("接口心得")}, nil)
+		return e.readProgramme(id)
+	}},
 	{"POST /practical/checklists", func(e *retEnv, v *voice) func(*retEnv) any {
 		loc := e.form(e.trainerB, v, "/practical/checklists", url.Values{"title": {v.text("清单")}, "summary": {v.text("简介")}, "hours": {pick(v, "2", "4")}, "items": {e.checklistItems(v)}})
 		return e.readChecklist(lastPath(loc))
@@ -961,39 +1014,41 @@ func (e *retEnv) readByPhone(phone string) func(e *retEnv) any {
 // storesNoText are the routes that keep no text from the request: each says
 // what it keeps instead.
 var storesNoText = map[string]string{
-	"POST /tasks/:id/submit":                          "hands the task to its mentor: a state and a time",
-	"POST /api/v1/tasks/:id/submit":                   "hands the task to its mentor: a state and a time",
-	"POST /login":                                     "signs in; the phone and the address key rate limits: TestRateLimitKeysOutliveTheirRequest",
-	"POST /api/v1/auth/login":                         "signs in; the phone and the address key rate limits: TestRateLimitKeysOutliveTheirRequest",
-	"POST /logout":                                    "ends the session",
-	"POST /api/v1/auth/logout":                        "ends the session",
-	"POST /account/password":                          "keeps a hash of the password",
-	"POST /api/v1/auth/password":                      "keeps a hash of the password",
-	"POST /people/:id/reset-password":                 "keeps a hash of a password the server makes",
-	"POST /api/v1/users/:id/reset-password":           "keeps a hash of a password the server makes",
-	"POST /people/:id/active":                         "keeps a flag",
-	"POST /api/v1/users/:id/active":                   "keeps a flag",
-	"POST /api/v1/exams/:id/attempts":                 "keeps the exam id; covered by the answer case, which starts the attempt it reads back",
-	"POST /exams/:id/start":                           "keeps the exam id, as POST /api/v1/exams/:id/attempts does, through the same service call",
-	"POST /api/v1/attempts/:id/submit":                "finishes the attempt",
-	"POST /contests/:id/rounds/:round/judges":         "keeps the ids of the accounts the phones name",
-	"POST /api/v1/contests/:id/rounds/:round/judges":  "keeps the ids of the accounts the phones name",
-	"POST /contests/:id/awards":                       "keeps counts",
-	"POST /api/v1/contests/:id/awards":                "keeps counts",
-	"POST /contests/:id/rounds/:round/close":          "finishes the round",
-	"POST /api/v1/contests/:id/rounds/:round/close":   "finishes the round",
-	"POST /modules/:id/lessons/:lesson/move":          "reorders lessons",
-	"POST /modules/:id/lessons/:lesson/delete":        "deletes a lesson",
-	"POST /modules/:id/assignments/:unit/delete":      "deletes an assignment",
-	"POST /contests/:id/rounds/:round/advance":        "keeps the ids of the participants the earlier round ranks",
-	"POST /api/v1/contests/:id/rounds/:round/advance": "keeps the ids of the participants the earlier round ranks",
-	"POST /api/v1/live/:id/host":                      "drives the live round the contest id names; the round it starts is checked by the live answer case",
-	"POST /api/v1/live/:id/join":                      "notes the signed-in worker in the live round the contest id names",
-	"POST /api/v1/live/:id/ping":                      "keeps the phone's clock offset, a number",
-	"POST /api/v1/live/:id/buzz":                      "keeps who buzzed: the signed-in worker",
-	"POST /api/v1/live/:id/stake":                     "keeps a stake, a number",
-	"POST /api/v1/live/:id/score":                     "keeps a judge's score, a number",
-	"POST /modules/:id/duplicate":                     "copies a stored module",
+	"POST /tasks/:id/submit":                                   "hands the task to its mentor: a state and a time",
+	"POST /shadowing/:id/pairings/:participant/signoff":        "the host's signature: a time",
+	"POST /api/v1/shadowing/:id/pairings/:participant/signoff": "the host's signature: a time",
+	"POST /api/v1/tasks/:id/submit":                            "hands the task to its mentor: a state and a time",
+	"POST /login":                                              "signs in; the phone and the address key rate limits: TestRateLimitKeysOutliveTheirRequest",
+	"POST /api/v1/auth/login":                                  "signs in; the phone and the address key rate limits: TestRateLimitKeysOutliveTheirRequest",
+	"POST /logout":                                             "ends the session",
+	"POST /api/v1/auth/logout":                                 "ends the session",
+	"POST /account/password":                                   "keeps a hash of the password",
+	"POST /api/v1/auth/password":                               "keeps a hash of the password",
+	"POST /people/:id/reset-password":                          "keeps a hash of a password the server makes",
+	"POST /api/v1/users/:id/reset-password":                    "keeps a hash of a password the server makes",
+	"POST /people/:id/active":                                  "keeps a flag",
+	"POST /api/v1/users/:id/active":                            "keeps a flag",
+	"POST /api/v1/exams/:id/attempts":                          "keeps the exam id; covered by the answer case, which starts the attempt it reads back",
+	"POST /exams/:id/start":                                    "keeps the exam id, as POST /api/v1/exams/:id/attempts does, through the same service call",
+	"POST /api/v1/attempts/:id/submit":                         "finishes the attempt",
+	"POST /contests/:id/rounds/:round/judges":                  "keeps the ids of the accounts the phones name",
+	"POST /api/v1/contests/:id/rounds/:round/judges":           "keeps the ids of the accounts the phones name",
+	"POST /contests/:id/awards":                                "keeps counts",
+	"POST /api/v1/contests/:id/awards":                         "keeps counts",
+	"POST /contests/:id/rounds/:round/close":                   "finishes the round",
+	"POST /api/v1/contests/:id/rounds/:round/close":            "finishes the round",
+	"POST /modules/:id/lessons/:lesson/move":                   "reorders lessons",
+	"POST /modules/:id/lessons/:lesson/delete":                 "deletes a lesson",
+	"POST /modules/:id/assignments/:unit/delete":               "deletes an assignment",
+	"POST /contests/:id/rounds/:round/advance":                 "keeps the ids of the participants the earlier round ranks",
+	"POST /api/v1/contests/:id/rounds/:round/advance":          "keeps the ids of the participants the earlier round ranks",
+	"POST /api/v1/live/:id/host":                               "drives the live round the contest id names; the round it starts is checked by the live answer case",
+	"POST /api/v1/live/:id/join":                               "notes the signed-in worker in the live round the contest id names",
+	"POST /api/v1/live/:id/ping":                               "keeps the phone's clock offset, a number",
+	"POST /api/v1/live/:id/buzz":                               "keeps who buzzed: the signed-in worker",
+	"POST /api/v1/live/:id/stake":                              "keeps a stake, a number",
+	"POST /api/v1/live/:id/score":                              "keeps a judge's score, a number",
+	"POST /modules/:id/duplicate":                              "copies a stored module",
 }
 
 // notYetCovered are routes that keep request text (ids, answers, reasons)

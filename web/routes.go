@@ -18,7 +18,7 @@ func (s *Server) routes(static fs.FS) {
 	app.Get("/healthz", s.healthz)
 	app.Get("/sw.js", s.examServiceWorker(static))
 
-	app.Use(s.withContext, s.authenticate, s.checkCSRF)
+	app.Use(s.withContext, s.authenticate, s.checkCSRF, s.cadreOnly)
 	admins := requireRole(people.StreetAdmin, people.DistrictAdmin)
 	staff := requireRole(people.Trainer, people.StreetAdmin, people.DistrictAdmin)
 
@@ -133,6 +133,14 @@ func (s *Server) routes(static fs.FS) {
 	app.Post("/tasks/:id/items/:item", s.requireUser, s.practicalEntrySave)
 	app.Post("/tasks/:id/items/:item/photos", s.requireUser, s.practicalPhotoAdd)
 	app.Post("/tasks/:id/items/:item/review", s.requireUser, s.practicalReview)
+	app.Get("/shadowing", s.requireUser, s.practicalProgrammes)
+	app.Post("/shadowing", s.requireUser, admins, s.practicalProgrammeCreate)
+	app.Get("/shadowing/:id", s.requireUser, s.practicalProgramme)
+	app.Get("/shadowing/:id/summary", s.requireUser, admins, s.practicalSummary)
+	app.Get("/shadowing/:id/summary.xlsx", s.requireUser, admins, s.practicalSummaryExport)
+	app.Post("/shadowing/:id/pairings", s.requireUser, admins, s.practicalPair)
+	app.Post("/shadowing/:id/pairings/:participant/signoff", s.requireUser, s.practicalSignOff)
+	app.Post("/shadowing/:id/reflection", s.requireUser, s.practicalReflect)
 
 	// Contest.
 	app.Get("/contests", s.requireUser, admins, s.contestList)
@@ -214,6 +222,12 @@ func (s *Server) routes(static fs.FS) {
 	api.Put("/tasks/:id/items/:item", s.requireUser, s.apiEntrySave)
 	api.Post("/tasks/:id/items/:item/photos", s.requireUser, s.apiPhotoAdd)
 	api.Post("/tasks/:id/items/:item/review", s.requireUser, s.apiTaskReview)
+	api.Get("/shadowing", s.requireUser, s.apiProgrammes)
+	api.Post("/shadowing", s.requireUser, admins, s.apiProgrammeCreate)
+	api.Get("/shadowing/:id", s.requireUser, s.apiProgramme)
+	api.Post("/shadowing/:id/pairings", s.requireUser, admins, s.apiPair)
+	api.Post("/shadowing/:id/pairings/:participant/signoff", s.requireUser, s.apiSignOff)
+	api.Post("/shadowing/:id/reflection", s.requireUser, s.apiReflect)
 
 	// Contest API.
 	api.Post("/contests", s.requireUser, admins, s.apiContestCreate)

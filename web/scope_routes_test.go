@@ -214,6 +214,15 @@ var scopeRoutes = map[string]routeRule{
 	"POST /tasks/:id/items/:item/photos":    scoped("id", "task", "item", "item"),
 	"POST /tasks/:id/items/:item/review":    scoped("id", "task", "item", "item").withForm("decision", "accept"),
 
+	"GET /shadowing":                                    open(ownArea),
+	"POST /shadowing":                                   writes(createOwn),
+	"GET /shadowing/:id":                                scoped("id", "programme"),
+	"GET /shadowing/:id/summary":                        scoped("id", "programme"),
+	"GET /shadowing/:id/summary.xlsx":                   scoped("id", "programme"),
+	"POST /shadowing/:id/pairings":                      scoped("id", "programme").withForm("participant", westCadre.Phone).withForm("host", westProbe2.Phone),
+	"POST /shadowing/:id/pairings/:participant/signoff": scoped("id", "programme", "participant", "cadre"),
+	"POST /shadowing/:id/reflection":                    scoped("id", "programme").withForm("reflection", "改写"),
+
 	"GET /contests":                              open(ownArea),
 	"POST /contests":                             writes(createOwn),
 	"GET /contests/:id":                          scoped("id", "contest"),
@@ -284,6 +293,13 @@ var scopeRoutes = map[string]routeRule{
 	"PUT /api/v1/tasks/:id/items/:item":         scoped("id", "task", "item", "item").with(J{"note": "改写"}),
 	"POST /api/v1/tasks/:id/items/:item/photos": scoped("id", "task", "item", "item").withUpload(),
 	"POST /api/v1/tasks/:id/items/:item/review": scoped("id", "task", "item", "item").with(J{"accept": true}),
+
+	"GET /api/v1/shadowing":                                    open(ownArea),
+	"POST /api/v1/shadowing":                                   writes(createOwn),
+	"GET /api/v1/shadowing/:id":                                scoped("id", "programme"),
+	"POST /api/v1/shadowing/:id/pairings":                      scoped("id", "programme").with(J{"participant": westCadre.Phone, "host": westProbe2.Phone}),
+	"POST /api/v1/shadowing/:id/pairings/:participant/signoff": scoped("id", "programme", "participant", "cadre"),
+	"POST /api/v1/shadowing/:id/reflection":                    scoped("id", "programme").with(J{"reflection": "改写"}),
 
 	"POST /api/v1/contests":                             writes(createOwn),
 	"GET /api/v1/contests/:id":                          scoped("id", "contest"),
@@ -602,6 +618,8 @@ var (
 	otherDist  = people.Unit{ID: "unit-x", Name: "江北区", Kind: people.District, Path: []string{"unit-x"}}
 	westProbe  = people.User{ID: "user-west-probe", Phone: "13955550001", Name: "西岭测试员", Role: people.Worker, UnitID: westGrid.ID, UnitPath: westGrid.Path, Active: true}
 	westProbe2 = people.User{ID: "user-west-probe-2", Phone: "13955550002", Name: "西岭答题员", Role: people.Worker, UnitID: westGrid.ID, UnitPath: westGrid.Path, Active: true}
+	westCadre  = people.User{ID: "user-west-cadre", Phone: "13955550003", Name: "西岭跟岗员", Role: people.Cadre, UnitID: seed.Street2ID, UnitPath: []string{seed.DistrictID, seed.Street2ID}, Active: true}
+	eastCadre  = people.User{ID: "user-east-cadre", Phone: "13955550004", Name: "东湖跟岗员", Role: people.Cadre, UnitID: seed.Street1ID, UnitPath: []string{seed.DistrictID, seed.Street1ID}, Active: true}
 	otherAdmin = people.User{ID: "user-x-admin", Phone: "13955550009", Name: "江北管理员", Role: people.DistrictAdmin, UnitID: otherDist.ID, UnitPath: otherDist.Path, Active: true}
 )
 
@@ -617,6 +635,7 @@ func (r *rig) eastViewers() []viewer {
 	r.t.Helper()
 	out := r.viewers([]login{
 		{"EastWorker", seed.DemoLogins()[3].Phone}, {"EastTrainer", "13900000007"}, {"EastStreetAdmin", seed.DemoLogins()[1].Phone}, {"OtherDistrictAdmin", otherAdmin.Phone},
+		{"EastCadre", eastCadre.Phone},
 	})
 	return append(out, viewer{name: "Anonymous"})
 }
@@ -655,7 +674,7 @@ func (r *certRig) westRecords() westRecords {
 	t := r.t
 	t.Helper()
 	c := ctx(t)
-	if err := r.people.Seed(c, []people.Unit{otherDist}, []people.User{westProbe, westProbe2, otherAdmin}, seed.DemoPassword); err != nil {
+	if err := r.people.Seed(c, []people.Unit{otherDist}, []people.User{westProbe, westProbe2, otherAdmin, westCadre, eastCadre}, seed.DemoPassword); err != nil {
 		t.Fatal(err)
 	}
 	user := func(id string) people.User {
@@ -729,6 +748,15 @@ func (r *certRig) westRecords() westRecords {
 	must(err)
 	w.ids["checklist"], w.ids["task"], w.ids["item"] = cl.ID, tasks[0].ID, "i1"
 	w.markers = append(w.markers, "西岭专属清单", "西岭专属任务项", "西岭专属记录")
+	// A shadowing day of 西山: its cadre shadows the probe and reflects.
+	day, err := r.srv.practical.CreateProgramme(c, westAdmin, practical.ProgrammeInput{Title: "西岭跟岗日", Date: "2026-12-01", ChecklistID: cl.ID, Prompt: "西岭专属提问"})
+	must(err)
+	_, err = r.srv.practical.Pair(c, westAdmin, day.ID, westCadre.Phone, probe.Phone)
+	must(err)
+	_, err = r.srv.practical.Reflect(c, user(westCadre.ID), day.ID, "西岭专属心得")
+	must(err)
+	w.ids["programme"], w.ids["cadre"] = day.ID, westCadre.ID
+	w.markers = append(w.markers, "西岭跟岗日", "西岭专属提问", "西岭专属心得", westCadre.Name)
 
 	// A contest of 西山's grid with a live round.
 	admin := r.token(westAdmin.Phone)
