@@ -15,7 +15,8 @@ import (
 // competitions) is refused, so the account sees only its programme; the
 // services still decide which programme and which task.
 var cadrePaths = []string{"/login", "/account", "/logout", "/prefs", "/shadowing", "/tasks", "/media/",
-	"/api/v1/auth/", "/api/v1/me", "/api/v1/shadowing", "/api/v1/tasks"}
+	"/cases", "/guides",
+	"/api/v1/auth/", "/api/v1/me", "/api/v1/shadowing", "/api/v1/tasks", "/api/v1/cases", "/api/v1/guides"}
 
 // cadreOnly keeps a shadowing participant's account inside its programme;
 // its home page is the list of its shadowing days.

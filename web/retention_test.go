@@ -20,6 +20,7 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 
 	"gridskill"
+	"gridskill/cases"
 	"gridskill/certify"
 	"gridskill/contest"
 	"gridskill/courses"
@@ -123,8 +124,8 @@ func (e *retEnv) wire() {
 		t.Fatal(err)
 	}
 	srv, err := New(Config{}, Deps{Quiz: r.quiz, Courses: e.co, Contest: e.cs, Certify: e.cert, DB: r.db, People: r.people,
-		Practical: e.pr,
-		Tokens:    people.NewTokens(rigSecret, r.clock), Clock: r.clock, Log: slog.New(slog.NewTextHandler(r.log, nil)),
+		Practical: e.pr, Cases: cases.NewService(r.db, r.clock, e.co, r.quiz),
+		Tokens: people.NewTokens(rigSecret, r.clock), Clock: r.clock, Log: slog.New(slog.NewTextHandler(r.log, nil)),
 		Secret: rigSecret, Demo: seed.NewDemoFlag(r.db, r.clock).Active})
 	if err != nil {
 		t.Fatal(err)
@@ -803,6 +804,58 @@ func (e *retEnv) newProgramme(v *voice) string {
 	return check(e.pr.CreateProgramme(ctx(e.t), e.admin, practical.ProgrammeInput{Title: v.text("跟岗日"), Date: "2026-12-01", ChecklistID: seed.EightTasksID, Prompt: v.text("提问")})).of(e.t).ID
 }
 
+func (e *retEnv) readCase(id string) func(e *retEnv) any {
+	return func(e *retEnv) any { return check(e.r.srv.cases.Case(ctx(e.t), e.staff, id)).of(e.t) }
+}
+
+func (e *retEnv) readGuide(id string) func(e *retEnv) any {
+	return func(e *retEnv) any { return check(e.r.srv.cases.Guide(ctx(e.t), e.staff, id)).of(e.t) }
+}
+
+// caseForm is a case's form with the voice's texts.
+func caseForm(v *voice) url.Values {
+	return url.Values{"title": {v.text("案例")}, "happened": {v.text("经过")}, "handling": {v.text("处置")}, "outcome": {v.text("结果")}, "tag": {pick(v, "fraud", "hazard")}}
+}
+
+// newCase is a case the demo worker submitted.
+func (e *retEnv) newCase(v *voice) string {
+	return check(e.r.srv.cases.Submit(ctx(e.t), e.worker, cases.Input{Title: v.text("案例"), Happened: v.text("经过"), Handling: v.text("处置"), Tags: []cases.Tag{cases.Fraud}})).of(e.t).ID
+}
+
+var casesCases = []retentionCase{
+	{"POST /cases", func(e *retEnv, v *voice) func(*retEnv) any {
+		return e.readCase(lastPath(e.form(e.workerB, v, "/cases", caseForm(v))))
+	}},
+	{"POST /api/v1/cases", func(e *retEnv, v *voice) func(*retEnv) any {
+		var out struct{ ID string }
+		e.api(v, "POST", "/api/v1/cases", e.workerTok, map[string]any{"title": v.text("接口案例"), "happened": v.text("接口经过"), "handling": v.text("接口处置"), "tags": []string{"dispute"}}, &out)
+		return e.readCase(out.ID)
+	}},
+	{"POST /cases/:id/publish", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.newCase(newVoice(900 + v.n))
+		e.form(e.trainerB, v, "/cases/"+id+"/publish", caseForm(v))
+		return e.readCase(id)
+	}},
+	{"POST /api/v1/cases/:id/publish", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.newCase(newVoice(900 + v.n))
+		e.api(v, "POST", "/api/v1/cases/"+id+"/publish", e.trainerTok, map[string]any{"title": v.text("接口案例"), "happened": v.text("接口经过"), "handling": v.text("接口处置"), "tags": []string{"service"}}, nil)
+		return e.readCase(id)
+	}},
+	{"POST /guides", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.newCase(newVoice(900 + v.n))
+		check(e.r.srv.cases.Publish(ctx(e.t), e.staff, id, cases.Input{Title: "案例", Happened: "经过", Handling: "处置", Tags: []cases.Tag{cases.Fraud}})).of(e.t)
+		loc := e.form(e.trainerB, v, "/guides", url.Values{"title": {v.text("指南")}, "intro": {v.text("导语")}, "case": {id}})
+		return e.readGuide(lastPath(loc))
+	}},
+	{"POST /api/v1/guides", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.newCase(newVoice(900 + v.n))
+		check(e.r.srv.cases.Publish(ctx(e.t), e.staff, id, cases.Input{Title: "案例", Happened: "经过", Handling: "处置", Tags: []cases.Tag{cases.Fraud}})).of(e.t)
+		var out struct{ ID string }
+		e.api(v, "POST", "/api/v1/guides", e.trainerTok, map[string]any{"title": v.text("接口指南"), "intro": v.text("接口导语"), "cases": []string{id}}, &out)
+		return e.readGuide(out.ID)
+	}},
+}
+
 var practicalCases = []retentionCase{
 	{"POST /shadowing", func(e *retEnv, v *voice) func(*retEnv) any {
 		loc := e.form(e.adminB, v, "/shadowing", url.Values{"title": {v.text("跟岗日")}, "date": {pick(v, "2026-12-01", "2026-12-02")}, "checklist": {seed.EightTasksID}, "prompt": {v.text("提问")}})
@@ -1015,6 +1068,8 @@ func (e *retEnv) readByPhone(phone string) func(e *retEnv) any {
 // what it keeps instead.
 var storesNoText = map[string]string{
 	"POST /tasks/:id/submit":                                   "hands the task to its mentor: a state and a time",
+	"POST /cases/:id/lesson":                                   "copies the stored case into a module named by its id",
+	"POST /cases/:id/question":                                 "copies the stored case into a draft question",
 	"POST /shadowing/:id/pairings/:participant/signoff":        "the host's signature: a time",
 	"POST /api/v1/shadowing/:id/pairings/:participant/signoff": "the host's signature: a time",
 	"POST /api/v1/tasks/:id/submit":                            "hands the task to its mentor: a state and a time",
@@ -1060,7 +1115,7 @@ var notYetCovered = map[string]string{
 
 func retentionCases() []retentionCase {
 	var all []retentionCase
-	for _, cs := range [][]retentionCase{contestCases, quizCases, coursesCases, certifyCases, peopleCases, practicalCases} {
+	for _, cs := range [][]retentionCase{contestCases, quizCases, coursesCases, certifyCases, peopleCases, practicalCases, casesCases} {
 		all = append(all, cs...)
 	}
 	return all

@@ -18,6 +18,7 @@ import (
 	"go.mongodb.org/mongo-driver/mongo"
 
 	"gridskill"
+	"gridskill/cases"
 	"gridskill/courses"
 	"gridskill/people"
 	"gridskill/practical"
@@ -64,7 +65,7 @@ func newRigConfig(t *testing.T, cfg Config) *rig {
 	}
 	co := courses.NewService(db, ps, clock)
 	srv, err := New(cfg, Deps{
-		Quiz: qs, Courses: co, Practical: practical.NewService(db, ps, co, clock),
+		Quiz: qs, Courses: co, Practical: practical.NewService(db, ps, co, clock), Cases: cases.NewService(db, clock, co, qs),
 		DB: db, People: ps, Tokens: people.NewTokens(rigSecret, clock), Clock: clock,
 		Log: slog.New(slog.NewTextHandler(logs, nil)), Secret: rigSecret, Demo: seed.NewDemoFlag(db, clock).Active,
 	})

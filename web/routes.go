@@ -142,6 +142,18 @@ func (s *Server) routes(static fs.FS) {
 	app.Post("/shadowing/:id/pairings/:participant/signoff", s.requireUser, s.practicalSignOff)
 	app.Post("/shadowing/:id/reflection", s.requireUser, s.practicalReflect)
 
+	// Case library.
+	app.Get("/cases", s.requireUser, s.casesLibrary)
+	app.Get("/cases/new", s.requireUser, s.casesNew)
+	app.Post("/cases", s.requireUser, s.casesSubmit)
+	app.Get("/cases/:id", s.requireUser, s.caseShow)
+	app.Post("/cases/:id/publish", s.requireUser, staff, s.casePublish)
+	app.Post("/cases/:id/lesson", s.requireUser, staff, s.caseToLesson)
+	app.Post("/cases/:id/question", s.requireUser, staff, s.caseToQuestion)
+	app.Post("/guides", s.requireUser, staff, s.guideCreate)
+	app.Get("/guides/:id", s.requireUser, s.guideShow)
+	app.Get("/guides/:id/export.xlsx", s.requireUser, s.guideExport)
+
 	// Contest.
 	app.Get("/contests", s.requireUser, admins, s.contestList)
 	app.Post("/contests", s.requireUser, admins, s.contestCreate)
@@ -228,6 +240,14 @@ func (s *Server) routes(static fs.FS) {
 	api.Post("/shadowing/:id/pairings", s.requireUser, admins, s.apiPair)
 	api.Post("/shadowing/:id/pairings/:participant/signoff", s.requireUser, s.apiSignOff)
 	api.Post("/shadowing/:id/reflection", s.requireUser, s.apiReflect)
+
+	// Case library API.
+	api.Get("/cases", s.requireUser, s.apiCases)
+	api.Post("/cases", s.requireUser, s.apiCaseSubmit)
+	api.Get("/cases/:id", s.requireUser, s.apiCase)
+	api.Post("/cases/:id/publish", s.requireUser, staff, s.apiCasePublish)
+	api.Post("/guides", s.requireUser, staff, s.apiGuideCreate)
+	api.Get("/guides/:id", s.requireUser, s.apiGuide)
 
 	// Contest API.
 	api.Post("/contests", s.requireUser, admins, s.apiContestCreate)

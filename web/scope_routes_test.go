@@ -14,6 +14,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"gridskill/cases"
 	"gridskill/certify"
 	"gridskill/contest"
 	"gridskill/courses"
@@ -223,6 +224,17 @@ var scopeRoutes = map[string]routeRule{
 	"POST /shadowing/:id/pairings/:participant/signoff": scoped("id", "programme", "participant", "cadre"),
 	"POST /shadowing/:id/reflection":                    scoped("id", "programme").withForm("reflection", "改写"),
 
+	"GET /cases":                  open(ownArea),
+	"GET /cases/new":              open(form),
+	"POST /cases":                 writes(createOwn),
+	"GET /cases/:id":              scoped("id", "case"),
+	"POST /cases/:id/publish":     scoped("id", "case").withForm("title", "改写").withForm("happened", "改写").withForm("handling", "改写").withForm("tag", "fraud"),
+	"POST /cases/:id/lesson":      scoped("id", "case").withForm("module", "module"),
+	"POST /cases/:id/question":    scoped("id", "case"),
+	"POST /guides":                scoped().withForm("case", "case").withForm("title", "指南"),
+	"GET /guides/:id":             scoped("id", "guide"),
+	"GET /guides/:id/export.xlsx": scoped("id", "guide"),
+
 	"GET /contests":                              open(ownArea),
 	"POST /contests":                             writes(createOwn),
 	"GET /contests/:id":                          scoped("id", "contest"),
@@ -300,6 +312,13 @@ var scopeRoutes = map[string]routeRule{
 	"POST /api/v1/shadowing/:id/pairings":                      scoped("id", "programme").with(J{"participant": westCadre.Phone, "host": westProbe2.Phone}),
 	"POST /api/v1/shadowing/:id/pairings/:participant/signoff": scoped("id", "programme", "participant", "cadre"),
 	"POST /api/v1/shadowing/:id/reflection":                    scoped("id", "programme").with(J{"reflection": "改写"}),
+
+	"GET /api/v1/cases":              open(ownArea),
+	"POST /api/v1/cases":             writes(createOwn),
+	"GET /api/v1/cases/:id":          scoped("id", "case"),
+	"POST /api/v1/cases/:id/publish": scoped("id", "case").with(J{"title": "改写", "happened": "改写", "handling": "改写", "tags": []string{"fraud"}}),
+	"POST /api/v1/guides":            writes(createOwn),
+	"GET /api/v1/guides/:id":         scoped("id", "guide"),
 
 	"POST /api/v1/contests":                             writes(createOwn),
 	"GET /api/v1/contests/:id":                          scoped("id", "contest"),
@@ -756,6 +775,15 @@ func (r *certRig) westRecords() westRecords {
 	_, err = r.srv.practical.Reflect(c, user(westCadre.ID), day.ID, "西岭专属心得")
 	must(err)
 	w.ids["programme"], w.ids["cadre"] = day.ID, westCadre.ID
+	// A case of 西山, published by its trainer, and a guide of it.
+	cs, err := r.srv.cases.Submit(c, probe, cases.Input{Title: "西岭专属案例", Happened: "西岭专属经过", Handling: "西岭专属处置", Tags: []cases.Tag{cases.Dispute}})
+	must(err)
+	_, err = r.srv.cases.Publish(c, westTrainer, cs.ID, cases.Input{Title: "西岭专属案例", Happened: "西岭专属经过", Handling: "西岭专属处置", Tags: []cases.Tag{cases.Dispute}})
+	must(err)
+	guide, err := r.srv.cases.CreateGuide(c, westTrainer, "西岭专属指南", "", []string{cs.ID})
+	must(err)
+	w.ids["case"], w.ids["guide"] = cs.ID, guide.ID
+	w.markers = append(w.markers, "西岭专属案例", "西岭专属经过", "西岭专属处置", "西岭专属指南")
 	w.markers = append(w.markers, "西岭跟岗日", "西岭专属提问", "西岭专属心得", westCadre.Name)
 
 	// A contest of 西山's grid with a live round.

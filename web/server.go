@@ -19,6 +19,7 @@ import (
 	"go.mongodb.org/mongo-driver/mongo"
 
 	"gridskill"
+	"gridskill/cases"
 	"gridskill/certify"
 	"gridskill/contest"
 	"gridskill/courses"
@@ -60,8 +61,10 @@ type Deps struct {
 	Contest *contest.Service
 	// Practical is practical task checklists and their review.
 	Practical *practical.Service
-	Clock     gridskill.Clock
-	Log       *slog.Logger
+	// Cases is the case library.
+	Cases *cases.Service
+	Clock gridskill.Clock
+	Log   *slog.Logger
 	// Secret keys the CSRF tokens.
 	Secret []byte
 	// Demo reports whether the demo data is loaded, for the banner.
@@ -82,6 +85,7 @@ type Server struct {
 	contest *contest.Service
 	// practical is practical task checklists.
 	practical *practical.Service
+	cases     *cases.Service
 	clock     gridskill.Clock
 	log       *slog.Logger
 	secret    []byte
@@ -117,6 +121,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 	s.courses = d.Courses
 	s.contest = d.Contest
 	s.practical = d.Practical
+	s.cases = d.Cases
 
 	engine := html.NewFileSystem(http.FS(views.Templates), ".html")
 	engine.AddFunc("dict", dict)

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"gridskill"
+	"gridskill/cases"
 	"gridskill/certify"
 	"gridskill/contest"
 	"gridskill/courses"
@@ -71,7 +72,7 @@ func (m *Main) open(ctx context.Context) (*people.Service, error) {
 		return nil, err
 	}
 	m.store = s
-	if err := s.EnsureIndexes(ctx, people.Indexes(), quiz.Indexes(), certify.Indexes(), courses.Indexes(), contest.Indexes(), practical.Indexes()); err != nil {
+	if err := s.EnsureIndexes(ctx, people.Indexes(), quiz.Indexes(), certify.Indexes(), courses.Indexes(), contest.Indexes(), practical.Indexes(), cases.Indexes()); err != nil {
 		return nil, err
 	}
 	return people.NewService(s.DB, m.Clock), nil
@@ -133,6 +134,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Courses:   co,
 		Contest:   m.contest,
 		Practical: pr,
+		Cases:     cases.NewService(m.store.DB, m.Clock, co, qs),
 		Secret:    secret, Demo: seed.NewDemoFlag(m.store.DB, m.Clock).Active,
 	})
 	if err != nil {
@@ -176,7 +178,7 @@ func (m *Main) Seed(ctx context.Context) error {
 		if err := seed.Reset(ctx, m.store.DB); err != nil {
 			return err
 		}
-		if err := m.store.EnsureIndexes(ctx, people.Indexes(), quiz.Indexes(), certify.Indexes(), courses.Indexes(), contest.Indexes(), practical.Indexes()); err != nil {
+		if err := m.store.EnsureIndexes(ctx, people.Indexes(), quiz.Indexes(), certify.Indexes(), courses.Indexes(), contest.Indexes(), practical.Indexes(), cases.Indexes()); err != nil {
 			return err
 		}
 	}
