@@ -27,6 +27,7 @@ import (
 	"gridskill/people"
 	"gridskill/practical"
 	"gridskill/quiz"
+	"gridskill/rotation"
 	"gridskill/scoring"
 	"gridskill/seed"
 )
@@ -125,7 +126,8 @@ func (e *retEnv) wire() {
 	}
 	srv, err := New(Config{}, Deps{Quiz: r.quiz, Courses: e.co, Contest: e.cs, Certify: e.cert, DB: r.db, People: r.people,
 		Practical: e.pr, Cases: cases.NewService(r.db, r.clock, e.co, r.quiz),
-		Tokens: people.NewTokens(rigSecret, r.clock), Clock: r.clock, Log: slog.New(slog.NewTextHandler(r.log, nil)),
+		Rotation: rotation.NewService(r.db, r.people, e.co, r.clock),
+		Tokens:   people.NewTokens(rigSecret, r.clock), Clock: r.clock, Log: slog.New(slog.NewTextHandler(r.log, nil)),
 		Secret: rigSecret, Demo: seed.NewDemoFlag(r.db, r.clock).Active})
 	if err != nil {
 		t.Fatal(err)
@@ -822,6 +824,68 @@ func (e *retEnv) newCase(v *voice) string {
 	return check(e.r.srv.cases.Submit(ctx(e.t), e.worker, cases.Input{Title: v.text("案例"), Happened: v.text("经过"), Handling: v.text("处置"), Tags: []cases.Tag{cases.Fraud}})).of(e.t).ID
 }
 
+func (e *retEnv) readPlan(id string) func(e *retEnv) any {
+	return func(e *retEnv) any { return check(e.r.srv.rotation.Plan(ctx(e.t), e.admin, id)).of(e.t) }
+}
+
+func (e *retEnv) readPlacements(worker string) func(e *retEnv) any {
+	return func(e *retEnv) any { return check(e.r.srv.rotation.Placements(ctx(e.t), e.admin, worker)).of(e.t) }
+}
+
+// newPlan is a district plan of one batch.
+func (e *retEnv) newPlan(v *voice) string {
+	p := check(e.r.srv.rotation.CreatePlan(ctx(e.t), e.admin, rotation.PlanInput{Title: v.text("轮训"), CycleStart: "2026-01-01", CycleEnd: "2026-12-31"})).of(e.t)
+	check(e.r.srv.rotation.AddBatch(ctx(e.t), e.admin, p.ID, rotation.BatchInput{Title: v.text("期次"), Start: "2026-11-01", End: "2026-11-30"})).of(e.t)
+	return p.ID
+}
+
+// session is an offline session of the district trainer, with the voice's topic.
+func (e *retEnv) session(v *voice) string {
+	return check(e.co.RecordSession(ctx(e.t), e.staff, courses.SessionInput{Topic: v.text("培训"), Date: "2026-11-20", Hours: 2, Place: "会议室", Trainer: "讲师"},
+		[]courses.SignInRow{{Line: 1, Phone: e.worker.Phone}})).of(e.t).ID
+}
+
+var rotationCases = []retentionCase{
+	{"POST /rotation", func(e *retEnv, v *voice) func(*retEnv) any {
+		return e.readPlan(lastPath(e.form(e.adminB, v, "/rotation", url.Values{"title": {v.text("轮训")}, "start": {"2026-01-01"}, "end": {pick(v, "2026-12-30", "2026-12-31")}})))
+	}},
+	{"POST /api/v1/rotation", func(e *retEnv, v *voice) func(*retEnv) any {
+		var out struct{ ID string }
+		e.api(v, "POST", "/api/v1/rotation", e.adminTok, map[string]any{"title": v.text("接口轮训"), "cycleStart": "2026-01-01", "cycleEnd": "2026-12-31"}, &out)
+		return e.readPlan(out.ID)
+	}},
+	{"POST /rotation/:id/batches", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.newPlan(newVoice(900 + v.n))
+		e.form(e.adminB, v, "/rotation/"+id+"/batches", url.Values{"title": {v.text("期次")}, "start": {"2026-10-01"}, "end": {pick(v, "2026-10-30", "2026-10-31")}})
+		return e.readPlan(id)
+	}},
+	{"POST /api/v1/rotation/:id/batches", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.newPlan(newVoice(900 + v.n))
+		e.api(v, "POST", "/api/v1/rotation/"+id+"/batches", e.adminTok, map[string]any{"title": v.text("接口期次"), "start": "2026-09-01", "end": "2026-09-30"}, nil)
+		return e.readPlan(id)
+	}},
+	{"POST /rotation/:id/batches/:batch/sessions", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.newPlan(newVoice(900 + v.n))
+		e.form(e.adminB, v, "/rotation/"+id+"/batches/b1/sessions", url.Values{"session": {e.session(newVoice(800 + v.n))}})
+		return e.readPlan(id)
+	}},
+	{"POST /api/v1/rotation/:id/batches/:batch/sessions", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.newPlan(newVoice(900 + v.n))
+		e.api(v, "POST", "/api/v1/rotation/"+id+"/batches/b1/sessions", e.adminTok, map[string]any{"session": e.session(newVoice(700 + v.n))}, nil)
+		return e.readPlan(id)
+	}},
+	{"POST /placements", func(e *retEnv, v *voice) func(*retEnv) any {
+		worker := fmt.Sprintf("worker-%04d", v.n%seedWorkers+1)
+		e.form(e.adminB, v, "/placements", url.Values{"worker": {worker}, "kind": {pick(v, "shadow", "rotate")}, "place": {v.text("地点")}, "start": {"2026-10-01"}, "days": {"3"}, "rating": {"4"}, "evaluation": {v.text("评价")}})
+		return e.readPlacements(worker)
+	}},
+	{"POST /api/v1/placements", func(e *retEnv, v *voice) func(*retEnv) any {
+		worker := fmt.Sprintf("worker-%04d", (v.n+50)%seedWorkers+1)
+		e.api(v, "POST", "/api/v1/placements", e.adminTok, map[string]any{"worker": worker, "kind": "rotate", "place": v.text("接口地点"), "start": "2026-10-01", "days": 5, "rating": 3, "evaluation": v.text("接口评价")}, nil)
+		return e.readPlacements(worker)
+	}},
+}
+
 var casesCases = []retentionCase{
 	{"POST /cases", func(e *retEnv, v *voice) func(*retEnv) any {
 		return e.readCase(lastPath(e.form(e.workerB, v, "/cases", caseForm(v))))
@@ -1068,6 +1132,8 @@ func (e *retEnv) readByPhone(phone string) func(e *retEnv) any {
 // what it keeps instead.
 var storesNoText = map[string]string{
 	"POST /tasks/:id/submit":                                   "hands the task to its mentor: a state and a time",
+	"POST /rotation/:id/batches/:batch/people":                 "keeps the ids of the accounts the phone numbers name, read from the directory",
+	"POST /api/v1/rotation/:id/batches/:batch/people":          "keeps the ids of the accounts the phone numbers name, read from the directory",
 	"POST /cases/:id/lesson":                                   "copies the stored case into a module named by its id",
 	"POST /cases/:id/question":                                 "copies the stored case into a draft question",
 	"POST /shadowing/:id/pairings/:participant/signoff":        "the host's signature: a time",
@@ -1115,7 +1181,7 @@ var notYetCovered = map[string]string{
 
 func retentionCases() []retentionCase {
 	var all []retentionCase
-	for _, cs := range [][]retentionCase{contestCases, quizCases, coursesCases, certifyCases, peopleCases, practicalCases, casesCases} {
+	for _, cs := range [][]retentionCase{contestCases, quizCases, coursesCases, certifyCases, peopleCases, practicalCases, casesCases, rotationCases} {
 		all = append(all, cs...)
 	}
 	return all

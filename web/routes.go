@@ -154,6 +154,15 @@ func (s *Server) routes(static fs.FS) {
 	app.Get("/guides/:id", s.requireUser, s.guideShow)
 	app.Get("/guides/:id/export.xlsx", s.requireUser, s.guideExport)
 
+	// Rotation training.
+	app.Get("/rotation", s.requireUser, admins, s.rotationPlans)
+	app.Post("/rotation", s.requireUser, admins, s.rotationPlanCreate)
+	app.Get("/rotation/:id", s.requireUser, admins, s.rotationPlan)
+	app.Post("/rotation/:id/batches", s.requireUser, admins, s.rotationBatchAdd)
+	app.Post("/rotation/:id/batches/:batch/people", s.requireUser, admins, s.rotationSchedule)
+	app.Post("/rotation/:id/batches/:batch/sessions", s.requireUser, admins, s.rotationLinkSession)
+	app.Post("/placements", s.requireUser, admins, s.rotationPlacement)
+
 	// Contest.
 	app.Get("/contests", s.requireUser, admins, s.contestList)
 	app.Post("/contests", s.requireUser, admins, s.contestCreate)
@@ -248,6 +257,16 @@ func (s *Server) routes(static fs.FS) {
 	api.Post("/cases/:id/publish", s.requireUser, staff, s.apiCasePublish)
 	api.Post("/guides", s.requireUser, staff, s.apiGuideCreate)
 	api.Get("/guides/:id", s.requireUser, s.apiGuide)
+
+	// Rotation training API.
+	api.Get("/rotation", s.requireUser, admins, s.apiPlans)
+	api.Post("/rotation", s.requireUser, admins, s.apiPlanCreate)
+	api.Get("/rotation/:id", s.requireUser, admins, s.apiPlan)
+	api.Post("/rotation/:id/batches", s.requireUser, admins, s.apiBatchAdd)
+	api.Post("/rotation/:id/batches/:batch/people", s.requireUser, admins, s.apiSchedule)
+	api.Post("/rotation/:id/batches/:batch/sessions", s.requireUser, admins, s.apiLinkSession)
+	api.Post("/placements", s.requireUser, admins, s.apiPlacementCreate)
+	api.Get("/records/:id/placements", s.requireUser, s.apiPlacements)
 
 	// Contest API.
 	api.Post("/contests", s.requireUser, admins, s.apiContestCreate)

@@ -21,6 +21,7 @@ import (
 	"gridskill/people"
 	"gridskill/practical"
 	"gridskill/quiz"
+	"gridskill/rotation"
 	"gridskill/scoring"
 	"gridskill/seed"
 )
@@ -235,6 +236,14 @@ var scopeRoutes = map[string]routeRule{
 	"GET /guides/:id":             scoped("id", "guide"),
 	"GET /guides/:id/export.xlsx": scoped("id", "guide"),
 
+	"GET /rotation":                              open(ownArea),
+	"POST /rotation":                             writes(createOwn),
+	"GET /rotation/:id":                          scoped("id", "plan"),
+	"POST /rotation/:id/batches":                 scoped("id", "plan").withForm("title", "第二期").withForm("start", "2026-11-01").withForm("end", "2026-11-30"),
+	"POST /rotation/:id/batches/:batch/people":   scoped("id", "plan", "batch", "batch").withForm("phones", westProbe2.Phone),
+	"POST /rotation/:id/batches/:batch/sessions": scoped("id", "plan", "batch", "batch").withForm("session", "session"),
+	"POST /placements":                           scoped().withForm("worker", "worker").withForm("kind", "shadow").withForm("place", "服务中心").withForm("start", "2026-10-01").withForm("days", "3").withForm("rating", "4"),
+
 	"GET /contests":                              open(ownArea),
 	"POST /contests":                             writes(createOwn),
 	"GET /contests/:id":                          scoped("id", "contest"),
@@ -319,6 +328,15 @@ var scopeRoutes = map[string]routeRule{
 	"POST /api/v1/cases/:id/publish": scoped("id", "case").with(J{"title": "改写", "happened": "改写", "handling": "改写", "tags": []string{"fraud"}}),
 	"POST /api/v1/guides":            writes(createOwn),
 	"GET /api/v1/guides/:id":         scoped("id", "guide"),
+
+	"GET /api/v1/rotation":                              open(ownArea),
+	"POST /api/v1/rotation":                             writes(createOwn),
+	"GET /api/v1/rotation/:id":                          scoped("id", "plan"),
+	"POST /api/v1/rotation/:id/batches":                 scoped("id", "plan").with(J{"title": "第二期", "start": "2026-11-01", "end": "2026-11-30"}),
+	"POST /api/v1/rotation/:id/batches/:batch/people":   scoped("id", "plan", "batch", "batch").with(J{"phones": []string{westProbe2.Phone}}),
+	"POST /api/v1/rotation/:id/batches/:batch/sessions": scoped("id", "plan", "batch", "batch").with(J{"session": "s-none"}),
+	"POST /api/v1/placements":                           scoped().with(J{"worker": westProbe.ID, "kind": "shadow", "place": "服务中心", "start": "2026-10-01", "days": 3, "rating": 4}),
+	"GET /api/v1/records/:id/placements":                scoped("id", "worker"),
 
 	"POST /api/v1/contests":                             writes(createOwn),
 	"GET /api/v1/contests/:id":                          scoped("id", "contest"),
@@ -783,6 +801,17 @@ func (r *certRig) westRecords() westRecords {
 	guide, err := r.srv.cases.CreateGuide(c, westTrainer, "西岭专属指南", "", []string{cs.ID})
 	must(err)
 	w.ids["case"], w.ids["guide"] = cs.ID, guide.ID
+	// A rotation plan of 西山 with the probe scheduled and placed.
+	plan, err := r.srv.rotation.CreatePlan(c, westAdmin, rotation.PlanInput{Title: "西岭专属轮训", CycleStart: "2026-01-01", CycleEnd: "2026-12-31"})
+	must(err)
+	_, err = r.srv.rotation.AddBatch(c, westAdmin, plan.ID, rotation.BatchInput{Title: "西岭第一期", Start: "2026-11-01", End: "2026-11-30"})
+	must(err)
+	_, err = r.srv.rotation.Schedule(c, westAdmin, plan.ID, "b1", []string{probe.Phone})
+	must(err)
+	_, err = r.srv.rotation.RecordPlacement(c, westAdmin, probe.ID, rotation.PlacementInput{Kind: rotation.Shadow, Place: "西岭服务中心", Start: "2026-10-01", Days: 5, Evaluation: "西岭专属评价", Rating: 5})
+	must(err)
+	w.ids["plan"], w.ids["batch"] = plan.ID, "b1"
+	w.markers = append(w.markers, "西岭专属轮训", "西岭第一期", "西岭服务中心", "西岭专属评价")
 	w.markers = append(w.markers, "西岭专属案例", "西岭专属经过", "西岭专属处置", "西岭专属指南")
 	w.markers = append(w.markers, "西岭跟岗日", "西岭专属提问", "西岭专属心得", westCadre.Name)
 

@@ -26,6 +26,7 @@ import (
 	"gridskill/people"
 	"gridskill/practical"
 	"gridskill/quiz"
+	"gridskill/rotation"
 	"gridskill/views"
 )
 
@@ -63,8 +64,10 @@ type Deps struct {
 	Practical *practical.Service
 	// Cases is the case library.
 	Cases *cases.Service
-	Clock gridskill.Clock
-	Log   *slog.Logger
+	// Rotation is rotation training plans and placements.
+	Rotation *rotation.Service
+	Clock    gridskill.Clock
+	Log      *slog.Logger
 	// Secret keys the CSRF tokens.
 	Secret []byte
 	// Demo reports whether the demo data is loaded, for the banner.
@@ -86,6 +89,7 @@ type Server struct {
 	// practical is practical task checklists.
 	practical *practical.Service
 	cases     *cases.Service
+	rotation  *rotation.Service
 	clock     gridskill.Clock
 	log       *slog.Logger
 	secret    []byte
@@ -122,6 +126,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 	s.contest = d.Contest
 	s.practical = d.Practical
 	s.cases = d.Cases
+	s.rotation = d.Rotation
 
 	engine := html.NewFileSystem(http.FS(views.Templates), ".html")
 	engine.AddFunc("dict", dict)
