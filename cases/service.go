@@ -328,3 +328,10 @@ func (s *Service) Guides(ctx context.Context, actor people.User) ([]Guide, error
 	}
 	return out, nil
 }
+
+// PublishedBy counts the author's cases in the library, for the annual
+// selection. It reads for the system, not for a person. Errors: internal.
+func (s *Service) PublishedBy(ctx context.Context, authorID string) (int, error) {
+	docs, err := s.repo.casesWhere(ctx, bson.M{"authorId": authorID, "state": string(Published)})
+	return len(docs), err
+}
