@@ -6,10 +6,10 @@ package selection
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"math"
 	"sort"
 	"strings"
@@ -200,7 +200,9 @@ func (s *Service) Create(ctx context.Context, actor people.User, in Input) (Eval
 	if err := in.Validate(); err != nil {
 		return Evaluation{}, err
 	}
-	d := evalDoc{ID: "sel-" + digest(actor.UnitID, fmt.Sprint(s.clock.Now().UnixNano())), Title: in.Title, Year: in.Year, UnitID: actor.UnitID, UnitPath: actor.UnitPath,
+	nonce := make([]byte, 8)
+	_, _ = rand.Read(nonce)
+	d := evalDoc{ID: "sel-" + hex.EncodeToString(nonce), Title: in.Title, Year: in.Year, UnitID: actor.UnitID, UnitPath: actor.UnitPath,
 		Appraisals: map[string]float64{}, Nominated: []string{}, CreatedBy: actor.ID, CreatedAt: s.clock.Now()}
 	for _, w := range in.Weights {
 		d.Weights = append(d.Weights, weightDoc{Criterion: string(w.Criterion), Weight: w.Weight})
@@ -376,14 +378,15 @@ func (s *Service) Nominate(ctx context.Context, actor people.User, id, holderID 
 	if e.Approved {
 		return gridskill.Errorf(gridskill.ECONFLICT, "the selection is approved already")
 	}
-	if _, err := s.holder(ctx, e, holderID); err != nil {
+	h, err := s.holder(ctx, e, holderID)
+	if err != nil {
 		return err
 	}
 	op := "$addToSet"
 	if !on {
 		op = "$pull"
 	}
-	if _, err := s.evals.UpdateOne(ctx, bson.M{"_id": e.ID, "approved": false}, bson.M{op: bson.M{"nominated": holderID}}); err != nil {
+	if _, err := s.evals.UpdateOne(ctx, bson.M{"_id": e.ID, "approved": false}, bson.M{op: bson.M{"nominated": h.HolderID}}); err != nil {
 		return gridskill.Internal(err)
 	}
 	return nil
@@ -393,7 +396,7 @@ func (s *Service) Nominate(ctx context.Context, actor people.User, id, holderID 
 func (s *Service) holder(ctx context.Context, e Evaluation, id string) (Honour, error) {
 	h := Honour{Year: e.Year, HolderID: id}
 	if w, err := s.people.User(ctx, id); err == nil && w.Role == people.Worker && people.InScope(w.UnitPath, e.UnitID) {
-		h.Title, h.Holder, h.UnitPath = WorkerHonour, w.Name, w.UnitPath
+		h.Title, h.Holder, h.UnitPath, h.HolderID = WorkerHonour, w.Name, w.UnitPath, w.ID
 		return h, nil
 	}
 	tree, err := s.people.Tree(ctx)
@@ -401,7 +404,7 @@ func (s *Service) holder(ctx context.Context, e Evaluation, id string) (Honour, 
 		return Honour{}, err
 	}
 	if u, ok := tree.Unit(id); ok && u.Kind == people.Grid && u.Within(e.UnitID) {
-		h.Title, h.Holder, h.UnitPath = GridHonour, u.Name, u.Path
+		h.Title, h.Holder, h.UnitPath, h.HolderID = GridHonour, u.Name, u.Path, u.ID
 		return h, nil
 	}
 	return Honour{}, gridskill.Errorf(gridskill.EINVALID, "nominate a grid worker or a grid of the selection's unit")

@@ -30,6 +30,7 @@ import (
 	"gridskill/rotation"
 	"gridskill/scoring"
 	"gridskill/seed"
+	"gridskill/selection"
 )
 
 // Text read from a request must not change after the request ends: Fiber's
@@ -126,8 +127,9 @@ func (e *retEnv) wire() {
 	}
 	srv, err := New(Config{}, Deps{Quiz: r.quiz, Courses: e.co, Contest: e.cs, Certify: e.cert, DB: r.db, People: r.people,
 		Practical: e.pr, Cases: cases.NewService(r.db, r.clock, e.co, r.quiz),
-		Rotation: rotation.NewService(r.db, r.people, e.co, r.clock),
-		Tokens:   people.NewTokens(rigSecret, r.clock), Clock: r.clock, Log: slog.New(slog.NewTextHandler(r.log, nil)),
+		Rotation:  rotation.NewService(r.db, r.people, e.co, r.clock),
+		Selection: selection.NewService(r.db, r.people, selection.RecordFacts{}, r.clock),
+		Tokens:    people.NewTokens(rigSecret, r.clock), Clock: r.clock, Log: slog.New(slog.NewTextHandler(r.log, nil)),
 		Secret: rigSecret, Demo: seed.NewDemoFlag(r.db, r.clock).Active})
 	if err != nil {
 		t.Fatal(err)
@@ -886,6 +888,22 @@ var rotationCases = []retentionCase{
 	}},
 }
 
+func (e *retEnv) readSelection(id string) func(e *retEnv) any {
+	return func(e *retEnv) any { return check(e.r.srv.selection.Evaluation(ctx(e.t), e.admin, id)).of(e.t) }
+}
+
+var selectionCases = []retentionCase{
+	{"POST /selection", func(e *retEnv, v *voice) func(*retEnv) any {
+		loc := e.form(e.adminB, v, "/selection", url.Values{"title": {v.text("评选")}, "year": {pick(v, "2026", "2025")}, "w_appraisal": {"50"}, "w_hours": {"50"}})
+		return e.readSelection(lastPath(loc))
+	}},
+	{"POST /api/v1/selection", func(e *retEnv, v *voice) func(*retEnv) any {
+		var out struct{ ID string }
+		e.api(v, "POST", "/api/v1/selection", e.adminTok, map[string]any{"title": v.text("接口评选"), "year": 2026, "weights": []map[string]any{{"criterion": "exams", "weight": 40}}}, &out)
+		return e.readSelection(out.ID)
+	}},
+}
+
 var casesCases = []retentionCase{
 	{"POST /cases", func(e *retEnv, v *voice) func(*retEnv) any {
 		return e.readCase(lastPath(e.form(e.workerB, v, "/cases", caseForm(v))))
@@ -1132,6 +1150,12 @@ func (e *retEnv) readByPhone(phone string) func(e *retEnv) any {
 // what it keeps instead.
 var storesNoText = map[string]string{
 	"POST /tasks/:id/submit":                                   "hands the task to its mentor: a state and a time",
+	"POST /selection/:id/appraisals":                           "a score keyed by the account id the directory holds",
+	"POST /api/v1/selection/:id/appraisals":                    "a score keyed by the account id the directory holds",
+	"POST /selection/:id/nominations":                          "the id of the account or grid as the directory holds it",
+	"POST /api/v1/selection/:id/nominations":                   "the id of the account or grid as the directory holds it",
+	"POST /selection/:id/approve":                              "awards honours from stored nominations",
+	"POST /api/v1/selection/:id/approve":                       "awards honours from stored nominations",
 	"POST /rotation/:id/batches/:batch/people":                 "keeps the ids of the accounts the phone numbers name, read from the directory",
 	"POST /api/v1/rotation/:id/batches/:batch/people":          "keeps the ids of the accounts the phone numbers name, read from the directory",
 	"POST /cases/:id/lesson":                                   "copies the stored case into a module named by its id",
@@ -1181,7 +1205,7 @@ var notYetCovered = map[string]string{
 
 func retentionCases() []retentionCase {
 	var all []retentionCase
-	for _, cs := range [][]retentionCase{contestCases, quizCases, coursesCases, certifyCases, peopleCases, practicalCases, casesCases, rotationCases} {
+	for _, cs := range [][]retentionCase{contestCases, quizCases, coursesCases, certifyCases, peopleCases, practicalCases, casesCases, rotationCases, selectionCases} {
 		all = append(all, cs...)
 	}
 	return all

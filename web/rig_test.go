@@ -25,6 +25,7 @@ import (
 	"gridskill/quiz"
 	"gridskill/rotation"
 	"gridskill/seed"
+	"gridskill/selection"
 	"gridskill/store/storetest"
 )
 
@@ -67,8 +68,9 @@ func newRigConfig(t *testing.T, cfg Config) *rig {
 	co := courses.NewService(db, ps, clock)
 	srv, err := New(cfg, Deps{
 		Quiz: qs, Courses: co, Practical: practical.NewService(db, ps, co, clock), Cases: cases.NewService(db, clock, co, qs),
-		Rotation: rotation.NewService(db, ps, co, clock),
-		DB:       db, People: ps, Tokens: people.NewTokens(rigSecret, clock), Clock: clock,
+		Rotation:  rotation.NewService(db, ps, co, clock),
+		Selection: selection.NewService(db, ps, selection.RecordFacts{}, clock),
+		DB:        db, People: ps, Tokens: people.NewTokens(rigSecret, clock), Clock: clock,
 		Log: slog.New(slog.NewTextHandler(logs, nil)), Secret: rigSecret, Demo: seed.NewDemoFlag(db, clock).Active,
 	})
 	if err != nil {

@@ -163,6 +163,15 @@ func (s *Server) routes(static fs.FS) {
 	app.Post("/rotation/:id/batches/:batch/sessions", s.requireUser, admins, s.rotationLinkSession)
 	app.Post("/placements", s.requireUser, admins, s.rotationPlacement)
 
+	// Annual selection.
+	app.Get("/selection", s.requireUser, admins, s.selectionList)
+	app.Post("/selection", s.requireUser, admins, s.selectionCreate)
+	app.Get("/selection/:id", s.requireUser, admins, s.selectionShow)
+	app.Get("/selection/:id/honours", s.requireUser, admins, s.selectionHonours)
+	app.Post("/selection/:id/appraisals", s.requireUser, admins, s.selectionAppraise)
+	app.Post("/selection/:id/nominations", s.requireUser, admins, s.selectionNominate)
+	app.Post("/selection/:id/approve", s.requireUser, admins, s.selectionApprove)
+
 	// Contest.
 	app.Get("/contests", s.requireUser, admins, s.contestList)
 	app.Post("/contests", s.requireUser, admins, s.contestCreate)
@@ -267,6 +276,14 @@ func (s *Server) routes(static fs.FS) {
 	api.Post("/rotation/:id/batches/:batch/sessions", s.requireUser, admins, s.apiLinkSession)
 	api.Post("/placements", s.requireUser, admins, s.apiPlacementCreate)
 	api.Get("/records/:id/placements", s.requireUser, s.apiPlacements)
+
+	// Annual selection API.
+	api.Get("/selection", s.requireUser, admins, s.apiSelections)
+	api.Post("/selection", s.requireUser, admins, s.apiSelectionCreate)
+	api.Get("/selection/:id", s.requireUser, admins, s.apiSelection)
+	api.Post("/selection/:id/appraisals", s.requireUser, admins, s.apiSelectionAppraise)
+	api.Post("/selection/:id/nominations", s.requireUser, admins, s.apiSelectionNominate)
+	api.Post("/selection/:id/approve", s.requireUser, admins, s.apiSelectionApprove)
 
 	// Contest API.
 	api.Post("/contests", s.requireUser, admins, s.apiContestCreate)

@@ -24,6 +24,7 @@ import (
 	"gridskill/rotation"
 	"gridskill/scoring"
 	"gridskill/seed"
+	"gridskill/selection"
 )
 
 // routeRule says how the scope test treats one route.
@@ -244,6 +245,14 @@ var scopeRoutes = map[string]routeRule{
 	"POST /rotation/:id/batches/:batch/sessions": scoped("id", "plan", "batch", "batch").withForm("session", "session"),
 	"POST /placements":                           scoped().withForm("worker", "worker").withForm("kind", "shadow").withForm("place", "服务中心").withForm("start", "2026-10-01").withForm("days", "3").withForm("rating", "4"),
 
+	"GET /selection":                  open(ownArea),
+	"POST /selection":                 writes(createOwn),
+	"GET /selection/:id":              scoped("id", "selection"),
+	"GET /selection/:id/honours":      scoped("id", "selection"),
+	"POST /selection/:id/appraisals":  scoped("id", "selection").withForm("worker", "worker").withForm("score", "80"),
+	"POST /selection/:id/nominations": scoped("id", "selection").withForm("holder", "worker").withForm("on", "1"),
+	"POST /selection/:id/approve":     scoped("id", "selection"),
+
 	"GET /contests":                              open(ownArea),
 	"POST /contests":                             writes(createOwn),
 	"GET /contests/:id":                          scoped("id", "contest"),
@@ -337,6 +346,13 @@ var scopeRoutes = map[string]routeRule{
 	"POST /api/v1/rotation/:id/batches/:batch/sessions": scoped("id", "plan", "batch", "batch").with(J{"session": "s-none"}),
 	"POST /api/v1/placements":                           scoped().with(J{"worker": westProbe.ID, "kind": "shadow", "place": "服务中心", "start": "2026-10-01", "days": 3, "rating": 4}),
 	"GET /api/v1/records/:id/placements":                scoped("id", "worker"),
+
+	"GET /api/v1/selection":                  open(ownArea),
+	"POST /api/v1/selection":                 writes(createOwn),
+	"GET /api/v1/selection/:id":              scoped("id", "selection"),
+	"POST /api/v1/selection/:id/appraisals":  scoped("id", "selection").with(J{"worker": westProbe.ID, "score": 80}),
+	"POST /api/v1/selection/:id/nominations": scoped("id", "selection").with(J{"holder": westProbe.ID, "on": true}),
+	"POST /api/v1/selection/:id/approve":     scoped("id", "selection"),
 
 	"POST /api/v1/contests":                             writes(createOwn),
 	"GET /api/v1/contests/:id":                          scoped("id", "contest"),
@@ -811,6 +827,13 @@ func (r *certRig) westRecords() westRecords {
 	_, err = r.srv.rotation.RecordPlacement(c, westAdmin, probe.ID, rotation.PlacementInput{Kind: rotation.Shadow, Place: "西岭服务中心", Start: "2026-10-01", Days: 5, Evaluation: "西岭专属评价", Rating: 5})
 	must(err)
 	w.ids["plan"], w.ids["batch"] = plan.ID, "b1"
+	// A selection of 西山 with the probe appraised and nominated.
+	sel, err := r.srv.selection.Create(c, westAdmin, selection.Input{Title: "西岭专属评选", Year: 2026, Weights: []scoring.Weight{{Criterion: scoring.CritAppraisal, Weight: 100}}})
+	must(err)
+	must(r.srv.selection.Appraise(c, westAdmin, sel.ID, probe.ID, 88))
+	must(r.srv.selection.Nominate(c, westAdmin, sel.ID, probe.ID, true))
+	w.ids["selection"] = sel.ID
+	w.markers = append(w.markers, "西岭专属评选")
 	w.markers = append(w.markers, "西岭专属轮训", "西岭第一期", "西岭服务中心", "西岭专属评价")
 	w.markers = append(w.markers, "西岭专属案例", "西岭专属经过", "西岭专属处置", "西岭专属指南")
 	w.markers = append(w.markers, "西岭跟岗日", "西岭专属提问", "西岭专属心得", westCadre.Name)

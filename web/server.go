@@ -27,6 +27,7 @@ import (
 	"gridskill/practical"
 	"gridskill/quiz"
 	"gridskill/rotation"
+	"gridskill/selection"
 	"gridskill/views"
 )
 
@@ -66,8 +67,10 @@ type Deps struct {
 	Cases *cases.Service
 	// Rotation is rotation training plans and placements.
 	Rotation *rotation.Service
-	Clock    gridskill.Clock
-	Log      *slog.Logger
+	// Selection is the annual selection of excellent workers and grids.
+	Selection *selection.Service
+	Clock     gridskill.Clock
+	Log       *slog.Logger
 	// Secret keys the CSRF tokens.
 	Secret []byte
 	// Demo reports whether the demo data is loaded, for the banner.
@@ -90,6 +93,7 @@ type Server struct {
 	practical *practical.Service
 	cases     *cases.Service
 	rotation  *rotation.Service
+	selection *selection.Service
 	clock     gridskill.Clock
 	log       *slog.Logger
 	secret    []byte
@@ -127,6 +131,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 	s.practical = d.Practical
 	s.cases = d.Cases
 	s.rotation = d.Rotation
+	s.selection = d.Selection
 
 	engine := html.NewFileSystem(http.FS(views.Templates), ".html")
 	engine.AddFunc("dict", dict)

@@ -25,6 +25,7 @@ import (
 	"gridskill/quiz"
 	"gridskill/rotation"
 	"gridskill/seed"
+	"gridskill/selection"
 	"gridskill/store"
 	"gridskill/web"
 )
@@ -73,7 +74,7 @@ func (m *Main) open(ctx context.Context) (*people.Service, error) {
 		return nil, err
 	}
 	m.store = s
-	if err := s.EnsureIndexes(ctx, people.Indexes(), quiz.Indexes(), certify.Indexes(), courses.Indexes(), contest.Indexes(), practical.Indexes(), cases.Indexes(), rotation.Indexes()); err != nil {
+	if err := s.EnsureIndexes(ctx, people.Indexes(), quiz.Indexes(), certify.Indexes(), courses.Indexes(), contest.Indexes(), practical.Indexes(), cases.Indexes(), rotation.Indexes(), selection.Indexes()); err != nil {
 		return nil, err
 	}
 	return people.NewService(s.DB, m.Clock), nil
@@ -121,6 +122,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	pr := practical.NewService(m.store.DB, ps, co, m.Clock)
+	cx := cases.NewService(m.store.DB, m.Clock, co, qs)
 	wireCertify(cs, ps, co, qs, m.contest, pr)
 	wireRecordHooks(co, qs, cs, m.log)
 	// Accepted tasks whose hours did not reach the record before a stop.
@@ -135,8 +137,9 @@ func (m *Main) Run(ctx context.Context) error {
 		Courses:   co,
 		Contest:   m.contest,
 		Practical: pr,
-		Cases:     cases.NewService(m.store.DB, m.Clock, co, qs),
+		Cases:     cx,
 		Rotation:  rotation.NewService(m.store.DB, ps, co, m.Clock),
+		Selection: selection.NewService(m.store.DB, ps, selection.RecordFacts{Histories: cs.Histories, Practical: pr, Cases: cx}, m.Clock),
 		Secret:    secret, Demo: seed.NewDemoFlag(m.store.DB, m.Clock).Active,
 	})
 	if err != nil {
@@ -180,7 +183,7 @@ func (m *Main) Seed(ctx context.Context) error {
 		if err := seed.Reset(ctx, m.store.DB); err != nil {
 			return err
 		}
-		if err := m.store.EnsureIndexes(ctx, people.Indexes(), quiz.Indexes(), certify.Indexes(), courses.Indexes(), contest.Indexes(), practical.Indexes(), cases.Indexes(), rotation.Indexes()); err != nil {
+		if err := m.store.EnsureIndexes(ctx, people.Indexes(), quiz.Indexes(), certify.Indexes(), courses.Indexes(), contest.Indexes(), practical.Indexes(), cases.Indexes(), rotation.Indexes(), selection.Indexes()); err != nil {
 			return err
 		}
 	}
