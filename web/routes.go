@@ -94,6 +94,7 @@ func (s *Server) routes(static fs.FS) {
 	app.Get("/media/:id", s.requireUser, s.coursesMedia)
 	app.Get("/learn", s.requireUser, s.coursesCatalogue)
 	app.Get("/learn/record", s.requireUser, s.coursesRecord)
+	app.Get("/learn/handbook", s.requireUser, s.coursesHandbook)
 	app.Get("/learn/:id", s.requireUser, s.coursesModule)
 	app.Get("/learn/:id/:lesson", s.requireUser, s.coursesLesson)
 	app.Post("/learn/:id/:lesson/complete", s.requireUser, s.coursesComplete)
@@ -238,6 +239,7 @@ func (s *Server) routes(static fs.FS) {
 	api.Post("/modules/:id/lessons/:lesson/complete", s.requireUser, s.apiLessonComplete)
 	api.Post("/media", s.requireUser, staff, s.apiMediaUpload)
 	api.Get("/learning", s.requireUser, s.apiMyLearning)
+	api.Get("/handbook", s.requireUser, s.apiHandbook)
 	api.Get("/records/:id", s.requireUser, s.apiRecord)
 	api.Post("/sessions", s.requireUser, staff, s.apiSessionCreate)
 

@@ -178,6 +178,7 @@ var scopeRoutes = map[string]routeRule{
 	"GET /media/:id":                             public("images are addressed by a digest of their content: only who has the link loads one"),
 	"GET /learn":                                 open(ownArea),
 	"GET /learn/record":                          scoped().withQuery("worker", "worker"),
+	"GET /learn/handbook":                        scoped().withQuery("unit", "unit"),
 	"GET /learn/:id":                             scoped("id", "module"),
 	"GET /learn/:id/:lesson":                     scoped("id", "module", "lesson", "lesson"),
 	"POST /learn/:id/:lesson/complete":           scoped("id", "module", "lesson", "lesson"),
@@ -310,6 +311,7 @@ var scopeRoutes = map[string]routeRule{
 	"POST /api/v1/modules/:id/lessons/:lesson/complete":  scoped("id", "module", "lesson", "lesson"),
 	"POST /api/v1/media":                                 writes("uploads an image; images are addressed by their content"),
 	"GET /api/v1/learning":                               open(own),
+	"GET /api/v1/handbook":                               scoped().withQuery("unit", "unit"),
 	"GET /api/v1/records/:id":                            scoped("id", "worker"),
 	"POST /api/v1/sessions":                              writes(createOwn),
 
