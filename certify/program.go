@@ -65,6 +65,11 @@ func (p *Program) checkIDs() error {
 	if a := p.Requirements.Award; a != nil && a.ContestID != "" && !validCertID(a.ContestID) {
 		return bad("contest", a.ContestID)
 	}
+	for _, c := range p.Requirements.Checklists {
+		if !validCertID(c) {
+			return bad("checklist", c)
+		}
+	}
 	for _, u := range p.Audience {
 		if !validCertID(u) {
 			return bad("unit", u)
@@ -104,7 +109,7 @@ func (p *Program) Validate() error {
 	if len(r.Modules)+len(r.Exams) > maxRequirements {
 		return gridskill.Errorf(gridskill.EINVALID, "a program may require at most %d modules and exams", maxRequirements)
 	}
-	if len(r.Modules) == 0 && len(r.Exams) == 0 && r.MinHours == 0 && r.Award == nil {
+	if len(r.Modules) == 0 && len(r.Exams) == 0 && r.MinHours == 0 && r.Award == nil && len(r.Checklists) == 0 {
 		return gridskill.Errorf(gridskill.EINVALID, "the program needs at least one requirement")
 	}
 	if err := r.Validate(); err != nil {
@@ -114,6 +119,12 @@ func (p *Program) Validate() error {
 		return gridskill.Errorf(gridskill.EINVALID, "required hours must be at most 1000")
 	}
 	seen := map[string]bool{}
+	for _, c := range r.Checklists {
+		if seen["c:"+c] {
+			return gridskill.Errorf(gridskill.EINVALID, "checklist %s is required twice", c)
+		}
+		seen["c:"+c] = true
+	}
 	for _, m := range r.Modules {
 		if seen["m:"+m.ModuleID] {
 			return gridskill.Errorf(gridskill.EINVALID, "module %s is required twice", m.ModuleID)

@@ -96,6 +96,9 @@ func (s *Service) checkIssuer(ctx context.Context, actor people.User, p *Program
 // change): a module withdrawn later does not lock its programs. Nothing is
 // checked while no catalogue is wired. Errors: invalid, internal.
 func (s *Service) checkRequired(ctx context.Context, p, old Program) error {
+	if err := s.checkChecklists(ctx, p, old); err != nil {
+		return err
+	}
 	if s.Catalog == nil {
 		return nil
 	}

@@ -66,6 +66,8 @@ type Service struct {
 	Modules   Modules
 	Histories Histories
 	Catalog   Catalog
+	// Checklists checks the practical checklists a program requires.
+	Checklists Checklists
 
 	// issuing serializes evaluations of one worker in this process; the
 	// deterministic certificate id keeps several processes to one certificate.
@@ -398,7 +400,7 @@ func refresherRequirements(p Program, rec scoring.Record, changed map[string]Maj
 			req.Modules[i].MinVersion = ch.Version
 		}
 	}
-	out := scoring.Record{Modules: map[string]scoring.ModuleDone{}, Exams: map[string]scoring.ExamBest{}, HoursThisYear: rec.HoursThisYear, Awards: rec.Awards}
+	out := scoring.Record{Modules: map[string]scoring.ModuleDone{}, Exams: map[string]scoring.ExamBest{}, HoursThisYear: rec.HoursThisYear, Awards: rec.Awards, Checklists: rec.Checklists}
 	for id, md := range rec.Modules {
 		if ch, ok := changed[id]; ok && !ch.At.IsZero() && md.At.Before(ch.At) {
 			continue
@@ -423,7 +425,7 @@ func refresherRequirements(p Program, rec scoring.Record, changed map[string]Maj
 // module once completed at a version is not studied again unless it changes,
 // and a change is the refresher's business; hours count this year anyway.
 func since(rec scoring.Record, t time.Time) scoring.Record {
-	out := scoring.Record{Modules: rec.Modules, Exams: map[string]scoring.ExamBest{}, HoursThisYear: rec.HoursThisYear, Awards: rec.Awards}
+	out := scoring.Record{Modules: rec.Modules, Exams: map[string]scoring.ExamBest{}, HoursThisYear: rec.HoursThisYear, Awards: rec.Awards, Checklists: rec.Checklists}
 	for id, eb := range rec.Exams {
 		if !eb.At.Before(t) {
 			out.Exams[id] = eb

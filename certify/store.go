@@ -56,10 +56,12 @@ type reqDoc struct {
 	Exams    []examReqDoc   `bson:"exams"`
 	MinHours float64        `bson:"minHours"`
 	Award    *awardReqDoc   `bson:"award,omitempty"`
+	// Checklists are practical checklists that must be accepted.
+	Checklists []string `bson:"checklists,omitempty"`
 }
 
 func newReqDoc(r scoring.Requirements) reqDoc {
-	d := reqDoc{Modules: []moduleReqDoc{}, Exams: []examReqDoc{}, MinHours: r.MinHours}
+	d := reqDoc{Modules: []moduleReqDoc{}, Exams: []examReqDoc{}, MinHours: r.MinHours, Checklists: r.Checklists}
 	for _, m := range r.Modules {
 		d.Modules = append(d.Modules, moduleReqDoc{m.ModuleID, m.MinVersion})
 	}
@@ -73,7 +75,7 @@ func newReqDoc(r scoring.Requirements) reqDoc {
 }
 
 func (d reqDoc) requirements() scoring.Requirements {
-	r := scoring.Requirements{MinHours: d.MinHours}
+	r := scoring.Requirements{MinHours: d.MinHours, Checklists: d.Checklists}
 	for _, m := range d.Modules {
 		r.Modules = append(r.Modules, scoring.ModuleReq{ModuleID: m.ModuleID, MinVersion: m.MinVersion})
 	}

@@ -55,6 +55,7 @@ var roleNames = map[string]Role{
 	"培训讲师": Trainer, "讲师": Trainer, "trainer": Trainer,
 	"街道管理员": StreetAdmin, "street_admin": StreetAdmin,
 	"区管理员": DistrictAdmin, "district_admin": DistrictAdmin,
+	"跟岗干部": Cadre, "cadre": Cadre,
 }
 
 // RoleLabel is the Chinese name of a role as written in the roster.
@@ -66,6 +67,8 @@ func RoleLabel(r Role) string {
 		return "街道管理员"
 	case DistrictAdmin:
 		return "区管理员"
+	case Cadre:
+		return "跟岗干部"
 	}
 	return "网格员"
 }
@@ -142,7 +145,7 @@ func ParseRoster(r io.Reader, filename string) ([]RosterRow, error) {
 		}
 		role, ok := roleNames[strings.ToLower(raw.Cell(col[ColRole]))]
 		if !ok {
-			bad(ColRole, "unknown role; use 网格员, 培训讲师, 街道管理员 or 区管理员")
+			bad(ColRole, "unknown role; use 网格员, 培训讲师, 街道管理员, 区管理员 or 跟岗干部")
 		}
 		row.Role = role
 		switch role {
@@ -157,7 +160,7 @@ func ParseRoster(r io.Reader, filename string) ([]RosterRow, error) {
 			if row.Street == "" {
 				bad(ColStreet, "a street admin needs a street")
 			}
-		case Trainer:
+		case Trainer, Cadre:
 			if row.Street == "" && (row.Community != "" || row.Grid != "") {
 				bad(ColStreet, "name the street above this community or grid")
 			} else if row.Community == "" && row.Grid != "" {

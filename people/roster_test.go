@@ -177,7 +177,7 @@ func TestParseRosterReportsEveryProblem(t *testing.T) {
 		"2/手机号/not an 11-digit mobile number",
 		"4/手机号/same phone number as row 3",
 		"5/姓名/name is required",
-		"6/角色/unknown role; use 网格员, 培训讲师, 街道管理员 or 区管理员",
+		"6/角色/unknown role; use 网格员, 培训讲师, 街道管理员, 区管理员 or 跟岗干部",
 		"7/网格/a grid worker needs a street, a community and a grid",
 		"8/入职日期/not a date like 2024-03-01",
 		"9/手机号/not an 11-digit mobile number",

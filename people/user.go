@@ -18,15 +18,19 @@ const (
 	Trainer       Role = "trainer"
 	StreetAdmin   Role = "street_admin"
 	DistrictAdmin Role = "district_admin"
+	// Cadre is a participant of a shadowing day (跟岗): an office's cadre
+	// who spends a day with a grid worker. The account opens only the
+	// shadowing programmes it takes part in and their practical tasks.
+	Cadre Role = "cadre"
 )
 
 // Roles returns every role, from least to most reach, a new slice on each call.
-func Roles() []Role { return []Role{Worker, Trainer, StreetAdmin, DistrictAdmin} }
+func Roles() []Role { return []Role{Worker, Trainer, StreetAdmin, DistrictAdmin, Cadre} }
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {
 	switch r {
-	case Worker, Trainer, StreetAdmin, DistrictAdmin:
+	case Worker, Trainer, StreetAdmin, DistrictAdmin, Cadre:
 		return true
 	}
 	return false

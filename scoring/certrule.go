@@ -61,6 +61,9 @@ type Requirements struct {
 	MinHours float64
 	// Award, when set, requires a contest award.
 	Award *AwardReq
+	// Checklists are practical task checklists (实操任务清单) the worker
+	// must have had accepted by a mentor, by checklist ID.
+	Checklists []string
 }
 
 // Validate reports whether the requirements make sense: module and exam IDs
@@ -69,6 +72,11 @@ func (r Requirements) Validate() error {
 	for _, m := range r.Modules {
 		if m.ModuleID == "" || m.MinVersion < 0 {
 			return fmt.Errorf("module requirement %q needs a module and a version of 0 or more", m.ModuleID)
+		}
+	}
+	for _, c := range r.Checklists {
+		if c == "" {
+			return fmt.Errorf("a checklist requirement needs a checklist")
 		}
 	}
 	for _, e := range r.Exams {
@@ -113,6 +121,9 @@ type Record struct {
 	// HoursThisYear is the worker's training hours in the current year.
 	HoursThisYear float64
 	Awards        []Award
+	// Checklists holds, by checklist ID, when the worker's practical
+	// checklist was last accepted.
+	Checklists map[string]time.Time
 }
 
 // MissingKind is the kind of requirement a worker has not met.
@@ -124,6 +135,8 @@ const (
 	MissingExam   MissingKind = "exam"
 	MissingHours  MissingKind = "hours"
 	MissingAward  MissingKind = "award"
+	// MissingChecklist is a practical checklist not yet accepted.
+	MissingChecklist MissingKind = "checklist"
 )
 
 // Missing is one requirement a worker has not met, with what it needs and
@@ -151,7 +164,7 @@ type Missing struct {
 type Evaluation struct {
 	Met bool
 	// Missing lists the requirements not met: modules and exams in the order
-	// required, then hours, then the award.
+	// required, then hours, then the award, then the checklists.
 	Missing []Missing
 }
 
@@ -161,7 +174,7 @@ type Evaluation struct {
 // met when it was passed and its best score is at least MinScore. Hours are
 // met when HoursThisYear is at least MinHours. An award is met by any award
 // in the record at MinLevel or better (see AwardLevel.AtLeast) in the
-// required contest. Scores and hours are compared at hundredths, so that
+// required contest. A checklist is met by its acceptance. Scores and hours are compared at hundredths, so that
 // 59.9999 hours summed from lesson lengths meet a requirement of 60.
 func Evaluate(req Requirements, rec Record) Evaluation {
 	var missing []Missing
@@ -188,6 +201,11 @@ func Evaluate(req Requirements, rec Record) Evaluation {
 	if req.Award != nil {
 		if m, ok := missingAward(*req.Award, rec.Awards); !ok {
 			missing = append(missing, m)
+		}
+	}
+	for _, c := range req.Checklists {
+		if _, ok := rec.Checklists[c]; !ok {
+			missing = append(missing, Missing{Kind: MissingChecklist, Ref: c, Need: 1, None: true})
 		}
 	}
 	return Evaluation{Met: len(missing) == 0, Missing: missing}

@@ -188,3 +188,25 @@ func TestExpiry(t *testing.T) {
 		})
 	}
 }
+
+func TestEvaluateChecklists(t *testing.T) {
+	req := Requirements{Checklists: []string{"pc-eight-tasks", "pc-first-month"}}
+	at := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+	t.Run("MissingUntilAccepted", func(t *testing.T) {
+		ev := Evaluate(req, Record{Checklists: map[string]time.Time{"pc-eight-tasks": at}})
+		if ev.Met || len(ev.Missing) != 1 || ev.Missing[0].Kind != MissingChecklist || ev.Missing[0].Ref != "pc-first-month" || !ev.Missing[0].None {
+			t.Fatalf("%+v", ev)
+		}
+	})
+	t.Run("MetWhenEveryOneIsAccepted", func(t *testing.T) {
+		ev := Evaluate(req, Record{Checklists: map[string]time.Time{"pc-eight-tasks": at, "pc-first-month": at}})
+		if !ev.Met {
+			t.Fatalf("%+v", ev)
+		}
+	})
+	t.Run("RejectsEmptyID", func(t *testing.T) {
+		if err := (Requirements{Checklists: []string{""}}).Validate(); err == nil {
+			t.Fatal("an empty checklist id is valid")
+		}
+	})
+}

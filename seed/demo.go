@@ -157,6 +157,9 @@ func LoadDemo(ctx context.Context, db *mongo.Database, ps *people.Service, clock
 	if err := LoadDemoPrograms(ctx, db, ps, clock); err != nil {
 		return err
 	}
+	if err := LoadDemoChecklists(ctx, db, ps, clock); err != nil {
+		return err
+	}
 	_, err := db.Collection(metaColl).UpdateOne(ctx, bson.M{"_id": "demo"},
 		bson.M{"$setOnInsert": bson.M{"loadedAt": clock.Now()}}, options.Update().SetUpsert(true))
 	return err

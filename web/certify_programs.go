@@ -69,6 +69,10 @@ type programForm struct {
 	ModuleChoices []certify.Choice
 	ExamChoices   []certify.Choice
 	IssuerName    string
+	// Checklists are the practical checklists required; ChecklistChoices
+	// those the admin may require (certify_checklists.go).
+	Checklists       []string
+	ChecklistChoices []certify.Choice
 }
 
 // Chosen reports whether unit id is in the audience.
@@ -96,6 +100,9 @@ func (s *Server) fillProgramForm(c *fiber.Ctx, f *programForm, issuerID string) 
 		if unit.Kind == people.Street || unit.Kind == people.Community {
 			f.Units = append(f.Units, unit)
 		}
+	}
+	if f.ChecklistChoices, err = s.checklistChoices(c, f.Checklists); err != nil {
+		return err
 	}
 	for len(f.Modules) < programRows {
 		f.Modules = append(f.Modules, moduleRow{MinVersion: 1})
@@ -141,6 +148,7 @@ func (s *Server) programEdit(c *fiber.Ctx) error {
 	if a := prog.Requirements.Award; a != nil {
 		f.AwardLevel, f.AwardContest = int(a.MinLevel), a.ContestID
 	}
+	f.Checklists = prog.Requirements.Checklists
 	return s.renderProgramForm(c, f, prog.IssuerID)
 }
 
@@ -194,8 +202,12 @@ func parseProgramForm(c *fiber.Ctx) (programForm, certify.Program) {
 		if string(k) == "audience" && len(v) > 0 {
 			f.Audience = append(f.Audience, string(v))
 		}
+		if string(k) == "checklist" && len(v) > 0 {
+			f.Checklists = append(f.Checklists, string(v))
+		}
 	})
 	p.Audience = f.Audience
+	p.Requirements.Checklists = f.Checklists
 	return f, p
 }
 

@@ -8,12 +8,15 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"gridskill/certify"
+	"gridskill/selection"
 )
 
 type transcriptPage struct {
 	Page
 	Transcript certify.Transcript
 	Own        bool
+	// Honours are the worker's and their grid's (selection_honours.go).
+	Honours []selection.Honour
 }
 
 // TotalHours is this year's training hours, online and offline.
@@ -38,7 +41,11 @@ func (s *Server) renderTranscript(c *fiber.Ctx, workerID string) error {
 	if err != nil {
 		return err
 	}
-	return c.Render("certify/transcript", transcriptPage{Page: s.page(c, "Transcript"), Transcript: t, Own: workerID == u.ID}, "layouts/main")
+	p := transcriptPage{Page: s.page(c, "Transcript"), Transcript: t, Own: workerID == u.ID}
+	if p.Honours, err = s.transcriptHonours(c, workerID); err != nil {
+		return err
+	}
+	return c.Render("certify/transcript", p, "layouts/main")
 }
 
 // transcriptExport downloads a worker's transcript as a spreadsheet.

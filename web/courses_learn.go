@@ -8,6 +8,7 @@ import (
 
 	"gridskill"
 	"gridskill/courses"
+	"gridskill/rotation"
 )
 
 // categoryNames are the catalogue texts of the standard categories.
@@ -146,6 +147,10 @@ func (s *Server) coursesComplete(c *fiber.Ctx) error {
 type recordPage struct {
 	Page
 	Record courses.Record
+	// Placements (跟班学习, 轮岗) are read by rotation_placements.go; CanPlace
+	// is whether the viewer may record one.
+	Placements []rotation.Placement
+	CanPlace   bool
 }
 
 // coursesRecord is the worker's own learning record.
@@ -156,7 +161,11 @@ func (s *Server) coursesRecord(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Render("courses/record", recordPage{Page: s.page(c, "Learning record"), Record: rec}, "layouts/main")
+	p := recordPage{Page: s.page(c, "Learning record"), Record: rec}
+	if err := s.recordPlacements(c, &p); err != nil {
+		return err
+	}
+	return c.Render("courses/record", p, "layouts/main")
 }
 
 // coursesMedia serves an uploaded image. Its id is the hash of its bytes, so

@@ -46,6 +46,7 @@ var roleLabels = map[people.Role]string{
 	people.Trainer:       "Trainer",
 	people.StreetAdmin:   "Street admin",
 	people.DistrictAdmin: "District admin",
+	people.Cadre:         "Shadowing participant",
 }
 
 // page fills the common part of a view model for the current request.

@@ -21,13 +21,17 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 
 	"gridskill"
+	"gridskill/cases"
 	"gridskill/certify"
 	"gridskill/contest"
 	"gridskill/courses"
 	"gridskill/people"
+	"gridskill/practical"
 	"gridskill/quiz"
+	"gridskill/rotation"
 	"gridskill/scoring"
 	"gridskill/seed"
+	"gridskill/selection"
 )
 
 // Text read from a request must not change after the request ends: Fiber's
@@ -76,6 +80,7 @@ type retEnv struct {
 	cs   *contest.Service
 	co   *courses.Service
 	cert *certify.Service
+	pr   *practical.Service
 	// records and modules are certification's sources: whatever a
 	// certificate case says a worker has done.
 	records *certRecords
@@ -115,13 +120,17 @@ func (e *retEnv) wire() {
 	}
 	t.Cleanup(e.cs.Close)
 	e.co = courses.NewService(r.db, r.people, r.clock)
+	e.pr = practical.NewService(r.db, r.people, e.co, r.clock)
 	e.cert = certify.NewService(r.db, r.people, r.clock, certify.Config{})
 	e.cert.Records, e.cert.Modules = e.records, e.modules
 	if err := e.cert.SeedProgram(ctx(t), retentionProgram); err != nil {
 		t.Fatal(err)
 	}
 	srv, err := New(Config{}, Deps{Quiz: r.quiz, Courses: e.co, Contest: e.cs, Certify: e.cert, DB: r.db, People: r.people,
-		Tokens: people.NewTokens(rigSecret, r.clock), Clock: r.clock, Log: slog.New(slog.NewTextHandler(r.log, nil)),
+		Practical: e.pr, Cases: cases.NewService(r.db, r.clock, e.co, r.quiz),
+		Rotation:  rotation.NewService(r.db, r.people, e.co, r.clock),
+		Selection: selection.NewService(r.db, r.people, selection.RecordFacts{}, r.clock),
+		Tokens:    people.NewTokens(rigSecret, r.clock), Clock: r.clock, Log: slog.New(slog.NewTextHandler(r.log, nil)),
 		Secret: rigSecret, Demo: seed.NewDemoFlag(r.db, r.clock).Active})
 	if err != nil {
 		t.Fatal(err)
@@ -749,6 +758,285 @@ func (e *retEnv) readSession(id string) func(e *retEnv) any {
 	return func(e *retEnv) any { return check(e.co.Session(ctx(e.t), e.staff, id)).of(e.t) }
 }
 
+// Practical tasks: checklists, assignments, entries, photos and reviews.
+
+func (e *retEnv) checklistItems(v *voice) string {
+	return v.text("分组") + " | " + v.text("任务") + " | note,place | 1\n" + v.text("分组二") + " | " + v.text("拍照任务") + " | photo | 1"
+}
+
+func (e *retEnv) readChecklist(id string) func(e *retEnv) any {
+	return func(e *retEnv) any { return check(e.pr.Checklist(ctx(e.t), e.staff, id)).of(e.t) }
+}
+
+func (e *retEnv) readProgress(id string) func(e *retEnv) any {
+	return func(e *retEnv) any { return check(e.pr.Progress(ctx(e.t), e.staff, id)).of(e.t) }
+}
+
+func (e *retEnv) readTask(id string) func(e *retEnv) any {
+	return func(e *retEnv) any { return check(e.pr.Task(ctx(e.t), e.worker, id)).of(e.t) }
+}
+
+// newChecklist is a checklist of the district trainer, with items of the voice.
+func (e *retEnv) newChecklist(v *voice) string {
+	items := check(practical.ParseItems(e.checklistItems(v))).of(e.t)
+	return check(e.pr.CreateChecklist(ctx(e.t), e.staff, practical.ChecklistInput{Title: v.text("清单"), Hours: 2, Items: items})).of(e.t).ID
+}
+
+// newTask assigns a new checklist to the demo worker, the district admin
+// mentoring; submitted, every item recorded and handed in.
+func (e *retEnv) newTask(v *voice, submitted bool) string {
+	c := ctx(e.t)
+	id := e.newChecklist(v)
+	tasks := check(e.pr.Assign(c, e.staff, id, practical.AssignInput{Phones: []string{e.worker.Phone}, Mentor: e.admin.Phone, Due: "2026-12-20"})).of(e.t)
+	task := tasks[0].ID
+	if submitted {
+		check(e.pr.SaveEntry(c, e.worker, task, "i1", practical.EntryInput{Note: v.text("记录"), Place: v.text("地点")})).of(e.t)
+		check(e.pr.AddPhoto(c, e.worker, task, "i2", pngOf(v))).of(e.t)
+		check(e.pr.Submit(c, e.worker, task)).of(e.t)
+	}
+	return task
+}
+
+// cadre is a shadowing participant of the district, one per case voice.
+func (e *retEnv) cadre(v *voice) people.User {
+	u := people.User{ID: fmt.Sprintf("user-ret-cadre-%d", v.n), Phone: fmt.Sprintf("1396%07d", v.n), Name: fmt.Sprintf("跟岗%d", v.n),
+		Role: people.Cadre, UnitID: seed.DistrictID, UnitPath: []string{seed.DistrictID}, Active: true}
+	if err := e.r.people.Seed(ctx(e.t), nil, []people.User{u}, seed.DemoPassword); err != nil {
+		e.t.Fatal(err)
+	}
+	return check(e.r.people.User(ctx(e.t), u.ID)).of(e.t)
+}
+
+func (e *retEnv) readProgramme(id string) func(e *retEnv) any {
+	return func(e *retEnv) any { return check(e.pr.Programme(ctx(e.t), e.admin, id)).of(e.t) }
+}
+
+// newProgramme is a shadowing day of the district with the voice's texts.
+func (e *retEnv) newProgramme(v *voice) string {
+	return check(e.pr.CreateProgramme(ctx(e.t), e.admin, practical.ProgrammeInput{Title: v.text("跟岗日"), Date: "2026-12-01", ChecklistID: seed.EightTasksID, Prompt: v.text("提问")})).of(e.t).ID
+}
+
+func (e *retEnv) readCase(id string) func(e *retEnv) any {
+	return func(e *retEnv) any { return check(e.r.srv.cases.Case(ctx(e.t), e.staff, id)).of(e.t) }
+}
+
+func (e *retEnv) readGuide(id string) func(e *retEnv) any {
+	return func(e *retEnv) any { return check(e.r.srv.cases.Guide(ctx(e.t), e.staff, id)).of(e.t) }
+}
+
+// caseForm is a case's form with the voice's texts.
+func caseForm(v *voice) url.Values {
+	return url.Values{"title": {v.text("案例")}, "happened": {v.text("经过")}, "handling": {v.text("处置")}, "outcome": {v.text("结果")}, "tag": {pick(v, "fraud", "hazard")}}
+}
+
+// newCase is a case the demo worker submitted.
+func (e *retEnv) newCase(v *voice) string {
+	return check(e.r.srv.cases.Submit(ctx(e.t), e.worker, cases.Input{Title: v.text("案例"), Happened: v.text("经过"), Handling: v.text("处置"), Tags: []cases.Tag{cases.Fraud}})).of(e.t).ID
+}
+
+func (e *retEnv) readPlan(id string) func(e *retEnv) any {
+	return func(e *retEnv) any { return check(e.r.srv.rotation.Plan(ctx(e.t), e.admin, id)).of(e.t) }
+}
+
+func (e *retEnv) readPlacements(worker string) func(e *retEnv) any {
+	return func(e *retEnv) any { return check(e.r.srv.rotation.Placements(ctx(e.t), e.admin, worker)).of(e.t) }
+}
+
+// newPlan is a district plan of one batch.
+func (e *retEnv) newPlan(v *voice) string {
+	p := check(e.r.srv.rotation.CreatePlan(ctx(e.t), e.admin, rotation.PlanInput{Title: v.text("轮训"), CycleStart: "2026-01-01", CycleEnd: "2026-12-31"})).of(e.t)
+	check(e.r.srv.rotation.AddBatch(ctx(e.t), e.admin, p.ID, rotation.BatchInput{Title: v.text("期次"), Start: "2026-11-01", End: "2026-11-30"})).of(e.t)
+	return p.ID
+}
+
+// session is an offline session of the district trainer, with the voice's topic.
+func (e *retEnv) session(v *voice) string {
+	return check(e.co.RecordSession(ctx(e.t), e.staff, courses.SessionInput{Topic: v.text("培训"), Date: "2026-11-20", Hours: 2, Place: "会议室", Trainer: "讲师"},
+		[]courses.SignInRow{{Line: 1, Phone: e.worker.Phone}})).of(e.t).ID
+}
+
+var rotationCases = []retentionCase{
+	{"POST /rotation", func(e *retEnv, v *voice) func(*retEnv) any {
+		return e.readPlan(lastPath(e.form(e.adminB, v, "/rotation", url.Values{"title": {v.text("轮训")}, "start": {"2026-01-01"}, "end": {pick(v, "2026-12-30", "2026-12-31")}})))
+	}},
+	{"POST /api/v1/rotation", func(e *retEnv, v *voice) func(*retEnv) any {
+		var out struct{ ID string }
+		e.api(v, "POST", "/api/v1/rotation", e.adminTok, map[string]any{"title": v.text("接口轮训"), "cycleStart": "2026-01-01", "cycleEnd": "2026-12-31"}, &out)
+		return e.readPlan(out.ID)
+	}},
+	{"POST /rotation/:id/batches", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.newPlan(newVoice(900 + v.n))
+		e.form(e.adminB, v, "/rotation/"+id+"/batches", url.Values{"title": {v.text("期次")}, "start": {"2026-10-01"}, "end": {pick(v, "2026-10-30", "2026-10-31")}})
+		return e.readPlan(id)
+	}},
+	{"POST /api/v1/rotation/:id/batches", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.newPlan(newVoice(900 + v.n))
+		e.api(v, "POST", "/api/v1/rotation/"+id+"/batches", e.adminTok, map[string]any{"title": v.text("接口期次"), "start": "2026-09-01", "end": "2026-09-30"}, nil)
+		return e.readPlan(id)
+	}},
+	{"POST /rotation/:id/batches/:batch/sessions", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.newPlan(newVoice(900 + v.n))
+		e.form(e.adminB, v, "/rotation/"+id+"/batches/b1/sessions", url.Values{"session": {e.session(newVoice(800 + v.n))}})
+		return e.readPlan(id)
+	}},
+	{"POST /api/v1/rotation/:id/batches/:batch/sessions", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.newPlan(newVoice(900 + v.n))
+		e.api(v, "POST", "/api/v1/rotation/"+id+"/batches/b1/sessions", e.adminTok, map[string]any{"session": e.session(newVoice(700 + v.n))}, nil)
+		return e.readPlan(id)
+	}},
+	{"POST /placements", func(e *retEnv, v *voice) func(*retEnv) any {
+		worker := fmt.Sprintf("worker-%04d", v.n%seedWorkers+1)
+		e.form(e.adminB, v, "/placements", url.Values{"worker": {worker}, "kind": {pick(v, "shadow", "rotate")}, "place": {v.text("地点")}, "start": {"2026-10-01"}, "days": {"3"}, "rating": {"4"}, "evaluation": {v.text("评价")}})
+		return e.readPlacements(worker)
+	}},
+	{"POST /api/v1/placements", func(e *retEnv, v *voice) func(*retEnv) any {
+		worker := fmt.Sprintf("worker-%04d", (v.n+50)%seedWorkers+1)
+		e.api(v, "POST", "/api/v1/placements", e.adminTok, map[string]any{"worker": worker, "kind": "rotate", "place": v.text("接口地点"), "start": "2026-10-01", "days": 5, "rating": 3, "evaluation": v.text("接口评价")}, nil)
+		return e.readPlacements(worker)
+	}},
+}
+
+func (e *retEnv) readSelection(id string) func(e *retEnv) any {
+	return func(e *retEnv) any { return check(e.r.srv.selection.Evaluation(ctx(e.t), e.admin, id)).of(e.t) }
+}
+
+var selectionCases = []retentionCase{
+	{"POST /selection", func(e *retEnv, v *voice) func(*retEnv) any {
+		loc := e.form(e.adminB, v, "/selection", url.Values{"title": {v.text("评选")}, "year": {pick(v, "2026", "2025")}, "w_appraisal": {"50"}, "w_hours": {"50"}})
+		return e.readSelection(lastPath(loc))
+	}},
+	{"POST /api/v1/selection", func(e *retEnv, v *voice) func(*retEnv) any {
+		var out struct{ ID string }
+		e.api(v, "POST", "/api/v1/selection", e.adminTok, map[string]any{"title": v.text("接口评选"), "year": 2026, "weights": []map[string]any{{"criterion": "exams", "weight": 40}}}, &out)
+		return e.readSelection(out.ID)
+	}},
+}
+
+var casesCases = []retentionCase{
+	{"POST /cases", func(e *retEnv, v *voice) func(*retEnv) any {
+		return e.readCase(lastPath(e.form(e.workerB, v, "/cases", caseForm(v))))
+	}},
+	{"POST /api/v1/cases", func(e *retEnv, v *voice) func(*retEnv) any {
+		var out struct{ ID string }
+		e.api(v, "POST", "/api/v1/cases", e.workerTok, map[string]any{"title": v.text("接口案例"), "happened": v.text("接口经过"), "handling": v.text("接口处置"), "tags": []string{"dispute"}}, &out)
+		return e.readCase(out.ID)
+	}},
+	{"POST /cases/:id/publish", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.newCase(newVoice(900 + v.n))
+		e.form(e.trainerB, v, "/cases/"+id+"/publish", caseForm(v))
+		return e.readCase(id)
+	}},
+	{"POST /api/v1/cases/:id/publish", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.newCase(newVoice(900 + v.n))
+		e.api(v, "POST", "/api/v1/cases/"+id+"/publish", e.trainerTok, map[string]any{"title": v.text("接口案例"), "happened": v.text("接口经过"), "handling": v.text("接口处置"), "tags": []string{"service"}}, nil)
+		return e.readCase(id)
+	}},
+	{"POST /guides", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.newCase(newVoice(900 + v.n))
+		check(e.r.srv.cases.Publish(ctx(e.t), e.staff, id, cases.Input{Title: "案例", Happened: "经过", Handling: "处置", Tags: []cases.Tag{cases.Fraud}})).of(e.t)
+		loc := e.form(e.trainerB, v, "/guides", url.Values{"title": {v.text("指南")}, "intro": {v.text("导语")}, "case": {id}})
+		return e.readGuide(lastPath(loc))
+	}},
+	{"POST /api/v1/guides", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.newCase(newVoice(900 + v.n))
+		check(e.r.srv.cases.Publish(ctx(e.t), e.staff, id, cases.Input{Title: "案例", Happened: "经过", Handling: "处置", Tags: []cases.Tag{cases.Fraud}})).of(e.t)
+		var out struct{ ID string }
+		e.api(v, "POST", "/api/v1/guides", e.trainerTok, map[string]any{"title": v.text("接口指南"), "intro": v.text("接口导语"), "cases": []string{id}}, &out)
+		return e.readGuide(out.ID)
+	}},
+}
+
+var practicalCases = []retentionCase{
+	{"POST /shadowing", func(e *retEnv, v *voice) func(*retEnv) any {
+		loc := e.form(e.adminB, v, "/shadowing", url.Values{"title": {v.text("跟岗日")}, "date": {pick(v, "2026-12-01", "2026-12-02")}, "checklist": {seed.EightTasksID}, "prompt": {v.text("提问")}})
+		return e.readProgramme(lastPath(loc))
+	}},
+	{"POST /api/v1/shadowing", func(e *retEnv, v *voice) func(*retEnv) any {
+		var out struct{ ID string }
+		e.api(v, "POST", "/api/v1/shadowing", e.adminTok, map[string]any{"title": v.text("接口跟岗日"), "date": "2026-12-03", "checklistId": seed.EightTasksID, "prompt": v.text("接口提问")}, &out)
+		return e.readProgramme(out.ID)
+	}},
+	{"POST /shadowing/:id/pairings", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.newProgramme(newVoice(900 + v.n))
+		e.form(e.adminB, v, "/shadowing/"+id+"/pairings", url.Values{"participant": {e.cadre(v).Phone}, "host": {e.worker.Phone}})
+		return e.readProgramme(id)
+	}},
+	{"POST /api/v1/shadowing/:id/pairings", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.newProgramme(newVoice(900 + v.n))
+		e.api(v, "POST", "/api/v1/shadowing/"+id+"/pairings", e.adminTok, map[string]any{"participant": e.cadre(newVoice(500 + v.n)).Phone, "host": e.worker.Phone}, nil)
+		return e.readProgramme(id)
+	}},
+	{"POST /shadowing/:id/reflection", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.newProgramme(newVoice(900 + v.n))
+		cadre := e.cadre(newVoice(600 + v.n))
+		check(e.pr.Pair(ctx(e.t), e.admin, id, cadre.Phone, e.worker.Phone)).of(e.t)
+		b := e.r.as(cadre.Phone)
+		e.form(b, v, "/shadowing/"+id+"/reflection", url.Values{"reflection": {v.text("心得")}})
+		return e.readProgramme(id)
+	}},
+	{"POST /api/v1/shadowing/:id/reflection", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.newProgramme(newVoice(900 + v.n))
+		cadre := e.cadre(newVoice(700 + v.n))
+		check(e.pr.Pair(ctx(e.t), e.admin, id, cadre.Phone, e.worker.Phone)).of(e.t)
+		e.api(v, "POST", "/api/v1/shadowing/"+id+"/reflection", e.r.token(cadre.Phone), map[string]any{"reflection": v.text("接口心得")}, nil)
+		return e.readProgramme(id)
+	}},
+	{"POST /practical/checklists", func(e *retEnv, v *voice) func(*retEnv) any {
+		loc := e.form(e.trainerB, v, "/practical/checklists", url.Values{"title": {v.text("清单")}, "summary": {v.text("简介")}, "hours": {pick(v, "2", "4")}, "items": {e.checklistItems(v)}})
+		return e.readChecklist(lastPath(loc))
+	}},
+	{"POST /api/v1/checklists", func(e *retEnv, v *voice) func(*retEnv) any {
+		var out struct{ ID string }
+		e.api(v, "POST", "/api/v1/checklists", e.trainerTok, map[string]any{"title": v.text("接口清单"), "summary": v.text("接口简介"), "hours": 3,
+			"items": []map[string]any{{"heading": v.text("接口分组"), "description": v.text("接口任务"), "evidence": []string{"note"}, "times": 1}}}, &out)
+		return e.readChecklist(out.ID)
+	}},
+	{"POST /practical/checklists/:id/assign", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.newChecklist(newVoice(900 + v.n))
+		e.form(e.trainerB, v, "/practical/checklists/"+id+"/assign", url.Values{"phones": {e.worker.Phone}, "mentor": {e.admin.Phone}, "due": {pick(v, "2026-12-20", "2026-12-21")}})
+		return e.readProgress(id)
+	}},
+	{"POST /api/v1/checklists/:id/tasks", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.newChecklist(newVoice(900 + v.n))
+		e.api(v, "POST", "/api/v1/checklists/"+id+"/tasks", e.trainerTok, map[string]any{"phones": []string{e.worker.Phone}, "mentor": e.admin.Phone, "due": pick(v, "2026-12-20", "2026-12-22")}, nil)
+		return e.readProgress(id)
+	}},
+	{"POST /tasks/:id/items/:item", func(e *retEnv, v *voice) func(*retEnv) any {
+		task := e.newTask(newVoice(900+v.n), false)
+		e.form(e.workerB, v, "/tasks/"+task+"/items/i1", url.Values{"note": {v.text("说明")}, "place": {v.text("地点")}, "date": {pick(v, "2026-11-23", "2026-11-24")}})
+		return e.readTask(task)
+	}},
+	{"PUT /api/v1/tasks/:id/items/:item", func(e *retEnv, v *voice) func(*retEnv) any {
+		task := e.newTask(newVoice(900+v.n), false)
+		e.api(v, "PUT", "/api/v1/tasks/"+task+"/items/i1", e.workerTok, map[string]any{"note": v.text("接口说明"), "place": v.text("接口地点")}, nil)
+		return e.readTask(task)
+	}},
+	{"POST /tasks/:id/items/:item/photos", func(e *retEnv, v *voice) func(*retEnv) any {
+		task := e.newTask(newVoice(900+v.n), false)
+		if status, _ := e.upload(e.workerB, "", v, "/tasks/"+task+"/items/i2/photos", "照片.png", pngOf(v), nil); status != http.StatusSeeOther {
+			e.t.Fatalf("evidence upload: %d", status)
+		}
+		return e.readTask(task)
+	}},
+	{"POST /api/v1/tasks/:id/items/:item/photos", func(e *retEnv, v *voice) func(*retEnv) any {
+		task := e.newTask(newVoice(900+v.n), false)
+		if status, body := e.upload(nil, e.workerTok, v, "/api/v1/tasks/"+task+"/items/i2/photos", "照片.png", pngOf(v), nil); status != http.StatusCreated {
+			e.t.Fatalf("evidence upload: %d %s", status, body)
+		}
+		return e.readTask(task)
+	}},
+	{"POST /tasks/:id/items/:item/review", func(e *retEnv, v *voice) func(*retEnv) any {
+		task := e.newTask(newVoice(900+v.n), true)
+		e.form(e.adminB, v, "/tasks/"+task+"/items/i1/review", url.Values{"decision": {"return"}, "comment": {v.text("意见")}})
+		return e.readTask(task)
+	}},
+	{"POST /api/v1/tasks/:id/items/:item/review", func(e *retEnv, v *voice) func(*retEnv) any {
+		task := e.newTask(newVoice(900+v.n), true)
+		e.api(v, "POST", "/api/v1/tasks/"+task+"/items/i1/review", e.adminTok, map[string]any{"accept": false, "comment": v.text("接口意见")}, nil)
+		return e.readTask(task)
+	}},
+}
+
 // Certification: programs and revoking certificates.
 
 var retentionProgram = certify.Program{ID: "retention-program", Name: "留存测试证书", IssuerID: seed.DistrictID, ValidityMonths: 24,
@@ -869,37 +1157,51 @@ func (e *retEnv) readByPhone(phone string) func(e *retEnv) any {
 // storesNoText are the routes that keep no text from the request: each says
 // what it keeps instead.
 var storesNoText = map[string]string{
-	"POST /login":                                     "signs in; the phone and the address key rate limits: TestRateLimitKeysOutliveTheirRequest",
-	"POST /api/v1/auth/login":                         "signs in; the phone and the address key rate limits: TestRateLimitKeysOutliveTheirRequest",
-	"POST /logout":                                    "ends the session",
-	"POST /api/v1/auth/logout":                        "ends the session",
-	"POST /account/password":                          "keeps a hash of the password",
-	"POST /api/v1/auth/password":                      "keeps a hash of the password",
-	"POST /people/:id/reset-password":                 "keeps a hash of a password the server makes",
-	"POST /api/v1/users/:id/reset-password":           "keeps a hash of a password the server makes",
-	"POST /people/:id/active":                         "keeps a flag",
-	"POST /api/v1/users/:id/active":                   "keeps a flag",
-	"POST /api/v1/exams/:id/attempts":                 "keeps the exam id; covered by the answer case, which starts the attempt it reads back",
-	"POST /exams/:id/start":                           "keeps the exam id, as POST /api/v1/exams/:id/attempts does, through the same service call",
-	"POST /api/v1/attempts/:id/submit":                "finishes the attempt",
-	"POST /contests/:id/rounds/:round/judges":         "keeps the ids of the accounts the phones name",
-	"POST /api/v1/contests/:id/rounds/:round/judges":  "keeps the ids of the accounts the phones name",
-	"POST /contests/:id/awards":                       "keeps counts",
-	"POST /api/v1/contests/:id/awards":                "keeps counts",
-	"POST /contests/:id/rounds/:round/close":          "finishes the round",
-	"POST /api/v1/contests/:id/rounds/:round/close":   "finishes the round",
-	"POST /modules/:id/lessons/:lesson/move":          "reorders lessons",
-	"POST /modules/:id/lessons/:lesson/delete":        "deletes a lesson",
-	"POST /modules/:id/assignments/:unit/delete":      "deletes an assignment",
-	"POST /contests/:id/rounds/:round/advance":        "keeps the ids of the participants the earlier round ranks",
-	"POST /api/v1/contests/:id/rounds/:round/advance": "keeps the ids of the participants the earlier round ranks",
-	"POST /api/v1/live/:id/host":                      "drives the live round the contest id names; the round it starts is checked by the live answer case",
-	"POST /api/v1/live/:id/join":                      "notes the signed-in worker in the live round the contest id names",
-	"POST /api/v1/live/:id/ping":                      "keeps the phone's clock offset, a number",
-	"POST /api/v1/live/:id/buzz":                      "keeps who buzzed: the signed-in worker",
-	"POST /api/v1/live/:id/stake":                     "keeps a stake, a number",
-	"POST /api/v1/live/:id/score":                     "keeps a judge's score, a number",
-	"POST /modules/:id/duplicate":                     "copies a stored module",
+	"POST /tasks/:id/submit":                                   "hands the task to its mentor: a state and a time",
+	"POST /selection/:id/appraisals":                           "a score keyed by the account id the directory holds",
+	"POST /api/v1/selection/:id/appraisals":                    "a score keyed by the account id the directory holds",
+	"POST /selection/:id/nominations":                          "the id of the account or grid as the directory holds it",
+	"POST /api/v1/selection/:id/nominations":                   "the id of the account or grid as the directory holds it",
+	"POST /selection/:id/approve":                              "awards honours from stored nominations",
+	"POST /api/v1/selection/:id/approve":                       "awards honours from stored nominations",
+	"POST /rotation/:id/batches/:batch/people":                 "keeps the ids of the accounts the phone numbers name, read from the directory",
+	"POST /api/v1/rotation/:id/batches/:batch/people":          "keeps the ids of the accounts the phone numbers name, read from the directory",
+	"POST /cases/:id/lesson":                                   "copies the stored case into a module named by its id",
+	"POST /cases/:id/question":                                 "copies the stored case into a draft question",
+	"POST /shadowing/:id/pairings/:participant/signoff":        "the host's signature: a time",
+	"POST /api/v1/shadowing/:id/pairings/:participant/signoff": "the host's signature: a time",
+	"POST /api/v1/tasks/:id/submit":                            "hands the task to its mentor: a state and a time",
+	"POST /login":                                              "signs in; the phone and the address key rate limits: TestRateLimitKeysOutliveTheirRequest",
+	"POST /api/v1/auth/login":                                  "signs in; the phone and the address key rate limits: TestRateLimitKeysOutliveTheirRequest",
+	"POST /logout":                                             "ends the session",
+	"POST /api/v1/auth/logout":                                 "ends the session",
+	"POST /account/password":                                   "keeps a hash of the password",
+	"POST /api/v1/auth/password":                               "keeps a hash of the password",
+	"POST /people/:id/reset-password":                          "keeps a hash of a password the server makes",
+	"POST /api/v1/users/:id/reset-password":                    "keeps a hash of a password the server makes",
+	"POST /people/:id/active":                                  "keeps a flag",
+	"POST /api/v1/users/:id/active":                            "keeps a flag",
+	"POST /api/v1/exams/:id/attempts":                          "keeps the exam id; covered by the answer case, which starts the attempt it reads back",
+	"POST /exams/:id/start":                                    "keeps the exam id, as POST /api/v1/exams/:id/attempts does, through the same service call",
+	"POST /api/v1/attempts/:id/submit":                         "finishes the attempt",
+	"POST /contests/:id/rounds/:round/judges":                  "keeps the ids of the accounts the phones name",
+	"POST /api/v1/contests/:id/rounds/:round/judges":           "keeps the ids of the accounts the phones name",
+	"POST /contests/:id/awards":                                "keeps counts",
+	"POST /api/v1/contests/:id/awards":                         "keeps counts",
+	"POST /contests/:id/rounds/:round/close":                   "finishes the round",
+	"POST /api/v1/contests/:id/rounds/:round/close":            "finishes the round",
+	"POST /modules/:id/lessons/:lesson/move":                   "reorders lessons",
+	"POST /modules/:id/lessons/:lesson/delete":                 "deletes a lesson",
+	"POST /modules/:id/assignments/:unit/delete":               "deletes an assignment",
+	"POST /contests/:id/rounds/:round/advance":                 "keeps the ids of the participants the earlier round ranks",
+	"POST /api/v1/contests/:id/rounds/:round/advance":          "keeps the ids of the participants the earlier round ranks",
+	"POST /api/v1/live/:id/host":                               "drives the live round the contest id names; the round it starts is checked by the live answer case",
+	"POST /api/v1/live/:id/join":                               "notes the signed-in worker in the live round the contest id names",
+	"POST /api/v1/live/:id/ping":                               "keeps the phone's clock offset, a number",
+	"POST /api/v1/live/:id/buzz":                               "keeps who buzzed: the signed-in worker",
+	"POST /api/v1/live/:id/stake":                              "keeps a stake, a number",
+	"POST /api/v1/live/:id/score":                              "keeps a judge's score, a number",
+	"POST /modules/:id/duplicate":                              "copies a stored module",
 }
 
 // notYetCovered are routes that keep request text (ids, answers, reasons)
@@ -911,7 +1213,7 @@ var notYetCovered = map[string]string{
 
 func retentionCases() []retentionCase {
 	var all []retentionCase
-	for _, cs := range [][]retentionCase{contestCases, quizCases, coursesCases, certifyCases, peopleCases} {
+	for _, cs := range [][]retentionCase{contestCases, quizCases, coursesCases, certifyCases, peopleCases, practicalCases, casesCases, rotationCases, selectionCases} {
 		all = append(all, cs...)
 	}
 	return all

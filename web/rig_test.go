@@ -18,10 +18,14 @@ import (
 	"go.mongodb.org/mongo-driver/mongo"
 
 	"gridskill"
+	"gridskill/cases"
 	"gridskill/courses"
 	"gridskill/people"
+	"gridskill/practical"
 	"gridskill/quiz"
+	"gridskill/rotation"
 	"gridskill/seed"
+	"gridskill/selection"
 	"gridskill/store/storetest"
 )
 
@@ -61,9 +65,12 @@ func newRigConfig(t *testing.T, cfg Config) *rig {
 	if err := qs.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
+	co := courses.NewService(db, ps, clock)
 	srv, err := New(cfg, Deps{
-		Quiz: qs, Courses: courses.NewService(db, ps, clock),
-		DB: db, People: ps, Tokens: people.NewTokens(rigSecret, clock), Clock: clock,
+		Quiz: qs, Courses: co, Practical: practical.NewService(db, ps, co, clock), Cases: cases.NewService(db, clock, co, qs),
+		Rotation:  rotation.NewService(db, ps, co, clock),
+		Selection: selection.NewService(db, ps, selection.RecordFacts{}, clock),
+		DB:        db, People: ps, Tokens: people.NewTokens(rigSecret, clock), Clock: clock,
 		Log: slog.New(slog.NewTextHandler(logs, nil)), Secret: rigSecret, Demo: seed.NewDemoFlag(db, clock).Active,
 	})
 	if err != nil {

@@ -18,7 +18,7 @@ func (s *Server) routes(static fs.FS) {
 	app.Get("/healthz", s.healthz)
 	app.Get("/sw.js", s.examServiceWorker(static))
 
-	app.Use(s.withContext, s.authenticate, s.checkCSRF)
+	app.Use(s.withContext, s.authenticate, s.checkCSRF, s.cadreOnly)
 	admins := requireRole(people.StreetAdmin, people.DistrictAdmin)
 	staff := requireRole(people.Trainer, people.StreetAdmin, people.DistrictAdmin)
 
@@ -95,6 +95,7 @@ func (s *Server) routes(static fs.FS) {
 	app.Get("/media/:id", s.requireUser, s.coursesMedia)
 	app.Get("/learn", s.requireUser, s.coursesCatalogue)
 	app.Get("/learn/record", s.requireUser, s.coursesRecord)
+	app.Get("/learn/handbook", s.requireUser, s.coursesHandbook)
 	app.Get("/learn/:id", s.requireUser, s.coursesModule)
 	app.Get("/learn/:id/:lesson", s.requireUser, s.coursesLesson)
 	app.Post("/learn/:id/:lesson/complete", s.requireUser, s.coursesComplete)
@@ -121,6 +122,57 @@ func (s *Server) routes(static fs.FS) {
 	app.Post("/sessions", s.requireUser, staff, s.sessionCreate)
 	app.Get("/sessions/template.:ext", s.requireUser, staff, s.sessionTemplate)
 	app.Get("/sessions/:id", s.requireUser, staff, s.sessionShow)
+
+	// Practical tasks.
+	app.Get("/practical", s.requireUser, staff, s.practicalChecklists)
+	app.Get("/practical/checklists/new", s.requireUser, staff, s.practicalChecklistNew)
+	app.Post("/practical/checklists", s.requireUser, staff, s.practicalChecklistCreate)
+	app.Get("/practical/checklists/:id", s.requireUser, staff, s.practicalChecklistShow)
+	app.Post("/practical/checklists/:id/assign", s.requireUser, staff, s.practicalAssign)
+	app.Get("/tasks", s.requireUser, s.practicalTasks)
+	app.Get("/tasks/:id", s.requireUser, s.practicalTask)
+	app.Post("/tasks/:id/submit", s.requireUser, s.practicalSubmit)
+	app.Post("/tasks/:id/items/:item", s.requireUser, s.practicalEntrySave)
+	app.Post("/tasks/:id/items/:item/photos", s.requireUser, s.practicalPhotoAdd)
+	app.Post("/tasks/:id/items/:item/review", s.requireUser, s.practicalReview)
+	app.Get("/shadowing", s.requireUser, s.practicalProgrammes)
+	app.Post("/shadowing", s.requireUser, admins, s.practicalProgrammeCreate)
+	app.Get("/shadowing/:id", s.requireUser, s.practicalProgramme)
+	app.Get("/shadowing/:id/summary", s.requireUser, admins, s.practicalSummary)
+	app.Get("/shadowing/:id/summary.xlsx", s.requireUser, admins, s.practicalSummaryExport)
+	app.Post("/shadowing/:id/pairings", s.requireUser, admins, s.practicalPair)
+	app.Post("/shadowing/:id/pairings/:participant/signoff", s.requireUser, s.practicalSignOff)
+	app.Post("/shadowing/:id/reflection", s.requireUser, s.practicalReflect)
+
+	// Case library.
+	app.Get("/cases", s.requireUser, s.casesLibrary)
+	app.Get("/cases/new", s.requireUser, s.casesNew)
+	app.Post("/cases", s.requireUser, s.casesSubmit)
+	app.Get("/cases/:id", s.requireUser, s.caseShow)
+	app.Post("/cases/:id/publish", s.requireUser, staff, s.casePublish)
+	app.Post("/cases/:id/lesson", s.requireUser, staff, s.caseToLesson)
+	app.Post("/cases/:id/question", s.requireUser, staff, s.caseToQuestion)
+	app.Post("/guides", s.requireUser, staff, s.guideCreate)
+	app.Get("/guides/:id", s.requireUser, s.guideShow)
+	app.Get("/guides/:id/export.xlsx", s.requireUser, s.guideExport)
+
+	// Rotation training.
+	app.Get("/rotation", s.requireUser, admins, s.rotationPlans)
+	app.Post("/rotation", s.requireUser, admins, s.rotationPlanCreate)
+	app.Get("/rotation/:id", s.requireUser, admins, s.rotationPlan)
+	app.Post("/rotation/:id/batches", s.requireUser, admins, s.rotationBatchAdd)
+	app.Post("/rotation/:id/batches/:batch/people", s.requireUser, admins, s.rotationSchedule)
+	app.Post("/rotation/:id/batches/:batch/sessions", s.requireUser, admins, s.rotationLinkSession)
+	app.Post("/placements", s.requireUser, admins, s.rotationPlacement)
+
+	// Annual selection.
+	app.Get("/selection", s.requireUser, admins, s.selectionList)
+	app.Post("/selection", s.requireUser, admins, s.selectionCreate)
+	app.Get("/selection/:id", s.requireUser, admins, s.selectionShow)
+	app.Get("/selection/:id/honours", s.requireUser, admins, s.selectionHonours)
+	app.Post("/selection/:id/appraisals", s.requireUser, admins, s.selectionAppraise)
+	app.Post("/selection/:id/nominations", s.requireUser, admins, s.selectionNominate)
+	app.Post("/selection/:id/approve", s.requireUser, admins, s.selectionApprove)
 
 	// Contest.
 	app.Get("/contests", s.requireUser, admins, s.contestList)
@@ -188,8 +240,53 @@ func (s *Server) routes(static fs.FS) {
 	api.Post("/modules/:id/lessons/:lesson/complete", s.requireUser, s.apiLessonComplete)
 	api.Post("/media", s.requireUser, staff, s.apiMediaUpload)
 	api.Get("/learning", s.requireUser, s.apiMyLearning)
+	api.Get("/handbook", s.requireUser, s.apiHandbook)
 	api.Get("/records/:id", s.requireUser, s.apiRecord)
 	api.Post("/sessions", s.requireUser, staff, s.apiSessionCreate)
+
+	// Practical tasks API.
+	api.Get("/checklists", s.requireUser, staff, s.apiChecklists)
+	api.Post("/checklists", s.requireUser, staff, s.apiChecklistCreate)
+	api.Get("/checklists/:id", s.requireUser, staff, s.apiChecklist)
+	api.Post("/checklists/:id/tasks", s.requireUser, staff, s.apiChecklistAssign)
+	api.Get("/tasks", s.requireUser, s.apiTasks)
+	api.Get("/tasks/:id", s.requireUser, s.apiTask)
+	api.Post("/tasks/:id/submit", s.requireUser, s.apiTaskSubmit)
+	api.Put("/tasks/:id/items/:item", s.requireUser, s.apiEntrySave)
+	api.Post("/tasks/:id/items/:item/photos", s.requireUser, s.apiPhotoAdd)
+	api.Post("/tasks/:id/items/:item/review", s.requireUser, s.apiTaskReview)
+	api.Get("/shadowing", s.requireUser, s.apiProgrammes)
+	api.Post("/shadowing", s.requireUser, admins, s.apiProgrammeCreate)
+	api.Get("/shadowing/:id", s.requireUser, s.apiProgramme)
+	api.Post("/shadowing/:id/pairings", s.requireUser, admins, s.apiPair)
+	api.Post("/shadowing/:id/pairings/:participant/signoff", s.requireUser, s.apiSignOff)
+	api.Post("/shadowing/:id/reflection", s.requireUser, s.apiReflect)
+
+	// Case library API.
+	api.Get("/cases", s.requireUser, s.apiCases)
+	api.Post("/cases", s.requireUser, s.apiCaseSubmit)
+	api.Get("/cases/:id", s.requireUser, s.apiCase)
+	api.Post("/cases/:id/publish", s.requireUser, staff, s.apiCasePublish)
+	api.Post("/guides", s.requireUser, staff, s.apiGuideCreate)
+	api.Get("/guides/:id", s.requireUser, s.apiGuide)
+
+	// Rotation training API.
+	api.Get("/rotation", s.requireUser, admins, s.apiPlans)
+	api.Post("/rotation", s.requireUser, admins, s.apiPlanCreate)
+	api.Get("/rotation/:id", s.requireUser, admins, s.apiPlan)
+	api.Post("/rotation/:id/batches", s.requireUser, admins, s.apiBatchAdd)
+	api.Post("/rotation/:id/batches/:batch/people", s.requireUser, admins, s.apiSchedule)
+	api.Post("/rotation/:id/batches/:batch/sessions", s.requireUser, admins, s.apiLinkSession)
+	api.Post("/placements", s.requireUser, admins, s.apiPlacementCreate)
+	api.Get("/records/:id/placements", s.requireUser, s.apiPlacements)
+
+	// Annual selection API.
+	api.Get("/selection", s.requireUser, admins, s.apiSelections)
+	api.Post("/selection", s.requireUser, admins, s.apiSelectionCreate)
+	api.Get("/selection/:id", s.requireUser, admins, s.apiSelection)
+	api.Post("/selection/:id/appraisals", s.requireUser, admins, s.apiSelectionAppraise)
+	api.Post("/selection/:id/nominations", s.requireUser, admins, s.apiSelectionNominate)
+	api.Post("/selection/:id/approve", s.requireUser, admins, s.apiSelectionApprove)
 
 	// Contest API.
 	api.Post("/contests", s.requireUser, admins, s.apiContestCreate)

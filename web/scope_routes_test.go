@@ -14,13 +14,17 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"gridskill/cases"
 	"gridskill/certify"
 	"gridskill/contest"
 	"gridskill/courses"
 	"gridskill/people"
+	"gridskill/practical"
 	"gridskill/quiz"
+	"gridskill/rotation"
 	"gridskill/scoring"
 	"gridskill/seed"
+	"gridskill/selection"
 )
 
 // routeRule says how the scope test treats one route.
@@ -175,6 +179,7 @@ var scopeRoutes = map[string]routeRule{
 	"GET /media/:id":                             public("images are addressed by a digest of their content: only who has the link loads one"),
 	"GET /learn":                                 open(ownArea),
 	"GET /learn/record":                          scoped().withQuery("worker", "worker"),
+	"GET /learn/handbook":                        scoped().withQuery("unit", "unit"),
 	"GET /learn/:id":                             scoped("id", "module"),
 	"GET /learn/:id/:lesson":                     scoped("id", "module", "lesson", "lesson"),
 	"POST /learn/:id/:lesson/complete":           scoped("id", "module", "lesson", "lesson"),
@@ -201,6 +206,54 @@ var scopeRoutes = map[string]routeRule{
 	"POST /sessions":                             writes(createOwn),
 	"GET /sessions/template.:ext":                openAt("/sessions/template.xlsx", form),
 	"GET /sessions/:id":                          scoped("id", "session"),
+
+	"GET /practical":                        open(ownArea),
+	"GET /practical/checklists/new":         open(form),
+	"POST /practical/checklists":            writes(createOwn),
+	"GET /practical/checklists/:id":         scoped("id", "checklist"),
+	"POST /practical/checklists/:id/assign": scoped("id", "checklist").withForm("phones", westProbe.Phone).withForm("mentor", "13900000005").withForm("due", "2026-12-20"),
+	"GET /tasks":                            open(own),
+	"GET /tasks/:id":                        scoped("id", "task"),
+	"POST /tasks/:id/submit":                scoped("id", "task"),
+	"POST /tasks/:id/items/:item":           scoped("id", "task", "item", "item").withForm("note", "改写"),
+	"POST /tasks/:id/items/:item/photos":    scoped("id", "task", "item", "item"),
+	"POST /tasks/:id/items/:item/review":    scoped("id", "task", "item", "item").withForm("decision", "accept"),
+
+	"GET /shadowing":                                    open(ownArea),
+	"POST /shadowing":                                   writes(createOwn),
+	"GET /shadowing/:id":                                scoped("id", "programme"),
+	"GET /shadowing/:id/summary":                        scoped("id", "programme"),
+	"GET /shadowing/:id/summary.xlsx":                   scoped("id", "programme"),
+	"POST /shadowing/:id/pairings":                      scoped("id", "programme").withForm("participant", westCadre.Phone).withForm("host", westProbe2.Phone),
+	"POST /shadowing/:id/pairings/:participant/signoff": scoped("id", "programme", "participant", "cadre"),
+	"POST /shadowing/:id/reflection":                    scoped("id", "programme").withForm("reflection", "改写"),
+
+	"GET /cases":                  open(ownArea),
+	"GET /cases/new":              open(form),
+	"POST /cases":                 writes(createOwn),
+	"GET /cases/:id":              scoped("id", "case"),
+	"POST /cases/:id/publish":     scoped("id", "case").withForm("title", "改写").withForm("happened", "改写").withForm("handling", "改写").withForm("tag", "fraud"),
+	"POST /cases/:id/lesson":      scoped("id", "case").withForm("module", "module"),
+	"POST /cases/:id/question":    scoped("id", "case"),
+	"POST /guides":                scoped().withForm("case", "case").withForm("title", "指南"),
+	"GET /guides/:id":             scoped("id", "guide"),
+	"GET /guides/:id/export.xlsx": scoped("id", "guide"),
+
+	"GET /rotation":                              open(ownArea),
+	"POST /rotation":                             writes(createOwn),
+	"GET /rotation/:id":                          scoped("id", "plan"),
+	"POST /rotation/:id/batches":                 scoped("id", "plan").withForm("title", "第二期").withForm("start", "2026-11-01").withForm("end", "2026-11-30"),
+	"POST /rotation/:id/batches/:batch/people":   scoped("id", "plan", "batch", "batch").withForm("phones", westProbe2.Phone),
+	"POST /rotation/:id/batches/:batch/sessions": scoped("id", "plan", "batch", "batch").withForm("session", "session"),
+	"POST /placements":                           scoped().withForm("worker", "worker").withForm("kind", "shadow").withForm("place", "服务中心").withForm("start", "2026-10-01").withForm("days", "3").withForm("rating", "4"),
+
+	"GET /selection":                  open(ownArea),
+	"POST /selection":                 writes(createOwn),
+	"GET /selection/:id":              scoped("id", "selection"),
+	"GET /selection/:id/honours":      scoped("id", "selection"),
+	"POST /selection/:id/appraisals":  scoped("id", "selection").withForm("worker", "worker").withForm("score", "80"),
+	"POST /selection/:id/nominations": scoped("id", "selection").withForm("holder", "worker").withForm("on", "1"),
+	"POST /selection/:id/approve":     scoped("id", "selection"),
 
 	"GET /contests":                              open(ownArea),
 	"POST /contests":                             writes(createOwn),
@@ -259,8 +312,50 @@ var scopeRoutes = map[string]routeRule{
 	"POST /api/v1/modules/:id/lessons/:lesson/complete":  scoped("id", "module", "lesson", "lesson"),
 	"POST /api/v1/media":                                 writes("uploads an image; images are addressed by their content"),
 	"GET /api/v1/learning":                               open(own),
+	"GET /api/v1/handbook":                               scoped().withQuery("unit", "unit"),
 	"GET /api/v1/records/:id":                            scoped("id", "worker"),
 	"POST /api/v1/sessions":                              writes(createOwn),
+
+	"GET /api/v1/checklists":                    open(ownArea),
+	"POST /api/v1/checklists":                   writes(createOwn),
+	"GET /api/v1/checklists/:id":                scoped("id", "checklist"),
+	"POST /api/v1/checklists/:id/tasks":         scoped("id", "checklist").with(J{"phones": []string{westProbe.Phone}, "mentor": "13900000005", "due": "2026-12-20"}),
+	"GET /api/v1/tasks":                         open(own),
+	"GET /api/v1/tasks/:id":                     scoped("id", "task"),
+	"POST /api/v1/tasks/:id/submit":             scoped("id", "task"),
+	"PUT /api/v1/tasks/:id/items/:item":         scoped("id", "task", "item", "item").with(J{"note": "改写"}),
+	"POST /api/v1/tasks/:id/items/:item/photos": scoped("id", "task", "item", "item").withUpload(),
+	"POST /api/v1/tasks/:id/items/:item/review": scoped("id", "task", "item", "item").with(J{"accept": true}),
+
+	"GET /api/v1/shadowing":                                    open(ownArea),
+	"POST /api/v1/shadowing":                                   writes(createOwn),
+	"GET /api/v1/shadowing/:id":                                scoped("id", "programme"),
+	"POST /api/v1/shadowing/:id/pairings":                      scoped("id", "programme").with(J{"participant": westCadre.Phone, "host": westProbe2.Phone}),
+	"POST /api/v1/shadowing/:id/pairings/:participant/signoff": scoped("id", "programme", "participant", "cadre"),
+	"POST /api/v1/shadowing/:id/reflection":                    scoped("id", "programme").with(J{"reflection": "改写"}),
+
+	"GET /api/v1/cases":              open(ownArea),
+	"POST /api/v1/cases":             writes(createOwn),
+	"GET /api/v1/cases/:id":          scoped("id", "case"),
+	"POST /api/v1/cases/:id/publish": scoped("id", "case").with(J{"title": "改写", "happened": "改写", "handling": "改写", "tags": []string{"fraud"}}),
+	"POST /api/v1/guides":            writes(createOwn),
+	"GET /api/v1/guides/:id":         scoped("id", "guide"),
+
+	"GET /api/v1/rotation":                              open(ownArea),
+	"POST /api/v1/rotation":                             writes(createOwn),
+	"GET /api/v1/rotation/:id":                          scoped("id", "plan"),
+	"POST /api/v1/rotation/:id/batches":                 scoped("id", "plan").with(J{"title": "第二期", "start": "2026-11-01", "end": "2026-11-30"}),
+	"POST /api/v1/rotation/:id/batches/:batch/people":   scoped("id", "plan", "batch", "batch").with(J{"phones": []string{westProbe2.Phone}}),
+	"POST /api/v1/rotation/:id/batches/:batch/sessions": scoped("id", "plan", "batch", "batch").with(J{"session": "s-none"}),
+	"POST /api/v1/placements":                           scoped().with(J{"worker": westProbe.ID, "kind": "shadow", "place": "服务中心", "start": "2026-10-01", "days": 3, "rating": 4}),
+	"GET /api/v1/records/:id/placements":                scoped("id", "worker"),
+
+	"GET /api/v1/selection":                  open(ownArea),
+	"POST /api/v1/selection":                 writes(createOwn),
+	"GET /api/v1/selection/:id":              scoped("id", "selection"),
+	"POST /api/v1/selection/:id/appraisals":  scoped("id", "selection").with(J{"worker": westProbe.ID, "score": 80}),
+	"POST /api/v1/selection/:id/nominations": scoped("id", "selection").with(J{"holder": westProbe.ID, "on": true}),
+	"POST /api/v1/selection/:id/approve":     scoped("id", "selection"),
 
 	"POST /api/v1/contests":                             writes(createOwn),
 	"GET /api/v1/contests/:id":                          scoped("id", "contest"),
@@ -579,6 +674,8 @@ var (
 	otherDist  = people.Unit{ID: "unit-x", Name: "江北区", Kind: people.District, Path: []string{"unit-x"}}
 	westProbe  = people.User{ID: "user-west-probe", Phone: "13955550001", Name: "西岭测试员", Role: people.Worker, UnitID: westGrid.ID, UnitPath: westGrid.Path, Active: true}
 	westProbe2 = people.User{ID: "user-west-probe-2", Phone: "13955550002", Name: "西岭答题员", Role: people.Worker, UnitID: westGrid.ID, UnitPath: westGrid.Path, Active: true}
+	westCadre  = people.User{ID: "user-west-cadre", Phone: "13955550003", Name: "西岭跟岗员", Role: people.Cadre, UnitID: seed.Street2ID, UnitPath: []string{seed.DistrictID, seed.Street2ID}, Active: true}
+	eastCadre  = people.User{ID: "user-east-cadre", Phone: "13955550004", Name: "东湖跟岗员", Role: people.Cadre, UnitID: seed.Street1ID, UnitPath: []string{seed.DistrictID, seed.Street1ID}, Active: true}
 	otherAdmin = people.User{ID: "user-x-admin", Phone: "13955550009", Name: "江北管理员", Role: people.DistrictAdmin, UnitID: otherDist.ID, UnitPath: otherDist.Path, Active: true}
 )
 
@@ -594,6 +691,7 @@ func (r *rig) eastViewers() []viewer {
 	r.t.Helper()
 	out := r.viewers([]login{
 		{"EastWorker", seed.DemoLogins()[3].Phone}, {"EastTrainer", "13900000007"}, {"EastStreetAdmin", seed.DemoLogins()[1].Phone}, {"OtherDistrictAdmin", otherAdmin.Phone},
+		{"EastCadre", eastCadre.Phone},
 	})
 	return append(out, viewer{name: "Anonymous"})
 }
@@ -632,7 +730,7 @@ func (r *certRig) westRecords() westRecords {
 	t := r.t
 	t.Helper()
 	c := ctx(t)
-	if err := r.people.Seed(c, []people.Unit{otherDist}, []people.User{westProbe, westProbe2, otherAdmin}, seed.DemoPassword); err != nil {
+	if err := r.people.Seed(c, []people.Unit{otherDist}, []people.User{westProbe, westProbe2, otherAdmin, westCadre, eastCadre}, seed.DemoPassword); err != nil {
 		t.Fatal(err)
 	}
 	user := func(id string) people.User {
@@ -692,6 +790,56 @@ func (r *certRig) westRecords() westRecords {
 	must(err)
 	w.ids["module"], w.ids["lesson"], w.ids["session"] = m.ID, l.ID, sess.ID
 	w.markers = append(w.markers, "西岭专属课程", "西岭专属简介", "西岭专属课时", "西岭专属内容", "西岭专属培训", "西岭会议室")
+
+	// A practical checklist of 西山, assigned to the probe with 西山's admin as
+	// mentor, recorded and submitted.
+	cl, err := r.srv.practical.CreateChecklist(c, westTrainer, practical.ChecklistInput{Title: "西岭专属清单", Hours: 2,
+		Items: []practical.ItemInput{{Heading: "西岭分组", Description: "西岭专属任务项", Evidence: []practical.Evidence{practical.Note}, Times: 1}}})
+	must(err)
+	tasks, err := r.srv.practical.Assign(c, westAdmin, cl.ID, practical.AssignInput{Phones: []string{probe.Phone}, Mentor: westAdmin.Phone, Due: "2026-12-20"})
+	must(err)
+	_, err = r.srv.practical.SaveEntry(c, probe, tasks[0].ID, "i1", practical.EntryInput{Note: "西岭专属记录"})
+	must(err)
+	_, err = r.srv.practical.Submit(c, probe, tasks[0].ID)
+	must(err)
+	w.ids["checklist"], w.ids["task"], w.ids["item"] = cl.ID, tasks[0].ID, "i1"
+	w.markers = append(w.markers, "西岭专属清单", "西岭专属任务项", "西岭专属记录")
+	// A shadowing day of 西山: its cadre shadows the probe and reflects.
+	day, err := r.srv.practical.CreateProgramme(c, westAdmin, practical.ProgrammeInput{Title: "西岭跟岗日", Date: "2026-12-01", ChecklistID: cl.ID, Prompt: "西岭专属提问"})
+	must(err)
+	_, err = r.srv.practical.Pair(c, westAdmin, day.ID, westCadre.Phone, probe.Phone)
+	must(err)
+	_, err = r.srv.practical.Reflect(c, user(westCadre.ID), day.ID, "西岭专属心得")
+	must(err)
+	w.ids["programme"], w.ids["cadre"] = day.ID, westCadre.ID
+	// A case of 西山, published by its trainer, and a guide of it.
+	cs, err := r.srv.cases.Submit(c, probe, cases.Input{Title: "西岭专属案例", Happened: "西岭专属经过", Handling: "西岭专属处置", Tags: []cases.Tag{cases.Dispute}})
+	must(err)
+	_, err = r.srv.cases.Publish(c, westTrainer, cs.ID, cases.Input{Title: "西岭专属案例", Happened: "西岭专属经过", Handling: "西岭专属处置", Tags: []cases.Tag{cases.Dispute}})
+	must(err)
+	guide, err := r.srv.cases.CreateGuide(c, westTrainer, "西岭专属指南", "", []string{cs.ID})
+	must(err)
+	w.ids["case"], w.ids["guide"] = cs.ID, guide.ID
+	// A rotation plan of 西山 with the probe scheduled and placed.
+	plan, err := r.srv.rotation.CreatePlan(c, westAdmin, rotation.PlanInput{Title: "西岭专属轮训", CycleStart: "2026-01-01", CycleEnd: "2026-12-31"})
+	must(err)
+	_, err = r.srv.rotation.AddBatch(c, westAdmin, plan.ID, rotation.BatchInput{Title: "西岭第一期", Start: "2026-11-01", End: "2026-11-30"})
+	must(err)
+	_, err = r.srv.rotation.Schedule(c, westAdmin, plan.ID, "b1", []string{probe.Phone})
+	must(err)
+	_, err = r.srv.rotation.RecordPlacement(c, westAdmin, probe.ID, rotation.PlacementInput{Kind: rotation.Shadow, Place: "西岭服务中心", Start: "2026-10-01", Days: 5, Evaluation: "西岭专属评价", Rating: 5})
+	must(err)
+	w.ids["plan"], w.ids["batch"] = plan.ID, "b1"
+	// A selection of 西山 with the probe appraised and nominated.
+	sel, err := r.srv.selection.Create(c, westAdmin, selection.Input{Title: "西岭专属评选", Year: 2026, Weights: []scoring.Weight{{Criterion: scoring.CritAppraisal, Weight: 100}}})
+	must(err)
+	must(r.srv.selection.Appraise(c, westAdmin, sel.ID, probe.ID, 88))
+	must(r.srv.selection.Nominate(c, westAdmin, sel.ID, probe.ID, true))
+	w.ids["selection"] = sel.ID
+	w.markers = append(w.markers, "西岭专属评选")
+	w.markers = append(w.markers, "西岭专属轮训", "西岭第一期", "西岭服务中心", "西岭专属评价")
+	w.markers = append(w.markers, "西岭专属案例", "西岭专属经过", "西岭专属处置", "西岭专属指南")
+	w.markers = append(w.markers, "西岭跟岗日", "西岭专属提问", "西岭专属心得", westCadre.Name)
 
 	// A contest of 西山's grid with a live round.
 	admin := r.token(westAdmin.Phone)

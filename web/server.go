@@ -19,11 +19,15 @@ import (
 	"go.mongodb.org/mongo-driver/mongo"
 
 	"gridskill"
+	"gridskill/cases"
 	"gridskill/certify"
 	"gridskill/contest"
 	"gridskill/courses"
 	"gridskill/people"
+	"gridskill/practical"
 	"gridskill/quiz"
+	"gridskill/rotation"
+	"gridskill/selection"
 	"gridskill/views"
 )
 
@@ -57,8 +61,16 @@ type Deps struct {
 	Courses *courses.Service
 	// Contest is skills competitions and their live rounds.
 	Contest *contest.Service
-	Clock   gridskill.Clock
-	Log     *slog.Logger
+	// Practical is practical task checklists and their review.
+	Practical *practical.Service
+	// Cases is the case library.
+	Cases *cases.Service
+	// Rotation is rotation training plans and placements.
+	Rotation *rotation.Service
+	// Selection is the annual selection of excellent workers and grids.
+	Selection *selection.Service
+	Clock     gridskill.Clock
+	Log       *slog.Logger
 	// Secret keys the CSRF tokens.
 	Secret []byte
 	// Demo reports whether the demo data is loaded, for the banner.
@@ -77,11 +89,16 @@ type Server struct {
 	certify *certify.Service
 	courses *courses.Service
 	contest *contest.Service
-	clock   gridskill.Clock
-	log     *slog.Logger
-	secret  []byte
-	demo    func(ctx context.Context) bool
-	cat     *catalogue
+	// practical is practical task checklists.
+	practical *practical.Service
+	cases     *cases.Service
+	rotation  *rotation.Service
+	selection *selection.Service
+	clock     gridskill.Clock
+	log       *slog.Logger
+	secret    []byte
+	demo      func(ctx context.Context) bool
+	cat       *catalogue
 }
 
 // New builds the app. It fails when a template or the message catalogue does
@@ -111,6 +128,10 @@ func New(cfg Config, d Deps) (*Server, error) {
 	s.certify = d.Certify
 	s.courses = d.Courses
 	s.contest = d.Contest
+	s.practical = d.Practical
+	s.cases = d.Cases
+	s.rotation = d.Rotation
+	s.selection = d.Selection
 
 	engine := html.NewFileSystem(http.FS(views.Templates), ".html")
 	engine.AddFunc("dict", dict)

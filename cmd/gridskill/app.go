@@ -16,13 +16,17 @@ import (
 	"time"
 
 	"gridskill"
+	"gridskill/cases"
 	"gridskill/certify"
 	"gridskill/contest"
 	"gridskill/courses"
 	"gridskill/people"
+	"gridskill/practical"
 	"gridskill/quiz"
+	"gridskill/rotation"
 	"gridskill/seed"
 	"gridskill/seed/democontest"
+	"gridskill/selection"
 	"gridskill/store"
 	"gridskill/web"
 )
@@ -71,7 +75,7 @@ func (m *Main) open(ctx context.Context) (*people.Service, error) {
 		return nil, err
 	}
 	m.store = s
-	if err := s.EnsureIndexes(ctx, people.Indexes(), quiz.Indexes(), certify.Indexes(), courses.Indexes(), contest.Indexes()); err != nil {
+	if err := s.EnsureIndexes(ctx, people.Indexes(), quiz.Indexes(), certify.Indexes(), courses.Indexes(), contest.Indexes(), practical.Indexes(), cases.Indexes(), rotation.Indexes(), selection.Indexes()); err != nil {
 		return nil, err
 	}
 	return people.NewService(s.DB, m.Clock), nil
@@ -121,16 +125,26 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.contest.Load(ctx); err != nil {
 		return err
 	}
-	wireCertify(cs, ps, co, qs, m.contest)
+	pr := practical.NewService(m.store.DB, ps, co, m.Clock)
+	cx := cases.NewService(m.store.DB, m.Clock, co, qs)
+	wireCertify(cs, ps, co, qs, m.contest, pr)
 	wireRecordHooks(co, qs, cs, m.log)
+	// Accepted tasks whose hours did not reach the record before a stop.
+	if err := pr.Repair(ctx); err != nil {
+		return err
+	}
 	ps.Start(sweepCtx, people.PollInterval, m.log)
 	go qs.Run(sweepCtx, time.Second)
 	go cs.Run(sweepCtx, time.Hour, m.log)
 	m.server, err = web.New(web.Config{SecureCookies: m.Config.SecureCookies, ProxyHeader: m.Config.ProxyHeader}, web.Deps{
 		DB: m.store.DB, People: ps, Tokens: people.NewTokens(secret, m.Clock), Clock: m.Clock, Log: m.log, Quiz: qs, Certify: cs,
-		Courses: co,
-		Contest: m.contest,
-		Secret:  secret, Demo: seed.NewDemoFlag(m.store.DB, m.Clock).Active,
+		Courses:   co,
+		Contest:   m.contest,
+		Practical: pr,
+		Cases:     cx,
+		Rotation:  rotation.NewService(m.store.DB, ps, co, m.Clock),
+		Selection: selection.NewService(m.store.DB, ps, selection.RecordFacts{Histories: cs.Histories, Practical: pr, Cases: cx}, m.Clock),
+		Secret:    secret, Demo: seed.NewDemoFlag(m.store.DB, m.Clock).Active,
 	})
 	if err != nil {
 		return err
@@ -173,7 +187,7 @@ func (m *Main) Seed(ctx context.Context) error {
 		if err := seed.Reset(ctx, m.store.DB); err != nil {
 			return err
 		}
-		if err := m.store.EnsureIndexes(ctx, people.Indexes(), quiz.Indexes(), certify.Indexes(), courses.Indexes(), contest.Indexes()); err != nil {
+		if err := m.store.EnsureIndexes(ctx, people.Indexes(), quiz.Indexes(), certify.Indexes(), courses.Indexes(), contest.Indexes(), practical.Indexes(), cases.Indexes(), rotation.Indexes(), selection.Indexes()); err != nil {
 			return err
 		}
 	}

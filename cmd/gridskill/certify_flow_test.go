@@ -14,6 +14,7 @@ import (
 	"gridskill/contest"
 	"gridskill/courses"
 	"gridskill/people"
+	"gridskill/practical"
 	"gridskill/quiz"
 	"gridskill/scoring"
 	"gridskill/seed"
@@ -29,8 +30,10 @@ type certFlow struct {
 	courses *courses.Service
 	quiz    *quiz.Service
 	certify *certify.Service
-	worker  people.User
-	trainer people.User
+	// practical is wired as main wires it: accepted checklists reach certification.
+	practical *practical.Service
+	worker    people.User
+	trainer   people.User
 }
 
 func newCertFlow(t *testing.T) *certFlow {
@@ -60,7 +63,8 @@ func newCertFlow(t *testing.T) *certFlow {
 		t.Fatal(err)
 	}
 	t.Cleanup(ct.Close)
-	wireCertify(f.certify, ps, f.courses, f.quiz, ct)
+	f.practical = practical.NewService(st.DB, ps, f.courses, clock)
+	wireCertify(f.certify, ps, f.courses, f.quiz, ct, f.practical)
 	wireRecordHooks(f.courses, f.quiz, f.certify, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if f.worker, err = ps.User(ctx, seed.WorkerID); err != nil {
 		t.Fatal(err)

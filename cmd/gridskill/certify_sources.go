@@ -10,6 +10,7 @@ import (
 	"gridskill/contest"
 	"gridskill/courses"
 	"gridskill/people"
+	"gridskill/practical"
 	"gridskill/quiz"
 	"gridskill/scoring"
 )
@@ -24,12 +25,17 @@ type certifySources struct {
 	quiz    *quiz.Service
 	contest *contest.Service
 	certify *certify.Service
+	// practical gives the accepted practical checklists; nil reads none.
+	practical *practical.Service
 }
 
 // wireCertify points certification at its sources; any of them may be nil.
-func wireCertify(cs *certify.Service, ps *people.Service, co *courses.Service, qs *quiz.Service, ct *contest.Service) {
-	src := &certifySources{people: ps, courses: co, quiz: qs, contest: ct, certify: cs}
+func wireCertify(cs *certify.Service, ps *people.Service, co *courses.Service, qs *quiz.Service, ct *contest.Service, pr *practical.Service) {
+	src := &certifySources{people: ps, courses: co, quiz: qs, contest: ct, certify: cs, practical: pr}
 	cs.Records, cs.Modules, cs.Histories, cs.Catalog = src, src, src, src
+	if pr != nil {
+		cs.Checklists = pr
+	}
 }
 
 // readers are actors that may read every module and exam: one district
@@ -65,6 +71,11 @@ func (s *certifySources) Record(ctx context.Context, workerID string) (scoring.R
 	}
 	for _, a := range h.Awards {
 		rec.Awards = append(rec.Awards, scoring.Award{ContestID: a.ContestID, Level: a.Level})
+	}
+	if s.practical != nil {
+		if rec.Checklists, err = s.practical.AcceptedChecklists(ctx, workerID); err != nil {
+			return scoring.Record{}, err
+		}
 	}
 	return rec, nil
 }
