@@ -90,6 +90,12 @@ func (r Row) SatPct() int { return pct(r.Sat, r.Workers) }
 // PassPct is the share of those who sat an exam who passed one.
 func (r Row) PassPct() int { return pct(r.Passed, r.Sat) }
 
+// RequiredMissing is how many workers have a required module left.
+func (r Row) RequiredMissing() int { return r.Workers - r.RequiredDone }
+
+// Unsat is how many workers sat no exam in the last twelve months.
+func (r Row) Unsat() int { return r.Workers - r.Sat }
+
 // Hours is the training hours of the year, online and offline.
 func (r Row) Hours() float64 { return round1(r.Online + r.Offline) }
 

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"gridskill"
+	"gridskill/certify"
 	"gridskill/people"
 )
 
@@ -26,9 +27,11 @@ func (s *Service) facts(ctx context.Context, actor people.User, scope people.Uni
 	if err != nil {
 		return nil, nil, err
 	}
-	held, err := s.Certify.Holdings(ctx, actor, scope.ID)
-	if err != nil {
-		return nil, nil, err
+	var held []certify.Held
+	if s.Certify != nil {
+		if held, err = s.Certify.Holdings(ctx, actor, scope.ID); err != nil {
+			return nil, nil, err
+		}
 	}
 	at := make(map[string]int, len(workers))
 	facts := make([]Fact, len(workers))
@@ -75,6 +78,9 @@ func (s *Service) facts(ctx context.Context, actor people.User, scope people.Uni
 		if !h.ExpiresAt.IsZero() && (f.Expires.IsZero() || h.ExpiresAt.Before(f.Expires)) {
 			f.Expires = h.ExpiresAt
 		}
+	}
+	if s.Contest == nil {
+		return facts, list, nil
 	}
 	if contests, err := s.Contest.Managed(ctx, actor); err == nil {
 		for _, c := range contests {

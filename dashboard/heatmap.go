@@ -257,3 +257,6 @@ func (d CellDetail) Weak() []people.User {
 	}
 	return out
 }
+
+// Answers is how many answers the worker gave on the topic.
+func (s Struggler) Answers() int { return s.Right + s.Wrong }

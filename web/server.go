@@ -22,6 +22,8 @@ import (
 	"gridskill/certify"
 	"gridskill/contest"
 	"gridskill/courses"
+	"gridskill/dashboard"
+	"gridskill/notify"
 	"gridskill/people"
 	"gridskill/quiz"
 	"gridskill/views"
@@ -57,8 +59,10 @@ type Deps struct {
 	Courses *courses.Service
 	// Contest is skills competitions and their live rounds.
 	Contest *contest.Service
-	Clock   gridskill.Clock
-	Log     *slog.Logger
+	// Notify is workers' notices, reminders and group robots (one over DB when nil).
+	Notify *notify.Service
+	Clock  gridskill.Clock
+	Log    *slog.Logger
 	// Secret keys the CSRF tokens.
 	Secret []byte
 	// Demo reports whether the demo data is loaded, for the banner.
@@ -77,6 +81,7 @@ type Server struct {
 	certify *certify.Service
 	courses *courses.Service
 	contest *contest.Service
+	notify  *notify.Service
 	clock   gridskill.Clock
 	log     *slog.Logger
 	secret  []byte
@@ -111,6 +116,10 @@ func New(cfg Config, d Deps) (*Server, error) {
 	s.certify = d.Certify
 	s.courses = d.Courses
 	s.contest = d.Contest
+	s.notify = d.Notify
+	if s.notify == nil {
+		s.notify = notify.NewService(d.DB, d.People, d.Clock, d.Log, notify.Config{})
+	}
 
 	engine := html.NewFileSystem(http.FS(views.Templates), ".html")
 	engine.AddFunc("dict", dict)
@@ -192,4 +201,10 @@ func dict(kv ...any) map[string]any {
 		}
 	}
 	return m
+}
+
+// board is the leaders' dashboard over the services the server holds; it
+// keeps nothing of its own.
+func (s *Server) board() *dashboard.Service {
+	return &dashboard.Service{People: s.people, Courses: s.courses, Quiz: s.quiz, Certify: s.certify, Contest: s.contest, Clock: s.clock}
 }

@@ -19,6 +19,7 @@ import (
 	"gridskill/certify"
 	"gridskill/contest"
 	"gridskill/courses"
+	"gridskill/notify"
 	"gridskill/people"
 	"gridskill/quiz"
 	"gridskill/seed"
@@ -70,7 +71,7 @@ func (m *Main) open(ctx context.Context) (*people.Service, error) {
 		return nil, err
 	}
 	m.store = s
-	if err := s.EnsureIndexes(ctx, people.Indexes(), quiz.Indexes(), certify.Indexes(), courses.Indexes(), contest.Indexes()); err != nil {
+	if err := s.EnsureIndexes(ctx, people.Indexes(), quiz.Indexes(), certify.Indexes(), courses.Indexes(), contest.Indexes(), notify.Indexes()); err != nil {
 		return nil, err
 	}
 	return people.NewService(s.DB, m.Clock), nil
@@ -122,10 +123,15 @@ func (m *Main) Run(ctx context.Context) error {
 	ps.Start(sweepCtx, people.PollInterval, m.log)
 	go qs.Run(sweepCtx, time.Second)
 	go cs.Run(sweepCtx, time.Hour, m.log)
+	ns := notify.NewService(m.store.DB, ps, m.Clock, m.log, notify.Config{Hosts: splitList(m.Config.RobotHosts)})
+	if err := ns.Load(ctx); err != nil {
+		return err
+	}
 	m.server, err = web.New(web.Config{SecureCookies: m.Config.SecureCookies, ProxyHeader: m.Config.ProxyHeader}, web.Deps{
 		DB: m.store.DB, People: ps, Tokens: people.NewTokens(secret, m.Clock), Clock: m.Clock, Log: m.log, Quiz: qs, Certify: cs,
 		Courses: co,
 		Contest: m.contest,
+		Notify:  ns,
 		Secret:  secret, Demo: seed.NewDemoFlag(m.store.DB, m.Clock).Active,
 	})
 	if err != nil {
@@ -169,7 +175,7 @@ func (m *Main) Seed(ctx context.Context) error {
 		if err := seed.Reset(ctx, m.store.DB); err != nil {
 			return err
 		}
-		if err := m.store.EnsureIndexes(ctx, people.Indexes(), quiz.Indexes(), certify.Indexes(), courses.Indexes(), contest.Indexes()); err != nil {
+		if err := m.store.EnsureIndexes(ctx, people.Indexes(), quiz.Indexes(), certify.Indexes(), courses.Indexes(), contest.Indexes(), notify.Indexes()); err != nil {
 			return err
 		}
 	}
@@ -288,4 +294,15 @@ func wireRecordHooks(co *courses.Service, qs *quiz.Service, cs *certify.Service,
 			changed(ctx, r.UserID)
 		}
 	}
+}
+
+// splitList reads a comma-separated setting.
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
 }

@@ -16,6 +16,8 @@ type Config struct {
 	Demo          bool
 	SecureCookies bool
 	ProxyHeader   string
+	// RobotHosts are group-robot hosts accepted besides WeChat Work's and DingTalk's, comma-separated.
+	RobotHosts    string
 	ShutdownGrace time.Duration
 
 	// For `gridskill seed`.
@@ -41,6 +43,7 @@ func parseConfig(cmd string, args []string, getenv func(string) string) (Config,
 		return c, err
 	}
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", secure == "true", "mark cookies Secure, for HTTPS (GRIDSKILL_SECURE_COOKIES)")
+	fs.StringVar(&c.RobotHosts, "robot-hosts", getenv("GRIDSKILL_ROBOT_HOSTS"), "group-robot hosts accepted besides WeChat Work's and DingTalk's, comma-separated, e.g. an intranet relay (GRIDSKILL_ROBOT_HOSTS)")
 	fs.StringVar(&c.ProxyHeader, "proxy-header", getenv("GRIDSKILL_PROXY_HEADER"), "header holding the client address behind a reverse proxy, e.g. X-Real-IP (GRIDSKILL_PROXY_HEADER)")
 	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", 20*time.Second, "how long to let requests finish on shutdown")
 	if cmd == "seed" {
