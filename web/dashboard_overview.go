@@ -143,9 +143,9 @@ type monthJSON struct {
 }
 
 type overviewJSON struct {
-	Total dashRowJSON     `json:"total"`
-	Units []dashRowJSON   `json:"units"`
-	Trend []monthJSON `json:"trend"`
+	Total dashRowJSON   `json:"total"`
+	Units []dashRowJSON `json:"units"`
+	Trend []monthJSON   `json:"trend"`
 }
 
 func newDashRowJSON(r dashboard.Row) dashRowJSON {

@@ -40,6 +40,9 @@ var metricLabels = map[dashboard.Metric]string{
 // listQuery reads a list's query from the request (query string or form).
 func listQuery(get func(string) string) (dashboard.Query, error) {
 	q := dashboard.Query{Metric: dashboard.Metric(get("metric")), UnitID: get("unit"), ExamID: get("exam")}
+	if q.Metric == "" {
+		q.Metric = dashboard.Workers
+	}
 	if d := get("days"); d != "" {
 		n, err := strconv.Atoi(d)
 		if err != nil {
