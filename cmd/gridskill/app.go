@@ -40,6 +40,8 @@ type Main struct {
 	certify  *certify.Service
 	contest  *contest.Service
 	quiz     *quiz.Service
+	people   *people.Service
+	courses  *courses.Service
 	listener net.Listener
 	served   chan error
 	// stopJobs ends the background jobs: the quiz sweeper, which submits
@@ -112,6 +114,7 @@ func (m *Main) Run(ctx context.Context) error {
 	sweepCtx, stopJobs := context.WithCancel(context.Background())
 	m.stopJobs = stopJobs
 	co := courses.NewService(m.store.DB, ps, m.Clock)
+	m.people, m.courses = ps, co
 	cs := certify.NewService(m.store.DB, ps, m.Clock, certify.Config{})
 	m.certify = cs
 	m.contest = contest.NewService(m.store.DB, ps, qs, m.Clock, m.log)
