@@ -7,14 +7,19 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"gridskill"
+	"gridskill/certify"
+	"gridskill/courses"
 	"gridskill/notify"
 	"gridskill/people"
+	"gridskill/quiz"
 	"gridskill/seed"
 	"gridskill/store/storetest"
 )
@@ -257,5 +262,44 @@ func TestNoticesSentOnceAndClearedSurviveRestart(t *testing.T) {
 	}
 	if unread, _ := restarted.Unread(ctx, seed.WorkerID); unread != 0 {
 		t.Fatalf("after clearing all: %d unread", unread)
+	}
+}
+
+func TestOwnNoticesAreSentOnceEach(t *testing.T) {
+	e := newEnv(t)
+	ctx := storetest.Context(t)
+	w := e.worker(t)
+	now := e.clock.Now()
+	items := []courses.Item{
+		{Module: courses.Module{ID: "m-due", Title: "反诈宣传"}, Assigned: true, Required: true, Due: now.Add(48 * time.Hour)},
+		{Module: courses.Module{ID: "m-later", Title: "矛盾调解"}, Assigned: true, Required: true, Due: now.Add(10 * 24 * time.Hour)},
+		{Module: courses.Module{ID: "m-done", Title: "信息采集"}, Assigned: true, Required: true, Done: true, Due: now.Add(time.Hour)},
+	}
+	exams := []quiz.Exam{{ID: "e-1", Title: "反诈测验", ClosesAt: now.Add(72 * time.Hour)}}
+	certs := []certify.Held{{Certificate: certify.Certificate{ID: "c-1", ProgramName: "反诈宣传员", IssuedAt: now.Add(-time.Hour), ExpiresAt: now.Add(20 * 24 * time.Hour)}, State: certify.Expiring}}
+	n, err := e.ns.Own(ctx, w, items, exams, certs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inbox, _ := e.ns.Inbox(ctx, w.ID)
+	var ids []string
+	for _, x := range inbox {
+		ids = append(ids, x.ID)
+	}
+	want := []string{"assign:m-due", "assign:m-later", "due:m-due:2026-11-26", "exam:e-1", "cert:c-1:" + strconv.FormatInt(certs[0].IssuedAt.Unix(), 10), "expiring:c-1:2026-12-14"}
+	if n != len(want) {
+		t.Fatalf("sent %d notices %v, want %v", n, ids, want)
+	}
+	for _, id := range want {
+		if !slices.Contains(ids, id) {
+			t.Errorf("no notice %s among %v", id, ids)
+		}
+	}
+	if again, _ := e.ns.Own(ctx, w, items, exams, certs); again != 0 {
+		t.Fatalf("the same state again sent %d notices", again)
+	}
+	admin, _ := e.ps.User(ctx, seed.StreetAdminID)
+	if n, _ := e.ns.Own(ctx, admin, items, exams, certs); n != 0 {
+		t.Fatalf("an admin got %d notices of a worker's own", n)
 	}
 }

@@ -6,7 +6,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"gridskill/quiz"
 	"gridskill/seed"
 )
 
@@ -201,5 +203,55 @@ func TestHeatmapOpensTheWeakestAndAssignsADrill(t *testing.T) {
 	}) {
 		raw, _ := json.Marshal(inbox)
 		t.Fatalf("the weak worker got no drill: %s", raw)
+	}
+}
+
+func TestChasingListRefusesAnotherStreetsExam(t *testing.T) {
+	r := newDashRig(t)
+	c := ctx(t)
+	westAdmin, err := r.people.User(c, "user-street-admin-2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := quiz.Exam{Title: "西岭专属考试", UnitIDs: []string{seed.Street2ID}, OpensAt: r.clock.Now(), ClosesAt: r.clock.Now().Add(48 * time.Hour),
+		Duration: 10 * time.Minute, PassMark: 60, MaxAttempts: 1, Rules: []quiz.Rule{{Tag: r.tag, Count: 1}}}
+	west, err := r.quiz.CreateExam(c, westAdmin, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	east := r.token("13900000002")
+	for _, path := range []string{"/api/v1/dashboard/people?metric=unsat&exam=" + west.ID, "/dashboard/people?metric=unsat&exam=" + west.ID} {
+		resp, body := r.do(jsonReq("GET", path, east, nil))
+		if resp.StatusCode != 404 || strings.Contains(body, "西岭专属考试") {
+			t.Errorf("GET %s as 东湖's admin: %d, want 404 without the exam", path, resp.StatusCode)
+		}
+	}
+	resp, body := r.do(jsonReq("GET", "/api/v1/dashboard/people?metric=unsat&exam="+west.ID, r.token("13900000005"), nil))
+	if resp.StatusCode != 200 || !strings.Contains(body, `"people"`) {
+		t.Fatalf("西山's admin on their own exam: %d", resp.StatusCode)
+	}
+}
+
+func TestRobotFormRefusesAMalformedAddress(t *testing.T) {
+	r := newDashRig(t)
+	admin := r.as("13900000002")
+	before := r.snapshot()
+	for _, addr := range []string{"http://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=a", "https://evil.example.com/send?key=a", "不是网址"} {
+		resp, body := admin.post("/notify/robots", "/notify/robots", url.Values{"unit": {seed.Street1ID}, "kind": {"wecom"}, "url": {addr}})
+		if resp.StatusCode != 400 || !strings.Contains(body, `role="alert"`) {
+			t.Errorf("robot address %q: %d, want 400 with the problem shown", addr, resp.StatusCode)
+		}
+	}
+	resp, _ := admin.post("/notify/robots", "/notify/robots", url.Values{"unit": {seed.Street2ID}, "kind": {"wecom"}, "url": {"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=a"}})
+	if resp.StatusCode != 403 {
+		t.Errorf("东湖's admin setting 西山's robot: %d, want 403", resp.StatusCode)
+	}
+	if r.snapshot() != before {
+		t.Fatal("a refused robot address changed the database")
+	}
+	resp, _ = admin.post("/notify/robots", "/notify/robots", url.Values{"unit": {seed.Street1ID}, "kind": {"wecom"}, "url": {"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=east"}})
+	_, page := admin.get("/notify/robots")
+	if resp.StatusCode != 303 || !strings.Contains(page, "qyapi.weixin.qq.com") || strings.Contains(page, "key=east") {
+		t.Fatalf("a good robot: %d; the page must show its host and not its key", resp.StatusCode)
 	}
 }
