@@ -26,7 +26,10 @@ import (
 // that ends today, so trends and expiry look as they would after a year of
 // use. It is a generator, not a test: the same seed writes the same year.
 func (m *Main) SeedDistrictYear(ctx context.Context) error {
-	start := time.Now().UTC().AddDate(-1, 0, 0).Truncate(time.Hour)
+	// Month by month from the first of the month eleven months ago, at
+	// 09:00 China time, to the first of this one.
+	now := time.Now().UTC()
+	start := time.Date(now.Year(), now.Month()-11, 1, 1, 0, 0, 0, time.UTC)
 	clock := gridskill.NewFakeClock(start)
 	m.Clock = clock
 	m.Config.Demo = true
@@ -39,7 +42,7 @@ func (m *Main) SeedDistrictYear(ctx context.Context) error {
 		return err
 	}
 	for month := range 12 {
-		clock.Set(start.AddDate(0, month, 1))
+		clock.Set(start.AddDate(0, month, 0))
 		if err := g.month(ctx, month); err != nil {
 			return fmt.Errorf("month %d: %w", month+1, err)
 		}
@@ -61,6 +64,8 @@ type districtYear struct {
 	workers []people.User
 	skill   map[string]float64 // each worker's chance to answer right
 	modules []courses.Module
+	finals  map[string]quiz.Exam // each module tag's final exam (结业考试), which certification asks for
+	studied map[string]int       // modules each worker has studied, in catalogue order
 }
 
 // hire adds the workers, spread over the demo grids.
@@ -110,6 +115,16 @@ func (g *districtYear) hire(ctx context.Context, n int) error {
 			g.modules = append(g.modules, md)
 		}
 	}
+	exams, err := g.m.quiz.ManagedExams(ctx, g.trainer)
+	if err != nil {
+		return err
+	}
+	g.finals, g.studied = map[string]quiz.Exam{}, map[string]int{}
+	for _, e := range exams {
+		if tag, ok := strings.CutSuffix(e.Title, "结业考试"); ok {
+			g.finals[tag] = e
+		}
+	}
 	return nil
 }
 
@@ -122,10 +137,11 @@ func (g *districtYear) month(ctx context.Context, month int) error {
 		return err
 	}
 	for _, w := range g.workers {
-		if len(g.modules) > 0 && g.rng.Float64() < 0.25 {
-			if err := g.study(ctx, w, g.modules[g.rng.IntN(len(g.modules))]); err != nil {
+		if n := g.studied[w.ID]; n < len(g.modules) && g.rng.Float64() < 0.4 {
+			if err := g.studyAndPass(ctx, w, g.modules[n]); err != nil {
 				return err
 			}
+			g.studied[w.ID]++
 		}
 		if err := g.practise(ctx, w, 1+g.rng.IntN(4)); err != nil {
 			return err
@@ -153,6 +169,22 @@ func (g *districtYear) exam(ctx context.Context, month int) (quiz.Exam, error) {
 		OpensAt: now, ClosesAt: now.Add(20 * 24 * time.Hour), Duration: 20 * time.Minute, PassMark: 60, MaxAttempts: 1,
 		Review: quiz.ReviewAfterSubmit, Rules: []quiz.Rule{{Tag: tags[month%len(tags)], Count: 10}},
 	})
+}
+
+// studyAndPass studies a module and, mostly, sits its final exam.
+func (g *districtYear) studyAndPass(ctx context.Context, w people.User, md courses.Module) error {
+	if err := g.study(ctx, w, md); err != nil {
+		return err
+	}
+	for _, tag := range md.Published.CheckTags {
+		if e, ok := g.finals[tag]; ok && g.rng.Float64() < 0.8 {
+			// Freshly studied: most answer well enough to pass (80 %).
+			if err := g.sitWith(ctx, w, e, min(1, g.skill[w.ID]+0.35)); err != nil && gridskill.ErrorCode(err) == gridskill.EINTERNAL {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // study reads every lesson of a module for its minutes and completes it.
@@ -198,19 +230,24 @@ func (g *districtYear) practise(ctx context.Context, w people.User, n int) error
 // sit starts the exam, answers each question right with the worker's skill,
 // and submits.
 func (g *districtYear) sit(ctx context.Context, w people.User, e quiz.Exam) error {
+	return g.sitWith(ctx, w, e, g.skill[w.ID])
+}
+
+// sitWith sits an exam answering right with the given chance.
+func (g *districtYear) sitWith(ctx context.Context, w people.User, e quiz.Exam, skill float64) error {
 	p, _, err := g.m.quiz.Start(ctx, w, e.ID)
 	if err != nil {
 		return err
 	}
 	for i, pq := range p.Questions {
-		if g.rng.Float64() >= g.skill[w.ID] {
+		if g.rng.Float64() >= skill {
 			continue
 		}
 		q, err := g.m.quiz.Question(ctx, g.trainer, pq.ID)
 		if err != nil {
 			return err
 		}
-		ans, _ := json.Marshal(answerOf(q))
+		ans, _ := json.Marshal(answerOf(q, pq))
 		if _, err := g.m.quiz.SaveAnswer(ctx, w, p.AttemptID, pq.ID, quiz.AnswerSave{Answer: ans, Seq: int64(i + 1)}); err != nil {
 			return err
 		}
@@ -263,13 +300,30 @@ func keyOf(q quiz.Question) []string {
 	return out
 }
 
-// answerOf is a question's key in the API's answer shape.
-func answerOf(q quiz.Question) any {
+// answerOf is a question's key in the API's answer shape, with the option
+// keys the paper shows (a shuffled paper relabels them; the texts stay).
+func answerOf(q quiz.Question, pq quiz.PaperQuestion) any {
+	shown := map[string]string{} // text → key on the paper
+	for _, o := range pq.Options {
+		shown[o.Text] = o.Key
+	}
+	var keys []string
+	for _, k := range q.Correct {
+		key := k
+		for _, o := range q.Options {
+			if o.Key == k && shown[o.Text] != "" {
+				key = shown[o.Text]
+			}
+		}
+		keys = append(keys, key)
+	}
 	switch q.Type {
 	case scoring.Single, scoring.TrueFalse:
-		if len(q.Correct) > 0 {
-			return q.Correct[0]
+		if len(keys) > 0 {
+			return keys[0]
 		}
+	case scoring.Multiple:
+		return keys
 	}
 	return keyOf(q)
 }
