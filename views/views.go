@@ -7,7 +7,7 @@ import "embed"
 
 // Templates holds layouts/, partials/ and one folder of templates per feature.
 //
-//go:embed layouts partials pages people quiz certify courses contest practical cases rotation selection
+//go:embed layouts partials pages people quiz certify courses contest practical cases rotation selection dashboard notify
 var Templates embed.FS
 
 // Static holds the CSS, scripts and images served under /static.

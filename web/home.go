@@ -17,6 +17,10 @@ type homePage struct {
 	Modules  []courses.Module  // trainers: the modules they may edit
 	Exams    []examCard        // workers: the exams open to them now
 	Contests []contest.Contest // workers: the competitions they take part in
+	// Dashboard is an admin's dashboard of their area.
+	Dashboard *overview
+	// Unread is a worker's count of notices not cleared.
+	Unread int
 }
 
 // home is each role's start page: workers see their learning, trainers their
@@ -34,6 +38,12 @@ func (s *Server) home(c *fiber.Ctx) error {
 	}
 	s.homeContests(c, &p)
 	s.homeExams(c, &p)
+	if err := s.homeDashboard(c, &p); err != nil {
+		return err
+	}
+	if err := s.homeNotices(c, &p); err != nil {
+		return err
+	}
 	if u.Role != people.Worker {
 		counts, err := s.people.CountByUnit(ctx, u)
 		if err != nil {

@@ -1202,6 +1202,10 @@ var storesNoText = map[string]string{
 	"POST /api/v1/live/:id/stake":                              "keeps a stake, a number",
 	"POST /api/v1/live/:id/score":                              "keeps a judge's score, a number",
 	"POST /modules/:id/duplicate":                              "copies a stored module",
+	"POST /dashboard/remind":                                   "keeps notices whose text the server writes, keyed by the unit the tree holds",
+	"POST /api/v1/dashboard/remind":                            "keeps notices whose text the server writes, keyed by the unit the tree holds",
+	"POST /dashboard/gaps/practice":                            "keeps notices whose text the server writes; the topic is the catalogue's",
+	"POST /dashboard/gaps/retrain":                             "keeps an assignment of a stored module to a unit of the tree, and notices the server writes",
 }
 
 // notYetCovered are routes that keep request text (ids, answers, reasons)
@@ -1209,11 +1213,13 @@ var storesNoText = map[string]string{
 var notYetCovered = map[string]string{
 	"POST /api/v1/modules/:id/lessons/:lesson/heartbeat": "the module and lesson ids of the study time: no read shows them without the clock moving",
 	"POST /api/v1/attempts/:id/events":                   "the event kind",
+	"POST /notices/clear":                                "the id of a cleared notice, kept among the dismissed ones, which no read shows",
+	"POST /api/v1/notices/clear":                         "the id of a cleared notice, kept among the dismissed ones, which no read shows",
 }
 
 func retentionCases() []retentionCase {
 	var all []retentionCase
-	for _, cs := range [][]retentionCase{contestCases, quizCases, coursesCases, certifyCases, peopleCases, practicalCases, casesCases, rotationCases, selectionCases} {
+	for _, cs := range [][]retentionCase{contestCases, quizCases, coursesCases, certifyCases, peopleCases, practicalCases, casesCases, rotationCases, selectionCases, notifyCases} {
 		all = append(all, cs...)
 	}
 	return all

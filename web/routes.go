@@ -200,6 +200,20 @@ func (s *Server) routes(static fs.FS) {
 	app.Get("/live/:id/qr.png", s.liveQR)
 	app.Get("/live/:id/events", s.liveEvents)
 
+	// Dashboard and notices.
+	app.Get("/dashboard", s.requireUser, admins, s.dashboardHome)
+	app.Get("/dashboard/people", s.requireUser, admins, s.dashboardPeople)
+	app.Get("/dashboard/people.xlsx", s.requireUser, admins, s.dashboardPeopleExport)
+	app.Post("/dashboard/remind", s.requireUser, admins, s.dashboardRemind)
+	app.Get("/dashboard/gaps", s.requireUser, admins, s.dashboardGaps)
+	app.Get("/dashboard/gaps/cell", s.requireUser, admins, s.dashboardGapCell)
+	app.Post("/dashboard/gaps/practice", s.requireUser, admins, s.dashboardGapPractice)
+	app.Post("/dashboard/gaps/retrain", s.requireUser, admins, s.dashboardGapRetrain)
+	app.Get("/notices", s.requireUser, s.noticesList)
+	app.Post("/notices/clear", s.requireUser, s.noticesClear)
+	app.Get("/notify/robots", s.requireUser, admins, s.notifyRobots)
+	app.Post("/notify/robots", s.requireUser, admins, s.notifyRobotSave)
+
 	// API.
 	api := app.Group("/api/v1")
 	api.Post("/auth/login", s.apiLogin)
@@ -287,6 +301,13 @@ func (s *Server) routes(static fs.FS) {
 	api.Post("/selection/:id/appraisals", s.requireUser, admins, s.apiSelectionAppraise)
 	api.Post("/selection/:id/nominations", s.requireUser, admins, s.apiSelectionNominate)
 	api.Post("/selection/:id/approve", s.requireUser, admins, s.apiSelectionApprove)
+	// Dashboard and notices API.
+	api.Get("/dashboard", s.requireUser, admins, s.apiDashboard)
+	api.Get("/dashboard/people", s.requireUser, admins, s.apiDashboardPeople)
+	api.Post("/dashboard/remind", s.requireUser, admins, s.apiDashboardRemind)
+	api.Get("/dashboard/gaps", s.requireUser, admins, s.apiDashboardGaps)
+	api.Get("/notices", s.requireUser, s.apiNotices)
+	api.Post("/notices/clear", s.requireUser, s.apiNoticesClear)
 
 	// Contest API.
 	api.Post("/contests", s.requireUser, admins, s.apiContestCreate)

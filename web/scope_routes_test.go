@@ -110,6 +110,24 @@ const (
 // scopeRoutes lists every route of the app. A route added without an entry
 // fails TestEveryRouteKeepsOtherStreetsOut.
 var scopeRoutes = map[string]routeRule{
+	"GET /dashboard":                  scoped().withQuery("unit", "unit"),
+	"GET /dashboard/people":           scoped().withQuery("unit", "unit"),
+	"GET /dashboard/people.xlsx":      scoped().withQuery("unit", "unit"),
+	"POST /dashboard/remind":          scoped().withForm("unit", "unit").withForm("metric", "required-missing"),
+	"GET /dashboard/gaps":             scoped().withQuery("unit", "unit"),
+	"GET /dashboard/gaps/cell":        scoped().withQuery("unit", "unit").withQuery("tag", "tag"),
+	"POST /dashboard/gaps/practice":   scoped().withForm("unit", "unit").withForm("tag", "tag"),
+	"POST /dashboard/gaps/retrain":    scoped().withForm("unit", "unit").withForm("tag", "tag").withForm("module", "module"),
+	"GET /notices":                    open(own),
+	"POST /notices/clear":             writes("clears the viewer's own notices"),
+	"GET /notify/robots":              open(ownArea),
+	"POST /notify/robots":             scoped().withForm("unit", "unit").withForm("kind", "wecom").withForm("url", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=west"),
+	"GET /api/v1/dashboard":           scoped().withQuery("unit", "unit"),
+	"GET /api/v1/dashboard/people":    scoped().withQuery("unit", "unit"),
+	"POST /api/v1/dashboard/remind":   scoped().with(J{"unit": westGrid.ID, "metric": "required-missing"}),
+	"GET /api/v1/dashboard/gaps":      scoped().withQuery("unit", "unit"),
+	"GET /api/v1/notices":             open(own),
+	"POST /api/v1/notices/clear":      writes("clears the viewer's own notices"),
 	"GET /healthz":                    public("the health check names no record"),
 	"GET /sw.js":                      public("the exam pages' service worker names no record"),
 	"GET /login":                      public("the sign-in page"),
@@ -742,7 +760,7 @@ func (r *certRig) westRecords() westRecords {
 	}
 	westAdmin, westTrainer, districtTrainer := user("user-street-admin-2"), user("user-trainer-3"), user(seed.TrainerID)
 	probe, probe2 := user(westProbe.ID), user(westProbe2.ID)
-	w := westRecords{ids: map[string]string{"worker": probe.ID, "unit": westGrid.ID}}
+	w := westRecords{ids: map[string]string{"worker": probe.ID, "unit": westGrid.ID, "tag": westTag}}
 	w.markers = []string{probe.Name, probe.Phone, probe2.Name, probe2.Phone, "枫林社区", "石泉社区"}
 	must := func(err error) {
 		t.Helper()

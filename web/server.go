@@ -23,6 +23,8 @@ import (
 	"gridskill/certify"
 	"gridskill/contest"
 	"gridskill/courses"
+	"gridskill/dashboard"
+	"gridskill/notify"
 	"gridskill/people"
 	"gridskill/practical"
 	"gridskill/quiz"
@@ -71,6 +73,8 @@ type Deps struct {
 	Selection *selection.Service
 	Clock     gridskill.Clock
 	Log       *slog.Logger
+	// Notify is workers' notices, reminders and group robots (one over DB when nil).
+	Notify *notify.Service
 	// Secret keys the CSRF tokens.
 	Secret []byte
 	// Demo reports whether the demo data is loaded, for the banner.
@@ -99,6 +103,7 @@ type Server struct {
 	secret    []byte
 	demo      func(ctx context.Context) bool
 	cat       *catalogue
+	notify    *notify.Service
 }
 
 // New builds the app. It fails when a template or the message catalogue does
@@ -132,6 +137,10 @@ func New(cfg Config, d Deps) (*Server, error) {
 	s.cases = d.Cases
 	s.rotation = d.Rotation
 	s.selection = d.Selection
+	s.notify = d.Notify
+	if s.notify == nil {
+		s.notify = notify.NewService(d.DB, d.People, d.Clock, d.Log, notify.Config{})
+	}
 
 	engine := html.NewFileSystem(http.FS(views.Templates), ".html")
 	engine.AddFunc("dict", dict)
@@ -213,4 +222,10 @@ func dict(kv ...any) map[string]any {
 		}
 	}
 	return m
+}
+
+// board is the leaders' dashboard over the services the server holds; it
+// keeps nothing of its own.
+func (s *Server) board() *dashboard.Service {
+	return &dashboard.Service{People: s.people, Courses: s.courses, Quiz: s.quiz, Certify: s.certify, Contest: s.contest, Clock: s.clock}
 }

@@ -66,6 +66,13 @@ import (
 )
 
 func main() {
+	if len(os.Args) >= 2 && os.Args[1] == "pages" {
+		if err := runPages(os.Args[2:], os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "gridload:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if len(os.Args) >= 2 && os.Args[1] == "live" {
 		if err := runLive(os.Args[2:]); err != nil {
 			fmt.Fprintln(os.Stderr, "gridload:", err)
@@ -84,6 +91,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: gridload exam -target URL -n N -every D -duration D [-start-within D -jitter F -switch F -submit-within D | -submit-parallel N | -at-close]")
 		fmt.Fprintln(os.Stderr, "       gridload live -target URL -n N -questions Q")
 		fmt.Fprintln(os.Stderr, "       gridload logstats -log server.log")
+		fmt.Fprintln(os.Stderr, "       gridload pages -target URL -n 50")
 		os.Exit(2)
 	}
 	fs := flag.NewFlagSet("gridload exam", flag.ExitOnError)

@@ -20,6 +20,7 @@ import (
 	"gridskill/certify"
 	"gridskill/contest"
 	"gridskill/courses"
+	"gridskill/notify"
 	"gridskill/people"
 	"gridskill/practical"
 	"gridskill/quiz"
@@ -44,6 +45,8 @@ type Main struct {
 	certify  *certify.Service
 	contest  *contest.Service
 	quiz     *quiz.Service
+	people   *people.Service
+	courses  *courses.Service
 	listener net.Listener
 	served   chan error
 	// stopJobs ends the background jobs: the quiz sweeper, which submits
@@ -75,7 +78,7 @@ func (m *Main) open(ctx context.Context) (*people.Service, error) {
 		return nil, err
 	}
 	m.store = s
-	if err := s.EnsureIndexes(ctx, people.Indexes(), quiz.Indexes(), certify.Indexes(), courses.Indexes(), contest.Indexes(), practical.Indexes(), cases.Indexes(), rotation.Indexes(), selection.Indexes()); err != nil {
+	if err := s.EnsureIndexes(ctx, people.Indexes(), quiz.Indexes(), certify.Indexes(), courses.Indexes(), contest.Indexes(), practical.Indexes(), cases.Indexes(), rotation.Indexes(), selection.Indexes(), notify.Indexes()); err != nil {
 		return nil, err
 	}
 	return people.NewService(s.DB, m.Clock), nil
@@ -119,6 +122,7 @@ func (m *Main) Run(ctx context.Context) error {
 	sweepCtx, stopJobs := context.WithCancel(context.Background())
 	m.stopJobs = stopJobs
 	co := courses.NewService(m.store.DB, ps, m.Clock)
+	m.people, m.courses = ps, co
 	cs := certify.NewService(m.store.DB, ps, m.Clock, certify.Config{})
 	m.certify = cs
 	m.contest = contest.NewService(m.store.DB, ps, qs, m.Clock, m.log)
@@ -136,10 +140,15 @@ func (m *Main) Run(ctx context.Context) error {
 	ps.Start(sweepCtx, people.PollInterval, m.log)
 	go qs.Run(sweepCtx, time.Second)
 	go cs.Run(sweepCtx, time.Hour, m.log)
+	ns := notify.NewService(m.store.DB, ps, m.Clock, m.log, notify.Config{Hosts: splitList(m.Config.RobotHosts)})
+	if err := ns.Load(ctx); err != nil {
+		return err
+	}
 	m.server, err = web.New(web.Config{SecureCookies: m.Config.SecureCookies, ProxyHeader: m.Config.ProxyHeader}, web.Deps{
 		DB: m.store.DB, People: ps, Tokens: people.NewTokens(secret, m.Clock), Clock: m.Clock, Log: m.log, Quiz: qs, Certify: cs,
 		Courses:   co,
 		Contest:   m.contest,
+		Notify:    ns,
 		Practical: pr,
 		Cases:     cx,
 		Rotation:  rotation.NewService(m.store.DB, ps, co, m.Clock),
@@ -187,7 +196,7 @@ func (m *Main) Seed(ctx context.Context) error {
 		if err := seed.Reset(ctx, m.store.DB); err != nil {
 			return err
 		}
-		if err := m.store.EnsureIndexes(ctx, people.Indexes(), quiz.Indexes(), certify.Indexes(), courses.Indexes(), contest.Indexes(), practical.Indexes(), cases.Indexes(), rotation.Indexes(), selection.Indexes()); err != nil {
+		if err := m.store.EnsureIndexes(ctx, people.Indexes(), quiz.Indexes(), certify.Indexes(), courses.Indexes(), contest.Indexes(), practical.Indexes(), cases.Indexes(), rotation.Indexes(), selection.Indexes(), notify.Indexes()); err != nil {
 			return err
 		}
 	}
@@ -309,4 +318,15 @@ func wireRecordHooks(co *courses.Service, qs *quiz.Service, cs *certify.Service,
 			changed(ctx, r.UserID)
 		}
 	}
+}
+
+// splitList reads a comma-separated setting.
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
 }

@@ -16,6 +16,10 @@ type Config struct {
 	Demo          bool
 	SecureCookies bool
 	ProxyHeader   string
+	// DistrictWorkers, when set, makes seed write a simulated district-year with that many workers.
+	DistrictWorkers int
+	// RobotHosts are group-robot hosts accepted besides WeChat Work's and DingTalk's, comma-separated.
+	RobotHosts    string
 	ShutdownGrace time.Duration
 
 	// For `gridskill seed`.
@@ -41,11 +45,13 @@ func parseConfig(cmd string, args []string, getenv func(string) string) (Config,
 		return c, err
 	}
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", secure == "true", "mark cookies Secure, for HTTPS (GRIDSKILL_SECURE_COOKIES)")
+	fs.StringVar(&c.RobotHosts, "robot-hosts", getenv("GRIDSKILL_ROBOT_HOSTS"), "group-robot hosts accepted besides WeChat Work's and DingTalk's, comma-separated, e.g. an intranet relay (GRIDSKILL_ROBOT_HOSTS)")
 	fs.StringVar(&c.ProxyHeader, "proxy-header", getenv("GRIDSKILL_PROXY_HEADER"), "header holding the client address behind a reverse proxy, e.g. X-Real-IP (GRIDSKILL_PROXY_HEADER)")
 	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", 20*time.Second, "how long to let requests finish on shutdown")
 	if cmd == "seed" {
 		fs.BoolVar(&c.Reset, "reset", false, "drop all data first, then load the demo district")
 		fs.BoolVar(&c.ContentOnly, "content-only", false, "import the shipped modules and question banks only, owned by -author's unit; people are not touched")
+		fs.IntVar(&c.DistrictWorkers, "district-year", 0, "write a simulated district-year into an empty database: the demo district plus this many workers (e.g. 2000) and a year of study, exams, practice, sessions, competitions and certificates")
 		fs.StringVar(&c.Author, "author", "", "with -content-only: phone number of the trainer or admin who owns the imported content")
 	}
 	if err := fs.Parse(args); err != nil {

@@ -52,6 +52,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 	defer m.Close()
 	switch cmd {
 	case "seed":
+		if cfg.DistrictWorkers > 0 {
+			return m.SeedDistrictYear(ctx)
+		}
 		return m.Seed(ctx)
 	default:
 		if err := m.Run(ctx); err != nil {

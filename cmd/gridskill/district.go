@@ -1,0 +1,329 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"time"
+
+	"gridskill"
+	"gridskill/contest"
+	"gridskill/courses"
+	"gridskill/people"
+	"gridskill/quiz"
+	"gridskill/scoring"
+	"gridskill/seed"
+)
+
+// SeedDistrictYear writes a simulated district-year for measuring pages at
+// district scale: the demo district plus Config.DistrictWorkers workers,
+// then twelve months of lessons, exams, practice, offline sessions,
+// competitions and, through the certification hooks, certificates. Every
+// record goes through the services, on a clock that walks through the year
+// that ends today, so trends and expiry look as they would after a year of
+// use. It is a generator, not a test: the same seed writes the same year.
+func (m *Main) SeedDistrictYear(ctx context.Context) error {
+	// Month by month from the first of the month eleven months ago, at
+	// 09:00 China time, to the first of this one.
+	now := time.Now().UTC()
+	start := time.Date(now.Year(), now.Month()-11, 1, 1, 0, 0, 0, time.UTC)
+	clock := gridskill.NewFakeClock(start)
+	m.Clock = clock
+	m.Config.Demo = true
+	m.Config.Addr = "127.0.0.1:0"
+	if err := m.Run(ctx); err != nil {
+		return err
+	}
+	g := &districtYear{m: m, clock: clock, rng: rand.New(rand.NewPCG(2026, 14))}
+	if err := g.hire(ctx, m.Config.DistrictWorkers); err != nil {
+		return err
+	}
+	for month := range 12 {
+		clock.Set(start.AddDate(0, month, 0))
+		if err := g.month(ctx, month); err != nil {
+			return fmt.Errorf("month %d: %w", month+1, err)
+		}
+		fmt.Fprintf(m.out, "district-year: month %d of 12 written\n", month+1)
+	}
+	if err := m.quiz.Settle(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.out, "district-year: %d workers and a year of records written\n", len(g.workers))
+	return nil
+}
+
+type districtYear struct {
+	m       *Main
+	clock   *gridskill.FakeClock
+	rng     *rand.Rand
+	admin   people.User
+	trainer people.User
+	workers []people.User
+	skill   map[string]float64 // each worker's chance to answer right
+	modules []courses.Module
+	finals  map[string]quiz.Exam // each module tag's final exam (结业考试), which certification asks for
+	studied map[string]int       // modules each worker has studied, in catalogue order
+}
+
+// hire adds the workers, spread over the demo grids.
+func (g *districtYear) hire(ctx context.Context, n int) error {
+	ps := g.m.people
+	var err error
+	if g.admin, err = ps.User(ctx, seed.DistrictAdminID); err != nil {
+		return err
+	}
+	if g.trainer, err = ps.User(ctx, seed.TrainerID); err != nil {
+		return err
+	}
+	tree, err := ps.Tree(ctx)
+	if err != nil {
+		return err
+	}
+	var grids []people.Unit
+	for _, u := range tree.Subtree(seed.DistrictID) {
+		if u.Kind == people.Grid {
+			grids = append(grids, u)
+		}
+	}
+	users := make([]people.User, n)
+	for i := range users {
+		gr := grids[i%len(grids)]
+		users[i] = people.User{ID: "user-dy-" + strconv.Itoa(i), Phone: fmt.Sprintf("137%08d", i), Name: "网格员" + strconv.Itoa(i+1),
+			Role: people.Worker, UnitID: gr.ID, UnitPath: gr.Path, Active: true}
+	}
+	if err := ps.Seed(ctx, nil, users, seed.DemoPassword); err != nil {
+		return err
+	}
+	g.skill = map[string]float64{}
+	for _, u := range users {
+		w, err := ps.User(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		g.workers = append(g.workers, w)
+		g.skill[w.ID] = 0.45 + 0.5*g.rng.Float64()
+	}
+	mods, err := g.m.courses.Visible(ctx, g.admin)
+	if err != nil {
+		return err
+	}
+	for _, md := range mods {
+		if md.Published != nil {
+			g.modules = append(g.modules, md)
+		}
+	}
+	exams, err := g.m.quiz.ManagedExams(ctx, g.trainer)
+	if err != nil {
+		return err
+	}
+	g.finals, g.studied = map[string]quiz.Exam{}, map[string]int{}
+	for _, e := range exams {
+		if tag, ok := strings.CutSuffix(e.Title, "结业考试"); ok {
+			g.finals[tag] = e
+		}
+	}
+	return nil
+}
+
+// month writes one month: each worker studies now and then, practises,
+// most sit the month's exam; each street holds a session, and every quarter
+// a competition.
+func (g *districtYear) month(ctx context.Context, month int) error {
+	exam, err := g.exam(ctx, month)
+	if err != nil {
+		return err
+	}
+	for _, w := range g.workers {
+		if n := g.studied[w.ID]; n < len(g.modules) && g.rng.Float64() < 0.4 {
+			if err := g.studyAndPass(ctx, w, g.modules[n]); err != nil {
+				return err
+			}
+			g.studied[w.ID]++
+		}
+		if err := g.practise(ctx, w, 1+g.rng.IntN(4)); err != nil {
+			return err
+		}
+		if g.rng.Float64() < 0.7 {
+			if err := g.sit(ctx, w, exam); err != nil {
+				return err
+			}
+		}
+	}
+	if err := g.sessions(ctx, month); err != nil {
+		return err
+	}
+	if month%3 == 2 {
+		return g.contests(ctx, month)
+	}
+	return nil
+}
+
+func (g *districtYear) exam(ctx context.Context, month int) (quiz.Exam, error) {
+	now := g.clock.Now()
+	tags := seed.ModuleTags()
+	return g.m.quiz.CreateExam(ctx, g.trainer, quiz.Exam{
+		Title: fmt.Sprintf("%s月度测验（第%d月）", tags[month%len(tags)], month+1), UnitIDs: []string{seed.DistrictID},
+		OpensAt: now, ClosesAt: now.Add(20 * 24 * time.Hour), Duration: 20 * time.Minute, PassMark: 60, MaxAttempts: 1,
+		Review: quiz.ReviewAfterSubmit, Rules: []quiz.Rule{{Tag: tags[month%len(tags)], Count: 10}},
+	})
+}
+
+// studyAndPass studies a module and, mostly, sits its final exam.
+func (g *districtYear) studyAndPass(ctx context.Context, w people.User, md courses.Module) error {
+	if err := g.study(ctx, w, md); err != nil {
+		return err
+	}
+	for _, tag := range md.Published.CheckTags {
+		if e, ok := g.finals[tag]; ok && g.rng.Float64() < 0.8 {
+			// Freshly studied: most answer well enough to pass (80 %).
+			if err := g.sitWith(ctx, w, e, min(1, g.skill[w.ID]+0.35)); err != nil && gridskill.ErrorCode(err) == gridskill.EINTERNAL {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// study reads every lesson of a module for its minutes and completes it.
+func (g *districtYear) study(ctx context.Context, w people.User, md courses.Module) error {
+	for _, l := range md.Published.Lessons {
+		if _, err := g.m.courses.Heartbeat(ctx, w, md.ID, l.ID); err != nil {
+			return err
+		}
+		g.clock.Advance(time.Minute)
+		if _, err := g.m.courses.Heartbeat(ctx, w, md.ID, l.ID); err != nil {
+			return err
+		}
+		if _, err := g.m.courses.CompleteLesson(ctx, w, md.ID, l.ID); err != nil && gridskill.ErrorCode(err) != gridskill.EINVALID {
+			return err
+		}
+	}
+	return nil
+}
+
+func (g *districtYear) practise(ctx context.Context, w people.User, n int) error {
+	tags := seed.ModuleTags()
+	tag, after := tags[g.rng.IntN(len(tags))], ""
+	for range n {
+		q, err := g.m.quiz.PracticeQuestion(ctx, w, tag, after)
+		if err != nil {
+			if gridskill.ErrorCode(err) == gridskill.ENOTFOUND {
+				return nil
+			}
+			return err
+		}
+		given := []string{"Z"}
+		if g.rng.Float64() < g.skill[w.ID] {
+			given = keyOf(q)
+		}
+		if _, err := g.m.quiz.CheckPractice(ctx, w, q.ID, given); err != nil && gridskill.ErrorCode(err) != gridskill.EINVALID {
+			return err
+		}
+		after = q.ID
+	}
+	return nil
+}
+
+// sit starts the exam, answers each question right with the worker's skill,
+// and submits.
+func (g *districtYear) sit(ctx context.Context, w people.User, e quiz.Exam) error {
+	return g.sitWith(ctx, w, e, g.skill[w.ID])
+}
+
+// sitWith sits an exam answering right with the given chance.
+func (g *districtYear) sitWith(ctx context.Context, w people.User, e quiz.Exam, skill float64) error {
+	p, _, err := g.m.quiz.Start(ctx, w, e.ID)
+	if err != nil {
+		return err
+	}
+	for i, pq := range p.Questions {
+		if g.rng.Float64() >= skill {
+			continue
+		}
+		q, err := g.m.quiz.Question(ctx, g.trainer, pq.ID)
+		if err != nil {
+			return err
+		}
+		ans, _ := json.Marshal(answerOf(q, pq))
+		if _, err := g.m.quiz.SaveAnswer(ctx, w, p.AttemptID, pq.ID, quiz.AnswerSave{Answer: ans, Seq: int64(i + 1)}); err != nil {
+			return err
+		}
+	}
+	_, err = g.m.quiz.Submit(ctx, w, p.AttemptID)
+	return err
+}
+
+// sessions records one offline session a street, signed by half its workers.
+func (g *districtYear) sessions(ctx context.Context, month int) error {
+	for _, street := range []string{seed.Street1ID, seed.Street2ID, "unit-s3"} {
+		var rows []courses.SignInRow
+		for _, w := range g.workers {
+			if people.InScope(w.UnitPath, street) && g.rng.Float64() < 0.5 {
+				rows = append(rows, courses.SignInRow{Line: len(rows) + 1, Name: w.Name, Phone: w.Phone})
+			}
+		}
+		if len(rows) == 0 {
+			continue
+		}
+		in := courses.SessionInput{Topic: fmt.Sprintf("第%d月集中培训", month+1), Date: g.clock.Now().In(gridskill.ChinaZone()).Format(time.DateOnly),
+			Place: "街道会议室", Trainer: g.trainer.Name, Hours: 2}
+		if _, err := g.m.courses.RecordSession(ctx, g.trainer, in, rows); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// contests creates a competition a quarter with every grid of a street.
+func (g *districtYear) contests(ctx context.Context, month int) error {
+	c, err := g.m.contest.Create(ctx, g.admin, contest.Contest{Title: fmt.Sprintf("第%d季度技能大比武", month/3+1)})
+	if err != nil {
+		return err
+	}
+	street := []string{seed.Street1ID, seed.Street2ID, "unit-s3"}[month/3%3]
+	_, err = g.m.contest.SetParticipantsByUnits(ctx, g.admin, c.ID, []string{street})
+	return err
+}
+
+// keyOf is a question's key as practice takes it.
+func keyOf(q quiz.Question) []string {
+	if q.Type != scoring.Blank {
+		return q.Correct
+	}
+	out := make([]string, len(q.Correct))
+	for i, c := range q.Correct {
+		out[i] = strings.Split(c, "/")[0]
+	}
+	return out
+}
+
+// answerOf is a question's key in the API's answer shape, with the option
+// keys the paper shows (a shuffled paper relabels them; the texts stay).
+func answerOf(q quiz.Question, pq quiz.PaperQuestion) any {
+	shown := map[string]string{} // text → key on the paper
+	for _, o := range pq.Options {
+		shown[o.Text] = o.Key
+	}
+	var keys []string
+	for _, k := range q.Correct {
+		key := k
+		for _, o := range q.Options {
+			if o.Key == k && shown[o.Text] != "" {
+				key = shown[o.Text]
+			}
+		}
+		keys = append(keys, key)
+	}
+	switch q.Type {
+	case scoring.Single, scoring.TrueFalse:
+		if len(keys) > 0 {
+			return keys[0]
+		}
+	case scoring.Multiple:
+		return keys
+	}
+	return keyOf(q)
+}
