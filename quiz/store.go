@@ -417,7 +417,14 @@ func (r repo) finishedPaper(ctx context.Context, id string) (finishedDoc, error)
 // finished attempt whose paper holds it.
 func (r repo) finishedWith(ctx context.Context, qid string) ([]finishedDoc, error) {
 	return findAll[finishedDoc](ctx, r.db.Collection(collAttempts), bson.M{"paper.q": qid},
-		options.Find().SetProjection(bson.M{"user": 1, "unitPath": 1, "startedAt": 1, "paper": 1, "grades": 1}))
+		options.Find().SetProjection(bson.M{"exam": 1, "user": 1, "unitPath": 1, "startedAt": 1, "paper": 1, "grades": 1}))
+}
+
+// finishedOfExam reads what an exam's analysis needs of each of its finished
+// attempts: who sat it where, the paper, the answers and their grades.
+func (r repo) finishedOfExam(ctx context.Context, examID string) ([]finishedDoc, error) {
+	return findAll[finishedDoc](ctx, r.db.Collection(collAttempts), bson.M{"exam": examID},
+		options.Find().SetProjection(bson.M{"exam": 1, "user": 1, "unitPath": 1, "startedAt": 1, "paper": 1, "grades": 1, "answers": 1}))
 }
 
 // insertFinished writes finished attempts as one unordered insertMany, a
