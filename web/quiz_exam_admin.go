@@ -241,46 +241,5 @@ func (n *examNumbers) err() error {
 	return e
 }
 
-type examResultRow struct {
-	quiz.AttemptResult
-	Name      string
-	Submitted string
-}
-
-type examResultsPage struct {
-	Page
-	Exam   quiz.Exam
-	Window string
-	Rows   []examResultRow
-	Open   int
-	Passed int
-}
-
-// examAdminResults shows an exam's finished attempts with screen switches.
-func (s *Server) examAdminResults(c *fiber.Ctx) error {
-	u, _ := currentUser(c)
-	ctx := c.UserContext()
-	e, err := s.quiz.Exam(ctx, u, c.Params("id"))
-	if err != nil {
-		return err
-	}
-	rs, open, err := s.quiz.ExamResults(ctx, u, e.ID)
-	if err != nil {
-		return err
-	}
-	p := examResultsPage{Page: s.page(c, "Exam results"), Exam: e, Window: localTime(e.OpensAt) + " – " + localTime(e.ClosesAt), Open: open}
-	for _, r := range rs {
-		name := r.UserID
-		if person, err := s.people.User(ctx, r.UserID); err == nil {
-			name = person.Name
-		}
-		if r.Passed {
-			p.Passed++
-		}
-		p.Rows = append(p.Rows, examResultRow{AttemptResult: r, Name: name, Submitted: localTime(r.SubmittedAt)})
-	}
-	return c.Render("quiz/exam_results", p, "layouts/main")
-}
-
 // QuizNum shows a score.
 func (Page) QuizNum(v float64) string { return quizFloat(v) }
