@@ -18,7 +18,7 @@ import (
 // statistics. Everything counts the viewer's area only.
 type ExamAnalysis struct {
 	Exam Exam
-	// Rows are the finished attempts, by street, community, grid, name.
+	// Rows are the finished attempts, by unit in the tree's order, then name.
 	Rows []AnalysisRow
 	// Open is how many attempts are in progress.
 	Open int
@@ -170,8 +170,9 @@ func (s *Service) analyseResults(ctx context.Context, a *ExamAnalysis, tree *peo
 		}
 		a.Rows = append(a.Rows, row)
 	}
+	order := treeOrder(tree)
 	slices.SortStableFunc(a.Rows, func(x, y AnalysisRow) int {
-		return cmp.Or(slices.Compare(x.Units, y.Units), strings.Compare(x.Name, y.Name), x.N-y.N)
+		return cmp.Or(cmp.Compare(order[x.UnitID], order[y.UnitID]), strings.Compare(x.Name, y.Name), x.N-y.N)
 	})
 	return nil
 }
@@ -208,8 +209,21 @@ func (s *Service) analyseMissing(ctx context.Context, actor people.User, a *Exam
 		slices.SortFunc(g.People, func(x, y people.User) int { return strings.Compare(x.Name, y.Name) })
 		a.Missing = append(a.Missing, *g)
 	}
-	slices.SortFunc(a.Missing, func(x, y MissingGroup) int { return slices.Compare(x.Units, y.Units) })
+	order := treeOrder(tree)
+	slices.SortFunc(a.Missing, func(x, y MissingGroup) int { return cmp.Compare(order[x.UnitID], order[y.UnitID]) })
 	return nil
+}
+
+// treeOrder numbers the units as the tree lists them (第二网格 before
+// 第三网格), parents before children.
+func treeOrder(tree *people.Tree) map[string]int {
+	order := map[string]int{}
+	for _, root := range tree.Roots() {
+		for _, u := range tree.Subtree(root.ID) {
+			order[u.ID] = len(order)
+		}
+	}
+	return order
 }
 
 // belowDistrict is the names of a unit's path without its first, the

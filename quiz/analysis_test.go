@@ -159,3 +159,19 @@ func TestQuestionStatsKeepExamsApart(t *testing.T) {
 		}
 	}
 }
+
+func TestAnalyzeExamListsUnitsInTheTreesOrder(t *testing.T) {
+	f := setup(t)
+	e := f.exam(t, 5, nil)
+	a, err := f.qs.AnalyzeExam(storetest.Context(t), f.user(t, seed.StreetAdminID), e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var grids []string
+	for _, g := range a.Missing[:4] {
+		grids = append(grids, g.Units[len(g.Units)-1])
+	}
+	if want := []string{"第一网格", "第二网格", "第三网格", "第四网格"}; !slices.Equal(grids, want) {
+		t.Fatalf("grids listed %v, want %v", grids, want)
+	}
+}
