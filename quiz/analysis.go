@@ -187,7 +187,7 @@ func (s *Service) analyseMissing(ctx context.Context, actor people.User, a *Exam
 	groups := map[string]*MissingGroup{}
 	s.attMu.Lock()
 	for _, w := range workers {
-		if !a.Exam.Audience(w.UnitPath) {
+		if !a.Exam.Sits(w) {
 			continue
 		}
 		a.Audience++

@@ -127,6 +127,10 @@ type examDoc struct {
 	Shuffle     bool                             `bson:"shuffle"`
 	Review      string                           `bson:"review"`
 	MaxSwitches int                              `bson:"maxSwitches"`
+	QuestionIDs []string                         `bson:"questionIds,omitempty"`
+	Fixed       bool                             `bson:"fixed,omitempty"`
+	UserIDs     []string                         `bson:"userIds,omitempty"`
+	MakeUpOf    string                           `bson:"makeUpOf,omitempty"`
 	CreatedBy   string                           `bson:"createdBy"`
 	CreatedAt   time.Time                        `bson:"createdAt"`
 }
@@ -305,6 +309,12 @@ func (r repo) insertExam(ctx context.Context, d examDoc) error {
 }
 
 // learner reads a worker's practice summary, empty when the worker has none yet.
+// replaceExam stores an exam's new settings.
+func (r repo) replaceExam(ctx context.Context, d examDoc) error {
+	_, err := r.db.Collection(collExams).ReplaceOne(ctx, bson.M{"_id": d.ID}, d)
+	return err
+}
+
 func (r repo) learner(ctx context.Context, userID string) (learnerDoc, error) {
 	var d learnerDoc
 	err := r.db.Collection(collLearners).FindOne(ctx, bson.M{"_id": userID}).Decode(&d)
