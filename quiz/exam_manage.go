@@ -256,3 +256,14 @@ func (s *Service) SamplePaper(ctx context.Context, actor people.User, id string,
 	}
 	return out, nil
 }
+
+// MayEdit reports whether actor may change exam e (edit, extend, close, set
+// its make-up exam, read a sample paper).
+func (s *Service) MayEdit(actor people.User, e Exam) bool { return mayEdit(actor, e) }
+
+// EditableExam returns the exam for staff who may change it, so that a form
+// is refused for another area's exam before it is read.
+// Errors: invalid, not_found, forbidden.
+func (s *Service) EditableExam(ctx context.Context, actor people.User, id string) (Exam, error) {
+	return s.editable(ctx, actor, id)
+}

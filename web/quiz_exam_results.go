@@ -3,9 +3,11 @@ package web
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"gridskill"
 	"gridskill/quiz"
 	"gridskill/scoring"
 )
@@ -21,6 +23,12 @@ type examResultsPage struct {
 	Items    []examQuestionRow
 	Absent   int
 	UnitCols []string
+	// CanEdit is set for staff who may change the exam; Started once
+	// someone has started it (its paper can no longer be edited).
+	CanEdit, Started bool
+	// Window fields as typed for extending and for a make-up exam.
+	NewClose, MakeUpOpens, MakeUpCloses string
+	MakeUpOf                            *quiz.Exam
 }
 
 type examResultRow struct {
@@ -57,10 +65,19 @@ var examUnitCols = []string{"Street", "Community", "Grid"}
 // examAdminResults shows an exam's analysis: results with their units, the
 // summary and histogram, who has not sat it, and each question's answers.
 func (s *Server) examAdminResults(c *fiber.Ctx) error {
+	p, err := s.examResults(c)
+	if err != nil {
+		return err
+	}
+	return c.Render("quiz/exam_results", p, "layouts/main")
+}
+
+// examResults builds the analysis page of the exam in the path.
+func (s *Server) examResults(c *fiber.Ctx) (examResultsPage, error) {
 	u, _ := currentUser(c)
 	a, err := s.quiz.AnalyzeExam(c.UserContext(), u, c.Params("id"))
 	if err != nil {
-		return err
+		return examResultsPage{}, err
 	}
 	p := examResultsPage{Page: s.page(c, "Exam analysis"), Exam: a.Exam, A: a, UnitCols: examUnitCols,
 		Window: localTime(a.Exam.OpensAt) + " – " + localTime(a.Exam.ClosesAt)}
@@ -83,8 +100,24 @@ func (s *Server) examAdminResults(c *fiber.Ctx) error {
 		}
 		p.Items = append(p.Items, row)
 	}
-	return c.Render("quiz/exam_results", p, "layouts/main")
+	p.CanEdit, p.Started = s.quiz.MayEdit(u, a.Exam), s.quiz.Started(a.Exam.ID)
+	zone := gridskill.ChinaZone()
+	later := a.Exam.ClosesAt
+	if now := s.clock.Now(); later.Before(now) {
+		later = now
+	}
+	p.NewClose = later.Add(24 * time.Hour).In(zone).Format(formTime)
+	p.MakeUpOpens, p.MakeUpCloses = later.Add(24*time.Hour).In(zone).Format(formTime), later.Add(8*24*time.Hour).In(zone).Format(formTime)
+	if a.Exam.MakeUpOf != "" {
+		if orig, err := s.quiz.Exam(c.UserContext(), u, a.Exam.MakeUpOf); err == nil {
+			p.MakeUpOf = &orig
+		}
+	}
+	return p, nil
 }
+
+// formTime is how a datetime-local field writes a time.
+const formTime = "2006-01-02T15:04"
 
 // padUnits gives a row one name for each unit column.
 func padUnits(names []string) []string {

@@ -514,6 +514,32 @@ var quizCases = []retentionCase{
 			"review": {pick(v, "after_submit", "after_close")}, "tag0": {tag}, "type0": {"single"}, "count0": {"1"}})
 		return both(e.readExam(lastPath(loc)), e.readQuestion(qid))
 	}},
+	{"POST /quiz/exams/:id", func(e *retEnv, v *voice) func(*retEnv) any {
+		trainer := check(e.r.people.User(ctx(e.t), seed.TrainerID)).of(e.t)
+		now0 := e.r.clock.Now()
+		base := check(e.r.quiz.CreateExam(ctx(e.t), trainer, quiz.Exam{Title: "待修改的考试", UnitIDs: []string{seed.Street1ID}, OpensAt: now0.Add(-time.Hour),
+			ClosesAt: now0.Add(24 * time.Hour), Duration: 30 * time.Minute, MaxAttempts: 1, Rules: []quiz.Rule{{Tag: "反诈", Count: 1}}})).of(e.t)
+		id := base.ID
+		tag := v.text("改后考试标签")
+		qid := e.createQuestion(v, tag)
+		now := e.r.clock.Now().In(gridskill.ChinaZone())
+		e.form(e.trainerB, v, "/quiz/exams/"+id, url.Values{"title": {v.text("改后考试名称")}, "unit": {seed.Street1ID},
+			"opensAt": {now.Format("2006-01-02T15:04")}, "closesAt": {now.Add(48 * time.Hour).Format("2006-01-02T15:04")},
+			"minutes": {"30"}, "passMark": {"60"}, "maxAttempts": {"1"}, "counts": {pick(v, "highest", "last")},
+			"review": {pick(v, "after_submit", "after_close")}, "questions": {qid}})
+		return both(e.readExam(id), e.readQuestion(qid))
+	}},
+	{"PUT /api/v1/exams/:id", func(e *retEnv, v *voice) func(*retEnv) any {
+		trainer := check(e.r.people.User(ctx(e.t), seed.TrainerID)).of(e.t)
+		now := e.r.clock.Now()
+		base := check(e.r.quiz.CreateExam(ctx(e.t), trainer, quiz.Exam{Title: "待修改的考试", UnitIDs: []string{seed.Street1ID}, OpensAt: now.Add(-time.Hour),
+			ClosesAt: now.Add(24 * time.Hour), Duration: 30 * time.Minute, MaxAttempts: 1, Rules: []quiz.Rule{{Tag: "反诈", Count: 1}}})).of(e.t)
+		tag := v.text("接口改后标签")
+		qid := e.createQuestion(v, tag)
+		e.api(v, "PUT", "/api/v1/exams/"+base.ID, e.trainerTok, examCreateRequest{Title: v.text("接口改后考试"), UnitIDs: []string{seed.Street1ID},
+			OpensAt: now.Add(-time.Hour), ClosesAt: now.Add(24 * time.Hour), DurationSec: 1800, PassMark: 60, MaxAttempts: 1, QuestionIDs: []string{qid}}, nil)
+		return both(e.readExam(base.ID), e.readQuestion(qid))
+	}},
 	{"POST /api/v1/exams", func(e *retEnv, v *voice) func(*retEnv) any {
 		id, qid := e.examAPI(v)
 		return both(e.readExam(id), e.readQuestion(qid))
@@ -892,6 +918,12 @@ var storesNoText = map[string]string{
 	"POST /api/v1/live/:id/stake":                     "keeps a stake, a number",
 	"POST /api/v1/live/:id/score":                     "keeps a judge's score, a number",
 	"POST /modules/:id/duplicate":                     "copies a stored module",
+	"POST /quiz/exams/:id/extend":                     "keeps a time",
+	"POST /api/v1/exams/:id/extend":                   "keeps a time",
+	"POST /api/v1/exams/:id/close":                    "keeps the time of the close",
+	"POST /api/v1/exams/:id/makeup":                   "copies a stored exam with a window and the ids of the roster's workers",
+	"POST /quiz/exams/:id/close":                      "keeps the time of the close",
+	"POST /quiz/exams/:id/makeup":                     "copies a stored exam with a window and the ids of the roster's workers",
 }
 
 // notYetCovered are routes that keep request text (ids, answers, reasons)

@@ -126,3 +126,77 @@ func keyOf(t *testing.T, m *Main, trainer people.User, pq quiz.PaperQuestion) st
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+// TestBrowserExamManagement closes an exam with an attempt in progress from
+// a phone, as its trainer, and sets its make-up exam from a desktop: the
+// attempt is submitted and listed, and the make-up exam's page names the
+// exam it is for.
+func TestBrowserExamManagement(t *testing.T) {
+	b := browsertest.New(t)
+	m, base, _ := startMain(t, "")
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	ps := people.NewService(m.store.DB, m.Clock)
+	trainer, err := ps.User(ctx, seed.TrainerID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := m.Clock.Now()
+	e, err := m.quiz.CreateExam(ctx, trainer, quiz.Exam{Title: "入户走访测验", UnitIDs: []string{seed.Street1ID}, OpensAt: now.Add(-time.Minute),
+		ClosesAt: now.Add(24 * time.Hour), Duration: 20 * time.Minute, PassMark: 60, MaxAttempts: 1, Rules: []quiz.Rule{{Tag: "反诈", Count: 3}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, _ := ps.User(ctx, seed.WorkerID)
+	if _, _, err := m.quiz.Start(ctx, w, e.ID); err != nil {
+		t.Fatal(err)
+	}
+	signIn := func(tab context.Context, next string) error {
+		return chromedp.Do(tab,
+			chromedp.Navigate(base+"/login?next="+next),
+			chromedp.WaitVisible(`#phone`),
+			chromedp.SendKeys(`#phone`, "13900000003"),
+			chromedp.SendKeys(`#password`, seed.DemoPassword),
+			chromedp.Click(`button[type=submit]`),
+			chromedp.WaitVisible(`#summary`))
+	}
+	t.Run("PhoneClosesNow", func(t *testing.T) {
+		phone := b.Phone(t, time.Minute)
+		err := signIn(phone, "/quiz/exams/"+e.ID)
+		if err == nil {
+			err = chromedp.Do(phone,
+				chromedp.Click(`#manage summary`),
+				chromedp.WaitVisible(`#close-now button`),
+				chromedp.Click(`#close-now button`),
+				chromedp.WaitVisible(`#results tbody tr td a`))
+		}
+		if err != nil {
+			browsertest.Screenshot(t, phone, "exam-close-phone-failed")
+			t.Fatal(err)
+		}
+		if rs := m.quiz.Results(w, e.ID); len(rs) != 1 || rs[0].Reason != "deadline" {
+			t.Fatalf("results after closing: %+v", rs)
+		}
+		browsertest.Screenshot(t, phone, "exam-closed-phone")
+	})
+	t.Run("DesktopSetsTheMakeUp", func(t *testing.T) {
+		screen := b.Screen(t, time.Minute)
+		err := signIn(screen, "/quiz/exams/"+e.ID)
+		if err == nil {
+			err = chromedp.Do(screen,
+				chromedp.Click(`#manage summary`),
+				chromedp.WaitVisible(`#makeup button`),
+				chromedp.Click(`#makeup button`),
+				chromedp.WaitVisible(`#makeup-of`))
+		}
+		if err != nil {
+			browsertest.Screenshot(t, screen, "exam-makeup-desktop-failed")
+			t.Fatal(err)
+		}
+		title, err := chromedp.Run(screen, chromedp.Text(`h1`))
+		if err != nil || title != "入户走访测验（补考）" {
+			t.Fatalf("the page after setting the make-up: %q (%v)", title, err)
+		}
+		browsertest.Screenshot(t, screen, "exam-makeup-desktop")
+	})
+}
