@@ -144,11 +144,7 @@ func (s *Server) importRoster(c *fiber.Ctx, u people.User) (people.ImportResult,
 		return people.ImportResult{}, gridskill.Errorf(gridskill.EINVALID, "the file could not be read")
 	}
 	defer f.Close()
-	rows, err := people.ParseRoster(f, fh.Filename)
-	if err != nil {
-		return people.ImportResult{}, err
-	}
-	return s.people.ImportRoster(c.UserContext(), u, rows, c.FormValue("password"))
+	return s.people.ImportRosterFile(c.UserContext(), u, f, fh.Filename, c.FormValue("password"))
 }
 
 // rosterTemplate sends the roster template with one example row.
