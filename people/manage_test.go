@@ -21,10 +21,10 @@ func TestImportRosterFileListsEveryKindOfProblemInOnePass(t *testing.T) {
 	other := f.user(t, otherStreetWorker)
 	before := f.snapshot(t)
 	data := csvFile(t, true, header,
-		[]string{"张一", "1381234567", "东湖街道", "翠苑社区", "第一网格"},   // 2: ten digits
+		[]string{"张一", "1381234567", "东湖街道", "翠苑社区", "第一网格"},  // 2: ten digits
 		[]string{"外人", "13700000011", "西山街道", "枫林社区", "第一网格"}, // 3: another street
 		[]string{"冒名", other.Phone, "东湖街道", "翠苑社区", "第一网格"},   // 4: another street's account
-		[]string{"升官", "13700000012", "东湖街道", "", "", "区管理员"},  // 5: a role above the admin's
+		[]string{"升官", "13700000012", "东湖街道", "", "", "区管理员"}, // 5: a role above the admin's
 		[]string{"好人", "13700000013", "东湖街道", "翠苑社区", "第一网格"}, // 6: fine
 	)
 	_, err := f.ps.ImportRosterFile(f.ctx, street, bytes.NewReader(data), "roster.csv", "")

@@ -442,10 +442,10 @@ func (s *Service) applyUpdates(ctx context.Context, updates []User, existing []u
 }
 
 type importPlan struct {
-	newUnits  []Unit
-	creates   []User
-	updates   []User
-	problems  []gridskill.FieldError
+	newUnits []Unit
+	creates  []User
+	updates  []User
+	problems []gridskill.FieldError
 	// created, changed and unchanged name each row's person.
 	created, changed, unchanged []ImportedPerson
 }
