@@ -86,6 +86,7 @@ func (s *Service) DeactivateMany(ctx context.Context, actor User, ids []string) 
 	}
 	var problems []gridskill.FieldError
 	n := 0
+	firstCode := ""
 	seen := map[string]bool{}
 	for _, id := range ids {
 		if seen[id] {
@@ -96,11 +97,22 @@ func (s *Service) DeactivateMany(ctx context.Context, actor User, ids []string) 
 		if code := gridskill.ErrorCode(err); code == gridskill.EINTERNAL {
 			return n, problems, err
 		} else if err != nil {
+			if firstCode == "" {
+				firstCode = code
+			}
 			reason, args := errorText(err)
-			problems = append(problems, gridskill.FieldError{Field: id, Reason: reason, Args: args})
+			field := id
+			if u, err := s.User(ctx, id); err == nil && InScope(u.UnitPath, actor.UnitID) {
+				field = u.Name // never the name of an account outside the actor's area
+			}
+			problems = append(problems, gridskill.FieldError{Field: field, Reason: reason, Args: args})
 			continue
 		}
 		n++
+	}
+	if n == 0 && len(problems) > 0 {
+		// Nothing changed: the answer is the refusal, as for one account.
+		return 0, problems, gridskill.Errorf(firstCode, problems[0].Reason, problems[0].Args...)
 	}
 	return n, problems, nil
 }
@@ -179,7 +191,7 @@ func (s *Service) MoveUnit(ctx context.Context, actor User, id, parentID string)
 		return Unit{}, gridskill.Errorf(gridskill.EFORBIDDEN, "the new parent is outside your area")
 	}
 	if parent.Kind.Child() != u.Kind {
-		return Unit{}, gridskill.Errorf(gridskill.EINVALID, "a %s goes below a unit of the kind above it", string(u.Kind))
+		return Unit{}, gridskill.Errorf(gridskill.EINVALID, "a unit goes below a unit of the kind just above its own (a grid below a community)")
 	}
 	if parent.ID == u.ParentID {
 		return u, nil

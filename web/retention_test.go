@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -857,6 +858,22 @@ var peopleCases = []retentionCase{
 			return got
 		}
 	}},
+	{"POST /people/:id", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := fmt.Sprintf("worker-%04d", 1+v.n%95) // each voice its own worker of 东湖街道
+		e.form(e.adminB, v, "/people/"+id, url.Values{"name": {v.text("改名")}, "role": {"worker"}, "unit": {seed.Grid112ID},
+			"employeeNo": {v.text("工号")}})
+		return func(e *retEnv) any { return check(e.r.people.User(ctx(e.t), id)).of(e.t) }
+	}},
+	{"POST /units/:id/rename", func(e *retEnv, v *voice) func(*retEnv) any {
+		name := v.text("改名社区")
+		u := check(e.r.people.CreateUnit(ctx(e.t), e.admin, seed.Street1ID, v.text("待改名"))).of(e.t)
+		e.form(e.adminB, v, "/units/"+u.ID+"/rename", url.Values{"name": {name}})
+		v.sent = slices.DeleteFunc(v.sent, func(s string) bool { return strings.Contains(s, "待改名") })
+		return func(e *retEnv) any {
+			got, _ := check(e.r.people.Tree(ctx(e.t))).of(e.t).Unit(u.ID)
+			return got
+		}
+	}},
 	{"POST /roster/import", func(e *retEnv, v *voice) func(*retEnv) any {
 		phone := fmt.Sprintf("1370000%04d", v.n)
 		file := csvBytes([]string{people.ColName, people.ColPhone, people.ColStreet, people.ColCommunity, people.ColGrid, people.ColEmployee},
@@ -919,6 +936,10 @@ var storesNoText = map[string]string{
 	"POST /api/v1/live/:id/score":                     "keeps a judge's score, a number",
 	"POST /modules/:id/duplicate":                     "copies a stored module",
 	"POST /quiz/exams/:id/extend":                     "keeps a time",
+	"POST /roster/deactivate":                         "keeps flags",
+	"POST /units/:id/move":                            "keeps the ids of units that exist",
+	"POST /units/:id/merge":                           "keeps the ids of units that exist",
+	"POST /units/:id/delete":                          "deletes a unit",
 	"POST /api/v1/exams/:id/extend":                   "keeps a time",
 	"POST /api/v1/exams/:id/close":                    "keeps the time of the close",
 	"POST /api/v1/exams/:id/makeup":                   "copies a stored exam with a window and the ids of the roster's workers",

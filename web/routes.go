@@ -39,8 +39,15 @@ func (s *Server) routes(static fs.FS) {
 	app.Get("/people/:id", s.requireUser, admins, s.personPage)
 	app.Post("/people/:id/reset-password", s.requireUser, admins, s.personResetPassword)
 	app.Post("/people/:id/active", s.requireUser, admins, s.personSetActive)
+	app.Post("/people/:id", s.requireUser, admins, s.personUpdate)
+	app.Post("/roster/deactivate", s.requireUser, admins, s.rosterDeactivate)
 	app.Get("/units", s.requireUser, admins, s.unitsPage)
 	app.Post("/units", s.requireUser, admins, s.unitCreate)
+	app.Get("/units/:id", s.requireUser, admins, s.unitPage)
+	app.Post("/units/:id/rename", s.requireUser, admins, s.unitRename)
+	app.Post("/units/:id/move", s.requireUser, admins, s.unitMove)
+	app.Post("/units/:id/merge", s.requireUser, admins, s.unitMerge)
+	app.Post("/units/:id/delete", s.requireUser, admins, s.unitDelete)
 
 	// Quiz.
 	app.Get("/quiz", s.requireUser, staff, s.quizBankPage)

@@ -126,6 +126,13 @@ var scopeRoutes = map[string]routeRule{
 	"POST /people/:id/active":         scoped("id", "worker").withForm("active", "0"),
 	"GET /units":                      open(ownArea),
 	"POST /units":                     writes(createOwn),
+	"GET /units/:id":                  scoped("id", "unit"),
+	"POST /units/:id/rename":          scoped("id", "unit").withForm("name", "改名"),
+	"POST /units/:id/move":            scoped("id", "unit").withForm("parent", seed.Community11ID),
+	"POST /units/:id/merge":           scoped("id", "unit").withForm("into", seed.Grid111ID),
+	"POST /units/:id/delete":          scoped("id", "unit"),
+	"POST /people/:id":                scoped("id", "worker").withForm("name", "改名").withForm("role", "worker").withForm("unit", seed.Grid111ID),
+	"POST /roster/deactivate":         scoped().withForm("id", "worker"),
 
 	"GET /quiz":                            open(ownArea),
 	"GET /quiz/questions/new":              open(form),
