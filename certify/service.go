@@ -125,8 +125,8 @@ var stateReasons = map[State]string{
 
 // Audit actions.
 const (
-	ActionIssued  = "issued"
-	ActionRenewed = "renewed"
+	ActionIssued     = "issued"
+	ActionRenewed    = "renewed"
 	ActionRevoked    = "revoked"
 	ActionReinstated = "reinstated"
 	ActionState      = "state"
