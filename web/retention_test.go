@@ -798,6 +798,11 @@ func (e *retEnv) readCertificate(id string) func(e *retEnv) any {
 	return func(e *retEnv) any { return check(e.cert.Certificate(ctx(e.t), e.admin, id)).of(e.t) }
 }
 
+// readAudit reads a certificate's audit log.
+func (e *retEnv) readAudit(id string) func(e *retEnv) any {
+	return func(e *retEnv) any { return check(e.cert.Audit(ctx(e.t), e.admin, id)).of(e.t) }
+}
+
 func (e *retEnv) programForm(v *voice) url.Values {
 	aside := newVoice(v.n + 2000) // the module and the exam are other cases' records
 	module := e.published(aside)
@@ -835,6 +840,25 @@ var certifyCases = []retentionCase{
 		id := e.certificate(v)
 		e.form(e.adminB, v, "/certificates/"+url.PathEscape(id)+"/revoke", url.Values{"reason": {v.text("撤销原因")}})
 		return e.readCertificate(id)
+	}},
+	{"POST /certificates/:id/reinstate", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.certificate(v)
+		if err := e.cert.Revoke(ctx(e.t), e.admin, id, "收回"); err != nil {
+			e.t.Fatal(err)
+		}
+		e.form(e.adminB, v, "/certificates/"+url.PathEscape(id)+"/reinstate", url.Values{"reason": {v.text("恢复原因")}})
+		return both(e.readCertificate(id), e.readAudit(id))
+	}},
+	{"POST /certification/issue", func(e *retEnv, v *voice) func(*retEnv) any {
+		// The voice's worker holds a certificate of the program: revoked,
+		// an issue by hand reinstates it with the reason.
+		id := e.certificate(v)
+		if err := e.cert.Revoke(ctx(e.t), e.admin, id, "收回"); err != nil {
+			e.t.Fatal(err)
+		}
+		worker := check(e.r.people.User(ctx(e.t), fmt.Sprintf("worker-%04d", v.n%seedWorkers+1))).of(e.t)
+		e.form(e.adminB, v, "/certification/issue", url.Values{"program": {retentionProgram.ID}, "phone": {worker.Phone}, "reason": {v.text("补发原因")}})
+		return both(e.readCertificate(id), e.readAudit(id))
 	}},
 	{"POST /api/v1/certificates/:id/revoke", func(e *retEnv, v *voice) func(*retEnv) any {
 		id := e.certificate(v)

@@ -170,6 +170,7 @@ var scopeRoutes = map[string]routeRule{
 	"GET /verify/:code/qr.png":             public("the QR code of a verification link"),
 	"GET /certificates/:id":                scoped("id", "certificate"),
 	"POST /certificates/:id/revoke":        scoped("id", "certificate").withForm("reason", "离职收回"),
+	"POST /certificates/:id/reinstate":     scoped("id", "certificate").withForm("reason", "核实无误"),
 	"GET /transcript":                      open(own),
 	"GET /transcript/:worker":              scoped("worker", "worker"),
 	"GET /transcript/:worker/export.xlsx":  scoped("worker", "worker"),
@@ -179,6 +180,8 @@ var scopeRoutes = map[string]routeRule{
 	"GET /certification/programs/:id/edit": scoped("id", "program"),
 	"POST /certification/programs/:id":     scoped("id", "program"),
 	"GET /certification/coverage":          scoped().withQuery("program", "program").withQuery("unit", "unit"),
+	"GET /certification/holders":           scoped().withQuery("program", "program"),
+	"POST /certification/issue":            scoped().withForm("program", "program").withForm("phone", "workerPhone").withForm("reason", "纸质考试通过"),
 	"GET /certification/coverage.xlsx":     scoped().withQuery("program", "program").withQuery("unit", "unit"),
 	"GET /certification/expiring":          scoped().withQuery("unit", "unit"),
 	"GET /certification/expiring.xlsx":     scoped().withQuery("unit", "unit"),
@@ -663,7 +666,7 @@ func (r *certRig) westRecords() westRecords {
 	}
 	westAdmin, westTrainer, districtTrainer := user("user-street-admin-2"), user("user-trainer-3"), user(seed.TrainerID)
 	probe, probe2 := user(westProbe.ID), user(westProbe2.ID)
-	w := westRecords{ids: map[string]string{"worker": probe.ID, "unit": westGrid.ID}}
+	w := westRecords{ids: map[string]string{"worker": probe.ID, "workerPhone": probe.Phone, "unit": westGrid.ID}}
 	w.markers = []string{probe.Name, probe.Phone, probe2.Name, probe2.Phone, "枫林社区", "石泉社区"}
 	must := func(err error) {
 		t.Helper()
