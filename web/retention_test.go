@@ -709,6 +709,20 @@ var coursesCases = []retentionCase{
 			"place": {v.text("地点")}, "trainer": {v.text("讲师")}, "phones": {teamPhones[0]}})
 		return e.readSession(lastPath(loc))
 	}},
+	{"POST /sessions/:id", func(e *retEnv, v *voice) func(*retEnv) any {
+		loc := e.form(e.trainerB, v, "/sessions", url.Values{"topic": {v.text("待改的培训")}, "date": {"2026-11-22"}, "hours": {"1"},
+			"place": {"某地"}, "trainer": {"某人"}, "phones": {teamPhones[0]}})
+		v.sent = slices.DeleteFunc(v.sent, func(s string) bool { return strings.Contains(s, "待改的培训") }) // replaced below
+		id := lastPath(loc)
+		e.form(e.trainerB, v, "/sessions/"+id, url.Values{"topic": {v.text("改后主题")}, "date": {"2026-11-21"}, "hours": {"2"},
+			"place": {v.text("改后地点")}, "trainer": {v.text("改后讲师")}})
+		return e.readSession(id)
+	}},
+	{"POST /sessions/signin", func(e *retEnv, v *voice) func(*retEnv) any {
+		loc := e.form(e.trainerB, v, "/sessions/signin", url.Values{"topic": {v.text("扫码培训")}, "hours": {"1"},
+			"place": {v.text("扫码地点")}, "trainer": {v.text("扫码讲师")}})
+		return e.readSession(lastPath(loc))
+	}},
 	{"POST /api/v1/sessions", func(e *retEnv, v *voice) func(*retEnv) any {
 		var out struct{ ID string }
 		e.api(v, "POST", "/api/v1/sessions", e.trainerTok, map[string]any{"topic": v.text("接口主题"), "date": "2026-11-23", "hours": 2,
@@ -964,6 +978,8 @@ var storesNoText = map[string]string{
 	"POST /units/:id/move":                            "keeps the ids of units that exist",
 	"POST /units/:id/merge":                           "keeps the ids of units that exist",
 	"POST /units/:id/delete":                          "deletes a unit",
+	"POST /sessions/:id/delete":                       "deletes a session; the reason is in its trail, which no read shows once it is gone",
+	"POST /checkin/:id":                               "adds the signed-in worker, a record the service reads from the account",
 	"POST /api/v1/exams/:id/extend":                   "keeps a time",
 	"POST /api/v1/exams/:id/close":                    "keeps the time of the close",
 	"POST /api/v1/exams/:id/makeup":                   "copies a stored exam with a window and the ids of the roster's workers",

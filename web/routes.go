@@ -136,7 +136,13 @@ func (s *Server) routes(static fs.FS) {
 	app.Get("/sessions/new", s.requireUser, staff, s.sessionNew)
 	app.Post("/sessions", s.requireUser, staff, s.sessionCreate)
 	app.Get("/sessions/template.:ext", s.requireUser, staff, s.sessionTemplate)
+	app.Post("/sessions/signin", s.requireUser, staff, s.sessionOpen)
 	app.Get("/sessions/:id", s.requireUser, staff, s.sessionShow)
+	app.Post("/sessions/:id", s.requireUser, staff, s.sessionUpdate)
+	app.Post("/sessions/:id/delete", s.requireUser, staff, s.sessionDelete)
+	app.Get("/sessions/:id/qr.png", s.requireUser, staff, s.sessionQR)
+	app.Get("/checkin/:id", s.requireUser, s.checkinPage)
+	app.Post("/checkin/:id", s.requireUser, s.checkinSubmit)
 
 	// Contest.
 	app.Get("/contests", s.requireUser, admins, s.contestList)

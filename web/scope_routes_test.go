@@ -217,6 +217,12 @@ var scopeRoutes = map[string]routeRule{
 	"POST /sessions":                             writes(createOwn),
 	"GET /sessions/template.:ext":                openAt("/sessions/template.xlsx", form),
 	"GET /sessions/:id":                          scoped("id", "session"),
+	"POST /sessions/signin":                      writes(createOwn),
+	"POST /sessions/:id":                         scoped("id", "session").withForm("topic", "改").withForm("date", "2026-11-20").withForm("hours", "2").withForm("trainer", "某"),
+	"POST /sessions/:id/delete":                  scoped("id", "session").withForm("reason", "录错了"),
+	"GET /sessions/:id/qr.png":                   scoped("id", "session").withoutControl("the probe session has no QR sign-in open; TestSessionQRSignInThroughThePages reads one as its trainer"),
+	"GET /checkin/:id":                           openAt("/checkin/s-0000000000000000", "a page with one button; it shows no session"),
+	"POST /checkin/:id":                          scoped("id", "session").withForm("k", "forged"),
 
 	"GET /contests":                              open(ownArea),
 	"POST /contests":                             writes(createOwn),
