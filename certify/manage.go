@@ -9,6 +9,7 @@ import (
 
 	"gridskill"
 	"gridskill/people"
+	"gridskill/scoring"
 )
 
 // issueQualified evaluates every active worker in a program's audience, so
@@ -206,4 +207,21 @@ func (s *Service) Holders(ctx context.Context, actor people.User, f HolderFilter
 		return strings.Compare(a.HolderName, b.HolderName)
 	})
 	return out, nil
+}
+
+// RequiringModule counts the certificates in force in the actor's area whose
+// requirements include the module: those a major change of it sends back
+// to study (refresher due). Errors: forbidden, not_found.
+func (s *Service) RequiringModule(ctx context.Context, actor people.User, moduleID string) (int, error) {
+	all, err := s.heldIn(ctx, actor, "")
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, h := range all {
+		if h.State.InForce() && slices.ContainsFunc(h.Requirements.Modules, func(m scoring.ModuleReq) bool { return m.ModuleID == moduleID }) {
+			n++
+		}
+	}
+	return n, nil
 }

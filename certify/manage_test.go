@@ -138,3 +138,21 @@ func TestCoverageShowsEveryTierOfTheProgramsScope(t *testing.T) {
 		t.Fatalf("district %+v, street 1 %+v, street 2 %+v; want only the program's street counted", d, s1, s2)
 	}
 }
+
+func TestRequiringModuleCountsCertificatesInForce(t *testing.T) {
+	f := newFixture(t)
+	ctx := storetest.Context(t)
+	for _, w := range []string{"worker-0001", "worker-0002"} {
+		f.pass(w, 1)
+		f.changed(w)
+	}
+	if n, err := f.svc.RequiringModule(ctx, f.user(seed.StreetAdminID), antiFraud); err != nil || n != 2 {
+		t.Fatalf("%d certificates (%v), want 2", n, err)
+	}
+	if n, _ := f.svc.RequiringModule(ctx, f.user("user-street-admin-2"), antiFraud); n != 0 {
+		t.Fatalf("another street counts %d", n)
+	}
+	if n, _ := f.svc.RequiringModule(ctx, f.user(seed.StreetAdminID), "mod-other"); n != 0 {
+		t.Fatalf("an unrequired module counts %d", n)
+	}
+}

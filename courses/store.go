@@ -522,6 +522,25 @@ func (r repo) summaryOf(ctx context.Context, workerID string) (summaryDoc, error
 	return d, err
 }
 
+// moduleEntries reads every worker's summary entry for one module, by
+// worker id: one scan of the summaries.
+func (r repo) moduleEntries(ctx context.Context, moduleID string) (map[string]string, error) {
+	field := "m." + moduleID
+	cur, err := r.summaries.Find(ctx, bson.M{field: bson.M{"$exists": true}}, options.Find().SetProjection(bson.M{field: 1}))
+	if err != nil {
+		return nil, gridskill.Internal(err)
+	}
+	var docs []summaryDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, gridskill.Internal(err)
+	}
+	out := make(map[string]string, len(docs))
+	for _, d := range docs {
+		out[d.ID] = d.Entries[moduleID]
+	}
+	return out, nil
+}
+
 // casModule replaces a worker's entry for one module if it still reads
 // old (absent when had is false). It reports whether it did.
 func (r repo) casModule(ctx context.Context, workerID, moduleID string, old string, had bool, next summaryModuleDoc) (bool, error) {

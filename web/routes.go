@@ -132,6 +132,8 @@ func (s *Server) routes(static fs.FS) {
 	app.Post("/modules/:id/assignments/:unit/delete", s.requireUser, staff, s.coursesUnassign)
 	app.Get("/modules/:id/report.xlsx", s.requireUser, staff, s.coursesReportExport)
 	app.Get("/modules/:id/report", s.requireUser, staff, s.coursesReport)
+	app.Get("/modules/:id/versions", s.requireUser, staff, s.coursesVersions)
+	app.Get("/modules/:id/progress", s.requireUser, staff, s.coursesProgress)
 	app.Get("/sessions", s.requireUser, staff, s.sessionsPage)
 	app.Get("/sessions/new", s.requireUser, staff, s.sessionNew)
 	app.Post("/sessions", s.requireUser, staff, s.sessionCreate)

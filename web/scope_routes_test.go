@@ -212,6 +212,8 @@ var scopeRoutes = map[string]routeRule{
 	"POST /modules/:id/assignments/:unit/delete": scoped("id", "module", "unit", "unit"),
 	"GET /modules/:id/report.xlsx":               scoped("id", "module"),
 	"GET /modules/:id/report":                    scoped("id", "module"),
+	"GET /modules/:id/versions":                  scoped("id", "module"),
+	"GET /modules/:id/progress":                  scoped("id", "module"),
 	"GET /sessions":                              open(ownArea),
 	"GET /sessions/new":                          open(form),
 	"POST /sessions":                             writes(createOwn),
