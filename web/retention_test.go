@@ -874,6 +874,23 @@ var certifyCases = []retentionCase{
 		e.form(e.adminB, v, "/certification/issue", url.Values{"program": {retentionProgram.ID}, "phone": {worker.Phone}, "reason": {v.text("补发原因")}})
 		return both(e.readCertificate(id), e.readAudit(id))
 	}},
+	{"POST /api/v1/certificates/:id/reinstate", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.certificate(v)
+		if err := e.cert.Revoke(ctx(e.t), e.admin, id, "收回"); err != nil {
+			e.t.Fatal(err)
+		}
+		e.api(v, "POST", "/api/v1/certificates/"+url.PathEscape(id)+"/reinstate", e.adminTok, map[string]string{"reason": v.text("接口恢复原因")}, nil)
+		return both(e.readCertificate(id), e.readAudit(id))
+	}},
+	{"POST /api/v1/certificates/issue", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.certificate(v)
+		if err := e.cert.Revoke(ctx(e.t), e.admin, id, "收回"); err != nil {
+			e.t.Fatal(err)
+		}
+		e.api(v, "POST", "/api/v1/certificates/issue", e.adminTok, map[string]string{"programId": retentionProgram.ID,
+			"workerId": fmt.Sprintf("worker-%04d", v.n%seedWorkers+1), "reason": v.text("接口补发原因")}, nil)
+		return both(e.readCertificate(id), e.readAudit(id))
+	}},
 	{"POST /api/v1/certificates/:id/revoke", func(e *retEnv, v *voice) func(*retEnv) any {
 		id := e.certificate(v)
 		e.api(v, "POST", "/api/v1/certificates/"+url.PathEscape(id)+"/revoke", e.adminTok, map[string]string{"reason": v.text("接口撤销原因")}, nil)
@@ -907,6 +924,21 @@ var peopleCases = []retentionCase{
 		u := check(e.r.people.CreateUnit(ctx(e.t), e.admin, seed.Street1ID, v.text("待改名"))).of(e.t)
 		e.form(e.adminB, v, "/units/"+u.ID+"/rename", url.Values{"name": {name}})
 		v.sent = slices.DeleteFunc(v.sent, func(s string) bool { return strings.Contains(s, "待改名") })
+		return func(e *retEnv) any {
+			got, _ := check(e.r.people.Tree(ctx(e.t))).of(e.t).Unit(u.ID)
+			return got
+		}
+	}},
+	{"PUT /api/v1/users/:id", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := fmt.Sprintf("worker-%04d", 1+(v.n+40)%95) // not the form case's worker
+		e.api(v, "PUT", "/api/v1/users/"+id, e.adminTok, map[string]string{"name": v.text("接口改名"), "role": "worker", "unitId": seed.Grid112ID,
+			"employeeNo": v.text("接口工号")}, nil)
+		return func(e *retEnv) any { return check(e.r.people.User(ctx(e.t), id)).of(e.t) }
+	}},
+	{"POST /api/v1/units/:id/rename", func(e *retEnv, v *voice) func(*retEnv) any {
+		u := check(e.r.people.CreateUnit(ctx(e.t), e.admin, seed.Street1ID, v.text("接口待改名"))).of(e.t)
+		v.sent = slices.DeleteFunc(v.sent, func(s string) bool { return strings.Contains(s, "接口待改名") })
+		e.api(v, "POST", "/api/v1/units/"+u.ID+"/rename", e.adminTok, map[string]string{"name": v.text("接口改名社区")}, nil)
 		return func(e *retEnv) any {
 			got, _ := check(e.r.people.Tree(ctx(e.t))).of(e.t).Unit(u.ID)
 			return got
@@ -978,6 +1010,11 @@ var storesNoText = map[string]string{
 	"POST /units/:id/move":                            "keeps the ids of units that exist",
 	"POST /units/:id/merge":                           "keeps the ids of units that exist",
 	"POST /units/:id/delete":                          "deletes a unit",
+	"POST /api/v1/users/deactivate":                   "keeps flags",
+	"POST /api/v1/units/:id/move":                     "keeps the ids of units that exist",
+	"POST /api/v1/units/:id/merge":                    "keeps the ids of units that exist",
+	"POST /api/v1/units/:id/delete":                   "deletes a unit",
+	"POST /api/v1/sessions/:id/checkin":               "adds the signed-in worker, a record the service reads from the account",
 	"POST /sessions/:id/delete":                       "deletes a session; the reason is in its trail, which no read shows once it is gone",
 	"POST /checkin/:id":                               "adds the signed-in worker, a record the service reads from the account",
 	"POST /api/v1/exams/:id/extend":                   "keeps a time",

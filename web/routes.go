@@ -182,6 +182,12 @@ func (s *Server) routes(static fs.FS) {
 	api.Get("/users", s.requireUser, staff, s.apiUsers)
 	api.Post("/users/:id/reset-password", s.requireUser, admins, s.apiResetPassword)
 	api.Post("/users/:id/active", s.requireUser, admins, s.apiSetActive)
+	api.Put("/users/:id", s.requireUser, admins, s.apiUserUpdate)
+	api.Post("/users/deactivate", s.requireUser, admins, s.apiUsersDeactivate)
+	api.Post("/units/:id/rename", s.requireUser, admins, s.apiUnitChange("rename"))
+	api.Post("/units/:id/move", s.requireUser, admins, s.apiUnitChange("move"))
+	api.Post("/units/:id/merge", s.requireUser, admins, s.apiUnitChange("merge"))
+	api.Post("/units/:id/delete", s.requireUser, admins, s.apiUnitChange("delete"))
 	api.Post("/roster/import", s.requireUser, admins, s.apiRosterImport)
 
 	// Quiz API.
@@ -205,6 +211,9 @@ func (s *Server) routes(static fs.FS) {
 	api.Get("/certificates/verify/:code", verifyLimit, s.apiVerify)
 	api.Get("/certificates", s.requireUser, s.apiMyCertificates)
 	api.Post("/certificates/:id/revoke", s.requireUser, admins, s.apiRevoke)
+	api.Get("/certificates/holders", s.requireUser, admins, s.apiHolders)
+	api.Post("/certificates/issue", s.requireUser, admins, s.apiIssue)
+	api.Post("/certificates/:id/reinstate", s.requireUser, admins, s.apiReinstate)
 
 	// Courses API.
 	api.Get("/modules", s.requireUser, s.apiModules)
@@ -214,12 +223,15 @@ func (s *Server) routes(static fs.FS) {
 	api.Post("/modules/:id/publish", s.requireUser, staff, s.apiModulePublish)
 	api.Post("/modules/:id/assignments", s.requireUser, staff, s.apiModuleAssign)
 	api.Get("/modules/:id/report", s.requireUser, staff, s.apiModuleReport)
+	api.Get("/modules/:id/versions", s.requireUser, staff, s.apiModuleVersions)
+	api.Get("/modules/:id/progress", s.requireUser, staff, s.apiModuleProgress)
 	api.Post("/modules/:id/lessons/:lesson/heartbeat", s.requireUser, s.apiHeartbeat)
 	api.Post("/modules/:id/lessons/:lesson/complete", s.requireUser, s.apiLessonComplete)
 	api.Post("/media", s.requireUser, staff, s.apiMediaUpload)
 	api.Get("/learning", s.requireUser, s.apiMyLearning)
 	api.Get("/records/:id", s.requireUser, s.apiRecord)
 	api.Post("/sessions", s.requireUser, staff, s.apiSessionCreate)
+	api.Post("/sessions/:id/checkin", s.requireUser, s.apiCheckin)
 
 	// Contest API.
 	api.Post("/contests", s.requireUser, admins, s.apiContestCreate)
