@@ -163,6 +163,9 @@ func (s *Service) CreateProgram(ctx context.Context, actor people.User, p Progra
 	if err := s.repo.insertProgram(ctx, p); err != nil {
 		return Program{}, gridskill.Internal(err)
 	}
+	if _, err := s.issueQualified(ctx, p); err != nil {
+		return p, err
+	}
 	return p, nil
 }
 
@@ -191,6 +194,9 @@ func (s *Service) UpdateProgram(ctx context.Context, actor people.User, p Progra
 			return Program{}, err
 		}
 		return Program{}, gridskill.Internal(err)
+	}
+	if _, err := s.issueQualified(ctx, p); err != nil {
+		return p, err
 	}
 	return p, nil
 }

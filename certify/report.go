@@ -52,11 +52,11 @@ func (r *CoverageRow) count(s State) {
 	}
 }
 
-// Coverage is a program's coverage in an admin's area, by community and grid.
+// Coverage is a program's coverage in an admin's area, by every tier below it.
 type Coverage struct {
 	Program Program
 	Unit    people.Unit
-	Rows    []CoverageRow // the unit itself first, then each community followed by its grids
+	Rows    []CoverageRow // the unit itself first, then each unit below it followed by its own
 }
 
 // scopeUnit resolves the unit an admin reports on: their own unit when
@@ -106,12 +106,16 @@ func (s *Service) Coverage(ctx context.Context, actor people.User, programID, un
 	if err != nil {
 		return Coverage{}, err
 	}
-	// The unit itself, then each community followed by its grids.
-	r := people.NewRollup[CoverageRow](tree, unit, func(u people.Unit) bool {
-		return u.Kind == people.Community || u.Kind == people.Grid
-	})
+	// The unit itself, then every tier below it, each unit followed by its
+	// own (at district level the streets, each with its communities and
+	// their grids; the street tier used to be left out). Only the
+	// program's audience counts: a district's street-wide program is not
+	// measured against the other streets' workers.
+	r := people.NewRollup[CoverageRow](tree, unit, nil)
 	for _, w := range workers {
-		r.Add(w.UnitPath, func(row *CoverageRow) { row.Workers++ })
+		if p.covers(w.UnitPath) {
+			r.Add(w.UnitPath, func(row *CoverageRow) { row.Workers++ })
+		}
 	}
 	for _, h := range held {
 		r.Add(h.UnitPath, func(row *CoverageRow) { row.count(h.State) })

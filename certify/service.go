@@ -127,10 +127,11 @@ var stateReasons = map[State]string{
 
 // Audit actions.
 const (
-	ActionIssued  = "issued"
-	ActionRenewed = "renewed"
-	ActionRevoked = "revoked"
-	ActionState   = "state"
+	ActionIssued     = "issued"
+	ActionRenewed    = "renewed"
+	ActionRevoked    = "revoked"
+	ActionReinstated = "reinstated"
+	ActionState      = "state"
 )
 
 // AuditEntry is one line of a certificate's audit log: who did what, when and why.
@@ -437,6 +438,11 @@ func since(rec scoring.Record, t time.Time) scoring.Record {
 // issue writes a new certificate. Its id is deterministic, so of two racing
 // issues one inserts and the other hits the duplicate key and stops there.
 func (s *Service) issue(ctx context.Context, m *majors, p Program, worker people.User, now time.Time) error {
+	return s.issueAs(ctx, m, p, worker, now, system, "", ReasonMet)
+}
+
+// issueAs is issue with the audit entry of who issued it and why.
+func (s *Service) issueAs(ctx context.Context, m *majors, p Program, worker people.User, now time.Time, actorID, actorName, reason string) error {
 	snap, err := m.snapshot(ctx, p.Requirements)
 	if err != nil {
 		return gridskill.Internal(err)
@@ -474,7 +480,7 @@ func (s *Service) issue(ctx context.Context, m *majors, p Program, worker people
 		}
 		return gridskill.Internal(err)
 	}
-	return s.audit(ctx, c, ActionIssued, Valid, system, "", ReasonMet)
+	return s.audit(ctx, c, ActionIssued, Valid, actorID, actorName, reason)
 }
 
 // renew extends c from now, with the program's current requirements.

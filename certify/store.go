@@ -341,6 +341,16 @@ func (r repo) revoke(ctx context.Context, id string, at time.Time, by, reason st
 	return res.MatchedCount == 1, nil
 }
 
+// reinstate lifts a certificate's revocation; false when it was not revoked.
+func (r repo) reinstate(ctx context.Context, id string) (bool, error) {
+	res, err := r.certs.UpdateOne(ctx, bson.M{"_id": id, "revoked": true},
+		bson.M{"$set": bson.M{"revoked": false, "lastState": string(Valid)}, "$unset": bson.M{"revokedAt": "", "revokedBy": "", "revokeReason": ""}})
+	if err != nil {
+		return false, err
+	}
+	return res.MatchedCount == 1, nil
+}
+
 func (r repo) setLastState(ctx context.Context, id, from, to string) (bool, error) {
 	res, err := r.certs.UpdateOne(ctx, bson.M{"_id": id, "lastState": from}, bson.M{"$set": bson.M{"lastState": to}})
 	if err != nil {

@@ -36,6 +36,8 @@ type Session struct {
 	Attendees []Attendee
 	CreatedBy string
 	CreatedAt time.Time
+	// SignIn is set while workers may sign in by the session's QR code.
+	SignIn bool
 }
 
 // Attendee is a person who signed in at a session.
@@ -44,6 +46,9 @@ type Attendee struct {
 	Name   string
 	Phone  string
 	UnitID string
+	// SignedAt is when they signed in by the QR code; zero when a sheet or
+	// the trainer listed them.
+	SignedAt time.Time
 }
 
 // SessionInput is what a trainer records about a session.
@@ -175,6 +180,11 @@ func (s *Service) RecordSession(ctx context.Context, actor people.User, in Sessi
 	if len(problems) > 0 {
 		return Session{}, rejected(problems)
 	}
+	if dup, found, err := s.duplicateOf(ctx, in.Topic, in.Date, attendees); err != nil {
+		return Session{}, err
+	} else if found && len(actor.UnitPath) > 0 && people.InScope(dup.UnitPath, actor.UnitPath[0]) {
+		return Session{}, gridskill.Errorf(gridskill.ECONFLICT, "this session (same topic, date and attendees) was recorded already on %s", localDate(dup.CreatedAt))
+	}
 	sess := Session{ID: newID("s-"), Topic: in.Topic, Date: in.Date, Hours: in.Hours, Place: in.Place, Trainer: in.Trainer,
 		UnitID: actor.UnitID, Attendees: attendees, CreatedBy: actor.ID, CreatedAt: now}
 	d := sessionDoc{ID: sess.ID, Topic: sess.Topic, Date: sess.Date, Hours: sess.Hours, Place: sess.Place, Trainer: sess.Trainer,
@@ -193,8 +203,14 @@ func (s *Service) RecordSession(ctx context.Context, actor people.User, in Sessi
 	for _, a := range d.Attendees {
 		s.changed(ctx, a.ID)
 	}
+	if err := s.logSession(ctx, sess.ID, SessionRecorded, actor, ""); err != nil {
+		return Session{}, err
+	}
 	return sess, nil
 }
+
+// localDate is a time's day in China.
+func localDate(t time.Time) string { return t.In(gridskill.ChinaZone()).Format("2006-01-02") }
 
 func (s *Service) credit(ctx context.Context, d sessionDoc) error {
 	date, _ := time.ParseInLocation("2006-01-02", d.Date, gridskill.ChinaZone())
@@ -245,9 +261,10 @@ func (s *Service) Sessions(ctx context.Context, actor people.User) ([]Session, e
 }
 
 func sessionOf(d sessionDoc) Session {
-	s := Session{ID: d.ID, Topic: d.Topic, Date: d.Date, Hours: d.Hours, Place: d.Place, Trainer: d.Trainer, UnitID: d.UnitID, CreatedBy: d.CreatedBy, CreatedAt: d.CreatedAt}
+	s := Session{ID: d.ID, Topic: d.Topic, Date: d.Date, Hours: d.Hours, Place: d.Place, Trainer: d.Trainer, UnitID: d.UnitID, CreatedBy: d.CreatedBy, CreatedAt: d.CreatedAt,
+		SignIn: d.SignInKey != ""}
 	for _, a := range d.Attendees {
-		s.Attendees = append(s.Attendees, Attendee{ID: a.ID, Name: a.Name, Phone: a.Phone, UnitID: a.UnitID})
+		s.Attendees = append(s.Attendees, Attendee{ID: a.ID, Name: a.Name, Phone: a.Phone, UnitID: a.UnitID, SignedAt: a.SignedAt})
 	}
 	return s
 }

@@ -3,6 +3,7 @@ package courses
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -25,6 +26,8 @@ const (
 	summaryColl     = "learning_summary"
 	completionsColl = "module_completions"
 	sessionsColl    = "offline_sessions"
+	// sessionChangesColl is the sessions' audit trail.
+	sessionChangesColl = "offline_session_changes"
 )
 
 // Indexes lists the indexes of the courses collections' query shapes.
@@ -34,6 +37,8 @@ func Indexes() []store.Index {
 		store.On(assignmentsColl, bson.D{{Key: "moduleId", Value: 1}}),
 		store.On(completionsColl, bson.D{{Key: "moduleId", Value: 1}, {Key: "unitPath", Value: 1}}),
 		store.On(sessionsColl, bson.D{{Key: "unitPath", Value: 1}, {Key: "date", Value: -1}}),
+		store.On(sessionsColl, bson.D{{Key: "topic", Value: 1}, {Key: "date", Value: 1}}),
+		store.On(sessionChangesColl, bson.D{{Key: "sessionId", Value: 1}}),
 	}
 }
 
@@ -311,6 +316,19 @@ type attendeeDoc struct {
 	Name   string `bson:"name"`
 	Phone  string `bson:"phone"`
 	UnitID string `bson:"unitId"`
+	// SignedAt is when they signed in by the session's QR code.
+	SignedAt time.Time `bson:"signedAt,omitempty"`
+}
+
+// sessionChangeDoc is one line of a session's audit trail.
+type sessionChangeDoc struct {
+	ID        string    `bson:"_id"`
+	SessionID string    `bson:"sessionId"`
+	Action    string    `bson:"action"`
+	ActorID   string    `bson:"actorId"`
+	ActorName string    `bson:"actorName"`
+	Note      string    `bson:"note,omitempty"`
+	At        time.Time `bson:"at"`
 }
 
 type sessionDoc struct {
@@ -325,11 +343,14 @@ type sessionDoc struct {
 	Attendees []attendeeDoc `bson:"attendees"`
 	CreatedBy string        `bson:"createdBy"`
 	CreatedAt time.Time     `bson:"createdAt"`
+	// SignInKey, when set, lets workers sign in by the QR code on the day.
+	SignInKey string `bson:"signInKey,omitempty"`
 }
 
 // repo is the Mongo storage of the courses collections.
 type repo struct {
 	modules, versions, assignments, media, progress, summaries, completions, sessions *mongo.Collection
+	changeLog                                                                         *mongo.Collection
 }
 
 func newRepo(db *mongo.Database) repo {
@@ -337,8 +358,21 @@ func newRepo(db *mongo.Database) repo {
 		modules: db.Collection(modulesColl), versions: db.Collection(versionsColl), assignments: db.Collection(assignmentsColl),
 		media: db.Collection(mediaColl), progress: db.Collection(progressColl), summaries: db.Collection(summaryColl),
 		completions: db.Collection(completionsColl),
-		sessions:    db.Collection(sessionsColl),
+		sessions:    db.Collection(sessionsColl), changeLog: db.Collection(sessionChangesColl),
 	}
+}
+
+// findDocs reads every document of c that filter matches.
+func findDocs[T any](ctx context.Context, c *mongo.Collection, filter bson.M) ([]T, error) {
+	cur, err := c.Find(ctx, filter)
+	if err != nil {
+		return nil, gridskill.Internal(err)
+	}
+	var docs []T
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, gridskill.Internal(err)
+	}
+	return docs, nil
 }
 
 func findOne[T any](ctx context.Context, c *mongo.Collection, id string, notFound func() error) (T, error) {
@@ -488,6 +522,25 @@ func (r repo) summaryOf(ctx context.Context, workerID string) (summaryDoc, error
 	return d, err
 }
 
+// moduleEntries reads every worker's summary entry for one module, by
+// worker id: one scan of the summaries.
+func (r repo) moduleEntries(ctx context.Context, moduleID string) (map[string]string, error) {
+	field := "m." + moduleID
+	cur, err := r.summaries.Find(ctx, bson.M{field: bson.M{"$exists": true}}, options.Find().SetProjection(bson.M{field: 1}))
+	if err != nil {
+		return nil, gridskill.Internal(err)
+	}
+	var docs []summaryDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, gridskill.Internal(err)
+	}
+	out := make(map[string]string, len(docs))
+	for _, d := range docs {
+		out[d.ID] = d.Entries[moduleID]
+	}
+	return out, nil
+}
+
 // casModule replaces a worker's entry for one module if it still reads
 // old (absent when had is false). It reports whether it did.
 func (r repo) casModule(ctx context.Context, workerID, moduleID string, old string, had bool, next summaryModuleDoc) (bool, error) {
@@ -538,6 +591,60 @@ func (r repo) completionsOf(ctx context.Context, moduleID, scopeID string) ([]co
 func (r repo) insertSession(ctx context.Context, d sessionDoc) error {
 	_, err := r.sessions.InsertOne(ctx, d)
 	if err != nil && !store.IsDuplicate(err) {
+		return gridskill.Internal(err)
+	}
+	return nil
+}
+
+// sessionsOn reads the sessions of a topic on a date, with their attendees.
+func (r repo) sessionsOn(ctx context.Context, topic, date string) ([]sessionDoc, error) {
+	return findDocs[sessionDoc](ctx, r.sessions, bson.M{"topic": topic, "date": date})
+}
+
+func (r repo) replaceSession(ctx context.Context, d sessionDoc) error {
+	if _, err := r.sessions.ReplaceOne(ctx, bson.M{"_id": d.ID}, d); err != nil {
+		return gridskill.Internal(err)
+	}
+	return nil
+}
+
+func (r repo) deleteSession(ctx context.Context, id string) error {
+	if _, err := r.sessions.DeleteOne(ctx, bson.M{"_id": id}); err != nil {
+		return gridskill.Internal(err)
+	}
+	return nil
+}
+
+// addAttendee adds a to a session unless they are on it; false when they were.
+func (r repo) addAttendee(ctx context.Context, id string, a attendeeDoc) (bool, error) {
+	res, err := r.sessions.UpdateOne(ctx, bson.M{"_id": id, "attendees.id": bson.M{"$ne": a.ID}}, bson.M{"$push": bson.M{"attendees": a}})
+	if err != nil {
+		return false, gridskill.Internal(err)
+	}
+	return res.MatchedCount == 1, nil
+}
+
+func (r repo) insertSessionChange(ctx context.Context, d sessionChangeDoc) error {
+	if _, err := r.changeLog.InsertOne(ctx, d); err != nil {
+		return gridskill.Internal(err)
+	}
+	return nil
+}
+
+func (r repo) sessionChanges(ctx context.Context, sessionID string) ([]sessionChangeDoc, error) {
+	docs, err := findDocs[sessionChangeDoc](ctx, r.changeLog, bson.M{"sessionId": sessionID})
+	slices.SortFunc(docs, func(a, b sessionChangeDoc) int { return a.At.Compare(b.At) })
+	return docs, err
+}
+
+// updateProgressIfAny applies update to a worker's progress when it matches
+// guard, and never creates one.
+func (r repo) updateProgressIfAny(ctx context.Context, workerID string, guard bson.M, update bson.M) error {
+	filter := bson.M{"_id": workerID}
+	for k, v := range guard {
+		filter[k] = v
+	}
+	if _, err := r.progress.UpdateOne(ctx, filter, update); err != nil {
 		return gridskill.Internal(err)
 	}
 	return nil

@@ -103,3 +103,16 @@ func (d *directory) len() int {
 	defer d.mu.RUnlock()
 	return len(d.byID)
 }
+
+// inUnits returns the accounts whose own unit is one of the keys of units.
+func (d *directory) inUnits(units map[string][]string) []userDoc {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	var out []userDoc
+	for _, u := range d.byID {
+		if _, ok := units[u.UnitID]; ok {
+			out = append(out, u)
+		}
+	}
+	return out
+}

@@ -85,18 +85,60 @@ type RosterRow struct {
 // ImportResult says what an import changed.
 type ImportResult struct {
 	Created, Updated, Unchanged, UnitsCreated int
+	// CreatedPeople, UpdatedPeople and UnchangedPeople name who was created,
+	// changed (with what changed) and left as they were, in file order;
+	// NewUnits the units created, each as the names of its path.
+	CreatedPeople, UpdatedPeople, UnchangedPeople []ImportedPerson
+	NewUnits                                      [][]string
 	// InitialPassword is the one-time password of the accounts created, to be
 	// handed to their holders; each must change it at the first sign-in.
 	InitialPassword string
+}
+
+// ImportedPerson is one row of an import and what it did.
+type ImportedPerson struct {
+	Line        int
+	Name, Phone string
+	// Changes names the roster fields an update changed: 姓名, 角色, 单位, 工号, 入职日期.
+	Changes []string
 }
 
 // ParseRoster reads a roster file and checks each row on its own (required
 // columns, phone format, duplicates inside the file, known role, date).
 // Every problem found is returned at once, with its row and column.
 func ParseRoster(r io.Reader, filename string) ([]RosterRow, error) {
-	t, err := sheet.Read(r, filename, sheet.DefaultLimits())
+	rows, problems, err := parseRoster(r, filename)
 	if err != nil {
 		return nil, err
+	}
+	if len(problems) > 0 {
+		return nil, rejected(problems)
+	}
+	return rows, nil
+}
+
+// ImportRosterFile reads a roster file and imports it as ImportRoster does,
+// listing in one pass every problem of every row: those of the row itself
+// and those against the accounts and units that exist (a role the admin
+// cannot give, a street outside the area, a phone number of another's
+// account). Errors: forbidden, invalid (with every row's problems).
+func (s *Service) ImportRosterFile(ctx context.Context, actor User, r io.Reader, filename, initialPassword string) (ImportResult, error) {
+	if !actor.Active || !actor.Role.IsAdmin() {
+		return ImportResult{}, gridskill.Errorf(gridskill.EFORBIDDEN, "only street and district admins import the roster")
+	}
+	rows, problems, err := parseRoster(r, filename)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	return s.importRoster(ctx, actor, rows, problems, initialPassword)
+}
+
+// parseRoster reads a roster's rows and each row's own problems; err is a
+// file that cannot be read as a roster at all.
+func parseRoster(r io.Reader, filename string) ([]RosterRow, []gridskill.FieldError, error) {
+	t, err := sheet.Read(r, filename, sheet.DefaultLimits())
+	if err != nil {
+		return nil, nil, err
 	}
 	skipTitleRows(t)
 	var problems []gridskill.FieldError
@@ -116,10 +158,10 @@ func ParseRoster(r io.Reader, filename string) ([]RosterRow, error) {
 		}
 	}
 	if len(problems) > 0 {
-		return nil, rejected(problems)
+		return nil, nil, rejected(problems)
 	}
 	if len(t.Rows) == 0 {
-		return nil, gridskill.Errorf(gridskill.EINVALID, "the file has no people in it")
+		return nil, nil, gridskill.Errorf(gridskill.EINVALID, "the file has no people in it")
 	}
 	seen := map[string]int{}
 	rows := make([]RosterRow, 0, len(t.Rows))
@@ -184,10 +226,7 @@ func ParseRoster(r io.Reader, filename string) ([]RosterRow, error) {
 		}
 		rows = append(rows, row)
 	}
-	if len(problems) > 0 {
-		return nil, rejected(problems)
-	}
-	return rows, nil
+	return rows, problems, nil
 }
 
 // titleRows is how far down a roster's header may sit.
@@ -250,6 +289,12 @@ func parseDate(s string) (string, bool) {
 // updated, never duplicated. Any bad row rejects the file and nothing is
 // written. Errors: forbidden, invalid (with every row's problems).
 func (s *Service) ImportRoster(ctx context.Context, actor User, rows []RosterRow, initialPassword string) (ImportResult, error) {
+	return s.importRoster(ctx, actor, rows, nil, initialPassword)
+}
+
+// importRoster is ImportRoster with the rows' own problems found on reading,
+// listed with those of the plan.
+func (s *Service) importRoster(ctx context.Context, actor User, rows []RosterRow, problems []gridskill.FieldError, initialPassword string) (ImportResult, error) {
 	if !actor.Active || !actor.Role.IsAdmin() {
 		return ImportResult{}, gridskill.Errorf(gridskill.EFORBIDDEN, "only street and district admins import the roster")
 	}
@@ -275,8 +320,9 @@ func (s *Service) ImportRoster(ctx context.Context, actor User, rows []RosterRow
 		return ImportResult{}, gridskill.Internal(err)
 	}
 	p := planImport(actor, tree, existing, rows)
-	if len(p.problems) > 0 {
-		return ImportResult{}, rejected(p.problems)
+	if all := append(slices.Clone(problems), p.problems...); len(all) > 0 {
+		slices.SortStableFunc(all, func(a, b gridskill.FieldError) int { return a.Row - b.Row })
+		return ImportResult{}, rejected(all)
 	}
 
 	// The whole import is one change record, written at the end, even when
@@ -294,7 +340,11 @@ func (s *Service) ImportRoster(ctx context.Context, actor User, rows []RosterRow
 		return ImportResult{}, gridskill.Internal(err)
 	}
 	w.units = len(p.newUnits) > 0
-	res := ImportResult{Created: len(p.creates), Updated: len(p.updates), Unchanged: p.unchanged, UnitsCreated: len(p.newUnits)}
+	res := ImportResult{Created: len(p.creates), Updated: len(p.updates), Unchanged: len(p.unchanged), UnitsCreated: len(p.newUnits),
+		CreatedPeople: p.created, UpdatedPeople: p.changed, UnchangedPeople: p.unchanged}
+	for _, u := range p.newUnits {
+		res.NewUnits = append(res.NewUnits, p.unitNames(tree, u))
+	}
 	if len(p.creates) > 0 {
 		if initialPassword == "" {
 			initialPassword = OneTimePassword()
@@ -395,11 +445,43 @@ func (s *Service) applyUpdates(ctx context.Context, updates []User, existing []u
 }
 
 type importPlan struct {
-	newUnits  []Unit
-	creates   []User
-	updates   []User
-	unchanged int
-	problems  []gridskill.FieldError
+	newUnits []Unit
+	creates  []User
+	updates  []User
+	problems []gridskill.FieldError
+	// created, changed and unchanged name each row's person.
+	created, changed, unchanged []ImportedPerson
+}
+
+// unitNames is the names along a unit's path, units of this import included.
+func (p importPlan) unitNames(tree *Tree, u Unit) []string {
+	names := make([]string, 0, len(u.Path))
+	for _, id := range u.Path {
+		if t, ok := tree.Unit(id); ok {
+			names = append(names, t.Name)
+			continue
+		}
+		for _, n := range p.newUnits {
+			if n.ID == id {
+				names = append(names, n.Name)
+			}
+		}
+	}
+	return names
+}
+
+// rosterChanges names the roster fields in which b differs from a.
+func rosterChanges(a, b User) []string {
+	var out []string
+	for _, c := range []struct {
+		name string
+		diff bool
+	}{{ColName, a.Name != b.Name}, {ColRole, a.Role != b.Role}, {"单位", a.UnitID != b.UnitID}, {ColEmployee, a.EmployeeNo != b.EmployeeNo}, {ColJoined, a.JoinedOn != b.JoinedOn}} {
+		if c.diff {
+			out = append(out, c.name)
+		}
+	}
+	return out
 }
 
 // planImport decides, without writing, what each row becomes.
@@ -441,7 +523,7 @@ func planImport(actor User, tree *Tree, existing []userDoc, rows []RosterRow) im
 			} else {
 				bad(ColRole, "only a district admin can appoint a street admin")
 			}
-			continue
+			continue // the unit such a role would have says nothing more
 		}
 		unit := district
 		if r.Street != "" && r.Role != DistrictAdmin {
@@ -465,20 +547,24 @@ func planImport(actor User, tree *Tree, existing []userDoc, rows []RosterRow) im
 			Phone: r.Phone, Name: r.Name, Role: r.Role, UnitID: unit.ID, UnitPath: unit.Path,
 			EmployeeNo: r.EmployeeNo, JoinedOn: r.JoinedOn, Active: true,
 		}
+		person := ImportedPerson{Line: r.Line, Name: r.Name, Phone: r.Phone}
 		switch {
 		case !known:
 			u.ID = newID()
 			u.MustChangePassword = true
 			p.creates = append(p.creates, u)
+			p.created = append(p.created, person)
 		case !actor.CanAdminister(old.UnitPath):
 			bad(ColPhone, "this phone number belongs to an account outside your area")
 		case sameRosterFields(old, u):
-			p.unchanged++ // a fellow admin's unchanged row too, so an exported roster imports back
+			p.unchanged = append(p.unchanged, person) // a fellow admin's unchanged row too, so an exported roster imports back
 		case !manages(actor, old):
 			bad(ColPhone, "this phone number belongs to another admin's account")
 		default:
 			u.ID = old.ID
 			p.updates = append(p.updates, u)
+			person.Changes = rosterChanges(old, u)
+			p.changed = append(p.changed, person)
 		}
 	}
 	return p

@@ -117,6 +117,18 @@ func (r repo) allUnits(ctx context.Context) ([]Unit, error) {
 	return units, nil
 }
 
+// setUnit sets fields of a unit.
+func (r repo) setUnit(ctx context.Context, id string, set bson.M) error {
+	_, err := r.units.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": set})
+	return err
+}
+
+// deleteUnit removes a unit.
+func (r repo) deleteUnit(ctx context.Context, id string) error {
+	_, err := r.units.DeleteOne(ctx, bson.M{"_id": id})
+	return err
+}
+
 // insertUnits writes units; ids are deterministic, so a unit already there is fine.
 func (r repo) insertUnits(ctx context.Context, units []Unit) error {
 	if len(units) == 0 {

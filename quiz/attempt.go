@@ -87,7 +87,7 @@ func (s *Service) Start(ctx context.Context, actor people.User, examID string) (
 	if err != nil {
 		return Paper{}, false, err
 	}
-	if !e.Audience(actor.UnitPath) {
+	if !e.Sits(actor) {
 		return Paper{}, false, gridskill.Errorf(gridskill.EFORBIDDEN, "this exam is for other units")
 	}
 	s.attMu.Lock()

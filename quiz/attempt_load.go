@@ -45,7 +45,7 @@ func (s *Service) Load(ctx context.Context) error {
 			s.repairLater(d.ID, d.UserID)
 			continue
 		}
-		d.StartedAt, d.Deadline = d.StartedAt.UTC(), d.Deadline.UTC()
+		d.StartedAt, d.Deadline = d.StartedAt.UTC(), s.loadedDeadline(d)
 		byID[d.ID] = newOpenAttempt(d)
 		ids = append(ids, d.ID)
 	}

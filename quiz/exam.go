@@ -64,12 +64,26 @@ type Exam struct {
 	// MaxSwitches, when positive, submits the attempt once the page has been
 	// left more often than this.
 	MaxSwitches int
-	CreatedBy   string
-	CreatedAt   time.Time
+	// QuestionIDs, when set, is the paper: these questions, chosen by hand,
+	// in this order (shuffled when Shuffle is set); Rules are then unused.
+	QuestionIDs []string
+	// Fixed gives everyone the same paper drawn by the rules, rather than a
+	// paper of their own.
+	Fixed bool
+	// UserIDs, when set, narrows the audience to these workers (of UnitIDs):
+	// a make-up exam's.
+	UserIDs []string
+	// MakeUpOf is the exam a make-up exam (补考) is for.
+	MakeUpOf  string
+	CreatedBy string
+	CreatedAt time.Time
 }
 
 // Size is the number of questions on a paper.
 func (e Exam) Size() int {
+	if len(e.QuestionIDs) > 0 {
+		return len(e.QuestionIDs)
+	}
 	n := 0
 	for _, r := range e.Rules {
 		n += r.Count
@@ -85,6 +99,12 @@ func (e Exam) Audience(path []string) bool {
 		}
 	}
 	return false
+}
+
+// Sits reports whether worker u is in the exam's audience: of its units and,
+// for a make-up exam, one of the workers it is for.
+func (e Exam) Sits(u people.User) bool {
+	return e.Audience(u.UnitPath) && (len(e.UserIDs) == 0 || slices.Contains(e.UserIDs, u.ID))
 }
 
 // IsOpen reports whether the window is open at t.
@@ -136,12 +156,17 @@ func (e Exam) Validate() error {
 		return bad("count the highest or the last attempt")
 	case e.Review != ReviewNever && e.Review != ReviewAfterSubmit && e.Review != ReviewAfterClose:
 		return bad("unknown review policy")
-	case len(e.Rules) == 0 || len(e.Rules) > 20:
+	case len(e.QuestionIDs) == 0 && (len(e.Rules) == 0 || len(e.Rules) > 20):
 		return bad("a paper has 1 to 20 rules")
 	case e.Size() > 200:
 		return bad("a paper has at most 200 questions")
 	case e.MaxSwitches < 0:
 		return bad("the limit of screen switches cannot be negative")
+	}
+	for i, id := range e.QuestionIDs {
+		if !validID(id) || slices.Contains(e.QuestionIDs[:i], id) {
+			return bad("choose each question of the paper once, by its id")
+		}
 	}
 	for _, r := range e.Rules {
 		if r.Count < 1 || (r.Type != "" && !slices.Contains(Types(), r.Type)) || r.Difficulty < 0 || r.Difficulty > 5 {
@@ -159,7 +184,8 @@ func (e Exam) Validate() error {
 func toExamDoc(e Exam) examDoc {
 	d := examDoc{ID: e.ID, Title: e.Title, UnitIDs: e.UnitIDs, OwnerUnitID: e.OwnerUnitID, OwnerPath: e.OwnerPath, OpensAt: e.OpensAt, ClosesAt: e.ClosesAt,
 		DurationSec: int(e.Duration / time.Second), PassMark: e.PassMark, MaxAttempts: e.MaxAttempts, Counts: string(e.Counts), Points: e.Points,
-		Shuffle: e.Shuffle, Review: string(e.Review), MaxSwitches: e.MaxSwitches, CreatedBy: e.CreatedBy, CreatedAt: e.CreatedAt}
+		Shuffle: e.Shuffle, Review: string(e.Review), MaxSwitches: e.MaxSwitches, CreatedBy: e.CreatedBy, CreatedAt: e.CreatedAt,
+		QuestionIDs: e.QuestionIDs, Fixed: e.Fixed, UserIDs: e.UserIDs, MakeUpOf: e.MakeUpOf}
 	for _, r := range e.Rules {
 		d.Rules = append(d.Rules, ruleDoc(r))
 	}
@@ -169,7 +195,8 @@ func toExamDoc(e Exam) examDoc {
 func (d examDoc) exam() Exam {
 	e := Exam{ID: d.ID, Title: d.Title, UnitIDs: d.UnitIDs, OwnerUnitID: d.OwnerUnitID, OwnerPath: d.OwnerPath, OpensAt: d.OpensAt.UTC(), ClosesAt: d.ClosesAt.UTC(),
 		Duration: time.Duration(d.DurationSec) * time.Second, PassMark: d.PassMark, MaxAttempts: d.MaxAttempts, Counts: Counting(d.Counts), Points: d.Points,
-		Shuffle: d.Shuffle, Review: Review(d.Review), MaxSwitches: d.MaxSwitches, CreatedBy: d.CreatedBy, CreatedAt: d.CreatedAt}
+		Shuffle: d.Shuffle, Review: Review(d.Review), MaxSwitches: d.MaxSwitches, CreatedBy: d.CreatedBy, CreatedAt: d.CreatedAt,
+		QuestionIDs: d.QuestionIDs, Fixed: d.Fixed, UserIDs: d.UserIDs, MakeUpOf: d.MakeUpOf}
 	for _, r := range d.Rules {
 		e.Rules = append(e.Rules, Rule(r))
 	}
@@ -193,6 +220,32 @@ func (s *Service) loadExams(ctx context.Context) error {
 // must find enough active questions for a paper without repeats.
 // Errors: forbidden, invalid, not_found (a unit).
 func (s *Service) CreateExam(ctx context.Context, actor people.User, e Exam) (Exam, error) {
+	e, err := s.checkExam(ctx, actor, e)
+	if err != nil {
+		return Exam{}, err
+	}
+	e.ID, e.OwnerUnitID, e.OwnerPath, e.CreatedBy, e.CreatedAt = newID("e-"), actor.UnitID, actor.UnitPath, actor.ID, s.clock.Now()
+	if _, err := s.drawPaper(e, actor.UnitPath, 1); err != nil {
+		return Exam{}, err
+	}
+	if err := s.repo.insertExam(ctx, toExamDoc(e)); err != nil {
+		return Exam{}, gridskill.Internal(err)
+	}
+	s.examMu.Lock()
+	s.exams[e.ID] = e
+	s.examMu.Unlock()
+	// Every question the exam may draw is marked used now, while one trainer
+	// waits, rather than as papers are drawn: on the embedded engine the
+	// write of a whole bank's used flags holds the database for seconds, and
+	// at a mass start it stalled every start and save behind it. An edit of
+	// a question that no paper ends up holding then costs a version more.
+	s.markUsed(ctx, s.drawable(e, actor.UnitPath))
+	return e, nil
+}
+
+// checkExam fills an exam's defaults and checks its settings and that its
+// units lie inside the actor's area. Errors: forbidden, invalid, not_found.
+func (s *Service) checkExam(ctx context.Context, actor people.User, e Exam) (Exam, error) {
 	if !actor.CanTeach(actor.UnitPath) {
 		return Exam{}, gridskill.Errorf(gridskill.EFORBIDDEN, "only trainers and admins set exams")
 	}
@@ -217,22 +270,6 @@ func (s *Service) CreateExam(ctx context.Context, actor people.User, e Exam) (Ex
 			return Exam{}, gridskill.Errorf(gridskill.EFORBIDDEN, "%s is outside your area", u.Name)
 		}
 	}
-	e.ID, e.OwnerUnitID, e.OwnerPath, e.CreatedBy, e.CreatedAt = newID("e-"), actor.UnitID, actor.UnitPath, actor.ID, s.clock.Now()
-	if _, err := s.drawPaper(e, actor.UnitPath, 1); err != nil {
-		return Exam{}, err
-	}
-	if err := s.repo.insertExam(ctx, toExamDoc(e)); err != nil {
-		return Exam{}, gridskill.Internal(err)
-	}
-	s.examMu.Lock()
-	s.exams[e.ID] = e
-	s.examMu.Unlock()
-	// Every question the exam may draw is marked used now, while one trainer
-	// waits, rather than as papers are drawn: on the embedded engine the
-	// write of a whole bank's used flags holds the database for seconds, and
-	// at a mass start it stalled every start and save behind it. An edit of
-	// a question that no paper ends up holding then costs a version more.
-	s.markUsed(ctx, s.drawable(e, actor.UnitPath))
 	return e, nil
 }
 
@@ -245,7 +282,7 @@ func (s *Service) Exam(ctx context.Context, actor people.User, id string) (Exam,
 	s.examMu.RLock()
 	e, ok := s.exams[id]
 	s.examMu.RUnlock()
-	if !ok || !(e.Audience(actor.UnitPath) || s.manages(actor, e)) {
+	if !ok || !(e.Sits(actor) || s.manages(actor, e)) {
 		return Exam{}, gridskill.Errorf(gridskill.ENOTFOUND, "no such exam")
 	}
 	return e, nil
@@ -274,7 +311,7 @@ func (s *Service) OpenExams(ctx context.Context, actor people.User) []Exam {
 	var out []Exam
 	s.examMu.RLock()
 	for _, e := range s.exams {
-		if e.IsOpen(now) && e.Audience(actor.UnitPath) {
+		if e.IsOpen(now) && e.Sits(actor) {
 			out = append(out, e)
 		}
 	}
@@ -308,6 +345,9 @@ func (s *Service) ManagedExams(ctx context.Context, actor people.User) ([]Exam, 
 
 // drawable lists the questions that some paper of e could hold.
 func (s *Service) drawable(e Exam, ownerPath []string) []string {
+	if len(e.QuestionIDs) > 0 {
+		return slices.Clone(e.QuestionIDs)
+	}
 	var ids []string
 	for _, q := range s.pool(ownerPath) {
 		if slices.ContainsFunc(e.Rules, func(r Rule) bool { return r.matches(q) }) {
@@ -343,8 +383,67 @@ func (r Rule) matches(q Question) bool {
 // each rule, Count distinct active questions matching it that the owner can
 // use, never a question twice. Errors: invalid (too few questions).
 func (s *Service) drawPaper(e Exam, ownerPath []string, seed uint64) ([]itemDoc, error) {
+	if e.Fixed && len(e.QuestionIDs) == 0 {
+		seed = fixedSeed(e)
+	}
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	pool := s.pool(ownerPath)
+	var paper []itemDoc
+	var err error
+	if len(e.QuestionIDs) > 0 {
+		paper, err = chosenPaper(e, pool, rng)
+	} else {
+		paper, err = drawnPaper(e, pool, rng)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if e.Shuffle {
+		rng.Shuffle(len(paper), func(i, j int) { paper[i], paper[j] = paper[j], paper[i] })
+	} else if len(e.QuestionIDs) == 0 {
+		slices.SortStableFunc(paper, func(a, b itemDoc) int { return typeOrder(s.typeOf(a)) - typeOrder(s.typeOf(b)) })
+	}
+	return paper, nil
+}
+
+// fixedSeed is the seed of the one paper of a fixed exam.
+func fixedSeed(e Exam) uint64 {
+	var h uint64 = 14695981039346656037
+	for _, b := range []byte(e.ID) {
+		h = (h ^ uint64(b)) * 1099511628211
+	}
+	return h
+}
+
+// chosenPaper is the paper of hand-picked questions, each of which must be
+// active and usable by the exam's owner today. Errors: invalid.
+func chosenPaper(e Exam, pool []Question, rng *rand.Rand) ([]itemDoc, error) {
+	byID := make(map[string]Question, len(pool))
+	for _, q := range pool {
+		byID[q.ID] = q
+	}
+	paper := make([]itemDoc, 0, len(e.QuestionIDs))
+	for i, id := range e.QuestionIDs {
+		q, ok := byID[id]
+		if !ok {
+			return nil, gridskill.Errorf(gridskill.EINVALID, "question %d of the paper (%s) is not an active question of your bank", i+1, id)
+		}
+		paper = append(paper, paperItem(e, q, rng))
+	}
+	return paper, nil
+}
+
+// paperItem is question q on a paper of e, its options shuffled when e says.
+func paperItem(e Exam, q Question, rng *rand.Rand) itemDoc {
+	it := itemDoc{QID: q.ID, Version: q.Version, Points: e.points(q.Type)}
+	if e.Shuffle && len(q.Options) > 1 {
+		it.Perm = rng.Perm(len(q.Options))
+	}
+	return it
+}
+
+// drawnPaper draws each rule's questions from the pool. Errors: invalid.
+func drawnPaper(e Exam, pool []Question, rng *rand.Rand) ([]itemDoc, error) {
 	taken := map[string]bool{}
 	var paper []itemDoc
 	for _, r := range e.Rules {
@@ -360,17 +459,8 @@ func (s *Service) drawPaper(e Exam, ownerPath []string, seed uint64) ([]itemDoc,
 		for _, i := range rng.Perm(len(cands))[:r.Count] {
 			q := cands[i]
 			taken[q.ID] = true
-			it := itemDoc{QID: q.ID, Version: q.Version, Points: e.points(q.Type)}
-			if e.Shuffle && len(q.Options) > 1 {
-				it.Perm = rng.Perm(len(q.Options))
-			}
-			paper = append(paper, it)
+			paper = append(paper, paperItem(e, q, rng))
 		}
-	}
-	if e.Shuffle {
-		rng.Shuffle(len(paper), func(i, j int) { paper[i], paper[j] = paper[j], paper[i] })
-	} else {
-		slices.SortStableFunc(paper, func(a, b itemDoc) int { return typeOrder(s.typeOf(a)) - typeOrder(s.typeOf(b)) })
 	}
 	return paper, nil
 }

@@ -3,6 +3,7 @@ package quiz
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"gridskill"
 	"gridskill/people"
@@ -10,18 +11,31 @@ import (
 )
 
 // QuestionStats are a question's item statistics over the finished exam
-// attempts whose papers held it.
+// attempts whose papers held it, one exam at a time.
 type QuestionStats struct {
 	// Attempts is how many finished attempts held the question.
 	Attempts int
-	Item     scoring.ItemStats
-	Test     scoring.TestStats
+	// Exams holds the statistics within each exam whose papers held it,
+	// the exam with the most attempts first.
+	Exams []ExamItemStats
 }
 
-// Stats computes a question's statistics with scoring.AnalyzeItems, each
-// attempt scored on its whole paper, each worker's first attempt only. Only
-// attempts sat inside the actor's area count: a street's trainer reads how
-// their street's workers did, never another street's figures.
+// ExamItemStats are a question's statistics within one exam.
+type ExamItemStats struct {
+	ExamID, Title string
+	Attempts      int
+	Item          scoring.ItemStats
+	Test          scoring.TestStats
+}
+
+// Stats computes a question's statistics with scoring.AnalyzeItems within
+// each exam whose papers held it, each attempt scored on its whole paper,
+// each worker's first attempt only. An item's discrimination compares it
+// with the rest of the attempt's test, so attempts of different exams are
+// never pooled: a question on a 5-question and on a 50-question exam was
+// read as discriminating against whoever sat the long one. Only attempts sat
+// inside the actor's area count: a street's trainer reads how their street's
+// workers did, never another street's figures.
 // Errors: invalid, not_found, forbidden, internal.
 func (s *Service) Stats(ctx context.Context, actor people.User, id string) (QuestionStats, error) {
 	if _, err := s.Question(ctx, actor, id); err != nil {
@@ -32,6 +46,31 @@ func (s *Service) Stats(ctx context.Context, actor people.User, id string) (Ques
 		return QuestionStats{}, gridskill.Internal(err)
 	}
 	docs = slices.DeleteFunc(docs, func(d finishedDoc) bool { return !people.InScope(d.Open.UnitPath, actor.UnitID) })
+	byExam := map[string][]finishedDoc{}
+	for _, d := range docs {
+		byExam[d.Open.ExamID] = append(byExam[d.Open.ExamID], d)
+	}
+	out := QuestionStats{Attempts: len(docs)}
+	for examID, docs := range byExam {
+		st := ExamItemStats{ExamID: examID, Attempts: len(docs)}
+		if e, ok := s.examByID(examID); ok {
+			st.Title = e.Title
+		}
+		st.Item, st.Test = itemStatsOf(id, docs)
+		out.Exams = append(out.Exams, st)
+	}
+	slices.SortFunc(out.Exams, func(a, b ExamItemStats) int {
+		if a.Attempts != b.Attempts {
+			return b.Attempts - a.Attempts
+		}
+		return strings.Compare(a.ExamID, b.ExamID)
+	})
+	return out, nil
+}
+
+// itemStatsOf analyses the attempts of one exam and returns question id's
+// statistics and the test's.
+func itemStatsOf(id string, docs []finishedDoc) (scoring.ItemStats, scoring.TestStats) {
 	var items []scoring.Item
 	seen := map[string]bool{}
 	var attempts []scoring.Attempt
@@ -48,16 +87,11 @@ func (s *Service) Stats(ctx context.Context, actor people.User, id string) (Ques
 		}
 		attempts = append(attempts, a)
 	}
-	out := QuestionStats{Attempts: len(docs)}
-	if len(docs) == 0 {
-		return out, nil
-	}
 	an := scoring.AnalyzeItems(items, attempts, scoring.FirstAttempts)
-	out.Test = an.Test
 	for _, st := range an.Items {
 		if st.ID == id {
-			out.Item = st
+			return st, an.Test
 		}
 	}
-	return out, nil
+	return scoring.ItemStats{ID: id}, an.Test
 }

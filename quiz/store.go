@@ -127,6 +127,10 @@ type examDoc struct {
 	Shuffle     bool                             `bson:"shuffle"`
 	Review      string                           `bson:"review"`
 	MaxSwitches int                              `bson:"maxSwitches"`
+	QuestionIDs []string                         `bson:"questionIds,omitempty"`
+	Fixed       bool                             `bson:"fixed,omitempty"`
+	UserIDs     []string                         `bson:"userIds,omitempty"`
+	MakeUpOf    string                           `bson:"makeUpOf,omitempty"`
 	CreatedBy   string                           `bson:"createdBy"`
 	CreatedAt   time.Time                        `bson:"createdAt"`
 }
@@ -305,6 +309,12 @@ func (r repo) insertExam(ctx context.Context, d examDoc) error {
 }
 
 // learner reads a worker's practice summary, empty when the worker has none yet.
+// replaceExam stores an exam's new settings.
+func (r repo) replaceExam(ctx context.Context, d examDoc) error {
+	_, err := r.db.Collection(collExams).ReplaceOne(ctx, bson.M{"_id": d.ID}, d)
+	return err
+}
+
 func (r repo) learner(ctx context.Context, userID string) (learnerDoc, error) {
 	var d learnerDoc
 	err := r.db.Collection(collLearners).FindOne(ctx, bson.M{"_id": userID}).Decode(&d)
@@ -417,7 +427,14 @@ func (r repo) finishedPaper(ctx context.Context, id string) (finishedDoc, error)
 // finished attempt whose paper holds it.
 func (r repo) finishedWith(ctx context.Context, qid string) ([]finishedDoc, error) {
 	return findAll[finishedDoc](ctx, r.db.Collection(collAttempts), bson.M{"paper.q": qid},
-		options.Find().SetProjection(bson.M{"user": 1, "unitPath": 1, "startedAt": 1, "paper": 1, "grades": 1}))
+		options.Find().SetProjection(bson.M{"exam": 1, "user": 1, "unitPath": 1, "startedAt": 1, "paper": 1, "grades": 1}))
+}
+
+// finishedOfExam reads what an exam's analysis needs of each of its finished
+// attempts: who sat it where, the paper, the answers and their grades.
+func (r repo) finishedOfExam(ctx context.Context, examID string) ([]finishedDoc, error) {
+	return findAll[finishedDoc](ctx, r.db.Collection(collAttempts), bson.M{"exam": examID},
+		options.Find().SetProjection(bson.M{"exam": 1, "user": 1, "unitPath": 1, "startedAt": 1, "paper": 1, "grades": 1, "answers": 1}))
 }
 
 // insertFinished writes finished attempts as one unordered insertMany, a

@@ -139,10 +139,12 @@ type TestStats struct {
 	SD   Stat
 	// Alpha is Cronbach's alpha, Moodle's coefficient of internal consistency
 	// (CIC): 100 × p/(p − 1) × (1 − Σ item variances / variance of totals).
-	// It needs two attempts, two items and totals that differ. It may be
-	// negative. When attempts saw different items (random papers) each item's
-	// variance comes from the attempts that saw it, which is an estimate that
-	// may exceed 100; it is then reported as 100.
+	// It needs two attempts, papers of two items or more on average and
+	// totals that differ. It may be negative. When attempts saw different
+	// items (random papers), p is the mean number of items a paper held and
+	// each item's variance, from the attempts that saw it, weighs by the share
+	// of attempts that saw it: the expected sum over one paper. That is an
+	// estimate that may exceed 100; it is then reported as 100.
 	Alpha Stat
 	// ErrorRatio is 100 × √(1 − Alpha/100), in percent; undefined with
 	// NegativeAlpha when Alpha is negative.
@@ -169,7 +171,7 @@ func AnalyzeItems(items []Item, attempts []Attempt, choice AttemptChoice) ItemAn
 	rows := scoreRows(items, chooseAttempts(attempts, choice))
 
 	a := ItemAnalysis{Items: make([]ItemStats, len(items))}
-	variances := make([]float64, 0, len(items))
+	var c consistency
 	for j, it := range items {
 		var xs, rests []float64
 		for _, r := range rows {
@@ -180,20 +182,33 @@ func AnalyzeItems(items []Item, attempts []Attempt, choice AttemptChoice) ItemAn
 		}
 		a.Items[j] = itemStats(it, xs, rests)
 		if len(xs) > 0 {
-			v := 0.0
+			c.items++
 			if len(xs) > 1 {
-				v = variance(xs)
+				// An item weighs by the share of attempts that saw it: on
+				// random papers its variance is part of a paper's only
+				// that often.
+				c.itemVariance += variance(xs) * float64(len(xs)) / float64(len(rows))
 			}
-			variances = append(variances, v)
 		}
 	}
 
 	totals := make([]float64, len(rows))
 	for i, r := range rows {
 		totals[i] = r.total
+		c.seen += r.count
 	}
-	a.Test = testStats(totals, variances)
+	a.Test = testStats(totals, c)
 	return a
+}
+
+// consistency is what Cronbach's alpha needs of the items.
+type consistency struct {
+	// items is how many items some attempt saw; seen is the sum over the
+	// attempts of how many items each saw.
+	items, seen int
+	// itemVariance is the expected sum of item variances on one paper: each
+	// item's variance times the share of attempts that saw it.
+	itemVariance float64
 }
 
 // itemStats computes one item's statistics from its scores xs and the
@@ -249,10 +264,10 @@ func discrimination(xs, rests []float64) (index, efficiency Stat) {
 	return index, bounded(100*c/covMax, -100, 100)
 }
 
-// testStats computes the test's statistics from the attempts' totals and the
-// variance of each item that some attempt saw.
-func testStats(totals, itemVariances []float64) TestStats {
-	t := TestStats{Attempts: len(totals), Items: len(itemVariances)}
+// testStats computes the test's statistics from the attempts' totals and
+// what the items add up to.
+func testStats(totals []float64, c consistency) TestStats {
+	t := TestStats{Attempts: len(totals), Items: c.items}
 	switch len(totals) {
 	case 0:
 		t.Mean = undefined(NoAttempts)
@@ -271,13 +286,16 @@ func testStats(totals, itemVariances []float64) TestStats {
 	switch {
 	case !t.SD.Defined:
 		t.Alpha = t.SD
-	case t.Items < 2:
+	case t.Items < 2 || c.seen <= len(totals):
 		t.Alpha = undefined(OneItem)
 	case constant(totals):
 		t.Alpha = undefined(NoVariance)
 	default:
-		p := float64(t.Items)
-		t.Alpha = stat(min(100*p/(p-1)*(1-sum(itemVariances)/varTotal), 100))
+		// p is the items on a paper, on average: the bank's size on fixed
+		// papers, less on random ones, where counting every item of the bank
+		// read a consistent exam as one measuring nothing (alpha far below 0).
+		p := float64(c.seen) / float64(len(totals))
+		t.Alpha = stat(min(100*p/(p-1)*(1-c.itemVariance/varTotal), 100))
 	}
 	switch {
 	case !t.Alpha.Defined:
@@ -299,6 +317,7 @@ func testStats(totals, itemVariances []float64) TestStats {
 type scoreRow struct {
 	x     []float64 // by item index
 	seen  []bool
+	count int // items seen
 	total float64
 }
 
@@ -316,6 +335,7 @@ func scoreRows(items []Item, attempts []Attempt) []scoreRow {
 			}
 			r.x[j] = clamp(s, 0, it.Max)
 			r.seen[j] = true
+			r.count++
 			r.total += r.x[j]
 			seenAny = true
 		}

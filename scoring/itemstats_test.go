@@ -205,11 +205,43 @@ func TestAnalyzeItemsDegenerate(t *testing.T) {
 		checkItem(t, a.Items[0], wantItem{undefinedBy(NoMaxPoints), undefinedBy(NoMaxPoints), undefinedBy(NoMaxPoints), undefinedBy(NoMaxPoints), nil})
 		checkStat(t, "mean", a.Test.Mean, defined(0.5)) // q1 is left out of totals
 	})
-	t.Run("RandomPapersCapAlphaAtHundred", func(t *testing.T) {
-		// Each item is seen by two attempts that agree on it, so the item
-		// variances are 0 while totals 1 1 0 0 vary: alpha would be 200.
+	t.Run("RandomPapersOfOneItemHaveNoReliability", func(t *testing.T) {
+		// Two items in the bank, but each paper held one of them: a
+		// one-question test has no internal consistency, whatever the bank.
 		attempts := []Attempt{sitting("p1", 0, 1, unseen), sitting("p2", 0, 1, unseen), sitting("p3", 0, unseen, 0), sitting("p4", 0, unseen, 0)}
 		a := AnalyzeItems([]Item{{"q1", 1}, {"q2", 1}}, attempts, FirstAttempts)
+		checkStat(t, "alpha", a.Test.Alpha, undefinedBy(OneItem))
+		checkStat(t, "error ratio", a.Test.ErrorRatio, undefinedBy(OneItem))
+	})
+	t.Run("RandomPapersCountThePaperNotTheBank", func(t *testing.T) {
+		// A bank of four, papers of two: p1 and p2 drew q1 q2, p3 and p4
+		// drew q3 q4. Totals 2 0 2 0 (variance 4/3); each item's variance is
+		// 1/2 over the two attempts that saw it, and each was seen by half
+		// the attempts, so a paper's expected item variance is 4 × 1/2 × 1/2
+		// = 1, and alpha = 100 × 2/1 × (1 − 1/(4/3)) = 50. Taking p as the
+		// bank's four items and adding every item's whole variance gave
+		// 100 × 4/3 × (1 − 2/(4/3)) = −66.7: a reliable exam read as one
+		// whose questions measure nothing in common.
+		attempts := []Attempt{
+			sitting("p1", 0, 1, 1, unseen, unseen), sitting("p2", 0, 0, 0, unseen, unseen),
+			sitting("p3", 0, unseen, unseen, 1, 1), sitting("p4", 0, unseen, unseen, 0, 0),
+		}
+		a := AnalyzeItems([]Item{{"q1", 1}, {"q2", 1}, {"q3", 1}, {"q4", 1}}, attempts, FirstAttempts)
+		if a.Test.Items != 4 {
+			t.Errorf("items = %d, want the 4 some paper held", a.Test.Items)
+		}
+		checkStat(t, "alpha", a.Test.Alpha, defined(50))
+		checkStat(t, "error ratio", a.Test.ErrorRatio, defined(100*math.Sqrt(0.5)))
+	})
+	t.Run("RandomPapersCapAlphaAtHundred", func(t *testing.T) {
+		// Papers of two items from a bank of four; each item is seen by two
+		// attempts that agree on it, so the item variances are 0 while
+		// totals 2 2 0 0 vary: alpha would be 200.
+		attempts := []Attempt{
+			sitting("p1", 0, 1, 1, unseen, unseen), sitting("p2", 0, 1, 1, unseen, unseen),
+			sitting("p3", 0, unseen, unseen, 0, 0), sitting("p4", 0, unseen, unseen, 0, 0),
+		}
+		a := AnalyzeItems([]Item{{"q1", 1}, {"q2", 1}, {"q3", 1}, {"q4", 1}}, attempts, FirstAttempts)
 		checkStat(t, "alpha", a.Test.Alpha, defined(100))
 		checkStat(t, "error ratio", a.Test.ErrorRatio, defined(0))
 		checkStat(t, "standard error", a.Test.StandardError, defined(0))

@@ -236,28 +236,55 @@ func readXLSX(data []byte, lim Limits) ([]Row, error) {
 // WriteXLSX writes a workbook with one sheet named sheetName: the header in
 // bold, then the rows. Cells are written as text, never as formulas.
 func WriteXLSX(w io.Writer, sheetName string, header []string, rows [][]string) error {
+	return WriteSheets(w, Sheet{Name: sheetName, Header: header, Rows: rows})
+}
+
+// Sheet is one sheet of a workbook to write.
+type Sheet struct {
+	Name   string
+	Header []string
+	Rows   [][]string
+}
+
+// WriteSheets writes a workbook of the given sheets, in order, each as
+// WriteXLSX writes its one. It needs at least one sheet.
+func WriteSheets(w io.Writer, sheets ...Sheet) error {
+	if len(sheets) == 0 {
+		return fmt.Errorf("a workbook needs a sheet")
+	}
 	f := excelize.NewFile()
 	defer f.Close()
-	if err := f.SetSheetName("Sheet1", sheetName); err != nil {
-		return err
-	}
-	sw, err := f.NewStreamWriter(sheetName)
-	if err != nil {
+	if err := f.SetSheetName("Sheet1", sheets[0].Name); err != nil {
 		return err
 	}
 	bold, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	if err := sw.SetRow("A1", cells(header, bold)); err != nil {
+	for i, sh := range sheets {
+		if i > 0 {
+			if _, err := f.NewSheet(sh.Name); err != nil {
+				return err
+			}
+		}
+		if err := writeSheet(f, sh, bold); err != nil {
+			return err
+		}
+	}
+	return f.Write(w)
+}
+
+func writeSheet(f *excelize.File, sh Sheet, bold int) error {
+	sw, err := f.NewStreamWriter(sh.Name)
+	if err != nil {
 		return err
 	}
-	for i, r := range rows {
+	if err := sw.SetRow("A1", cells(sh.Header, bold)); err != nil {
+		return err
+	}
+	for i, r := range sh.Rows {
 		if err := sw.SetRow(fmt.Sprintf("A%d", i+2), cells(r, 0)); err != nil {
 			return err
 		}
 	}
-	if err := sw.Flush(); err != nil {
-		return err
-	}
-	return f.Write(w)
+	return sw.Flush()
 }
 
 func cells(values []string, style int) []any {

@@ -307,3 +307,31 @@ func xlsxOfRows(t *testing.T, rows [][]string) []byte {
 	}
 	return buf.Bytes()
 }
+
+func TestWriteSheetsKeepsEverySheetInOrder(t *testing.T) {
+	var buf bytes.Buffer
+	err := WriteSheets(&buf, Sheet{Name: "成绩", Header: []string{"姓名"}, Rows: [][]string{{"张晓婷"}}},
+		Sheet{Name: "未参考", Header: []string{"网格"}, Rows: [][]string{{"第一网格"}, {"=1+1"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got := f.GetSheetList(); !slices.Equal(got, []string{"成绩", "未参考"}) {
+		t.Fatalf("sheets %v", got)
+	}
+	for _, c := range []struct{ sheet, cell, want string }{{"成绩", "A2", "张晓婷"}, {"未参考", "A1", "网格"}, {"未参考", "A3", "=1+1"}} {
+		if v, _ := f.GetCellValue(c.sheet, c.cell); v != c.want {
+			t.Errorf("%s!%s = %q, want %q", c.sheet, c.cell, v, c.want)
+		}
+		if formula, _ := f.GetCellFormula(c.sheet, c.cell); formula != "" {
+			t.Errorf("%s!%s holds the formula %q", c.sheet, c.cell, formula)
+		}
+	}
+	if err := WriteSheets(&bytes.Buffer{}); err == nil {
+		t.Error("a workbook of no sheet was written")
+	}
+}

@@ -11,9 +11,10 @@ import (
 type certificatePage struct {
 	Page
 	Cert certify.Held
-	// CanRevoke is set for an admin whose area holds the holder.
-	CanRevoke bool
-	Audit     []certify.AuditEntry
+	// CanRevoke is set for an admin whose area holds the holder, and
+	// CanReinstate instead when the certificate is revoked.
+	CanRevoke, CanReinstate bool
+	Audit                   []certify.AuditEntry
 	// Titles names the required modules and exams.
 	Titles func(id string) string
 	Reason string
@@ -47,7 +48,7 @@ func (s *Server) renderCertificate(c *fiber.Ctx, reason string, problem error) e
 		c.Status(statusOf[p.Problem.Code])
 	}
 	if u.CanAdminister(held.UnitPath) {
-		p.CanRevoke = !held.Revoked
+		p.CanRevoke, p.CanReinstate = !held.Revoked, held.Revoked
 		if p.Audit, err = s.certify.Audit(ctx, u, held.ID); err != nil {
 			return err
 		}
@@ -67,5 +68,21 @@ func (s *Server) certificateRevoke(c *fiber.Ctx) error {
 		return s.renderCertificate(c, reason, err)
 	}
 	s.flash(c, "The certificate is revoked.")
+	return c.Redirect("/certificates/"+url.PathEscape(id), fiber.StatusSeeOther)
+}
+
+// certificateReinstate lifts a revocation for the reason given on the
+// certificate's page.
+func (s *Server) certificateReinstate(c *fiber.Ctx) error {
+	u, _ := currentUser(c)
+	id, err := url.PathUnescape(c.Params("id"))
+	if err != nil {
+		id = ""
+	}
+	reason := c.FormValue("reason")
+	if _, err := s.certify.Reinstate(c.UserContext(), u, id, reason); err != nil {
+		return s.renderCertificate(c, reason, err)
+	}
+	s.flash(c, "The certificate is valid again.")
 	return c.Redirect("/certificates/"+url.PathEscape(id), fiber.StatusSeeOther)
 }

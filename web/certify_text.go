@@ -60,6 +60,8 @@ func (p Page) AuditLabel(action string, state certify.State) string {
 		return p.T("Renewed")
 	case certify.ActionRevoked:
 		return p.T("Revoked")
+	case certify.ActionReinstated:
+		return p.T("Reinstated")
 	}
 	return p.T("State became %s", p.StateLabel(state))
 }

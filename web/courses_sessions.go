@@ -91,15 +91,39 @@ func (s *Server) sessionRows(c *fiber.Ctx) ([]courses.SignInRow, error) {
 type sessionPage struct {
 	Page
 	Session courses.Session
+	// Input is the edit form as typed; Trail the session's audit trail;
+	// QR is set while workers may sign in by its code today.
+	Input courses.SessionInput
+	Trail []courses.SessionChange
+	QR    bool
 }
 
 func (s *Server) sessionShow(c *fiber.Ctx) error {
-	u, _ := currentUser(c)
-	sess, err := s.courses.Session(c.UserContext(), u, c.Params("id"))
+	p, err := s.sessionView(c)
 	if err != nil {
 		return err
 	}
-	return c.Render("courses/session", sessionPage{Page: s.page(c, "Offline training"), Session: sess}, "layouts/main")
+	return c.Render("courses/session", p, "layouts/main")
+}
+
+// sessionView builds the page of the session in the path.
+func (s *Server) sessionView(c *fiber.Ctx) (sessionPage, error) {
+	u, _ := currentUser(c)
+	ctx := c.UserContext()
+	sess, err := s.courses.Session(ctx, u, c.Params("id"))
+	if err != nil {
+		return sessionPage{}, err
+	}
+	trail, err := s.courses.SessionAudit(ctx, u, sess.ID)
+	if err != nil {
+		return sessionPage{}, err
+	}
+	key, err := s.courses.SignInKey(ctx, u, sess.ID)
+	if err != nil && gridskill.ErrorCode(err) != gridskill.EFORBIDDEN {
+		return sessionPage{}, err
+	}
+	return sessionPage{Page: s.page(c, "Offline training"), Session: sess, Trail: trail, QR: key != "",
+		Input: courses.SessionInput{Topic: sess.Topic, Date: sess.Date, Place: sess.Place, Trainer: sess.Trainer, Hours: sess.Hours}}, nil
 }
 
 // sessionTemplate sends the sign-in sheet template.

@@ -112,6 +112,26 @@ type importResponse struct {
 	Unchanged       int    `json:"unchanged"`
 	UnitsCreated    int    `json:"unitsCreated"`
 	InitialPassword string `json:"initialPassword,omitempty"`
+	// The people of each kind, by row, and the units created.
+	CreatedPeople   []importedPersonJSON `json:"createdPeople"`
+	UpdatedPeople   []importedPersonJSON `json:"updatedPeople"`
+	UnchangedPeople []importedPersonJSON `json:"unchangedPeople"`
+	NewUnits        [][]string           `json:"newUnits"`
+}
+
+type importedPersonJSON struct {
+	Row     int      `json:"row"`
+	Name    string   `json:"name"`
+	Phone   string   `json:"phone"`
+	Changes []string `json:"changes,omitempty"`
+}
+
+func importedJSON(ps []people.ImportedPerson) []importedPersonJSON {
+	out := make([]importedPersonJSON, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, importedPersonJSON{Row: p.Line, Name: p.Name, Phone: p.Phone, Changes: p.Changes})
+	}
+	return out
 }
 
 // apiRosterImport: POST /api/v1/roster/import (multipart: file, password).
@@ -122,5 +142,10 @@ func (s *Server) apiRosterImport(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(importResponse{Created: res.Created, Updated: res.Updated, Unchanged: res.Unchanged, UnitsCreated: res.UnitsCreated, InitialPassword: res.InitialPassword})
+	units := res.NewUnits
+	if units == nil {
+		units = [][]string{}
+	}
+	return c.JSON(importResponse{Created: res.Created, Updated: res.Updated, Unchanged: res.Unchanged, UnitsCreated: res.UnitsCreated, InitialPassword: res.InitialPassword,
+		CreatedPeople: importedJSON(res.CreatedPeople), UpdatedPeople: importedJSON(res.UpdatedPeople), UnchangedPeople: importedJSON(res.UnchangedPeople), NewUnits: units})
 }

@@ -38,17 +38,26 @@ type personRow struct {
 const rosterPageSize = 50
 
 func (s *Server) rosterPage(c *fiber.Ctx) error {
+	p, err := s.rosterView(c)
+	if err != nil {
+		return err
+	}
+	return c.Render("people/roster", p, "layouts/main")
+}
+
+// rosterView builds the roster page the query asks for.
+func (s *Server) rosterView(c *fiber.Ctx) (rosterPage, error) {
 	u, _ := currentUser(c)
 	ctx := c.UserContext()
 	f := people.ListFilter{UnitID: c.Query("unit"), Role: people.Role(c.Query("role")), Query: c.Query("q"), Limit: rosterPageSize}
 	f.Offset, _ = strconv.Atoi(c.Query("offset"))
 	list, total, err := s.people.List(ctx, u, f)
 	if err != nil {
-		return err
+		return rosterPage{}, err
 	}
 	tree, err := s.people.Tree(ctx)
 	if err != nil {
-		return err
+		return rosterPage{}, err
 	}
 	p := rosterPage{Page: s.page(c, "Roster"), Filter: f, Total: total, Roles: people.Roles(), CanAdmin: u.Role.IsAdmin(), Units: unitOptions(tree, u.UnitID)}
 	for _, person := range list {
@@ -63,7 +72,40 @@ func (s *Server) rosterPage(c *fiber.Ctx) error {
 		q.Set("offset", strconv.Itoa(f.Offset+rosterPageSize))
 		p.NextURL = "/roster?" + q.Encode()
 	}
-	return c.Render("people/roster", p, "layouts/main")
+	return p, nil
+}
+
+// rosterDeactivate deactivates the leavers chosen on the roster page; the
+// page says how many, and names each it refused.
+func (s *Server) rosterDeactivate(c *fiber.Ctx) error {
+	u, _ := currentUser(c)
+	var ids []string
+	c.Request().PostArgs().VisitAll(func(k, v []byte) {
+		if string(k) == "id" {
+			ids = append(ids, string(v))
+		}
+	})
+	n, problems, err := s.people.DeactivateMany(c.UserContext(), u, ids)
+	if err == nil && len(problems) == 0 {
+		s.flash(c, "The people chosen are deactivated; their sessions have ended.")
+		return c.Redirect("/roster", fiber.StatusSeeOther)
+	}
+	if err != nil && (n == 0 || gridskill.ErrorCode(err) != gridskill.EINVALID) {
+		return err
+	}
+	if err == nil {
+		e := gridskill.Errorf(gridskill.EINVALID, "%d deactivated; those below could not be", n)
+		e.Fields = problems
+		err = e
+	}
+	p, perr := s.rosterView(c)
+	if perr != nil {
+		return perr
+	}
+	if err := p.problem(err); err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusBadRequest).Render("people/roster", p, "layouts/main")
 }
 
 // unitOptions lists the units of a subtree for a select, indented by depth.
@@ -144,11 +186,7 @@ func (s *Server) importRoster(c *fiber.Ctx, u people.User) (people.ImportResult,
 		return people.ImportResult{}, gridskill.Errorf(gridskill.EINVALID, "the file could not be read")
 	}
 	defer f.Close()
-	rows, err := people.ParseRoster(f, fh.Filename)
-	if err != nil {
-		return people.ImportResult{}, err
-	}
-	return s.people.ImportRoster(c.UserContext(), u, rows, c.FormValue("password"))
+	return s.people.ImportRosterFile(c.UserContext(), u, f, fh.Filename, c.FormValue("password"))
 }
 
 // rosterTemplate sends the roster template with one example row.

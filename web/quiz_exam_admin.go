@@ -38,12 +38,16 @@ func (s *Server) examAdminList(c *fiber.Ctx) error {
 
 type examNewPage struct {
 	Page
-	Units  []unitOption
-	Tags   []quiz.TagCount
-	Types  []scoring.QuestionType
-	Form   examSetupForm
-	Rules  []examRuleRow
-	Points []examPointsRow
+	// Heading, Action and Button name the form: a new exam's, or an edit.
+	Heading, Action, Button string
+	// Editing is the id of the exam being edited.
+	Editing string
+	Units   []unitOption
+	Tags    []quiz.TagCount
+	Types   []scoring.QuestionType
+	Form    examSetupForm
+	Rules   []examRuleRow
+	Points  []examPointsRow
 }
 
 // examPointsRow is the points field of one question type.
@@ -65,8 +69,10 @@ type examSetupForm struct {
 	MaxSwitches                      string
 	Counts                           quiz.Counting
 	Review                           quiz.Review
-	Shuffle                          bool
-	Rules                            []examRuleForm
+	Shuffle, Fixed                   bool
+	// Questions is the hand-picked paper as typed: question ids.
+	Questions string
+	Rules     []examRuleForm
 	// Points holds the points per question typed for each type.
 	Points map[scoring.QuestionType]string
 }
@@ -90,7 +96,8 @@ func (s *Server) examNew(c *fiber.Ctx, f examSetupForm) (examNewPage, error) {
 	for len(f.Rules) < 4 {
 		f.Rules = append(f.Rules, examRuleForm{})
 	}
-	p := examNewPage{Page: s.page(c, "New exam"), Units: unitOptions(tree, u.UnitID), Tags: s.quiz.Tags(u), Types: quiz.Types(), Form: f}
+	p := examNewPage{Page: s.page(c, "New exam"), Heading: "New exam", Action: "/quiz/exams", Button: "Create the exam",
+		Units: unitOptions(tree, u.UnitID), Tags: s.quiz.Tags(u), Types: quiz.Types(), Form: f}
 	for i, r := range f.Rules {
 		p.Rules = append(p.Rules, examRuleRow{examRuleForm: r, I: i, N: i + 1})
 	}
@@ -141,12 +148,15 @@ func parseExamForm(c *fiber.Ctx) (examSetupForm, quiz.Exam, error) {
 	f := examSetupForm{Title: c.FormValue("title"), UnitID: c.FormValue("unit"), OpensAt: c.FormValue("opensAt"), ClosesAt: c.FormValue("closesAt"),
 		Minutes: c.FormValue("minutes"), PassMark: c.FormValue("passMark"), MaxAttempts: c.FormValue("maxAttempts"), MaxSwitches: c.FormValue("maxSwitches"),
 		Counts: quiz.Counting(c.FormValue("counts")), Review: quiz.Review(c.FormValue("review")), Shuffle: c.FormValue("shuffle") == "1",
-		Points: map[scoring.QuestionType]string{}}
+		Fixed: c.FormValue("fixed") == "1", Questions: c.FormValue("questions"), Points: map[scoring.QuestionType]string{}}
 	var n examNumbers
 	e := quiz.Exam{Title: f.Title, UnitIDs: []string{f.UnitID}, Duration: time.Duration(n.whole("minutes", f.Minutes)) * time.Minute,
 		PassMark: n.whole("passMark", f.PassMark), MaxAttempts: n.whole("maxAttempts", f.MaxAttempts), MaxSwitches: n.whole("maxSwitches", f.MaxSwitches),
-		Counts: f.Counts, Review: f.Review, Shuffle: f.Shuffle}
+		Counts: f.Counts, Review: f.Review, Shuffle: f.Shuffle, Fixed: f.Fixed, QuestionIDs: questionIDs(f.Questions)}
 	e.Rules, f.Rules = parseExamRules(c, &n)
+	if len(e.QuestionIDs) > 0 {
+		e.Rules = nil
+	}
 	e.Points = parseExamPoints(c, &n, f.Points)
 	var err error
 	e.OpensAt, err = time.ParseInLocation("2006-01-02T15:04", f.OpensAt, gridskill.ChinaZone())
@@ -157,6 +167,16 @@ func parseExamForm(c *fiber.Ctx) (examSetupForm, quiz.Exam, error) {
 		n.bad = append(n.bad, gridskill.FieldError{Field: "opensAt", Reason: "enter the window as a date and time"})
 	}
 	return f, e, n.err()
+}
+
+// questionIDs reads hand-picked question ids separated by lines, spaces,
+// commas or semicolons.
+func questionIDs(s string) []string {
+	ids := strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(" \t\r\n,;，；、", r) })
+	if len(ids) == 0 {
+		return nil
+	}
+	return ids
 }
 
 // parseExamRules reads the drawing rules: the exam's, those with questions
@@ -239,47 +259,6 @@ func (n *examNumbers) err() error {
 	e := gridskill.Errorf(gridskill.EINVALID, "%d fields of the form are not valid; see below", len(n.bad))
 	e.Fields = n.bad
 	return e
-}
-
-type examResultRow struct {
-	quiz.AttemptResult
-	Name      string
-	Submitted string
-}
-
-type examResultsPage struct {
-	Page
-	Exam   quiz.Exam
-	Window string
-	Rows   []examResultRow
-	Open   int
-	Passed int
-}
-
-// examAdminResults shows an exam's finished attempts with screen switches.
-func (s *Server) examAdminResults(c *fiber.Ctx) error {
-	u, _ := currentUser(c)
-	ctx := c.UserContext()
-	e, err := s.quiz.Exam(ctx, u, c.Params("id"))
-	if err != nil {
-		return err
-	}
-	rs, open, err := s.quiz.ExamResults(ctx, u, e.ID)
-	if err != nil {
-		return err
-	}
-	p := examResultsPage{Page: s.page(c, "Exam results"), Exam: e, Window: localTime(e.OpensAt) + " – " + localTime(e.ClosesAt), Open: open}
-	for _, r := range rs {
-		name := r.UserID
-		if person, err := s.people.User(ctx, r.UserID); err == nil {
-			name = person.Name
-		}
-		if r.Passed {
-			p.Passed++
-		}
-		p.Rows = append(p.Rows, examResultRow{AttemptResult: r, Name: name, Submitted: localTime(r.SubmittedAt)})
-	}
-	return c.Render("quiz/exam_results", p, "layouts/main")
 }
 
 // QuizNum shows a score.

@@ -75,6 +75,19 @@ type examCreateRequest struct {
 	Shuffle     bool                             `json:"shuffle"`
 	Review      quiz.Review                      `json:"review"`
 	MaxSwitches int                              `json:"maxSwitches"`
+	QuestionIDs []string                         `json:"questionIds"`
+	Fixed       bool                             `json:"fixed"`
+}
+
+// exam is the exam the request asks for.
+func (req examCreateRequest) exam() quiz.Exam {
+	e := quiz.Exam{Title: req.Title, UnitIDs: req.UnitIDs, OpensAt: req.OpensAt, ClosesAt: req.ClosesAt, Duration: time.Duration(req.DurationSec) * time.Second,
+		PassMark: req.PassMark, MaxAttempts: req.MaxAttempts, Counts: req.Counts, Points: req.Points, Shuffle: req.Shuffle, Review: req.Review, MaxSwitches: req.MaxSwitches,
+		QuestionIDs: req.QuestionIDs, Fixed: req.Fixed}
+	for _, r := range req.Rules {
+		e.Rules = append(e.Rules, quiz.Rule(r))
+	}
+	return e
 }
 
 // apiExamCreate: POST /api/v1/exams → 201 the exam.
@@ -84,12 +97,7 @@ func (s *Server) apiExamCreate(c *fiber.Ctx) error {
 		return err
 	}
 	u, _ := currentUser(c)
-	e := quiz.Exam{Title: req.Title, UnitIDs: req.UnitIDs, OpensAt: req.OpensAt, ClosesAt: req.ClosesAt, Duration: time.Duration(req.DurationSec) * time.Second,
-		PassMark: req.PassMark, MaxAttempts: req.MaxAttempts, Counts: req.Counts, Points: req.Points, Shuffle: req.Shuffle, Review: req.Review, MaxSwitches: req.MaxSwitches}
-	for _, r := range req.Rules {
-		e.Rules = append(e.Rules, quiz.Rule(r))
-	}
-	created, err := s.quiz.CreateExam(c.UserContext(), u, e)
+	created, err := s.quiz.CreateExam(c.UserContext(), u, req.exam())
 	if err != nil {
 		return err
 	}

@@ -160,10 +160,11 @@ func (p questionPage) KeyText() string {
 	return p.Preview.Record().Answer
 }
 
-// Pct shows a defined statistic, or a dash.
-func (p questionPage) Pct(st scoring.Stat) string {
-	if !st.Defined {
-		return "–"
+// FlagNotes are an item's flags, each as a sentence.
+func (p questionPage) FlagNotes(st scoring.ItemStats) []string {
+	var out []string
+	for _, f := range st.Flags {
+		out = append(out, p.FlagNote(f))
 	}
-	return quizFloat(st.Value)
+	return out
 }

@@ -524,6 +524,32 @@ var quizCases = []retentionCase{
 			"review": {pick(v, "after_submit", "after_close")}, "tag0": {tag}, "type0": {"single"}, "count0": {"1"}})
 		return both(e.readExam(lastPath(loc)), e.readQuestion(qid))
 	}},
+	{"POST /quiz/exams/:id", func(e *retEnv, v *voice) func(*retEnv) any {
+		trainer := check(e.r.people.User(ctx(e.t), seed.TrainerID)).of(e.t)
+		now0 := e.r.clock.Now()
+		base := check(e.r.quiz.CreateExam(ctx(e.t), trainer, quiz.Exam{Title: "待修改的考试", UnitIDs: []string{seed.Street1ID}, OpensAt: now0.Add(-time.Hour),
+			ClosesAt: now0.Add(24 * time.Hour), Duration: 30 * time.Minute, MaxAttempts: 1, Rules: []quiz.Rule{{Tag: "反诈", Count: 1}}})).of(e.t)
+		id := base.ID
+		tag := v.text("改后考试标签")
+		qid := e.createQuestion(v, tag)
+		now := e.r.clock.Now().In(gridskill.ChinaZone())
+		e.form(e.trainerB, v, "/quiz/exams/"+id, url.Values{"title": {v.text("改后考试名称")}, "unit": {seed.Street1ID},
+			"opensAt": {now.Format("2006-01-02T15:04")}, "closesAt": {now.Add(48 * time.Hour).Format("2006-01-02T15:04")},
+			"minutes": {"30"}, "passMark": {"60"}, "maxAttempts": {"1"}, "counts": {pick(v, "highest", "last")},
+			"review": {pick(v, "after_submit", "after_close")}, "questions": {qid}})
+		return both(e.readExam(id), e.readQuestion(qid))
+	}},
+	{"PUT /api/v1/exams/:id", func(e *retEnv, v *voice) func(*retEnv) any {
+		trainer := check(e.r.people.User(ctx(e.t), seed.TrainerID)).of(e.t)
+		now := e.r.clock.Now()
+		base := check(e.r.quiz.CreateExam(ctx(e.t), trainer, quiz.Exam{Title: "待修改的考试", UnitIDs: []string{seed.Street1ID}, OpensAt: now.Add(-time.Hour),
+			ClosesAt: now.Add(24 * time.Hour), Duration: 30 * time.Minute, MaxAttempts: 1, Rules: []quiz.Rule{{Tag: "反诈", Count: 1}}})).of(e.t)
+		tag := v.text("接口改后标签")
+		qid := e.createQuestion(v, tag)
+		e.api(v, "PUT", "/api/v1/exams/"+base.ID, e.trainerTok, examCreateRequest{Title: v.text("接口改后考试"), UnitIDs: []string{seed.Street1ID},
+			OpensAt: now.Add(-time.Hour), ClosesAt: now.Add(24 * time.Hour), DurationSec: 1800, PassMark: 60, MaxAttempts: 1, QuestionIDs: []string{qid}}, nil)
+		return both(e.readExam(base.ID), e.readQuestion(qid))
+	}},
 	{"POST /api/v1/exams", func(e *retEnv, v *voice) func(*retEnv) any {
 		id, qid := e.examAPI(v)
 		return both(e.readExam(id), e.readQuestion(qid))
@@ -697,6 +723,20 @@ var coursesCases = []retentionCase{
 	{"POST /sessions", func(e *retEnv, v *voice) func(*retEnv) any {
 		loc := e.form(e.trainerB, v, "/sessions", url.Values{"topic": {v.text("培训主题")}, "date": {"2026-11-23"}, "hours": {"1.5"},
 			"place": {v.text("地点")}, "trainer": {v.text("讲师")}, "phones": {teamPhones[0]}})
+		return e.readSession(lastPath(loc))
+	}},
+	{"POST /sessions/:id", func(e *retEnv, v *voice) func(*retEnv) any {
+		loc := e.form(e.trainerB, v, "/sessions", url.Values{"topic": {v.text("待改的培训")}, "date": {"2026-11-22"}, "hours": {"1"},
+			"place": {"某地"}, "trainer": {"某人"}, "phones": {teamPhones[0]}})
+		v.sent = slices.DeleteFunc(v.sent, func(s string) bool { return strings.Contains(s, "待改的培训") }) // replaced below
+		id := lastPath(loc)
+		e.form(e.trainerB, v, "/sessions/"+id, url.Values{"topic": {v.text("改后主题")}, "date": {"2026-11-21"}, "hours": {"2"},
+			"place": {v.text("改后地点")}, "trainer": {v.text("改后讲师")}})
+		return e.readSession(id)
+	}},
+	{"POST /sessions/signin", func(e *retEnv, v *voice) func(*retEnv) any {
+		loc := e.form(e.trainerB, v, "/sessions/signin", url.Values{"topic": {v.text("扫码培训")}, "hours": {"1"},
+			"place": {v.text("扫码地点")}, "trainer": {v.text("扫码讲师")}})
 		return e.readSession(lastPath(loc))
 	}},
 	{"POST /api/v1/sessions", func(e *retEnv, v *voice) func(*retEnv) any {
@@ -1067,6 +1107,11 @@ func (e *retEnv) readCertificate(id string) func(e *retEnv) any {
 	return func(e *retEnv) any { return check(e.cert.Certificate(ctx(e.t), e.admin, id)).of(e.t) }
 }
 
+// readAudit reads a certificate's audit log.
+func (e *retEnv) readAudit(id string) func(e *retEnv) any {
+	return func(e *retEnv) any { return check(e.cert.Audit(ctx(e.t), e.admin, id)).of(e.t) }
+}
+
 func (e *retEnv) programForm(v *voice) url.Values {
 	aside := newVoice(v.n + 2000) // the module and the exam are other cases' records
 	module := e.published(aside)
@@ -1105,6 +1150,42 @@ var certifyCases = []retentionCase{
 		e.form(e.adminB, v, "/certificates/"+url.PathEscape(id)+"/revoke", url.Values{"reason": {v.text("撤销原因")}})
 		return e.readCertificate(id)
 	}},
+	{"POST /certificates/:id/reinstate", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.certificate(v)
+		if err := e.cert.Revoke(ctx(e.t), e.admin, id, "收回"); err != nil {
+			e.t.Fatal(err)
+		}
+		e.form(e.adminB, v, "/certificates/"+url.PathEscape(id)+"/reinstate", url.Values{"reason": {v.text("恢复原因")}})
+		return both(e.readCertificate(id), e.readAudit(id))
+	}},
+	{"POST /certification/issue", func(e *retEnv, v *voice) func(*retEnv) any {
+		// The voice's worker holds a certificate of the program: revoked,
+		// an issue by hand reinstates it with the reason.
+		id := e.certificate(v)
+		if err := e.cert.Revoke(ctx(e.t), e.admin, id, "收回"); err != nil {
+			e.t.Fatal(err)
+		}
+		worker := check(e.r.people.User(ctx(e.t), fmt.Sprintf("worker-%04d", v.n%seedWorkers+1))).of(e.t)
+		e.form(e.adminB, v, "/certification/issue", url.Values{"program": {retentionProgram.ID}, "phone": {worker.Phone}, "reason": {v.text("补发原因")}})
+		return both(e.readCertificate(id), e.readAudit(id))
+	}},
+	{"POST /api/v1/certificates/:id/reinstate", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.certificate(v)
+		if err := e.cert.Revoke(ctx(e.t), e.admin, id, "收回"); err != nil {
+			e.t.Fatal(err)
+		}
+		e.api(v, "POST", "/api/v1/certificates/"+url.PathEscape(id)+"/reinstate", e.adminTok, map[string]string{"reason": v.text("接口恢复原因")}, nil)
+		return both(e.readCertificate(id), e.readAudit(id))
+	}},
+	{"POST /api/v1/certificates/issue", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.certificate(v)
+		if err := e.cert.Revoke(ctx(e.t), e.admin, id, "收回"); err != nil {
+			e.t.Fatal(err)
+		}
+		e.api(v, "POST", "/api/v1/certificates/issue", e.adminTok, map[string]string{"programId": retentionProgram.ID,
+			"workerId": fmt.Sprintf("worker-%04d", v.n%seedWorkers+1), "reason": v.text("接口补发原因")}, nil)
+		return both(e.readCertificate(id), e.readAudit(id))
+	}},
 	{"POST /api/v1/certificates/:id/revoke", func(e *retEnv, v *voice) func(*retEnv) any {
 		id := e.certificate(v)
 		e.api(v, "POST", "/api/v1/certificates/"+url.PathEscape(id)+"/revoke", e.adminTok, map[string]string{"reason": v.text("接口撤销原因")}, nil)
@@ -1122,6 +1203,37 @@ var peopleCases = []retentionCase{
 		if !ok {
 			e.t.Fatalf("unit %s not created", name)
 		}
+		return func(e *retEnv) any {
+			got, _ := check(e.r.people.Tree(ctx(e.t))).of(e.t).Unit(u.ID)
+			return got
+		}
+	}},
+	{"POST /people/:id", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := fmt.Sprintf("worker-%04d", 1+v.n%95) // each voice its own worker of 东湖街道
+		e.form(e.adminB, v, "/people/"+id, url.Values{"name": {v.text("改名")}, "role": {"worker"}, "unit": {seed.Grid112ID},
+			"employeeNo": {v.text("工号")}})
+		return func(e *retEnv) any { return check(e.r.people.User(ctx(e.t), id)).of(e.t) }
+	}},
+	{"POST /units/:id/rename", func(e *retEnv, v *voice) func(*retEnv) any {
+		name := v.text("改名社区")
+		u := check(e.r.people.CreateUnit(ctx(e.t), e.admin, seed.Street1ID, v.text("待改名"))).of(e.t)
+		e.form(e.adminB, v, "/units/"+u.ID+"/rename", url.Values{"name": {name}})
+		v.sent = slices.DeleteFunc(v.sent, func(s string) bool { return strings.Contains(s, "待改名") })
+		return func(e *retEnv) any {
+			got, _ := check(e.r.people.Tree(ctx(e.t))).of(e.t).Unit(u.ID)
+			return got
+		}
+	}},
+	{"PUT /api/v1/users/:id", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := fmt.Sprintf("worker-%04d", 1+(v.n+40)%95) // not the form case's worker
+		e.api(v, "PUT", "/api/v1/users/"+id, e.adminTok, map[string]string{"name": v.text("接口改名"), "role": "worker", "unitId": seed.Grid112ID,
+			"employeeNo": v.text("接口工号")}, nil)
+		return func(e *retEnv) any { return check(e.r.people.User(ctx(e.t), id)).of(e.t) }
+	}},
+	{"POST /api/v1/units/:id/rename", func(e *retEnv, v *voice) func(*retEnv) any {
+		u := check(e.r.people.CreateUnit(ctx(e.t), e.admin, seed.Street1ID, v.text("接口待改名"))).of(e.t)
+		v.sent = slices.DeleteFunc(v.sent, func(s string) bool { return strings.Contains(s, "接口待改名") })
+		e.api(v, "POST", "/api/v1/units/"+u.ID+"/rename", e.adminTok, map[string]string{"name": v.text("接口改名社区")}, nil)
 		return func(e *retEnv) any {
 			got, _ := check(e.r.people.Tree(ctx(e.t))).of(e.t).Unit(u.ID)
 			return got
@@ -1206,6 +1318,23 @@ var storesNoText = map[string]string{
 	"POST /api/v1/dashboard/remind":                            "keeps notices whose text the server writes, keyed by the unit the tree holds",
 	"POST /dashboard/gaps/practice":                            "keeps notices whose text the server writes; the topic is the catalogue's",
 	"POST /dashboard/gaps/retrain":                             "keeps an assignment of a stored module to a unit of the tree, and notices the server writes",
+	"POST /quiz/exams/:id/extend":                              "keeps a time",
+	"POST /roster/deactivate":                                  "keeps flags",
+	"POST /units/:id/move":                                     "keeps the ids of units that exist",
+	"POST /units/:id/merge":                                    "keeps the ids of units that exist",
+	"POST /units/:id/delete":                                   "deletes a unit",
+	"POST /api/v1/users/deactivate":                            "keeps flags",
+	"POST /api/v1/units/:id/move":                              "keeps the ids of units that exist",
+	"POST /api/v1/units/:id/merge":                             "keeps the ids of units that exist",
+	"POST /api/v1/units/:id/delete":                            "deletes a unit",
+	"POST /api/v1/sessions/:id/checkin":                        "adds the signed-in worker, a record the service reads from the account",
+	"POST /sessions/:id/delete":                                "deletes a session; the reason is in its trail, which no read shows once it is gone",
+	"POST /checkin/:id":                                        "adds the signed-in worker, a record the service reads from the account",
+	"POST /api/v1/exams/:id/extend":                            "keeps a time",
+	"POST /api/v1/exams/:id/close":                             "keeps the time of the close",
+	"POST /api/v1/exams/:id/makeup":                            "copies a stored exam with a window and the ids of the roster's workers",
+	"POST /quiz/exams/:id/close":                               "keeps the time of the close",
+	"POST /quiz/exams/:id/makeup":                              "copies a stored exam with a window and the ids of the roster's workers",
 }
 
 // notYetCovered are routes that keep request text (ids, answers, reasons)
