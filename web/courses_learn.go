@@ -60,6 +60,8 @@ type studyPage struct {
 	Next       string
 	LessonDone bool
 	ModuleID   string
+	// ReadyIn: seconds before the lesson may be marked done (0: now).
+	ReadyIn int
 }
 
 // Number is the lesson's position, from 1.
@@ -112,7 +114,14 @@ func (s *Server) coursesLesson(c *fiber.Ctx) error {
 	if !ok {
 		return gridskill.Errorf(gridskill.ENOTFOUND, "no such lesson")
 	}
+	ready, err := s.courses.OpenLesson(c.UserContext(), u, st.Module.ID, l.ID)
+	if err != nil {
+		return err
+	}
 	p := studyPage{Page: s.page(c, "Lesson"), Study: st, Lesson: l, Index: i, LessonDone: st.Lessons[l.ID].Done, ModuleID: st.Module.ID}
+	if left := ready.Sub(s.clock.Now()); left > 0 && !p.LessonDone {
+		p.ReadyIn = int((left + time.Second - 1) / time.Second)
+	}
 	p.Title = l.Title
 	base := "/learn/" + st.Module.ID + "/"
 	if i > 0 {
@@ -130,6 +139,10 @@ func (s *Server) coursesComplete(c *fiber.Ctx) error {
 	u, _ := currentUser(c)
 	id, lesson := c.Params("id"), c.Params("lesson")
 	item, err := s.courses.CompleteLesson(c.UserContext(), u, id, lesson)
+	if courses.TooSoon(err) {
+		s.flash(c, "Please read the lesson a little longer before marking it done.")
+		return c.Redirect("/learn/"+id+"/"+lesson, fiber.StatusSeeOther)
+	}
 	if err != nil {
 		return err
 	}
