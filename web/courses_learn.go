@@ -181,10 +181,11 @@ func (s *Server) coursesMedia(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderContentType, im.ContentType)
 	c.Set(fiber.HeaderCacheControl, "private, max-age=31536000, immutable")
-	c.Set(fiber.HeaderETag, `"`+im.ID+`"`)
+	etag := `"` + c.Params("id") + `"` // a size never made is served as the image, under its own name
+	c.Set(fiber.HeaderETag, etag)
 	c.Set("X-Content-Type-Options", "nosniff")
 	c.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	if c.Get(fiber.HeaderIfNoneMatch) == `"`+im.ID+`"` {
+	if c.Get(fiber.HeaderIfNoneMatch) == etag {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	return c.Send(im.Data)
