@@ -51,7 +51,7 @@ var policy = func() *bluemonday.Policy {
 	p.AllowAttrs("src").Matching(mediaSrc).OnElements("img")
 	p.AllowAttrs("alt", "title").Matching(bluemonday.Paragraph).OnElements("img")
 	p.AllowAttrs("srcset").Matching(mediaSrcset).OnElements("img")
-	p.AllowAttrs("sizes").Matching(regexp.MustCompile(`^`+regexp.QuoteMeta(imageSizes)+`$`)).OnElements("img")
+	p.AllowAttrs("sizes").Matching(regexp.MustCompile(`^` + regexp.QuoteMeta(imageSizes) + `$`)).OnElements("img")
 	p.AllowAttrs("loading").Matching(regexp.MustCompile(`^lazy$`)).OnElements("img")
 	p.AllowAttrs("decoding").Matching(regexp.MustCompile(`^async$`)).OnElements("img")
 	p.AllowElements("p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "del", "s",
