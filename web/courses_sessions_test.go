@@ -1,0 +1,100 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"gridskill"
+)
+
+// gbk encodes text as Chinese Excel and WPS save "CSV" on Windows.
+func gbk(t *testing.T, s string) []byte {
+	t.Helper()
+	b, err := simplifiedchinese.GBK.NewEncoder().Bytes([]byte(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestSignInSheetAsExcelSavesIt: a sign-in sheet saved by Chinese Excel is
+// GBK, carries a title above its header and a 备注 column, has no 姓名 column
+// or still holds the template's example row; each is read, and what was left
+// out is said on the session's page.
+func TestSignInSheetAsExcelSavesIt(t *testing.T) {
+	r := newRig(t)
+	trainer := r.as("13900000007") // street 1
+	fields := url.Values{"topic": {"反诈宣传进社区"}, "date": {"2026-11-20"}, "hours": {"2"}, "place": {"东湖街道会议室"}, "trainer": {"何海燕"}}
+	cases := []struct {
+		name, file, want, notWant string
+		data                      []byte
+	}{
+		{"GBKWithTitleRowAndRemarks", "签到表.csv", `id="ignored-columns"`, `id="ignored-examples"`,
+			gbk(t, "东湖街道反诈培训签到表,,\n姓名,手机号,备注\n张晓婷,13900000004,迟到\n,13900100001,\n")},
+		{"NoNameColumn", "签到表.csv", "13900000004", `id="ignored-columns"`, []byte("手机号\n13900000004\n")},
+		{"ExampleRowLeftIn", "签到表.csv", `id="ignored-examples"`, "13800138000",
+			[]byte("姓名,手机号\n张晓婷（示例）,13800138000\n张晓婷,13900000004\n")},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, body := trainer.upload("/sessions/new", "/sessions", tc.file, tc.data, fields)
+			if resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("upload: %d %s", resp.StatusCode, body)
+			}
+			_, page := trainer.get(resp.Header.Get("Location"))
+			if !strings.Contains(page, tc.want) || strings.Contains(page, tc.notWant) || !strings.Contains(page, "13900000004") {
+				t.Fatalf("session page after %s wants %q without %q:\n%s", tc.name, tc.want, tc.notWant, page)
+			}
+			if tc.name == "GBKWithTitleRowAndRemarks" && (!strings.Contains(page, "13900100001") || !strings.Contains(page, "备注")) {
+				t.Fatalf("the GBK names or the ignored column are not shown:\n%s", page)
+			}
+		})
+	}
+	t.Run("OldExcelGetsAdvice", func(t *testing.T) {
+		resp, body := trainer.upload("/sessions/new", "/sessions", "签到表.xlsx", []byte{0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0}, fields)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "另存为") {
+			t.Fatalf("a renamed .xls: %d %s", resp.StatusCode, body)
+		}
+	})
+}
+
+// TestErrorsDoNotEchoKilobytes: a 5,000-character column name in an
+// imported file, or typed into an API call, comes back cut to a few words.
+func TestErrorsDoNotEchoKilobytes(t *testing.T) {
+	r := newRig(t)
+	trainer := r.as("13900000007")
+	long := strings.Repeat("长", 3000)
+	fields := url.Values{"topic": {"反诈宣传进社区"}, "date": {"2026-11-20"}, "hours": {"2"}, "trainer": {"何海燕"}}
+	resp, body := trainer.upload("/sessions/new", "/sessions", "签到表.csv", []byte("姓名,"+long+"\n张晓婷,13900000004\n"), fields)
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("a sheet without 手机号: %d", resp.StatusCode)
+	}
+	if strings.Contains(body, strings.Repeat("长", maxEcho+1)) {
+		t.Fatalf("the page echoes the long column name whole (%d bytes)", len(body))
+	}
+	bigCol := "姓名,手机号," + long
+	resp, body = trainer.upload("/sessions/new", "/sessions", "签到表.csv", []byte(bigCol+"\n张晓婷,13900000004,x\n"), fields)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("a sheet with a long extra column: %d %s", resp.StatusCode, body)
+	}
+	_, page := trainer.get(resp.Header.Get("Location"))
+	if !strings.Contains(page, `id="ignored-columns"`) || strings.Contains(page, strings.Repeat("长", maxEcho+1)) {
+		t.Fatal("the session page echoes the long ignored column whole, or not at all")
+	}
+	e := capError(&gridskillErrorForTest)
+	if len(e.Fields) != maxEchoFields+1 || len([]rune(e.Fields[0].Field)) > maxEcho+1 {
+		t.Fatalf("capped error keeps %d fields", len(e.Fields))
+	}
+}
+
+var gridskillErrorForTest = func() gridskill.Error {
+	e := gridskill.Error{Code: gridskill.EINVALID, Format: "the file has %d problems; nothing was imported", Args: []any{500}}
+	for i := 0; i < 500; i++ {
+		e.Fields = append(e.Fields, gridskill.FieldError{Row: i + 2, Field: strings.Repeat("列", 1000), Reason: "column missing from the header"})
+	}
+	return e
+}()
