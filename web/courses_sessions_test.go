@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -98,3 +99,19 @@ var gridskillErrorForTest = func() gridskill.Error {
 	}
 	return e
 }()
+
+func TestFaviconAndDistinctRecordTitles(t *testing.T) {
+	r := newRig(t)
+	resp, body := r.do(httptest.NewRequest("GET", "/favicon.ico", nil))
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/x-icon" || !strings.HasPrefix(body, "\x00\x00\x01\x00") {
+		t.Fatalf("/favicon.ico: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	worker := r.as("13900000004")
+	title := func(path string) string {
+		_, page := worker.get(path)
+		return regexpFind(page, `<title>([^<]*)</title>`)
+	}
+	if a, b := title("/learn/record"), title("/transcript"); a == "" || a == b {
+		t.Fatalf("the learning record and the transcript are both titled %q", a)
+	}
+}
