@@ -121,5 +121,5 @@ func (s *Server) sessionShow(c *fiber.Ctx) error {
 
 // sessionTemplate sends the sign-in sheet template.
 func (s *Server) sessionTemplate(c *fiber.Ctx) error {
-	return sendSheet(c, c.Params("ext"), "sign-in-sheet", "签到表", courses.SignInHeader(), [][]string{courses.SignInExample()})
+	return sendSheet(c, c.Params("ext"), "签到表模板", "签到表", courses.SignInHeader(), [][]string{courses.SignInExample()})
 }

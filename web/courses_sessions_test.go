@@ -115,3 +115,24 @@ func TestFaviconAndDistinctRecordTitles(t *testing.T) {
 		t.Fatalf("the learning record and the transcript are both titled %q", a)
 	}
 }
+
+func TestExportsAreNamedInChineseWithTheDate(t *testing.T) {
+	r := newRig(t)
+	token := r.token("13900000003")
+	id, _ := publishModule(t, r, token)
+	trainer := r.as("13900000003")
+	for path, want := range map[string]string{
+		"/modules/" + id + "/report.xlsx": "冒充客服退款诈骗-完成情况-2026-11-24.xlsx",
+		"/quiz/export.xlsx":               "题库-2026-11-24.xlsx",
+		"/quiz/template.csv":              "题库模板.csv",
+	} {
+		resp, _ := trainer.get(path)
+		cd := resp.Header.Get("Content-Disposition")
+		if resp.StatusCode != 200 || !strings.Contains(cd, `filename*=UTF-8''`+url.PathEscape(want)) || !strings.Contains(cd, `filename="`) {
+			t.Errorf("%s: %d, Content-Disposition %q; want %s", path, resp.StatusCode, cd, want)
+		}
+	}
+	if got := downloadName(`反诈/宣传:"识别"`, "完成情况"); got != "反诈_宣传__识别_-完成情况" {
+		t.Errorf("a title with a slash and quotes names the file %q", got)
+	}
+}

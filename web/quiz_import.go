@@ -38,7 +38,7 @@ func (s *Server) quizImportSubmit(c *fiber.Ctx) error {
 
 // quizTemplate sends the question bank template with one example per type.
 func (s *Server) quizTemplate(c *fiber.Ctx) error {
-	return sendSheet(c, c.Params("ext"), "question-template", "题库", quiz.Header(), quiz.Examples())
+	return sendSheet(c, c.Params("ext"), "题库模板", "题库", quiz.Header(), quiz.Examples())
 }
 
 // quizExport sends the questions the trainer can see (filtered like the bank
@@ -49,5 +49,5 @@ func (s *Server) quizExport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return sendSheet(c, c.Params("ext"), "questions", "题库", quiz.Header(), quiz.Rows(qs))
+	return sendSheet(c, c.Params("ext"), s.datedName("题库"), "题库", quiz.Header(), quiz.Rows(qs))
 }
