@@ -192,32 +192,55 @@ func (r Record) Cells() []string {
 }
 
 // ParseBank reads a question bank file (XLSX or CSV, by its name) within the
-// sheet limits and checks every row. Any problem rejects the whole file with
-// every row's problems listed. Errors: invalid.
+// sheet limits and checks every row (see ParseBankFile). Errors: invalid.
 func ParseBank(rd io.Reader, filename string) ([]Question, error) {
+	f, err := ParseBankFile(rd, filename)
+	return f.Questions, err
+}
+
+// BankFile is a read question bank file: its questions, and what was left out.
+type BankFile struct {
+	Questions []Question
+	// Ignored are columns the file has that are not read (e.g. 备注).
+	Ignored []string
+	// Examples counts the template's example rows left in and skipped.
+	Examples int
+}
+
+// defaultDifficulty is the difficulty of questions from a file with no 难度 column.
+const defaultDifficulty = "1"
+
+// bankColumns: 题型, 题干, 答案 and 标签 are needed; the options, 解析, 难度 and
+// 依据 may be left out of a file that does not use them.
+var bankColumns = sheet.Columns{
+	Required: []string{ColType, ColStem, ColAnswer, ColTags},
+	Optional: []string{ColExplanation, ColDifficulty, ColSource, "选项A", "选项B", "选项C", "选项D", "选项E", "选项F", "选项G", "选项H"},
+	Template: Header(),
+	Examples: Examples(),
+}
+
+// ParseBankFile reads a question bank file (XLSX or CSV in UTF-8 or GBK, by
+// its name) within the sheet limits and checks every row: a title above the
+// header is skipped, columns not in the template are ignored (and named),
+// and the template's example rows left in are skipped. Any problem rejects
+// the whole file with every row's problems listed. Errors: invalid.
+func ParseBankFile(rd io.Reader, filename string) (BankFile, error) {
 	t, err := sheet.Read(rd, filename, sheet.DefaultLimits())
 	if err != nil {
-		return nil, err
+		return BankFile{}, err
 	}
+	fit := t.Fit(bankColumns)
 	var problems []gridskill.FieldError
-	col := map[string]int{}
-	header := Header()
-	for _, name := range header {
-		col[name] = t.Col(name)
-		if col[name] < 0 {
-			problems = append(problems, gridskill.FieldError{Row: 1, Field: name, Reason: "column missing from the header"})
-		}
+	for _, name := range fit.Missing {
+		problems = append(problems, gridskill.FieldError{Row: 1, Field: name, Reason: "column missing from the header"})
 	}
-	for _, h := range t.Header {
-		if h != "" && !slices.Contains(header, h) {
-			problems = append(problems, gridskill.FieldError{Row: 1, Field: h, Reason: "unknown column; use the template's header"})
-		}
-	}
+	col := fit.Index
 	if len(problems) > 0 {
-		return nil, rejected(problems)
+		return BankFile{}, rejected(problems)
 	}
+	out := BankFile{Ignored: fit.Ignored, Examples: fit.Examples}
 	if len(t.Rows) == 0 {
-		return nil, gridskill.Errorf(gridskill.EINVALID, "the file has no questions in it")
+		return BankFile{}, gridskill.Errorf(gridskill.EINVALID, "the file has no questions in it")
 	}
 	seen := map[string]int{}
 	qs := make([]Question, 0, len(t.Rows))
@@ -226,6 +249,9 @@ func ParseBank(rd io.Reader, filename string) ([]Question, error) {
 			Explanation: row.Cell(col[ColExplanation]), Tags: row.Cell(col[ColTags]), Difficulty: row.Cell(col[ColDifficulty]), Source: row.Cell(col[ColSource])}
 		for i := range optionKeys {
 			rec.Options[i] = row.Cell(col[optionCol(i)])
+		}
+		if col[ColDifficulty] < 0 {
+			rec.Difficulty = defaultDifficulty // a file without the column: every question the easiest
 		}
 		q, p := ParseRecord(rec)
 		problems = append(problems, p...)
@@ -238,9 +264,10 @@ func ParseBank(rd io.Reader, filename string) ([]Question, error) {
 		qs = append(qs, q)
 	}
 	if len(problems) > 0 {
-		return nil, rejected(problems)
+		return BankFile{}, rejected(problems)
 	}
-	return qs, nil
+	out.Questions = qs
+	return out, nil
 }
 
 func rejected(problems []gridskill.FieldError) error {

@@ -109,7 +109,7 @@ func (c Columns) names(cells []string) bool {
 }
 
 // example reports whether a row reads, column by column, as one of the
-// template's example rows.
+// template's example rows, in the columns the file has.
 func (c Columns) example(index map[string]int, r Row) bool {
 	cols := c.Template
 	if len(cols) == 0 {
@@ -122,8 +122,8 @@ func (c Columns) example(index map[string]int, r Row) bool {
 				break
 			}
 			at, ok := index[name]
-			if !ok {
-				at = -1
+			if !ok || at < 0 {
+				continue // a column the file leaves out
 			}
 			got := r.Cell(at)
 			if got != strings.TrimSpace(ex[i]) {

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 
 	"gridskill"
@@ -9,7 +11,7 @@ import (
 
 type quizImportPage struct {
 	Page
-	Result *quiz.ImportResult
+	Result *bankImport
 }
 
 // quizImportPage shows the upload form and the template links.
@@ -51,3 +53,6 @@ func (s *Server) quizExport(c *fiber.Ctx) error {
 	}
 	return sendSheet(c, c.Params("ext"), s.datedName("题库"), "题库", quiz.Header(), quiz.Rows(qs))
 }
+
+// Joined lists column names read from a file, capped for showing back.
+func (p quizImportPage) Joined(names []string) string { return capEcho(strings.Join(names, "、")) }
