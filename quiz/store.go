@@ -127,6 +127,7 @@ type examDoc struct {
 	Shuffle     bool                             `bson:"shuffle"`
 	Review      string                           `bson:"review"`
 	MaxSwitches int                              `bson:"maxSwitches"`
+	ModuleID    string                           `bson:"moduleId,omitempty"`
 	CreatedBy   string                           `bson:"createdBy"`
 	CreatedAt   time.Time                        `bson:"createdAt"`
 }

@@ -8,6 +8,7 @@ import (
 
 	"gridskill"
 	"gridskill/courses"
+	"gridskill/quiz"
 )
 
 // categoryNames are the catalogue texts of the standard categories.
@@ -62,6 +63,17 @@ type studyPage struct {
 	ModuleID   string
 	// ReadyIn: seconds before the lesson may be marked done (0: now).
 	ReadyIn int
+	// Exams are the open exams that assess this module, for "what next".
+	Exams []quiz.Exam
+}
+
+// PracticeTag is the question tag to practise the module with: its
+// end-of-module check's first tag, or "" when it has none.
+func (p studyPage) PracticeTag() string {
+	if p.Module.Published != nil && len(p.Module.Published.CheckTags) > 0 {
+		return p.Module.Published.CheckTags[0]
+	}
+	return ""
 }
 
 // Number is the lesson's position, from 1.
@@ -99,7 +111,15 @@ func (s *Server) coursesModule(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Render("courses/module", studyPage{Page: s.page(c, "Module"), Study: st, ModuleID: st.Module.ID}, "layouts/main")
+	p := studyPage{Page: s.page(c, "Module"), Study: st, ModuleID: st.Module.ID}
+	if s.quiz != nil {
+		for _, e := range s.quiz.OpenExams(c.UserContext(), u) {
+			if e.ModuleID == st.Module.ID {
+				p.Exams = append(p.Exams, e)
+			}
+		}
+	}
+	return c.Render("courses/module", p, "layouts/main")
 }
 
 // coursesLesson is a lesson page: light, readable on a phone, with a

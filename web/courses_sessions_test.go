@@ -6,10 +6,15 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"gridskill"
+	"gridskill/courses"
+	"gridskill/quiz"
+	"gridskill/seed"
+	"gridskill/store/storetest"
 )
 
 // gbk encodes text as Chinese Excel and WPS save "CSV" on Windows.
@@ -134,5 +139,48 @@ func TestExportsAreNamedInChineseWithTheDate(t *testing.T) {
 	}
 	if got := downloadName(`反诈/宣传:"识别"`, "完成情况"); got != "反诈_宣传__识别_-完成情况" {
 		t.Errorf("a title with a slash and quotes names the file %q", got)
+	}
+}
+
+// TestFinishedModuleLinksToItsExamAndPractice: a module completed shows the
+// open exam that assesses it and a way to practise its questions.
+func TestFinishedModuleLinksToItsExamAndPractice(t *testing.T) {
+	r := newRig(t)
+	token := r.token("13900000003")
+	id, lessons := publishModule(t, r, token)
+	c := storetest.Context(t)
+	trainer, err := r.people.User(c, seed.TrainerID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := r.clock.Now()
+	exam := quiz.Exam{Title: "反诈结业考试", UnitIDs: []string{seed.DistrictID}, OpensAt: now, ClosesAt: now.Add(24 * time.Hour), ModuleID: id,
+		Duration: 10 * time.Minute, PassMark: 60, MaxAttempts: 1, Review: quiz.ReviewAfterSubmit, Rules: []quiz.Rule{{Tag: "反诈", Count: 5}}}
+	e, err := r.quiz.CreateExam(c, trainer, exam)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exam.ModuleID = "../m-x"
+	if _, err := r.quiz.CreateExam(c, trainer, exam); gridskill.ErrorCode(err) != gridskill.EINVALID {
+		t.Fatalf("an exam naming a forged module id: %v", err)
+	}
+	got, err := r.quiz.Exam(c, trainer, e.ID)
+	if err != nil || got.ModuleID != id {
+		t.Fatalf("the exam keeps module %q (%v); want %q", got.ModuleID, err, id)
+	}
+	worker := r.as("13900000004")
+	if _, page := worker.get("/learn/" + id); strings.Contains(page, `id="module-next"`) {
+		t.Fatal("an unfinished module offers what to do after it")
+	}
+	for _, l := range lessons {
+		worker.get("/learn/" + id + "/" + l)
+	}
+	r.clock.Advance(courses.MaxMinRead)
+	for _, l := range lessons {
+		worker.post("/learn/"+id+"/"+l, "/learn/"+id+"/"+l+"/complete", nil)
+	}
+	_, page := worker.get("/learn/" + id)
+	if !strings.Contains(page, `id="module-next"`) || !strings.Contains(page, `href="/exams/`+e.ID+`"`) {
+		t.Fatalf("the finished module does not link to its exam:\n%s", regexpFind(page, `(?s)(<section class="card" id="module-progress">.*?</section>)`))
 	}
 }
