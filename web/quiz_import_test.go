@@ -60,3 +60,27 @@ func TestQuestionImportAsTrainersKeepIt(t *testing.T) {
 		}
 	})
 }
+
+// TestQuestionFormNamesItsProblemsAndTheDuplicate: the single-question form
+// lists its problems without an empty 行 column, and a stem the bank holds
+// links to the question that has it.
+func TestQuestionFormNamesItsProblemsAndTheDuplicate(t *testing.T) {
+	r := newRig(t)
+	trainer := r.as("13900000003")
+	form := url.Values{"type": {"判断"}, "stem": {"接到陌生来电要求转账，先挂断再核实。"}, "answer": {"对"}, "explanation": {"核实。"},
+		"tags": {"反诈"}, "difficulty": {"1"}, "status": {"active"}}
+	resp, _ := trainer.post("/quiz/questions/new", "/quiz/questions", form)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("first question: %d", resp.StatusCode)
+	}
+	first := resp.Header.Get("Location")
+	resp, body := trainer.post("/quiz/questions/new", "/quiz/questions", form)
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, `id="existing-question"`) || !strings.Contains(body, `href="`+first+`"`) {
+		t.Fatalf("the same stem again: %d, no link to %s\n%s", resp.StatusCode, first, regexpFind(body, `(?s)(<div class="error".*?</div>)`))
+	}
+	bad := url.Values{"type": {"判断"}, "stem": {""}, "answer": {"也许"}, "tags": {"反诈"}, "difficulty": {"9"}, "status": {"active"}}
+	resp, body = trainer.post("/quiz/questions/new", "/quiz/questions", bad)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, `class="problems"`) || strings.Contains(body, "<th>行</th>") {
+		t.Fatalf("a bad question: %d\n%s", resp.StatusCode, regexpFind(body, `(?s)(<div class="error".*?</table>)`))
+	}
+}
