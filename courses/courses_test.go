@@ -69,6 +69,18 @@ func (f *fixture) module(t testing.TB, actor people.User, n int) courses.Module 
 
 func code(err error) string { return gridskill.ErrorCode(err) }
 
+// read opens every lesson of the module as the worker and lets their minimum
+// reading time pass, so that they may be marked done.
+func (f *fixture) read(t testing.TB, worker people.User, m courses.Module) {
+	t.Helper()
+	for _, l := range m.Lessons {
+		if _, err := f.cs.OpenLesson(storetest.Context(t), worker, m.ID, l.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.clock.Advance(courses.MaxMinRead)
+}
+
 func TestStudyAndComplete(t *testing.T) {
 	f := newFixture(t)
 	ctx := storetest.Context(t)
@@ -82,6 +94,7 @@ func TestStudyAndComplete(t *testing.T) {
 		t.Fatalf("my learning: %+v %v", items, err)
 	}
 	t.Run("DoubleTapRecordsOneCompletion", func(t *testing.T) {
+		f.read(t, worker, m)
 		for _, l := range m.Lessons {
 			for i := 0; i < 2; i++ {
 				if _, err := f.cs.CompleteLesson(ctx, worker, m.ID, l.ID); err != nil {
@@ -111,6 +124,7 @@ func TestStudyAndComplete(t *testing.T) {
 		}
 	})
 	t.Run("MinorVersionKeepsCompletion", func(t *testing.T) {
+		f.read(t, worker, m)
 		for _, l := range m.Lessons {
 			if _, err := f.cs.CompleteLesson(ctx, worker, m.ID, l.ID); err != nil {
 				t.Fatal(err)
@@ -323,6 +337,7 @@ func TestConcurrentTapsLoseNothingAndCompleteOnce(t *testing.T) {
 	ctx := storetest.Context(t)
 	trainer, worker := f.user(seed.TrainerID), f.user(seed.WorkerID)
 	m := f.module(t, trainer, 3)
+	f.read(t, worker, m)
 	errs := make(chan error, 6)
 	for _, l := range m.Lessons {
 		for i := 0; i < 2; i++ {
@@ -358,5 +373,82 @@ func TestConcurrentTapsLoseNothingAndCompleteOnce(t *testing.T) {
 	}
 	if len(rec.Completed) != 1 {
 		t.Fatalf("%d completions recorded; want 1", len(rec.Completed))
+	}
+}
+
+func TestLessonNeedsItsMinimumReadingTime(t *testing.T) {
+	f := newFixture(t)
+	ctx := storetest.Context(t)
+	trainer, worker := f.user(seed.TrainerID), f.user(seed.WorkerID)
+	m := f.module(t, trainer, 1) // 10 minutes: 60 s of reading at least
+	l := m.Lessons[0].ID
+	t.Run("RefusesATapRightAfterOpening", func(t *testing.T) {
+		ready, err := f.cs.OpenLesson(ctx, worker, m.ID, l)
+		if err != nil || !ready.Equal(f.clock.Now().Add(courses.MinRead(10))) {
+			t.Fatalf("ready at %v (%v)", ready, err)
+		}
+		f.clock.Advance(20 * time.Second)
+		if _, err := f.cs.CompleteLesson(ctx, worker, m.ID, l); code(err) != gridskill.EINVALID {
+			t.Fatalf("complete after 20 s: %v", err)
+		}
+		if st, _ := f.cs.Study(ctx, worker, m.ID); st.Lessons[l].Done {
+			t.Fatal("the refused tap marked the lesson done")
+		}
+	})
+	t.Run("ReopeningDoesNotRestartTheCount", func(t *testing.T) {
+		f.clock.Advance(30 * time.Second)
+		if _, err := f.cs.OpenLesson(ctx, worker, m.ID, l); err != nil {
+			t.Fatal(err)
+		}
+		f.clock.Advance(10 * time.Second)
+		it, err := f.cs.CompleteLesson(ctx, worker, m.ID, l)
+		if err != nil || !it.Done {
+			t.Fatalf("complete after 60 s from the first open: %+v %v", it, err)
+		}
+	})
+}
+
+// TestStudyTimeReachesTheRecord: a worker who reads each lesson for less
+// than a heartbeat's interval and taps "complete" earned nothing, since only
+// a second beat on the same lesson credited time; the record said 0 hours.
+func TestStudyTimeReachesTheRecord(t *testing.T) {
+	f := newFixture(t)
+	ctx := storetest.Context(t)
+	trainer, worker := f.user(seed.TrainerID), f.user(seed.WorkerID)
+	m := f.module(t, trainer, 3) // 10 minutes a lesson
+	for _, l := range m.Lessons {
+		// The page's first beat as it opens, then 25 s of reading on each
+		// lesson, twice over the minimum, and the tap.
+		if _, err := f.cs.Heartbeat(ctx, worker, m.ID, l.ID); err != nil {
+			t.Fatal(err)
+		}
+		f.clock.Advance(25 * time.Second)
+		if _, err := f.cs.Heartbeat(ctx, worker, m.ID, l.ID); err != nil {
+			t.Fatal(err)
+		}
+		f.clock.Advance(25 * time.Second)
+		if _, err := f.cs.Heartbeat(ctx, worker, m.ID, l.ID); err != nil {
+			t.Fatal(err)
+		}
+		f.clock.Advance(15 * time.Second)
+		if _, err := f.cs.CompleteLesson(ctx, worker, m.ID, l.ID); err != nil {
+			t.Fatal(err)
+		}
+		f.clock.Advance(5 * time.Second) // on to the next lesson
+	}
+	f.clock.Advance(20 * time.Minute) // after the last lesson the worker leaves
+	rec, err := f.cs.Record(ctx, worker, worker.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 65 s on each lesson, the 5 s between a tap and the next page included.
+	if want := 3*65 - 5; rec.Minutes != want/60 || rec.OnlineHours != 0.1 {
+		t.Fatalf("record after 3 lessons of about a minute: %d minutes, %v hours; want %d minutes", rec.Minutes, rec.OnlineHours, want/60)
+	}
+	secs, _ := f.cs.StudyTime(ctx, worker, m.ID)
+	for _, l := range m.Lessons[:2] {
+		if secs[l.ID] != 70 {
+			t.Errorf("lesson %s credited %d s; want 70", l.ID, secs[l.ID])
+		}
 	}
 }

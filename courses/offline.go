@@ -64,35 +64,53 @@ type SignInRow struct {
 	Phone string
 }
 
-// ParseSignInSheet reads a sign-in sheet (XLSX or CSV with the columns 姓名
-// and 手机号). Errors: invalid (with every row's problem), too_large.
-func ParseSignInSheet(r io.Reader, filename string) ([]SignInRow, error) {
+// SignInExample is the sign-in template's example row: a made-up person
+// with a number no account is given, skipped when left in the sheet.
+func SignInExample() []string { return []string{"张晓婷（示例）", "13800138000"} }
+
+// SignInSheet is a read sign-in sheet: its people, and what was left out.
+type SignInSheet struct {
+	Rows []SignInRow
+	// Ignored are columns the sheet has that are not read (e.g. 备注, 签名).
+	Ignored []string
+	// Examples counts the template's example rows left in and skipped.
+	Examples int
+}
+
+// ParseSignInSheet reads a sign-in sheet (XLSX or CSV, UTF-8 or GBK): the
+// column 手机号, and 姓名 when there is one; a title above the header is
+// skipped, other columns are ignored (and named in the answer), and the
+// template's example row is left out. Errors: invalid (with every row's
+// problem), too_large.
+func ParseSignInSheet(r io.Reader, filename string) (SignInSheet, error) {
 	t, err := sheet.Read(r, filename, sheet.DefaultLimits())
 	if err != nil {
-		return nil, err
+		return SignInSheet{}, err
 	}
-	name, phone := t.Col(ColName), t.Col(ColPhone)
-	if phone < 0 {
-		return nil, rejected([]gridskill.FieldError{{Row: 1, Field: ColPhone, Reason: "column missing from the header"}})
+	fit := t.Fit(sheet.Columns{Required: []string{ColPhone}, Optional: []string{ColName},
+		Aliases:  map[string][]string{ColPhone: {"手机号码", "手机", "联系电话", "电话"}, ColName: {"名字"}},
+		Template: SignInHeader(), Examples: [][]string{SignInExample()}})
+	if len(fit.Missing) > 0 {
+		return SignInSheet{}, rejected([]gridskill.FieldError{{Row: 1, Field: ColPhone, Reason: "column missing from the header"}})
 	}
-	var rows []SignInRow
+	out := SignInSheet{Ignored: fit.Ignored, Examples: fit.Examples}
 	var problems []gridskill.FieldError
 	for _, raw := range t.Rows {
-		row := SignInRow{Line: raw.Line, Name: raw.Cell(name), Phone: people.NormalizePhone(raw.Cell(phone))}
+		row := SignInRow{Line: raw.Line, Name: raw.Cell(fit.Index[ColName]), Phone: people.NormalizePhone(raw.Cell(fit.Index[ColPhone]))}
 		if row.Name != "" {
 			if err := people.ValidateName(row.Name); err != nil {
 				problems = append(problems, gridskill.RowProblem(err, raw.Line, ColName))
 			}
 		}
-		rows = append(rows, row)
+		out.Rows = append(out.Rows, row)
 	}
 	if len(problems) > 0 {
-		return nil, rejected(problems)
+		return SignInSheet{}, rejected(problems)
 	}
-	if len(rows) == 0 {
-		return nil, gridskill.Errorf(gridskill.EINVALID, "the sign-in sheet has nobody on it")
+	if len(out.Rows) == 0 {
+		return SignInSheet{}, gridskill.Errorf(gridskill.EINVALID, "the sign-in sheet has nobody on it")
 	}
-	return rows, nil
+	return out, nil
 }
 
 func rejected(problems []gridskill.FieldError) error {

@@ -21,6 +21,23 @@ var markdown = goldmark.New(
 // mediaSrc is the only image source allowed: our own uploaded images.
 var mediaSrc = regexp.MustCompile(`^/media/[0-9a-f]{64}$`)
 
+// mediaSrcset is the only srcset allowed: the sizes Responsive writes.
+var mediaSrcset = regexp.MustCompile(`^/media/[0-9a-f]{64}-480 480w, /media/[0-9a-f]{64}-960 960w, /media/[0-9a-f]{64} 1280w$`)
+
+// mediaImg is an uploaded image as the sanitizer writes it.
+var mediaImg = regexp.MustCompile(`<img src="/media/([0-9a-f]{64})"`)
+
+// imageSizes says how wide a lesson's image is shown: the whole screen of a
+// phone, at most the 720 px of the lesson column.
+const imageSizes = "(max-width: 760px) 100vw, 720px"
+
+// Responsive has every uploaded image of sanitized HTML served in the size
+// that fits the screen (srcset of the copies SaveImage made) and loaded only
+// when it comes near the screen.
+func Responsive(html string) string {
+	return mediaImg.ReplaceAllString(html, `<img src="/media/$1" srcset="/media/$1-480 480w, /media/$1-960 960w, /media/$1 1280w" sizes="`+imageSizes+`" loading="lazy" decoding="async"`)
+}
+
 // policy is the sanitizer: bluemonday's user-content policy, with images
 // limited to /media/ and links to http, https, mailto and relative URLs.
 // No script, style, event handler, data: or javascript: URL survives it.
@@ -33,6 +50,10 @@ var policy = func() *bluemonday.Policy {
 	p.AllowAttrs("href").OnElements("a")
 	p.AllowAttrs("src").Matching(mediaSrc).OnElements("img")
 	p.AllowAttrs("alt", "title").Matching(bluemonday.Paragraph).OnElements("img")
+	p.AllowAttrs("srcset").Matching(mediaSrcset).OnElements("img")
+	p.AllowAttrs("sizes").Matching(regexp.MustCompile(`^` + regexp.QuoteMeta(imageSizes) + `$`)).OnElements("img")
+	p.AllowAttrs("loading").Matching(regexp.MustCompile(`^lazy$`)).OnElements("img")
+	p.AllowAttrs("decoding").Matching(regexp.MustCompile(`^async$`)).OnElements("img")
 	p.AllowElements("p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "del", "s",
 		"ul", "ol", "li", "blockquote", "code", "pre", "table", "thead", "tbody", "tr", "th", "td", "sup", "sub")
 	p.AllowAttrs("align").Matching(regexp.MustCompile(`^(left|right|center)$`)).OnElements("th", "td")
@@ -42,14 +63,14 @@ var policy = func() *bluemonday.Policy {
 	return p
 }()
 
-// Render turns a lesson's Markdown into sanitized HTML.
+// Render turns a lesson's Markdown into sanitized HTML, its images responsive.
 func Render(md string) string {
 	var buf bytes.Buffer
 	if err := markdown.Convert([]byte(md), &buf); err != nil {
 		// goldmark fails only on a failing writer; a bytes.Buffer never does.
 		return ""
 	}
-	return Sanitize(buf.String())
+	return Responsive(Sanitize(buf.String()))
 }
 
 // Sanitize removes everything but the safe subset of HTML lessons may use.

@@ -409,28 +409,29 @@ func (s *Service) Duplicate(ctx context.Context, actor people.User, moduleID str
 	return m, nil
 }
 
-// UploadImage checks, re-encodes and stores an image for lessons and covers.
-// The same picture uploaded twice is stored once. Errors: forbidden, invalid, too_large.
+// UploadImage checks, shrinks and stores an image for lessons and covers
+// (SaveImage). The same picture uploaded twice is stored once.
+// Errors: forbidden, invalid, too_large.
 func (s *Service) UploadImage(ctx context.Context, actor people.User, data []byte) (Image, error) {
 	if !isStaff(actor) {
 		return Image{}, gridskill.Errorf(gridskill.EFORBIDDEN, "only trainers and admins upload images")
 	}
-	im, err := processImage(data)
-	if err != nil {
-		return Image{}, err
-	}
-	im.UploadedBy, im.UploadedAt = actor.ID, s.clock.Now()
-	err = s.repo.insertMedia(ctx, mediaDoc{ID: im.ID, ContentType: im.ContentType, Data: im.Data, Width: im.Width, Height: im.Height, UploadedBy: im.UploadedBy, UploadedAt: im.UploadedAt})
-	return im, err
+	return s.SaveImage(ctx, actor.ID, data)
 }
 
-// Image returns a stored image. Images are addressed by their content, so
-// anyone who has the link may load it. Errors: invalid, not_found.
+// Image returns a stored image, or one of its smaller copies (an id ending
+// in "-480" or "-960"); a copy never made, since the image is no wider, is
+// the image itself. Images are addressed by their content, so anyone who has
+// the link may load them. Errors: invalid, not_found.
 func (s *Service) Image(ctx context.Context, id string) (Image, error) {
-	if !ValidMediaID(id) {
+	base, width, ok := mediaVariant(id)
+	if !ok {
 		return Image{}, gridskill.Errorf(gridskill.EINVALID, "malformed image id")
 	}
 	d, err := s.repo.mediaByID(ctx, id)
+	if width > 0 && gridskill.ErrorCode(err) == gridskill.ENOTFOUND {
+		d, err = s.repo.mediaByID(ctx, base)
+	}
 	if err != nil {
 		return Image{}, err
 	}

@@ -259,6 +259,8 @@ func parseEntry(s string) summaryModuleDoc {
 // lessonProgressDoc is a worker's time on one lesson.
 type lessonProgressDoc struct {
 	Seconds int `bson:"seconds,omitempty"`
+	// Opened is the first time the worker opened the lesson: its reading time counts from it.
+	Opened time.Time `bson:"opened,omitempty"`
 }
 
 type moduleProgressDoc struct {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -24,6 +25,21 @@ const (
 	BeatGap         = 90 * time.Second
 	LessonCapFactor = 2
 )
+
+// Reading rules: a lesson counts as done only once it has been open for a
+// MinReadShare-th of its estimated minutes, at most MaxMinRead, counted on
+// the server's clock from its first open, so a tap through every lesson in a
+// minute does not complete a module.
+const (
+	MinReadShare = 4
+	MaxMinRead   = 60 * time.Second
+)
+
+// MinRead is the least time a lesson of the given estimated minutes must be
+// open before it may be marked done.
+func MinRead(minutes int) time.Duration {
+	return min(time.Duration(max(1, minutes))*time.Minute/MinReadShare, MaxMinRead)
+}
 
 func yearOf(t time.Time) string { return itoa(t.In(gridskill.ChinaZone()).Year()) }
 
@@ -238,7 +254,8 @@ func (s *Service) Study(ctx context.Context, actor people.User, moduleID string)
 	return st, nil
 }
 
-// CompleteLesson marks a lesson of the current version done and, when every
+// CompleteLesson marks a lesson of the current version done, once it has
+// been open for its minimum reading time (MinRead), and, when every
 // lesson is done and the module's check (if wired) is passed, completes the
 // module for this version. Repeating it (a reload, a double tap) records one
 // completion. Errors: invalid, not_found, internal.
@@ -258,6 +275,11 @@ func (s *Service) CompleteLesson(ctx context.Context, actor people.User, moduleI
 		old, had := sum.Entries[m.ID]
 		if lessonDone(sm, lessonID, pub) {
 			break
+		}
+		if attempt == 0 {
+			if err := s.readEnough(ctx, actor, m, lessonID); err != nil {
+				return Item{}, err
+			}
 		}
 		// The list is kept for one major version: after a major change it
 		// starts again. Compare-and-set on the entry as read makes two taps
@@ -396,9 +418,11 @@ type Beat struct {
 }
 
 // Heartbeat credits time on a lesson. The server's clock decides: the time
-// since the actor's previous beat on the same lesson, at most MaxBeat, none
-// after a gap longer than BeatGap or beyond the lesson's cap. A beat that
-// races another of the same worker credits nothing.
+// since the actor's previous beat, at most MaxBeat, none after a gap longer
+// than BeatGap or beyond the lesson's cap. The time since a beat on another
+// lesson goes to that lesson: it is what was read there after its last beat,
+// which no beat of its own reported. A beat that races another of the same
+// worker credits nothing. The first beat on a lesson also marks it opened.
 // Errors: invalid, not_found, internal.
 func (s *Service) Heartbeat(ctx context.Context, actor people.User, moduleID, lessonID string) (Beat, error) {
 	m, err := s.header(ctx, actor, moduleID, lessonID)
@@ -410,38 +434,148 @@ func (s *Service) Heartbeat(ctx context.Context, actor people.User, moduleID, le
 	if err != nil {
 		return Beat{}, err
 	}
-	minutes := 1
-	for _, l := range m.Published.Lessons {
-		if l.ID == lessonID {
-			minutes = max(1, l.Minutes)
+	if err := s.markOpened(ctx, actor, m.ID, lessonID, p); err != nil {
+		return Beat{}, err
+	}
+	return s.beat(ctx, actor, m, lessonID, p)
+}
+
+// lessonMinutesOf is a published lesson's estimated minutes, at least 1.
+func lessonMinutesOf(m Module, lessonID string) int {
+	if m.Published != nil {
+		for _, l := range m.Published.Lessons {
+			if l.ID == lessonID {
+				return max(1, l.Minutes)
+			}
 		}
 	}
+	return 1
+}
+
+// beat records a beat on a lesson and credits the time since the previous
+// one, to the lesson that beat was on. The caller holds the worker's lock.
+func (s *Service) beat(ctx context.Context, actor people.User, m Module, lessonID string, p progressDoc) (Beat, error) {
 	now := s.clock.Now()
 	key := m.ID + "/" + lessonID
 	have := p.Modules[m.ID].Lessons[lessonID].Seconds
-	b := Beat{Seconds: have, Cap: LessonCapFactor * minutes * 60}
-	credit := 0
-	if p.Beat != nil && p.Beat.Key == key {
+	b := Beat{Seconds: have, Cap: LessonCapFactor * lessonMinutesOf(m, lessonID) * 60}
+	credit, onModule, onLesson := 0, m.ID, lessonID
+	if p.Beat != nil {
 		if el := now.Sub(p.Beat.At); el > 0 && el <= BeatGap {
 			credit = int(min(el, MaxBeat) / time.Second)
 		}
+		if p.Beat.Key != key {
+			onModule, onLesson, _ = strings.Cut(p.Beat.Key, "/")
+			credit = s.creditable(ctx, onModule, onLesson, p, credit)
+		} else {
+			credit = max(0, min(credit, b.Cap-have))
+		}
 	}
-	credit = max(0, min(credit, b.Cap-have))
 	guard := bson.M{"beat": bson.M{"$exists": false}}
 	if p.Beat != nil {
 		guard = bson.M{"beat.key": p.Beat.Key, "beat.at": p.Beat.At}
 	}
 	update := bson.M{"$set": bson.M{"beat": beatDoc{Key: key, At: now}}}
 	if credit > 0 {
-		update["$inc"] = bson.M{"modules." + m.ID + ".lessons." + lessonID + ".seconds": credit, "years." + yearOf(now) + ".seconds": credit}
+		update["$inc"] = bson.M{"modules." + onModule + ".lessons." + onLesson + ".seconds": credit, "years." + yearOf(now) + ".seconds": credit}
 	}
 	applied, err := s.repo.updateProgress(ctx, actor.ID, guard, update)
 	if err != nil {
 		return Beat{}, err
 	}
-	if applied {
+	if applied && onLesson == lessonID && onModule == m.ID {
 		b.Credited = credit
 		b.Seconds += credit
 	}
 	return b, nil
+}
+
+// creditable bounds a credit to another lesson by what that lesson may still
+// earn; a lesson no longer published earns nothing.
+func (s *Service) creditable(ctx context.Context, moduleID, lessonID string, p progressDoc, credit int) int {
+	if !ValidID(moduleID) || !ValidID(lessonID) {
+		return 0
+	}
+	c, err := s.catalogue(ctx)
+	if err != nil {
+		return 0
+	}
+	m, ok := c.modules[moduleID]
+	if !ok || m.Published == nil {
+		return 0
+	}
+	for _, l := range m.Published.Lessons {
+		if l.ID == lessonID {
+			return max(0, min(credit, LessonCapFactor*max(1, l.Minutes)*60-p.Modules[moduleID].Lessons[lessonID].Seconds))
+		}
+	}
+	return 0
+}
+
+// OpenLesson records the first time the actor opened a lesson, from which
+// its reading time counts (later opens change nothing), and returns when the
+// lesson may be marked done. Errors: invalid, not_found, internal.
+func (s *Service) OpenLesson(ctx context.Context, actor people.User, moduleID, lessonID string) (time.Time, error) {
+	m, err := s.header(ctx, actor, moduleID, lessonID)
+	if err != nil {
+		return time.Time{}, err
+	}
+	defer s.lockWorker(actor.ID)()
+	p, err := s.repo.progressOf(ctx, actor.ID)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if err := s.markOpened(ctx, actor, m.ID, lessonID, p); err != nil {
+		return time.Time{}, err
+	}
+	p, err = s.repo.progressOf(ctx, actor.ID)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return p.Modules[m.ID].Lessons[lessonID].Opened.Add(MinRead(lessonMinutesOf(m, lessonID))), nil
+}
+
+// markOpened sets a lesson's first open to now unless it has one. The caller
+// holds the worker's lock.
+func (s *Service) markOpened(ctx context.Context, actor people.User, moduleID, lessonID string, p progressDoc) error {
+	if !p.Modules[moduleID].Lessons[lessonID].Opened.IsZero() {
+		return nil
+	}
+	field := "modules." + moduleID + ".lessons." + lessonID + ".opened"
+	_, err := s.repo.updateProgress(ctx, actor.ID, bson.M{field: bson.M{"$exists": false}}, bson.M{"$set": bson.M{field: s.clock.Now()}})
+	return err
+}
+
+const tooSoon = "Please read the lesson a little longer: it can be marked done in %d seconds."
+
+// TooSoon reports whether err is CompleteLesson's refusal of a lesson whose
+// minimum reading time has not passed yet.
+func TooSoon(err error) bool {
+	var e *gridskill.Error
+	return errors.As(err, &e) && e.Format == tooSoon
+}
+
+// readEnough refuses to mark a lesson done before its minimum reading time
+// has passed since its first open; the tap counts as a beat, so the time
+// read since the last one is credited. A lesson never opened is opened now.
+// Errors: invalid, internal.
+func (s *Service) readEnough(ctx context.Context, actor people.User, m Module, lessonID string) error {
+	p, err := s.repo.progressOf(ctx, actor.ID)
+	if err != nil {
+		return err
+	}
+	if _, err := s.beat(ctx, actor, m, lessonID, p); err != nil {
+		return err
+	}
+	opened := p.Modules[m.ID].Lessons[lessonID].Opened
+	if opened.IsZero() {
+		if err := s.markOpened(ctx, actor, m.ID, lessonID, p); err != nil {
+			return err
+		}
+		opened = s.clock.Now()
+	}
+	if left := opened.Add(MinRead(lessonMinutesOf(m, lessonID))).Sub(s.clock.Now()); left > 0 {
+		return gridskill.Errorf(gridskill.EINVALID, tooSoon, int((left+time.Second-1)/time.Second))
+	}
+	return nil
 }

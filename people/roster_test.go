@@ -211,8 +211,8 @@ func TestParseRosterRefusesBadFiles(t *testing.T) {
 			"the file is larger than 10 MB", nil},
 		{"MoreRowsThanCap", "r.csv", append(csvFile(t, true, header), bytes.Repeat([]byte("张三,1,东,翠,第\n"), 20_001)...),
 			"the file has more than 20000 rows", nil},
-		{"NotUTF8", "r.csv", []byte{0xd0, 0xd5, 0xc3, 0xfb, ',', 0xca, 0xd6, 0xbb, 0xfa, 0xba, 0xc5, '\n'},
-			`the CSV file is not UTF-8 text; save it as "CSV UTF-8" or upload the .xlsx`, nil},
+		{"NeitherUTF8NorGBK", "r.csv", []byte{0xff, 0xfe, 0x80, ',', 0xca, '\n'},
+			`the CSV file is neither UTF-8 nor GBK text; save it as "CSV UTF-8" or upload the .xlsx`, nil},
 		{"ZipBomb", "r.xlsx", zipBomb(t), "the workbook unpacks to more than 100 MB", nil},
 		{"WordFile", "r.docx", []byte("PK"), "please upload a .xlsx or .csv file", nil},
 	}

@@ -295,6 +295,15 @@ func (s *Service) remember(q Question) {
 	s.bankMu.Unlock()
 }
 
+// SameStem finds a question the actor can see whose stem normalizes to the
+// same text as stem, so that a refused duplicate can point at it.
+func (s *Service) SameStem(actor people.User, stem string) (Question, bool) {
+	if !isStaff(actor) {
+		return Question{}, false
+	}
+	return s.sameStem(actor, stem, "")
+}
+
 // sameStem finds a question the actor can see whose stem normalizes to the same text.
 func (s *Service) sameStem(actor people.User, stem, except string) (Question, bool) {
 	norm := scoring.NormalizeText(stem)

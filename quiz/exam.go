@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -74,10 +75,16 @@ type Exam struct {
 	// a make-up exam's.
 	UserIDs []string
 	// MakeUpOf is the exam a make-up exam (补考) is for.
-	MakeUpOf  string
+	MakeUpOf string
+	// ModuleID, when set, is the course module the exam assesses: the
+	// module's page links to the exam, and the exam's pages back to it.
+	ModuleID  string
 	CreatedBy string
 	CreatedAt time.Time
 }
+
+// moduleIDPattern is the shape of a course module's id.
+var moduleIDPattern = regexp.MustCompile(`^[a-z][a-z0-9-]{0,63}$`)
 
 // Size is the number of questions on a paper.
 func (e Exam) Size() int {
@@ -162,6 +169,8 @@ func (e Exam) Validate() error {
 		return bad("a paper has at most 200 questions")
 	case e.MaxSwitches < 0:
 		return bad("the limit of screen switches cannot be negative")
+	case e.ModuleID != "" && !moduleIDPattern.MatchString(e.ModuleID):
+		return bad("malformed module id")
 	}
 	for i, id := range e.QuestionIDs {
 		if !validID(id) || slices.Contains(e.QuestionIDs[:i], id) {
@@ -184,7 +193,7 @@ func (e Exam) Validate() error {
 func toExamDoc(e Exam) examDoc {
 	d := examDoc{ID: e.ID, Title: e.Title, UnitIDs: e.UnitIDs, OwnerUnitID: e.OwnerUnitID, OwnerPath: e.OwnerPath, OpensAt: e.OpensAt, ClosesAt: e.ClosesAt,
 		DurationSec: int(e.Duration / time.Second), PassMark: e.PassMark, MaxAttempts: e.MaxAttempts, Counts: string(e.Counts), Points: e.Points,
-		Shuffle: e.Shuffle, Review: string(e.Review), MaxSwitches: e.MaxSwitches, CreatedBy: e.CreatedBy, CreatedAt: e.CreatedAt,
+		Shuffle: e.Shuffle, Review: string(e.Review), MaxSwitches: e.MaxSwitches, ModuleID: e.ModuleID, CreatedBy: e.CreatedBy, CreatedAt: e.CreatedAt,
 		QuestionIDs: e.QuestionIDs, Fixed: e.Fixed, UserIDs: e.UserIDs, MakeUpOf: e.MakeUpOf}
 	for _, r := range e.Rules {
 		d.Rules = append(d.Rules, ruleDoc(r))
@@ -195,7 +204,7 @@ func toExamDoc(e Exam) examDoc {
 func (d examDoc) exam() Exam {
 	e := Exam{ID: d.ID, Title: d.Title, UnitIDs: d.UnitIDs, OwnerUnitID: d.OwnerUnitID, OwnerPath: d.OwnerPath, OpensAt: d.OpensAt.UTC(), ClosesAt: d.ClosesAt.UTC(),
 		Duration: time.Duration(d.DurationSec) * time.Second, PassMark: d.PassMark, MaxAttempts: d.MaxAttempts, Counts: Counting(d.Counts), Points: d.Points,
-		Shuffle: d.Shuffle, Review: Review(d.Review), MaxSwitches: d.MaxSwitches, CreatedBy: d.CreatedBy, CreatedAt: d.CreatedAt,
+		Shuffle: d.Shuffle, Review: Review(d.Review), MaxSwitches: d.MaxSwitches, ModuleID: d.ModuleID, CreatedBy: d.CreatedBy, CreatedAt: d.CreatedAt,
 		QuestionIDs: d.QuestionIDs, Fixed: d.Fixed, UserIDs: d.UserIDs, MakeUpOf: d.MakeUpOf}
 	for _, r := range d.Rules {
 		e.Rules = append(e.Rules, Rule(r))

@@ -230,7 +230,7 @@ func (q Question) problems() []gridskill.FieldError {
 	for _, d := range []string{q.EffectiveOn, q.RetireOn} {
 		if d != "" {
 			if _, err := time.Parse(time.DateOnly, d); err != nil {
-				bad(ColSource, "dates are written YYYY-MM-DD")
+				bad(ColEffective, "dates are written YYYY-MM-DD")
 			}
 		}
 	}

@@ -20,7 +20,18 @@ const (
 	ColTags        = "标签"
 	ColDifficulty  = "难度"
 	ColSource      = "依据"
+	// The life of a question, so that an exported bank imports back as it
+	// was: 状态 (启用, 草稿 or 停用; empty is 启用) and the optional dates
+	// it takes effect and retires on.
+	ColStatus    = "状态"
+	ColEffective = "生效日期"
+	ColRetire    = "停用日期"
 )
+
+// statusNames are the template's words for a question's status.
+var statusNames = map[string]Status{"": Active, "启用": Active, "active": Active, "草稿": Draft, "draft": Draft, "停用": Retired, "retired": Retired}
+
+var statusLabels = map[Status]string{Active: "启用", Draft: "草稿", Retired: "停用"}
 
 // Header is the header row of the question bank template: 题型,题干,选项A..选项H,答案,解析,标签,难度,依据.
 func Header() []string {
@@ -28,16 +39,16 @@ func Header() []string {
 	for i := range optionKeys {
 		h = append(h, optionCol(i))
 	}
-	return append(h, ColAnswer, ColExplanation, ColTags, ColDifficulty, ColSource)
+	return append(h, ColAnswer, ColExplanation, ColTags, ColDifficulty, ColSource, ColStatus, ColEffective, ColRetire)
 }
 
 // Examples are the example rows of the downloadable template, one per type.
 func Examples() [][]string {
 	return [][]string{
-		{"单选", "国家机关要求把钱转入“安全账户”，这是？", "正常的执法程序", "诈骗", "银行的规定", "网格员的要求", "", "", "", "", "B", "国家机关没有所谓“安全账户”。", "反诈;冒充公检法", "1", "《中华人民共和国反电信网络诈骗法》"},
-		{"多选", "非法集资的特征有哪些？", "未经批准", "公开宣传", "承诺高额回报", "只面向亲友", "", "", "", "", "ABC", "面向社会不特定对象是特征之一，只面向亲友不是。", "防范非法集资;四个特征", "2", ""},
-		{"判断", "96110来电应当及时接听。", "", "", "", "", "", "", "", "", "对", "96110是反诈预警劝阻专线。", "反诈;96110", "1", ""},
-		{"填空", "遇到诈骗请拨打____报警。", "", "", "", "", "", "", "", "", "110", "公安机关的报警电话是110。", "反诈", "1", ""},
+		{"单选", "国家机关要求把钱转入“安全账户”，这是？", "正常的执法程序", "诈骗", "银行的规定", "网格员的要求", "", "", "", "", "B", "国家机关没有所谓“安全账户”。", "反诈;冒充公检法", "1", "《中华人民共和国反电信网络诈骗法》", "启用", "", ""},
+		{"多选", "非法集资的特征有哪些？", "未经批准", "公开宣传", "承诺高额回报", "只面向亲友", "", "", "", "", "ABC", "面向社会不特定对象是特征之一，只面向亲友不是。", "防范非法集资;四个特征", "2", "", "启用", "", ""},
+		{"判断", "96110来电应当及时接听。", "", "", "", "", "", "", "", "", "对", "96110是反诈预警劝阻专线。", "反诈;96110", "1", "", "启用", "", ""},
+		{"填空", "遇到诈骗请拨打____报警。", "", "", "", "", "", "", "", "", "110", "公安机关的报警电话是110。", "反诈", "1", "", "启用", "", ""},
 	}
 }
 
@@ -70,6 +81,9 @@ type Record struct {
 	Tags        string
 	Difficulty  string
 	Source      string
+	Status      string
+	EffectiveOn string
+	RetireOn    string
 }
 
 // ParseRecord turns one template row into a draft-free, active question and
@@ -143,6 +157,12 @@ func ParseRecord(r Record) (Question, []gridskill.FieldError) {
 			q.Tags = append(q.Tags, tag)
 		}
 	}
+	if st, ok := statusNames[strings.ToLower(strings.TrimSpace(r.Status))]; ok {
+		q.Status = st
+	} else {
+		bad(ColStatus, "unknown status; use 启用, 草稿 or 停用")
+	}
+	q.EffectiveOn, q.RetireOn = strings.TrimSpace(r.EffectiveOn), strings.TrimSpace(r.RetireOn)
 	d, err := strconv.Atoi(strings.TrimSpace(r.Difficulty))
 	if err != nil {
 		d = 0
@@ -160,7 +180,8 @@ func ParseRecord(r Record) (Question, []gridskill.FieldError) {
 // Record turns a question back into its template row; ParseRecord of it
 // gives the same question.
 func (q Question) Record() Record {
-	r := Record{Type: TypeLabel(q.Type), Stem: q.Stem, Explanation: q.Explanation, Tags: strings.Join(q.Tags, ";"), Difficulty: strconv.Itoa(q.Difficulty), Source: q.Source}
+	r := Record{Type: TypeLabel(q.Type), Stem: q.Stem, Explanation: q.Explanation, Tags: strings.Join(q.Tags, ";"), Difficulty: strconv.Itoa(q.Difficulty), Source: q.Source,
+		Status: statusLabels[q.Status], EffectiveOn: q.EffectiveOn, RetireOn: q.RetireOn}
 	for i, o := range q.Options {
 		if i < len(r.Options) {
 			r.Options[i] = o.Text
@@ -188,44 +209,71 @@ func (q Question) Record() Record {
 func (r Record) Cells() []string {
 	out := []string{r.Type, r.Stem}
 	out = append(out, r.Options[:]...)
-	return append(out, r.Answer, r.Explanation, r.Tags, r.Difficulty, r.Source)
+	return append(out, r.Answer, r.Explanation, r.Tags, r.Difficulty, r.Source, r.Status, r.EffectiveOn, r.RetireOn)
 }
 
 // ParseBank reads a question bank file (XLSX or CSV, by its name) within the
-// sheet limits and checks every row. Any problem rejects the whole file with
-// every row's problems listed. Errors: invalid.
+// sheet limits and checks every row (see ParseBankFile). Errors: invalid.
 func ParseBank(rd io.Reader, filename string) ([]Question, error) {
+	f, err := ParseBankFile(rd, filename)
+	return f.Questions, err
+}
+
+// BankFile is a read question bank file: its questions, and what was left out.
+type BankFile struct {
+	Questions []Question
+	// Ignored are columns the file has that are not read (e.g. 备注).
+	Ignored []string
+	// Examples counts the template's example rows left in and skipped.
+	Examples int
+}
+
+// defaultDifficulty is the difficulty of questions from a file with no 难度 column.
+const defaultDifficulty = "1"
+
+// bankColumns: 题型, 题干, 答案 and 标签 are needed; the options, 解析, 难度 and
+// 依据 may be left out of a file that does not use them.
+var bankColumns = sheet.Columns{
+	Required: []string{ColType, ColStem, ColAnswer, ColTags},
+	Optional: []string{ColExplanation, ColDifficulty, ColSource, ColStatus, ColEffective, ColRetire, "选项A", "选项B", "选项C", "选项D", "选项E", "选项F", "选项G", "选项H"},
+	Template: Header(),
+	Examples: Examples(),
+}
+
+// ParseBankFile reads a question bank file (XLSX or CSV in UTF-8 or GBK, by
+// its name) within the sheet limits and checks every row: a title above the
+// header is skipped, columns not in the template are ignored (and named),
+// and the template's example rows left in are skipped. Any problem rejects
+// the whole file with every row's problems listed. Errors: invalid.
+func ParseBankFile(rd io.Reader, filename string) (BankFile, error) {
 	t, err := sheet.Read(rd, filename, sheet.DefaultLimits())
 	if err != nil {
-		return nil, err
+		return BankFile{}, err
 	}
+	fit := t.Fit(bankColumns)
 	var problems []gridskill.FieldError
-	col := map[string]int{}
-	header := Header()
-	for _, name := range header {
-		col[name] = t.Col(name)
-		if col[name] < 0 {
-			problems = append(problems, gridskill.FieldError{Row: 1, Field: name, Reason: "column missing from the header"})
-		}
+	for _, name := range fit.Missing {
+		problems = append(problems, gridskill.FieldError{Row: 1, Field: name, Reason: "column missing from the header"})
 	}
-	for _, h := range t.Header {
-		if h != "" && !slices.Contains(header, h) {
-			problems = append(problems, gridskill.FieldError{Row: 1, Field: h, Reason: "unknown column; use the template's header"})
-		}
-	}
+	col := fit.Index
 	if len(problems) > 0 {
-		return nil, rejected(problems)
+		return BankFile{}, rejected(problems)
 	}
+	out := BankFile{Ignored: fit.Ignored, Examples: fit.Examples}
 	if len(t.Rows) == 0 {
-		return nil, gridskill.Errorf(gridskill.EINVALID, "the file has no questions in it")
+		return BankFile{}, gridskill.Errorf(gridskill.EINVALID, "the file has no questions in it")
 	}
 	seen := map[string]int{}
 	qs := make([]Question, 0, len(t.Rows))
 	for _, row := range t.Rows {
 		rec := Record{Line: row.Line, Type: row.Cell(col[ColType]), Stem: row.Cell(col[ColStem]), Answer: row.Cell(col[ColAnswer]),
-			Explanation: row.Cell(col[ColExplanation]), Tags: row.Cell(col[ColTags]), Difficulty: row.Cell(col[ColDifficulty]), Source: row.Cell(col[ColSource])}
+			Explanation: row.Cell(col[ColExplanation]), Tags: row.Cell(col[ColTags]), Difficulty: row.Cell(col[ColDifficulty]), Source: row.Cell(col[ColSource]),
+			Status: row.Cell(col[ColStatus]), EffectiveOn: row.Cell(col[ColEffective]), RetireOn: row.Cell(col[ColRetire])}
 		for i := range optionKeys {
 			rec.Options[i] = row.Cell(col[optionCol(i)])
+		}
+		if col[ColDifficulty] < 0 {
+			rec.Difficulty = defaultDifficulty // a file without the column: every question the easiest
 		}
 		q, p := ParseRecord(rec)
 		problems = append(problems, p...)
@@ -238,9 +286,10 @@ func ParseBank(rd io.Reader, filename string) ([]Question, error) {
 		qs = append(qs, q)
 	}
 	if len(problems) > 0 {
-		return nil, rejected(problems)
+		return BankFile{}, rejected(problems)
 	}
-	return qs, nil
+	out.Questions = qs
+	return out, nil
 }
 
 func rejected(problems []gridskill.FieldError) error {

@@ -131,6 +131,7 @@ type examDoc struct {
 	Fixed       bool                             `bson:"fixed,omitempty"`
 	UserIDs     []string                         `bson:"userIds,omitempty"`
 	MakeUpOf    string                           `bson:"makeUpOf,omitempty"`
+	ModuleID    string                           `bson:"moduleId,omitempty"`
 	CreatedBy   string                           `bson:"createdBy"`
 	CreatedAt   time.Time                        `bson:"createdAt"`
 }

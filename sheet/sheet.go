@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"gridskill"
 )
@@ -74,8 +75,13 @@ func Read(r io.Reader, filename string, lim Limits) (*Table, error) {
 	if int64(len(data)) > lim.MaxBytes {
 		return nil, gridskill.Errorf(gridskill.EINVALID, "the file is larger than %d MB", lim.MaxBytes>>20)
 	}
+	if bytes.HasPrefix(data, oleMagic) {
+		return nil, oldExcel()
+	}
 	var rows []Row
 	switch strings.ToLower(filepath.Ext(filename)) {
+	case ".xls":
+		return nil, oldExcel()
 	case ".csv":
 		rows, err = readCSV(data, lim)
 	case ".xlsx":
@@ -87,6 +93,29 @@ func Read(r io.Reader, filename string, lim Limits) (*Table, error) {
 		return nil, err
 	}
 	return table(rows, lim)
+}
+
+// oleMagic opens every file of Excel 97-2003 (.xls), whatever it is named.
+var oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
+
+func oldExcel() error {
+	return gridskill.Errorf(gridskill.EINVALID, "this is an old Excel (.xls) file; open it in Excel or WPS, choose Save As, pick \"Excel Workbook (*.xlsx)\" and upload that file")
+}
+
+// decodeCSV returns a CSV file's text as UTF-8: UTF-8 (with or without the
+// BOM Excel writes) as it is, anything else read as GB18030, the superset of
+// GBK that Chinese Excel and WPS save "CSV" in. Bytes that are neither are
+// refused rather than turned into question marks.
+func decodeCSV(data []byte) ([]byte, error) {
+	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
+	if utf8.Valid(data) {
+		return data, nil
+	}
+	out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
+	if err != nil || bytes.ContainsRune(out, utf8.RuneError) || !utf8.Valid(out) {
+		return nil, gridskill.Errorf(gridskill.EINVALID, "the CSV file is neither UTF-8 nor GBK text; save it as \"CSV UTF-8\" or upload the .xlsx")
+	}
+	return out, nil
 }
 
 // table splits the non-blank rows read into the header (the first) and the data.
@@ -142,9 +171,9 @@ func tooManyRows(lim Limits) error {
 // spreadsheet shows it on: an empty line, which encoding/csv skips, is a row
 // there, and a quoted cell spanning lines is one row.
 func readCSV(data []byte, lim Limits) ([]Row, error) {
-	data = bytes.TrimPrefix(data, []byte("\uFEFF")) // Excel writes a BOM
-	if !utf8.Valid(data) {
-		return nil, gridskill.Errorf(gridskill.EINVALID, "the CSV file is not UTF-8 text; save it as \"CSV UTF-8\" or upload the .xlsx")
+	data, err := decodeCSV(data)
+	if err != nil {
+		return nil, err
 	}
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.FieldsPerRecord = -1

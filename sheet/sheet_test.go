@@ -235,9 +235,10 @@ func TestHostileFilesRefused(t *testing.T) {
 		{"OverSizeCap", "big.csv", bytes.Repeat([]byte("a,b\n"), 20<<10), "the file is larger than 0 MB"},
 		{"TooManyCSVRows", "rows.csv", []byte("h\n" + strings.Repeat("x\n", 101)), "the file has more than 100 rows"},
 		{"TooManyXLSXRows", "rows.xlsx", xlsxWithSheet(t, bombSheet(102), 0), "the file has more than 100 rows"},
-		{"NotUTF8", "gbk.csv", gbk, `the CSV file is not UTF-8 text; save it as "CSV UTF-8" or upload the .xlsx`},
+		{"NeitherUTF8NorGBK", "bad.csv", []byte{'h', '\n', 0xff, 0xfe, 0x80, '\n'}, `the CSV file is neither UTF-8 nor GBK text; save it as "CSV UTF-8" or upload the .xlsx`},
 		{"NotAZip", "fake.xlsx", []byte("PK\x03\x04 not really"), "the file is not a valid .xlsx workbook"},
-		{"OldExcel", "roster.xls", []byte{0xd0, 0xcf, 0x11, 0xe0}, "please upload a .xlsx or .csv file"},
+		{"OldExcel", "roster.xls", []byte{0xd0, 0xcf, 0x11, 0xe0}, `this is an old Excel (.xls) file; open it in Excel or WPS, choose Save As, pick "Excel Workbook (*.xlsx)" and upload that file`},
+		{"OldExcelRenamed", "roster.xlsx", []byte{0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0}, `this is an old Excel (.xls) file; open it in Excel or WPS, choose Save As, pick "Excel Workbook (*.xlsx)" and upload that file`},
 		{"NoExtension", "roster", []byte("a,b\n"), "please upload a .xlsx or .csv file"},
 		{"Empty", "empty.csv", []byte("\uFEFF\n,,\n"), "the file is empty"},
 		{"LongCell", "long.csv", []byte("h\n" + strings.Repeat("长", 51) + "\n"), "row 2 column 1 is longer than 50 characters"},
@@ -256,6 +257,12 @@ func TestHostileFilesRefused(t *testing.T) {
 			}
 		})
 	}
+	t.Run("GBKIsReadAsChinese", func(t *testing.T) {
+		tab, err := Read(bytes.NewReader(gbk), "gbk.csv", small)
+		if err != nil || strings.Join(tab.Header, ",") != "姓名,手机号" {
+			t.Fatalf("GBK CSV read as %v, %v", tab, err)
+		}
+	})
 	t.Run("BlankRowsDoNotCountAgainstTheLimit", func(t *testing.T) {
 		data := []byte("h\n" + strings.Repeat(",\n", 500) + strings.Repeat("x\n", 100))
 		if tab := mustRead(t, data, "a.csv", small); len(tab.Rows) != 100 {

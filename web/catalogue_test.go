@@ -68,6 +68,40 @@ func TestEveryMessageHasChinese(t *testing.T) {
 	}
 }
 
+// TestOneFormOfAddress checks that the Chinese texts address the person as
+// 您 throughout: the product speaks to older workers and their leaders, and
+// a page mixing 你 and 您 reads as careless.
+func TestOneFormOfAddress(t *testing.T) {
+	files, err := fs.Glob(views.Locales, "locales/*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no catalogue files (%v)", err)
+	}
+	for _, f := range files {
+		data, err := fs.ReadFile(views.Locales, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(data), "\n") {
+			if strings.Contains(line, "你") {
+				t.Errorf("%s:%d says 你; use 您: %s", f, i+1, strings.TrimSpace(line))
+			}
+		}
+	}
+	err = fs.WalkDir(views.Templates, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(views.Templates, path)
+		if err == nil && strings.Contains(string(data), "你") {
+			t.Errorf("%s says 你; use 您", path)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 // messageCalls are the functions whose string argument at the given index is a catalogue id.
 var messageCalls = map[string]int{"Errorf": 1, "bad": 1, "flash": 1, "page": 1, "rejectRow": 1}
 

@@ -65,7 +65,7 @@ func (s *Server) certifyCoverageExport(c *fiber.Ctx) error {
 		rows = append(rows, []string{strings.Repeat("  ", r.Depth) + r.Unit.Name, strconv.Itoa(r.Workers), strconv.Itoa(r.InForce),
 			strconv.Itoa(r.Percent()), strconv.Itoa(r.Expiring), strconv.Itoa(r.RefresherDue), strconv.Itoa(r.Expired), strconv.Itoa(r.Revoked)})
 	}
-	return sendSheet(c, "xlsx", "coverage-"+cov.Program.ID, cov.Program.Name, header, rows)
+	return sendSheet(c, "xlsx", s.datedName(cov.Program.Name, "覆盖情况"), cov.Program.Name, header, rows)
 }
 
 type certListPage struct {
@@ -127,7 +127,7 @@ func (s *Server) certifyExpiringExport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.sendCertList(c, "expiring", certs)
+	return s.sendCertList(c, "即将到期的证书", certs)
 }
 
 // certifyRefresherExport downloads the refresher-due list.
@@ -137,7 +137,7 @@ func (s *Server) certifyRefresherExport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.sendCertList(c, "refresher-due", certs)
+	return s.sendCertList(c, "需复训的证书", certs)
 }
 
 func (s *Server) sendCertList(c *fiber.Ctx, name string, certs []certify.Held) error {
@@ -152,5 +152,5 @@ func (s *Server) sendCertList(c *fiber.Ctx, name string, certs []certify.Held) e
 		rows = append(rows, []string{h.HolderName, strings.Join(tree.Names(h.UnitID), " / "), h.ProgramName, h.Number,
 			p.CertDate(h.IssuedAt), p.CertDate(h.ExpiresAt), p.StateLabel(h.State)})
 	}
-	return sendSheet(c, "xlsx", name, p.T("Certification"), header, rows)
+	return sendSheet(c, "xlsx", s.datedName(name), p.T("Certification"), header, rows)
 }

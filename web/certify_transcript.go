@@ -82,7 +82,7 @@ func (s *Server) transcriptExport(c *fiber.Ctx) error {
 		row(p.T("Certificate"), c.ProgramName, c.Number, p.StateLabel(c.State), p.T("%s to %s", p.CertDate(c.IssuedAt), p.CertDate(c.ExpiresAt)))
 	}
 	header := []string{p.T("Kind"), p.T("Name"), p.T("Detail"), p.T("Result"), p.T("Date")}
-	return sendSheet(c, "xlsx", "transcript-"+t.Worker.ID, p.T("Transcript"), header, rows)
+	return sendSheet(c, "xlsx", s.datedName(t.Worker.Name, p.T("Transcript")), p.T("Transcript"), header, rows)
 }
 
 func dateOrEmpty(p Page, t time.Time) string {

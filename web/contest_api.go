@@ -308,7 +308,7 @@ func (s *Server) contestExport(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="contest-results.xlsx"`)
+	setAttachment(c, s.datedName("技能大比武成绩")+".xlsx")
 	return c.Send(buf.Bytes())
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"gridskill"
 	"gridskill/courses"
+	"gridskill/quiz"
 	"gridskill/rotation"
 )
 
@@ -61,6 +62,19 @@ type studyPage struct {
 	Next       string
 	LessonDone bool
 	ModuleID   string
+	// ReadyIn: seconds before the lesson may be marked done (0: now).
+	ReadyIn int
+	// Exams are the open exams that assess this module, for "what next".
+	Exams []quiz.Exam
+}
+
+// PracticeTag is the question tag to practise the module with: its
+// end-of-module check's first tag, or "" when it has none.
+func (p studyPage) PracticeTag() string {
+	if p.Module.Published != nil && len(p.Module.Published.CheckTags) > 0 {
+		return p.Module.Published.CheckTags[0]
+	}
+	return ""
 }
 
 // Number is the lesson's position, from 1.
@@ -98,7 +112,15 @@ func (s *Server) coursesModule(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Render("courses/module", studyPage{Page: s.page(c, "Module"), Study: st, ModuleID: st.Module.ID}, "layouts/main")
+	p := studyPage{Page: s.page(c, "Module"), Study: st, ModuleID: st.Module.ID}
+	if s.quiz != nil {
+		for _, e := range s.quiz.OpenExams(c.UserContext(), u) {
+			if e.ModuleID == st.Module.ID {
+				p.Exams = append(p.Exams, e)
+			}
+		}
+	}
+	return c.Render("courses/module", p, "layouts/main")
 }
 
 // coursesLesson is a lesson page: light, readable on a phone, with a
@@ -113,7 +135,14 @@ func (s *Server) coursesLesson(c *fiber.Ctx) error {
 	if !ok {
 		return gridskill.Errorf(gridskill.ENOTFOUND, "no such lesson")
 	}
+	ready, err := s.courses.OpenLesson(c.UserContext(), u, st.Module.ID, l.ID)
+	if err != nil {
+		return err
+	}
 	p := studyPage{Page: s.page(c, "Lesson"), Study: st, Lesson: l, Index: i, LessonDone: st.Lessons[l.ID].Done, ModuleID: st.Module.ID}
+	if left := ready.Sub(s.clock.Now()); left > 0 && !p.LessonDone {
+		p.ReadyIn = int((left + time.Second - 1) / time.Second)
+	}
 	p.Title = l.Title
 	base := "/learn/" + st.Module.ID + "/"
 	if i > 0 {
@@ -131,6 +160,10 @@ func (s *Server) coursesComplete(c *fiber.Ctx) error {
 	u, _ := currentUser(c)
 	id, lesson := c.Params("id"), c.Params("lesson")
 	item, err := s.courses.CompleteLesson(c.UserContext(), u, id, lesson)
+	if courses.TooSoon(err) {
+		s.flash(c, "Please read the lesson a little longer before marking it done.")
+		return c.Redirect("/learn/"+id+"/"+lesson, fiber.StatusSeeOther)
+	}
 	if err != nil {
 		return err
 	}
@@ -177,10 +210,11 @@ func (s *Server) coursesMedia(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderContentType, im.ContentType)
 	c.Set(fiber.HeaderCacheControl, "private, max-age=31536000, immutable")
-	c.Set(fiber.HeaderETag, `"`+im.ID+`"`)
+	etag := `"` + c.Params("id") + `"` // a size never made is served as the image, under its own name
+	c.Set(fiber.HeaderETag, etag)
 	c.Set("X-Content-Type-Options", "nosniff")
 	c.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	if c.Get(fiber.HeaderIfNoneMatch) == `"`+im.ID+`"` {
+	if c.Get(fiber.HeaderIfNoneMatch) == etag {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	return c.Send(im.Data)

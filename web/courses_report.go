@@ -42,7 +42,7 @@ func (s *Server) coursesReportExport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return sendSheet(c, "xlsx", "completion-"+r.Module.ID, "完成情况", reportHeader, reportRows(r))
+	return sendSheet(c, "xlsx", s.datedName(r.Module.Title, "完成情况"), "完成情况", reportHeader, reportRows(r))
 }
 
 // reportRows lays the report out by level: the street, community and grid

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -47,10 +48,10 @@ func (s *Server) sessionCreate(c *fiber.Ctx) error {
 	hours, _ := strconv.ParseFloat(c.FormValue("hours"), 64)
 	in := courses.SessionInput{Topic: c.FormValue("topic"), Date: c.FormValue("date"), Place: c.FormValue("place"), Trainer: c.FormValue("trainer"), Hours: hours}
 	p := sessionFormPage{Page: s.page(c, "Record a training session"), Input: in, Phones: c.FormValue("phones"), Today: s.clock.Now().Format("2006-01-02")}
-	rows, err := s.sessionRows(c)
+	sheet, err := s.sessionRows(c)
 	var sess courses.Session
 	if err == nil {
-		sess, err = s.courses.RecordSession(c.UserContext(), u, in, rows)
+		sess, err = s.courses.RecordSession(c.UserContext(), u, in, sheet.Rows)
 	}
 	if err != nil {
 		if err := p.problem(err); err != nil {
@@ -59,16 +60,27 @@ func (s *Server) sessionCreate(c *fiber.Ctx) error {
 		return c.Status(statusOf[gridskill.ErrorCode(err)]).Render("courses/session_new", p, "layouts/main")
 	}
 	s.flash(c, "The session is recorded and its attendees have their hours.")
-	return c.Redirect("/sessions/"+sess.ID, fiber.StatusSeeOther)
+	q := url.Values{}
+	if len(sheet.Ignored) > 0 {
+		q.Set("ignored", capEcho(strings.Join(sheet.Ignored, "、")))
+	}
+	if sheet.Examples > 0 {
+		q.Set("examples", strconv.Itoa(sheet.Examples))
+	}
+	next := "/sessions/" + sess.ID
+	if len(q) > 0 {
+		next += "?" + q.Encode()
+	}
+	return c.Redirect(next, fiber.StatusSeeOther)
 }
 
 // sessionRows reads the attendees: the uploaded sign-in sheet if there is
 // one, else the phone numbers typed, one a line (a name may follow).
-func (s *Server) sessionRows(c *fiber.Ctx) ([]courses.SignInRow, error) {
+func (s *Server) sessionRows(c *fiber.Ctx) (courses.SignInSheet, error) {
 	if fh, err := c.FormFile("file"); err == nil && fh.Size > 0 {
 		f, err := fh.Open()
 		if err != nil {
-			return nil, gridskill.Errorf(gridskill.EINVALID, "the file could not be read")
+			return courses.SignInSheet{}, gridskill.Errorf(gridskill.EINVALID, "the file could not be read")
 		}
 		defer f.Close()
 		return courses.ParseSignInSheet(f, fh.Filename)
@@ -85,7 +97,7 @@ func (s *Server) sessionRows(c *fiber.Ctx) ([]courses.SignInRow, error) {
 		}
 		rows = append(rows, row)
 	}
-	return rows, nil
+	return courses.SignInSheet{Rows: rows}, nil
 }
 
 type sessionPage struct {
@@ -96,6 +108,9 @@ type sessionPage struct {
 	Input courses.SessionInput
 	Trail []courses.SessionChange
 	QR    bool
+	// Ignored and Examples: what the sign-in sheet just imported had that was left out.
+	Ignored  string
+	Examples int
 }
 
 func (s *Server) sessionShow(c *fiber.Ctx) error {
@@ -103,6 +118,8 @@ func (s *Server) sessionShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	p.Ignored = capEcho(c.Query("ignored"))
+	p.Examples, _ = strconv.Atoi(c.Query("examples"))
 	return c.Render("courses/session", p, "layouts/main")
 }
 
@@ -128,5 +145,5 @@ func (s *Server) sessionView(c *fiber.Ctx) (sessionPage, error) {
 
 // sessionTemplate sends the sign-in sheet template.
 func (s *Server) sessionTemplate(c *fiber.Ctx) error {
-	return sendSheet(c, c.Params("ext"), "sign-in-sheet", "签到表", courses.SignInHeader(), [][]string{{"张晓婷", "13900000004"}})
+	return sendSheet(c, c.Params("ext"), "签到表模板", "签到表", courses.SignInHeader(), [][]string{courses.SignInExample()})
 }

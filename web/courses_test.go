@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"gridskill/courses"
 	"gridskill/seed"
 	"gridskill/sheet"
 )
@@ -119,6 +120,20 @@ func TestCoursesWorkerStudiesAndTrainerSeesCompletionByGrid(t *testing.T) {
 		}
 	})
 
+	t.Run("EarlyTapGoesBackToTheLesson", func(t *testing.T) {
+		_, page := worker.get("/learn/" + id + "/" + lessons[1])
+		if !strings.Contains(page, `id="ready-note"`) {
+			t.Fatalf("a lesson just opened says nothing of its reading time:\n%s", page)
+		}
+		resp, _ := worker.post("/learn/"+id+"/"+lessons[1], "/learn/"+id+"/"+lessons[1]+"/complete", nil)
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/learn/"+id+"/"+lessons[1] {
+			t.Fatalf("early tap: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		if _, page := worker.get("/learn/" + id); !strings.Contains(page, "0 / 2") {
+			t.Fatal("the early tap marked the lesson done")
+		}
+	})
+	r.clock.Advance(courses.MaxMinRead)
 	for _, l := range lessons {
 		for i := 0; i < 2; i++ { // a double tap
 			resp, body := worker.post("/learn/"+id+"/"+l, "/learn/"+id+"/"+l+"/complete", nil)

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -102,6 +103,7 @@ type errorPage struct {
 // to the log with the request id.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	e, status := asAppError(err)
+	e = capError(e)
 	attrs := []any{"status", status, "code", e.Code, "method", c.Method(), "path", c.Path(), "request_id", requestID(c)}
 	if status >= 500 {
 		s.log.Error("request failed", append(attrs, "err", err)...)
@@ -152,3 +154,54 @@ func titleFor(status int) string {
 }
 
 func isAPI(c *fiber.Ctx) bool { return strings.HasPrefix(c.Path(), "/api/") }
+
+// Echo limits: an error names what it refuses (a column, a value, a unit),
+// but never sends back more than a few words of it, and lists at most
+// maxEchoFields rows; a pasted essay or a 20,000-row file stays on the
+// client's side.
+const (
+	maxEcho       = 40
+	maxEchoFields = 100
+)
+
+// capEcho shortens a value typed or uploaded by someone to maxEcho
+// characters, with an ellipsis, for showing it back.
+func capEcho(s string) string {
+	if utf8.RuneCountInString(s) <= maxEcho {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:maxEcho]) + "…"
+}
+
+func capArgs(args []any) []any {
+	if len(args) == 0 {
+		return args
+	}
+	out := make([]any, len(args))
+	for i, a := range args {
+		if s, ok := a.(string); ok {
+			a = capEcho(s)
+		}
+		out[i] = a
+	}
+	return out
+}
+
+// capError is a copy of e for showing: its arguments and the fields it
+// names capped, and its list of problems cut at maxEchoFields with a last
+// line saying how many more there are.
+func capError(e *gridskill.Error) *gridskill.Error {
+	c := *e
+	c.Args = capArgs(e.Args)
+	c.Fields = nil
+	for i, f := range e.Fields {
+		if i == maxEchoFields {
+			c.Fields = append(c.Fields, gridskill.FieldError{Reason: "and %d more problems", Args: []any{len(e.Fields) - maxEchoFields}})
+			break
+		}
+		f.Field, f.Args = capEcho(f.Field), capArgs(f.Args)
+		c.Fields = append(c.Fields, f)
+	}
+	return &c
+}

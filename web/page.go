@@ -72,7 +72,7 @@ func (s *Server) page(c *fiber.Ctx, title string) Page {
 func (p *Page) problem(err error) error {
 	var e *gridskill.Error
 	if errors.As(err, &e) && e.Code != gridskill.EINTERNAL {
-		p.Problem = e
+		p.Problem = capError(e)
 		return nil
 	}
 	return err

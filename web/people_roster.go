@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"fmt"
 	"net/url"
 	"strconv"
 
@@ -192,7 +191,7 @@ func (s *Server) importRoster(c *fiber.Ctx, u people.User) (people.ImportResult,
 // rosterTemplate sends the roster template with one example row.
 func (s *Server) rosterTemplate(c *fiber.Ctx) error {
 	rows := [][]string{people.RosterExample()}
-	return sendSheet(c, c.Params("ext"), "roster-template", "花名册", people.RosterHeader(), rows)
+	return sendSheet(c, c.Params("ext"), "花名册模板", "花名册", people.RosterHeader(), rows)
 }
 
 // rosterExport sends the roster of the admin's area, in the template's columns.
@@ -221,9 +220,11 @@ func (s *Server) rosterExport(c *fiber.Ctx) error {
 			break
 		}
 	}
-	return sendSheet(c, "xlsx", "roster", "花名册", people.RosterHeader(), rows)
+	return sendSheet(c, "xlsx", s.datedName("花名册"), "花名册", people.RosterHeader(), rows)
 }
 
+// sendSheet sends a spreadsheet as ext (xlsx or csv) saved as name (no
+// extension; see downloadName and datedName).
 func sendSheet(c *fiber.Ctx, ext, name, sheetName string, header []string, rows [][]string) error {
 	var buf bytes.Buffer
 	switch ext {
@@ -240,6 +241,6 @@ func sendSheet(c *fiber.Ctx, ext, name, sheetName string, header []string, rows 
 	default:
 		return gridskill.Errorf(gridskill.ENOTFOUND, "page not found")
 	}
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s.%s"`, name, ext))
+	setAttachment(c, name+"."+ext)
 	return c.Send(buf.Bytes())
 }

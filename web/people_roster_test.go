@@ -119,7 +119,7 @@ func TestRosterDownloads(t *testing.T) {
 	b := r.as(streetPhone)
 	t.Run("TemplateXLSX", func(t *testing.T) {
 		resp, body := b.get("/roster/template.xlsx")
-		if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Disposition"), `filename="roster-template.xlsx"`) {
+		if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Disposition"), `filename*=UTF-8''`+url.PathEscape("花名册模板.xlsx")) {
 			t.Fatalf("got %d %v", resp.StatusCode, resp.Header)
 		}
 		rows := workbookRows(t, []byte(body))

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"bytes"
+	"io"
 	"strconv"
 	"time"
 
@@ -10,6 +12,7 @@ import (
 	"gridskill/people"
 	"gridskill/quiz"
 	"gridskill/scoring"
+	"gridskill/sheet"
 )
 
 type bankQuestionJSON struct {
@@ -75,6 +78,9 @@ type questionImportResponse struct {
 	Skipped    int                  `json:"skipped"`
 	Duplicates []bankDuplicateJSON  `json:"duplicates"`
 	Warnings   []contentWarningJSON `json:"warnings"`
+	Ignored    []string             `json:"ignored"`
+	Examples   int                  `json:"examplesSkipped"`
+	Pending    string               `json:"pending,omitempty"`
 }
 
 // contentWarningJSON is one finding of the content check on an imported file.
@@ -88,22 +94,59 @@ type contentWarningJSON struct {
 	Expected   float64          `json:"expected,omitempty"`
 }
 
-// importQuestions reads the uploaded bank and imports it with the chosen duplicates rule.
-func (s *Server) importQuestions(c *fiber.Ctx, u people.User) (quiz.ImportResult, error) {
-	fh, err := c.FormFile("file")
+// bankImport is what an import did, and what the file had that was left out.
+type bankImport struct {
+	quiz.ImportResult
+	Ignored  []string
+	Examples int
+	// Pending keys the file kept while its uploader chooses what to do with
+	// its duplicates; sent back with the choice instead of the file.
+	Pending string
+}
+
+// importQuestions reads the uploaded bank, or the one kept for the caller
+// under "pending" when they choose what to do with its duplicates, and
+// imports it with the chosen duplicates rule.
+func (s *Server) importQuestions(c *fiber.Ctx, u people.User) (bankImport, error) {
+	filename, data, err := s.bankUpload(c, u)
 	if err != nil {
-		return quiz.ImportResult{}, gridskill.Errorf(gridskill.EINVALID, "choose a .xlsx or .csv file to upload")
+		return bankImport{}, err
+	}
+	f, err := quiz.ParseBankFile(bytes.NewReader(data), filename)
+	if err != nil {
+		return bankImport{}, err
+	}
+	res, err := s.quiz.Import(c.UserContext(), u, f.Questions, quiz.Duplicates(c.FormValue("duplicates")))
+	out := bankImport{ImportResult: res, Ignored: f.Ignored, Examples: f.Examples}
+	if err == nil && !res.Written {
+		out.Pending, err = s.quiz.KeepUpload(c.UserContext(), u, filename, data)
+	}
+	return out, err
+}
+
+// bankUpload reads the form's file, or the file kept under "pending".
+func (s *Server) bankUpload(c *fiber.Ctx, u people.User) (string, []byte, error) {
+	fh, err := c.FormFile("file")
+	if err != nil || fh.Size == 0 {
+		if key := c.FormValue("pending"); key != "" {
+			return s.quiz.TakeUpload(c.UserContext(), u, key)
+		}
+		return "", nil, gridskill.Errorf(gridskill.EINVALID, "choose a .xlsx or .csv file to upload")
 	}
 	f, err := fh.Open()
 	if err != nil {
-		return quiz.ImportResult{}, gridskill.Errorf(gridskill.EINVALID, "the file could not be read")
+		return "", nil, gridskill.Errorf(gridskill.EINVALID, "the file could not be read")
 	}
 	defer f.Close()
-	qs, err := quiz.ParseBank(f, fh.Filename)
+	limit := sheet.DefaultLimits().MaxBytes
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
-		return quiz.ImportResult{}, err
+		return "", nil, gridskill.Errorf(gridskill.EINVALID, "the file could not be read")
 	}
-	return s.quiz.Import(c.UserContext(), u, qs, quiz.Duplicates(c.FormValue("duplicates")))
+	if int64(len(data)) > limit {
+		return "", nil, gridskill.Errorf(gridskill.EINVALID, "the file is larger than %d MB", limit>>20)
+	}
+	return fh.Filename, data, nil
 }
 
 // apiQuestionImport: POST /api/v1/questions/import (multipart: file, duplicates=skip|update).
@@ -114,7 +157,8 @@ func (s *Server) apiQuestionImport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	resp := questionImportResponse{Written: res.Written, Created: res.Created, Updated: res.Updated, Unchanged: res.Unchanged, Skipped: res.Skipped, Duplicates: []bankDuplicateJSON{}}
+	resp := questionImportResponse{Written: res.Written, Created: res.Created, Updated: res.Updated, Unchanged: res.Unchanged, Skipped: res.Skipped,
+		Duplicates: []bankDuplicateJSON{}, Ignored: append([]string{}, res.Ignored...), Examples: res.Examples, Pending: res.Pending}
 	for _, d := range res.Duplicates {
 		resp.Duplicates = append(resp.Duplicates, bankDuplicateJSON(d))
 	}

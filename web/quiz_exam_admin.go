@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"gridskill"
+	"gridskill/courses"
 	"gridskill/quiz"
 	"gridskill/scoring"
 )
@@ -48,6 +49,8 @@ type examNewPage struct {
 	Form    examSetupForm
 	Rules   []examRuleRow
 	Points  []examPointsRow
+	// Modules are the published modules the exam may assess.
+	Modules []courses.Module
 }
 
 // examPointsRow is the points field of one question type.
@@ -65,6 +68,7 @@ type examRuleRow struct {
 // back with what was in it.
 type examSetupForm struct {
 	Title, UnitID, OpensAt, ClosesAt string
+	ModuleID                         string
 	Minutes, PassMark, MaxAttempts   string
 	MaxSwitches                      string
 	Counts                           quiz.Counting
@@ -98,6 +102,17 @@ func (s *Server) examNew(c *fiber.Ctx, f examSetupForm) (examNewPage, error) {
 	}
 	p := examNewPage{Page: s.page(c, "New exam"), Heading: "New exam", Action: "/quiz/exams", Button: "Create the exam",
 		Units: unitOptions(tree, u.UnitID), Tags: s.quiz.Tags(u), Types: quiz.Types(), Form: f}
+	if s.courses != nil {
+		mods, err := s.courses.Visible(c.UserContext(), u)
+		if err != nil {
+			return examNewPage{}, err
+		}
+		for _, m := range mods {
+			if m.Published != nil {
+				p.Modules = append(p.Modules, m)
+			}
+		}
+	}
 	for i, r := range f.Rules {
 		p.Rules = append(p.Rules, examRuleRow{examRuleForm: r, I: i, N: i + 1})
 	}
@@ -145,12 +160,12 @@ func (s *Server) examAdminCreate(c *fiber.Ctx) error {
 // for each such field; so is a window that is not a date and time. The
 // rules of a valid exam are the service's to check.
 func parseExamForm(c *fiber.Ctx) (examSetupForm, quiz.Exam, error) {
-	f := examSetupForm{Title: c.FormValue("title"), UnitID: c.FormValue("unit"), OpensAt: c.FormValue("opensAt"), ClosesAt: c.FormValue("closesAt"),
+	f := examSetupForm{Title: c.FormValue("title"), UnitID: c.FormValue("unit"), ModuleID: c.FormValue("module"), OpensAt: c.FormValue("opensAt"), ClosesAt: c.FormValue("closesAt"),
 		Minutes: c.FormValue("minutes"), PassMark: c.FormValue("passMark"), MaxAttempts: c.FormValue("maxAttempts"), MaxSwitches: c.FormValue("maxSwitches"),
 		Counts: quiz.Counting(c.FormValue("counts")), Review: quiz.Review(c.FormValue("review")), Shuffle: c.FormValue("shuffle") == "1",
 		Fixed: c.FormValue("fixed") == "1", Questions: c.FormValue("questions"), Points: map[scoring.QuestionType]string{}}
 	var n examNumbers
-	e := quiz.Exam{Title: f.Title, UnitIDs: []string{f.UnitID}, Duration: time.Duration(n.whole("minutes", f.Minutes)) * time.Minute,
+	e := quiz.Exam{Title: f.Title, UnitIDs: []string{f.UnitID}, ModuleID: f.ModuleID, Duration: time.Duration(n.whole("minutes", f.Minutes)) * time.Minute,
 		PassMark: n.whole("passMark", f.PassMark), MaxAttempts: n.whole("maxAttempts", f.MaxAttempts), MaxSwitches: n.whole("maxSwitches", f.MaxSwitches),
 		Counts: f.Counts, Review: f.Review, Shuffle: f.Shuffle, Fixed: f.Fixed, QuestionIDs: questionIDs(f.Questions)}
 	e.Rules, f.Rules = parseExamRules(c, &n)

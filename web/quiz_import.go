@@ -1,6 +1,8 @@
 package web
 
 import (
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 
 	"gridskill"
@@ -9,7 +11,7 @@ import (
 
 type quizImportPage struct {
 	Page
-	Result *quiz.ImportResult
+	Result *bankImport
 }
 
 // quizImportPage shows the upload form and the template links.
@@ -38,7 +40,7 @@ func (s *Server) quizImportSubmit(c *fiber.Ctx) error {
 
 // quizTemplate sends the question bank template with one example per type.
 func (s *Server) quizTemplate(c *fiber.Ctx) error {
-	return sendSheet(c, c.Params("ext"), "question-template", "题库", quiz.Header(), quiz.Examples())
+	return sendSheet(c, c.Params("ext"), "题库模板", "题库", quiz.Header(), quiz.Examples())
 }
 
 // quizExport sends the questions the trainer can see (filtered like the bank
@@ -49,5 +51,8 @@ func (s *Server) quizExport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return sendSheet(c, c.Params("ext"), "questions", "题库", quiz.Header(), quiz.Rows(qs))
+	return sendSheet(c, c.Params("ext"), s.datedName("题库"), "题库", quiz.Header(), quiz.Rows(qs))
 }
+
+// Joined lists column names read from a file, capped for showing back.
+func (p quizImportPage) Joined(names []string) string { return capEcho(strings.Join(names, "、")) }

@@ -21,6 +21,8 @@ type questionPage struct {
 	Stats    *quiz.QuestionStats
 	Types    []string
 	Statuses []quiz.Status
+	// Existing is the question a refused stem repeats, linked from the problem.
+	Existing *quiz.Question
 }
 
 type quizOptionField struct {
@@ -75,6 +77,11 @@ func (s *Server) quizQuestionCreate(c *fiber.Ctx) error {
 	}
 	if err == nil {
 		q, err = s.quiz.Create(c.UserContext(), u, q)
+	}
+	if gridskill.ErrorCode(err) == gridskill.ECONFLICT {
+		if dup, ok := s.quiz.SameStem(u, rec.Stem); ok {
+			p.Existing = &dup
+		}
 	}
 	if err != nil {
 		if err := p.problem(err); err != nil {

@@ -17,6 +17,7 @@ func (s *Server) routes(static fs.FS) {
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: int((7 * 24 * time.Hour).Seconds())}))
 	app.Get("/healthz", s.healthz)
 	app.Get("/sw.js", s.examServiceWorker(static))
+	app.Get("/favicon.ico", s.favicon(static))
 
 	app.Use(s.withContext, s.authenticate, s.checkCSRF, s.cadreOnly)
 	admins := requireRole(people.StreetAdmin, people.DistrictAdmin)

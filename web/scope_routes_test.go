@@ -130,6 +130,7 @@ var scopeRoutes = map[string]routeRule{
 	"POST /api/v1/notices/clear":      writes("clears the viewer's own notices"),
 	"GET /healthz":                    public("the health check names no record"),
 	"GET /sw.js":                      public("the exam pages' service worker names no record"),
+	"GET /favicon.ico":                public("the site's icon names no record"),
 	"GET /login":                      public("the sign-in page"),
 	"POST /login":                     public("signing in"),
 	"GET /prefs":                      public("sets the language or text size of the browser"),
