@@ -46,6 +46,11 @@ type player struct {
 	timeMS         int64
 	streak         int
 	rank           int
+	answers        int // questions answered, right or wrong: the tie-break of scoring.Rank
+	// shownPoints and shownStreak are the points and streak as of the last
+	// closed question: what phones see, so that no score includes an open one.
+	shownPoints float64
+	shownStreak int
 	delays         []int64
 
 	// captain is, in a captain round, who answers for the player's team.
@@ -169,19 +174,27 @@ func (s *Service) rebuild(ctx context.Context, c Contest, ld liveDoc) (*live, er
 	for _, f := range facts {
 		byItem[f.Item] = append(byItem[f.Item], f)
 	}
+	closed := ld.Phase == phaseResults || ld.Phase == phasePodium
+	ranked := false
 	for i := 0; i <= ld.Item && i < r.Items(); i++ {
+		if i == ld.Item && !closed {
+			l.rank() // what was shown before the open question
+			ranked = true
+		}
 		l.resetItem()
 		st := liveDoc{ID: c.ID, Round: r.ID, Item: i, Phase: phaseOpen}
 		l.st = st
 		for _, f := range byItem[i] {
 			l.replay(f)
 		}
-		if i < ld.Item || ld.Phase == phaseResults || ld.Phase == phasePodium {
+		if i < ld.Item || closed {
 			l.settle()
 		}
 	}
 	l.st = ld
-	l.rank()
+	if !ranked {
+		l.rank()
+	}
 	switch ld.Phase {
 	case phaseReading, phaseOpen, phaseAnswering, phaseStaking, phaseJudging:
 		l.interrupted = ld.Phase
@@ -269,6 +282,9 @@ func (l *live) applyAnswer(p *player, a *answer) {
 	p.points += a.gained
 	p.gained = a.gained
 	p.timeMS += a.timeMS
+	if len(a.choice) > 0 {
+		p.answers++
+	}
 	l.answered++
 	for _, k := range a.choice {
 		l.dist[k]++
@@ -281,6 +297,9 @@ func (l *live) unapplyAnswer(p *player, a *answer) {
 	}
 	p.points -= a.gained
 	p.timeMS -= a.timeMS
+	if len(a.choice) > 0 {
+		p.answers--
+	}
 	p.gained = 0
 	p.ans = nil
 	l.answered--
@@ -340,7 +359,8 @@ func (l *live) rank() {
 		if !p.plays {
 			continue
 		}
-		e := scoring.Entry{ID: p.id, Score: p.points, Time: time.Duration(p.timeMS) * time.Millisecond}
+		p.shownPoints, p.shownStreak = p.points, p.streak
+		e := scoring.Entry{ID: p.id, Score: p.points, Answered: p.answers, Time: time.Duration(p.timeMS) * time.Millisecond}
 		entries = append(entries, e)
 		members[p.team] = append(members[p.team], e)
 	}

@@ -250,7 +250,7 @@ func (l *live) finish(ctx context.Context) error {
 	res := resultDoc{ID: l.c.ID + ":" + l.round.ID, Contest: l.c.ID, Round: l.round.ID, Captains: l.round.Captains, At: l.s.clock.Now()}
 	for _, r := range l.ranked {
 		p := l.players[r.ID]
-		e := resultEntry{Worker: p.id, Points: p.points, TimeMS: p.timeMS}
+		e := resultEntry{Worker: p.id, Points: p.points, TimeMS: p.timeMS, Answered: p.answers}
 		if l.round.Captains {
 			e.Team = p.team
 		}

@@ -207,7 +207,7 @@ func (l *live) me(worker string) []byte {
 		}
 	}
 	if p := l.players[worker]; p != nil {
-		m.Name, m.Team, m.Plays, m.Points, m.Rank, m.Streak = p.name, l.c.TeamName(p.team), p.plays, p.points, p.rank, p.streak
+		m.Name, m.Team, m.Plays, m.Points, m.Rank, m.Streak = p.name, l.c.TeamName(p.team), p.plays, p.shownPoints, p.rank, p.shownStreak
 		m.Stake, m.Staked, m.Buzzed = l.stakeOfSafe(p), p.staked, p.buzzed
 		if p.ans != nil {
 			m.Answer = p.ans.choice

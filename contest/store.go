@@ -127,6 +127,9 @@ type resultEntry struct {
 	Worker string  `bson:"worker"`
 	Points float64 `bson:"points"`
 	TimeMS int64   `bson:"timeMs"`
+	// Answered is how many questions the participant answered, the
+	// tie-break of scoring.Rank at equal points.
+	Answered int `bson:"answered,omitempty"`
 	// Team is the team a captain answered for, kept so that later changes of
 	// teams or captains do not move a finished round's points.
 	Team string `bson:"team,omitempty"`
