@@ -51,7 +51,7 @@ type player struct {
 	// closed question: what phones see, so that no score includes an open one.
 	shownPoints float64
 	shownStreak int
-	delays         []int64
+	delays      []int64
 
 	// captain is, in a captain round, who answers for the player's team.
 	captain string
