@@ -18,6 +18,7 @@ const (
 	phaseStaking   = "staking"   // wager: players pick a stake before the question
 	phaseReading   = "reading"   // the stem alone
 	phaseOpen      = "open"      // options shown: answers (or buzzes) accepted
+	phaseBuzzing   = "buzzing"   // buzzer: the window after the first buzz, for phones with a slower line
 	phaseAnswering = "answering" // buzzer: the first buzzer answers
 	phaseJudging   = "judging"   // judge: the panel scores a performance
 	phaseResults   = "results"   // closed: right answer, distribution, top 10
@@ -61,7 +62,10 @@ type player struct {
 	stake  int
 	staked bool
 	buzzed bool
-	gained float64
+	// falseStart: the player buzzed before the options showed, in a
+	// contest that penalises it.
+	falseStart bool
+	gained     float64
 }
 
 type answer struct {
@@ -92,6 +96,9 @@ type live struct {
 	closing  bool
 	buzzes   []scoring.Buzz
 	buzzSeq  uint64
+	// buzzFloor is the earliest time a new buzz may take: once the answering
+	// starts the order so far is fixed, and later buzzes come after it.
+	buzzFloor time.Time
 	// interrupted is the phase a restart cut short, with the time it had left.
 	interrupted string
 	remaining   time.Duration
@@ -196,7 +203,7 @@ func (s *Service) rebuild(ctx context.Context, c Contest, ld liveDoc) (*live, er
 		l.rank()
 	}
 	switch ld.Phase {
-	case phaseReading, phaseOpen, phaseAnswering, phaseStaking, phaseJudging:
+	case phaseReading, phaseOpen, phaseBuzzing, phaseAnswering, phaseStaking, phaseJudging:
 		l.interrupted = ld.Phase
 		last := ld.ShownAt
 		for _, f := range byItem[ld.Item] {
@@ -235,6 +242,13 @@ func (l *live) replay(f factDoc) {
 			p.buzzed = true
 			l.buzzes = append(l.buzzes, scoring.Buzz{PlayerID: f.Worker, At: f.At, Seq: f.Seq})
 			l.buzzSeq = max(l.buzzSeq, f.Seq)
+			if f.At.After(l.buzzFloor) {
+				l.buzzFloor = f.At
+			}
+		}
+	case factFalseStart:
+		if p != nil {
+			p.falseStart, p.buzzed = true, true
 		}
 	case factScore:
 		l.judged[f.Worker] = f.Score
@@ -245,11 +259,11 @@ var closedChan = func() chan struct{} { c := make(chan struct{}); close(c); retu
 
 func (l *live) resetItem() {
 	for _, p := range l.all {
-		p.ans, p.stake, p.staked, p.buzzed, p.gained = nil, 0, false, false, 0
+		p.ans, p.stake, p.staked, p.buzzed, p.falseStart, p.gained = nil, 0, false, false, false, 0
 	}
 	clear(l.judged)
 	clear(l.dist)
-	l.answered, l.buzzes, l.closing, l.lastJudge = 0, nil, false, 0
+	l.answered, l.buzzes, l.closing, l.lastJudge, l.buzzFloor = 0, nil, false, 0, time.Time{}
 	l.st.Answerer = 0
 }
 
@@ -322,6 +336,13 @@ func (l *live) settle() {
 		for _, p := range l.all {
 			if p.plays && p.ans == nil {
 				p.streak = 0
+			}
+		}
+	case Buzzer:
+		for _, p := range l.all {
+			if p.falseStart {
+				p.gained -= float64(max(l.round.Penalty, 0))
+				p.points -= float64(max(l.round.Penalty, 0))
 			}
 		}
 	case Wager:

@@ -125,7 +125,7 @@ func (l *live) next(ctx context.Context) error {
 	st.ShownAt, st.Deadline, st.ClosedAt, st.ReadUntil, st.Answerer = time.Time{}, time.Time{}, time.Time{}, time.Time{}, 0
 	switch l.round.Kind {
 	case Wager:
-		st.Phase = phaseStaking
+		st.Phase, st.Deadline = phaseStaking, now.Add(l.round.Staking())
 	case Judge:
 		st.Phase, st.ShownAt = phaseJudging, now
 	default:
@@ -159,6 +159,15 @@ func (l *live) show(ctx context.Context, auto bool) error {
 	return l.openAt(ctx, st, l.s.clock.Now(), 0)
 }
 
+// stakingEnds shows the wager question when the staking time is up, as
+// the host's "show" would: a player who picked no stake plays the lowest.
+func (l *live) stakingEnds(ctx context.Context) error {
+	if l.snapshotState().Phase != phaseStaking {
+		return nil
+	}
+	return l.show(ctx, false)
+}
+
 // openAt opens the current question as if it had been open for used already.
 func (l *live) openAt(ctx context.Context, st liveDoc, now time.Time, used time.Duration) error {
 	q, ok := l.questionAt(st.Item)
@@ -188,7 +197,7 @@ func (l *live) close(ctx context.Context) error {
 	l.mu.Lock()
 	st := l.st
 	switch st.Phase {
-	case phaseOpen, phaseAnswering, phaseJudging, phaseReading:
+	case phaseOpen, phaseBuzzing, phaseAnswering, phaseJudging, phaseReading:
 	case phasePaused:
 	default:
 		l.mu.Unlock()
@@ -224,6 +233,8 @@ func (l *live) resume(ctx context.Context) error {
 			return l.close(ctx)
 		}
 		return l.openAt(ctx, st, now, q.Limit()-left)
+	case phaseBuzzing:
+		return l.startAnswering(ctx)
 	case phaseAnswering:
 		if left <= 0 {
 			left = time.Duration(l.round.AnswerSec) * time.Second
@@ -301,8 +312,12 @@ func (l *live) schedule(st liveDoc) {
 		l.arm(l.gen, st.ReadUntil, func(ctx context.Context) error { return l.show(ctx, true) })
 	case phaseOpen:
 		l.arm(l.gen, st.Deadline, l.close)
+	case phaseBuzzing:
+		l.arm(l.gen, st.BuzzUntil, l.startAnswering)
 	case phaseAnswering:
 		l.arm(l.gen, st.Deadline, l.buzzTimeout)
+	case phaseStaking:
+		l.arm(l.gen, st.Deadline, l.stakingEnds)
 	}
 	if st.Phase == phaseOpen || st.Phase == phaseJudging {
 		go l.tickScreens(st.Item, st.Phase)

@@ -67,10 +67,18 @@ type rowJSON struct {
 	Team    string  `json:"team,omitempty"`
 	Captain string  `json:"captain,omitempty"`
 	Points  float64 `json:"points"`
+	// Streak is a speed round's run of right answers, from 2 on.
+	Streak int `json:"streak,omitempty"`
+	// Stake and Gained reveal a wager question's stakes with its answer.
+	Stake  *int     `json:"stake,omitempty"`
+	Gained *float64 `json:"gained,omitempty"`
 }
 
 type buzzJSON struct {
-	Order          []string `json:"order"`
+	Order []string `json:"order"`
+	// TimesMS are the buzzes' times after the options showed, the phones'
+	// network delay taken off, in the order's order.
+	TimesMS        []int64  `json:"timesMs"`
 	Answerer       string   `json:"answerer,omitempty"`
 	AnswerDeadline int64    `json:"answerDeadline,omitempty"`
 }
@@ -127,6 +135,7 @@ func (l *live) common() []byte {
 		b := &buzzJSON{}
 		for _, bz := range scoring.BuzzOrder(l.buzzes) {
 			b.Order = append(b.Order, l.label(l.players[bz.PlayerID]))
+			b.TimesMS = append(b.TimesMS, bz.At.Sub(l.st.ShownAt).Milliseconds())
 		}
 		if a := l.answererID(); a != "" && phase == phaseAnswering {
 			b.Answerer = l.label(l.players[a])
@@ -145,11 +154,18 @@ func (l *live) common() []byte {
 		}
 		for _, r := range l.ranked[:min(10, len(l.ranked))] {
 			p := l.players[r.ID]
+			row := rowJSON{Rank: r.Rank, Name: p.name, Team: l.c.TeamName(p.team), Points: r.Score}
 			if l.round.Captains {
-				st.Top = append(st.Top, rowJSON{Rank: r.Rank, Name: l.c.TeamName(p.team), Captain: p.name, Points: r.Score})
-			} else {
-				st.Top = append(st.Top, rowJSON{Rank: r.Rank, Name: p.name, Team: l.c.TeamName(p.team), Points: r.Score})
+				row = rowJSON{Rank: r.Rank, Name: l.c.TeamName(p.team), Captain: p.name, Points: r.Score}
 			}
+			if l.round.Kind == Speed && p.shownStreak > 1 {
+				row.Streak = p.shownStreak
+			}
+			if l.round.Kind == Wager && phase == phaseResults {
+				stake, gained := l.stakeOf(p), p.gained
+				row.Stake, row.Gained = &stake, &gained
+			}
+			st.Top = append(st.Top, row)
 		}
 		if !l.round.Captains { // a captain round's leaderboard lists the teams already
 			for _, r := range l.teamRanked {
@@ -256,7 +272,42 @@ func (l *live) publish(screensOnly bool) {
 	if l.hub == nil {
 		return
 	}
-	l.hub.cur.Store(&snapshot{common: l.common(), l: l})
+	l.hub.cur.Store(&snapshot{common: l.common(), board: l.board(), l: l})
 	l.dirty = false
 	go l.hub.notify(screensOnly)
+}
+
+// boardJSON is what the host's presenter view and the big screen show
+// beyond the shared state, and phones do not need: who joined (the latest,
+// newest first), who has staked and who has buzzed.
+type boardJSON struct {
+	Joined []string `json:"joined"`
+	Staked []string `json:"staked,omitempty"`
+	Buzzed []string `json:"buzzed,omitempty"`
+}
+
+// boardNames is how many of the latest joined names the board lists.
+const boardNames = 40
+
+// board builds the board of the running round. Call with mu held.
+func (l *live) board() []byte {
+	b := boardJSON{Joined: []string{}}
+	if l.hub != nil {
+		b.Joined = l.hub.recentNames(boardNames)
+	}
+	for _, p := range l.all {
+		if l.round.Kind == Wager && p.staked && l.st.Phase == phaseStaking {
+			b.Staked = append(b.Staked, l.label(p))
+		}
+		if l.round.Kind == Buzzer && p.buzzed {
+			b.Buzzed = append(b.Buzzed, l.label(p))
+		}
+	}
+	out, _ := json.Marshal(b)
+	return out
+}
+
+func idleBoard(h *hub) []byte {
+	out, _ := json.Marshal(boardJSON{Joined: h.recentNames(boardNames)})
+	return out
 }
