@@ -78,9 +78,9 @@ type buzzJSON struct {
 	Order []string `json:"order"`
 	// TimesMS are the buzzes' times after the options showed, the phones'
 	// network delay taken off, in the order's order.
-	TimesMS        []int64  `json:"timesMs"`
-	Answerer       string   `json:"answerer,omitempty"`
-	AnswerDeadline int64    `json:"answerDeadline,omitempty"`
+	TimesMS        []int64 `json:"timesMs"`
+	Answerer       string  `json:"answerer,omitempty"`
+	AnswerDeadline int64   `json:"answerDeadline,omitempty"`
 }
 
 type pausedJSON struct {
