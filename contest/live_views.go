@@ -1,6 +1,7 @@
 package contest
 
 import (
+	"cmp"
 	"encoding/json"
 	"slices"
 	"time"
@@ -38,6 +39,10 @@ type stateJSON struct {
 	Judges     int            `json:"judges"`
 	Paused     *pausedJSON    `json:"paused,omitempty"`
 	Stakes     []int          `json:"stakes,omitempty"`
+	// FalseStart is the contest's rule for a buzz before the options show.
+	FalseStart string `json:"falseStart,omitempty"`
+	// BuzzUntil ends the buzz window (phase buzzing).
+	BuzzUntil int64 `json:"buzzUntil,omitempty"`
 }
 
 type roundJSON struct {
@@ -115,6 +120,9 @@ func (l *live) common() []byte {
 	if l.round.Kind == Wager {
 		st.Stakes = l.round.Stakes
 	}
+	if l.round.Kind == Buzzer {
+		st.FalseStart, st.BuzzUntil = cmp.Or(l.c.FalseStart, FalseStartIgnore), ms(l.st.BuzzUntil)
+	}
 	if q, ok := l.question(); ok && phase != phaseLobby && phase != phasePodium && phase != phaseStaking {
 		qj := &questionJSON{Stem: q.Stem, Type: string(q.Type), Points: q.Points, LimitSec: q.LimitSec}
 		if phase != phaseReading && phase != phasePaused {
@@ -178,22 +186,24 @@ func (l *live) common() []byte {
 }
 
 type meJSON struct {
-	ID        string   `json:"id"`
-	Name      string   `json:"name"`
-	Team      string   `json:"team,omitempty"`
-	Plays     bool     `json:"plays"`
-	Points    float64  `json:"points"`
-	Rank      int      `json:"rank"`
-	Streak    int      `json:"streak"`
-	Answer    []string `json:"answer"`
-	Correct   *bool    `json:"correct,omitempty"`
-	Gained    *float64 `json:"gained,omitempty"`
-	Stake     int      `json:"stake"`
-	Staked    bool     `json:"staked"`
-	Buzzed    bool     `json:"buzzed"`
-	MayAnswer bool     `json:"mayAnswer"`
-	Judge     bool     `json:"judge"`
-	Scored    *float64 `json:"scored,omitempty"`
+	ID      string   `json:"id"`
+	Name    string   `json:"name"`
+	Team    string   `json:"team,omitempty"`
+	Plays   bool     `json:"plays"`
+	Points  float64  `json:"points"`
+	Rank    int      `json:"rank"`
+	Streak  int      `json:"streak"`
+	Answer  []string `json:"answer"`
+	Correct *bool    `json:"correct,omitempty"`
+	Gained  *float64 `json:"gained,omitempty"`
+	Stake   int      `json:"stake"`
+	Staked  bool     `json:"staked"`
+	Buzzed  bool     `json:"buzzed"`
+	// FalseStart: the player buzzed too early and may not buzz this question.
+	FalseStart bool     `json:"falseStart,omitempty"`
+	MayAnswer  bool     `json:"mayAnswer"`
+	Judge      bool     `json:"judge"`
+	Scored     *float64 `json:"scored,omitempty"`
 	// Captains is set in a captain round, with the name of the captain who
 	// answers for the viewer's team and the team's points and rank.
 	Captains   bool    `json:"captains,omitempty"`
@@ -224,7 +234,7 @@ func (l *live) me(worker string) []byte {
 	}
 	if p := l.players[worker]; p != nil {
 		m.Name, m.Team, m.Plays, m.Points, m.Rank, m.Streak = p.name, l.c.TeamName(p.team), p.plays, p.shownPoints, p.rank, p.shownStreak
-		m.Stake, m.Staked, m.Buzzed = l.stakeOfSafe(p), p.staked, p.buzzed
+		m.Stake, m.Staked, m.Buzzed, m.FalseStart = l.stakeOfSafe(p), p.staked, p.buzzed, p.falseStart
 		if p.ans != nil {
 			m.Answer = p.ans.choice
 		}
