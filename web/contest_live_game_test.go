@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -126,7 +127,6 @@ func TestBrowserLivePhoneIsAGameScreen(t *testing.T) {
 		chromedp.WaitVisible(`button.opt.chosen[data-key=B] .mark`))
 	inView(t, phone, "received", w, h, "#p-send", "button.opt.chosen")
 	browsertest.Screenshot(t, phone, "live-game-received")
-	step(phone, "a second tap says why", chromedp.Click(`button.opt[data-key=A]`, chromedp.NodeVisible))
 	host("close")
 	step(phone, "the verdict", chromedp.WaitVisible(`#live[data-phase=results] .live-verdict`))
 	noHeader("results")
@@ -151,6 +151,23 @@ func TestBrowserLivePhoneIsAGameScreen(t *testing.T) {
 		t.Errorf("the projected screen shows %d host controls", hosty)
 	}
 
+	// The presenter view: each control says what it does now; one that
+	// cannot act says why when pressed.
+	presenter := b.Screen(t, time.Minute)
+	step(presenter, "the host signs in", chromedp.EmulateViewport(1366, 768),
+		chromedp.Navigate(base+"/login"), chromedp.WaitVisible(`#phone`),
+		chromedp.SendKeys(`#phone`, "13900000002"), chromedp.SendKeys(`#password`, seed.DemoPassword),
+		chromedp.Click(`button[type=submit]`), chromedp.WaitNotPresent(`#password`),
+		chromedp.Navigate(base+"/live/"+id+"/host"), chromedp.WaitVisible(`#stage[data-phase=podium] button.primary[data-act=start]`),
+		chromedp.Click(`button[data-act=close]`), chromedp.WaitVisible(`#h-msg`))
+	if text, _ := chromedp.Run(presenter, chromedp.Text(`#h-msg`)); !strings.Contains(text, "没有正在作答的题目") {
+		t.Errorf("pressing close on the podium says %q, want why it cannot", text)
+	}
+	if text, _ := chromedp.Run(presenter, chromedp.Text(`button[data-act=start]`)); text != "开始本轮" {
+		t.Errorf("the start button says %q", text)
+	}
+	browsertest.Screenshot(t, presenter, "live-host-presenter")
+
 	// Buzzer: the buzz button is in reach above the tiles.
 	id, rid = liveContestWith(t, r, admin, roundRequest{Title: "抢答题", Kind: contest.Buzzer, AnswerSec: 10, PassOn: true})
 	host = hostOf(id, rid)
@@ -161,6 +178,10 @@ func TestBrowserLivePhoneIsAGameScreen(t *testing.T) {
 	noHeader("buzzer")
 	inView(t, phone, "buzzer", w, h, "#p-buzz", "button.opt", "#p-clock")
 	browsertest.Screenshot(t, phone, "live-game-buzzer")
+	step(phone, "a tile tapped before buzzing says why", chromedp.Click(`button.opt[data-key=A]`), chromedp.WaitVisible(`#p-send[data-state=refused]`))
+	if text, _ := chromedp.Run(phone, chromedp.Text(`#p-send`)); !strings.Contains(text, "请先抢答") {
+		t.Errorf("a tile tapped before buzzing says %q, want why it cannot answer", text)
+	}
 	step(phone, "buzz and answer", chromedp.Click(`#p-buzz`), chromedp.WaitVisible(`#live[data-phase=answering] button.opt[data-key=B]:not([aria-disabled=true])`),
 		chromedp.Click(`button.opt[data-key=B]`), chromedp.WaitVisible(`#live[data-phase=results] .live-verdict.right`))
 	inView(t, phone, "buzzer verdict", w, h, ".live-verdict")
