@@ -253,7 +253,7 @@
       if (s.correct && s.correct.indexOf(o.key) >= 0) { b.classList.add('right'); b.appendChild(el('span', 'mark', L.correct)); }
       else if (mine || picked.indexOf(o.key) >= 0) b.appendChild(el('span', 'mark', L.yourpick));
       if (s.dist && s.phase === 'results') b.appendChild(el('span', 'count', String(s.dist[o.key] || 0)));
-      b.disabled = !can && !!((me && me.answer.length) || waiting);
+      b.disabled = !can && (!me || !me.plays || !!(me.answer.length || waiting));
       if (!can) b.setAttribute('aria-disabled', 'true');
       b.addEventListener('click', function () {
         if (!mayAnswer(state)) { say('refused', whyNot(state)); render(); return; }
