@@ -83,3 +83,26 @@ func TestLiveScreenCarriesNoKeyNorAnswersEarly(t *testing.T) {
 		t.Errorf("the screen's results event: %.400s, want the answer and the board", closed)
 	}
 }
+
+// A worker's phone page stays light: the page, its script and its styles
+// as sent (compressed) come under 30 KB; the screens' styles are apart.
+func TestLivePhonePageIsLight(t *testing.T) {
+	r := contestRig(t)
+	admin, worker := r.token("13900000002"), r.token("13900000004")
+	id, _ := liveContestWith(t, r, admin, roundRequest{Title: "必答题", Kind: contest.Speed})
+	total := 0
+	for _, path := range []string{"/live/" + id, "/static/live.js", "/static/app.css"} {
+		req := httptest.NewRequest("GET", path, nil)
+		req.Header.Set("Authorization", "Bearer "+worker)
+		req.Header.Set("Accept-Encoding", "gzip")
+		resp, body := r.do(req)
+		if resp.StatusCode != 200 {
+			t.Fatalf("GET %s: %d", path, resp.StatusCode)
+		}
+		total += len(body)
+	}
+	t.Logf("phone page: %d bytes as sent", total)
+	if total > 30_000 {
+		t.Errorf("the phone page weighs %d bytes as sent, over 30 KB", total)
+	}
+}

@@ -58,7 +58,7 @@
       var r = top[p[0]];
       if (!r) return;
       var d = el('div', p[1]);
-      d.appendChild(el('strong', null, p[2]));
+      d.appendChild(el('strong', null, [L.first, L.second, L.third][r.rank - 1] || p[2])); // tied places share a label
       d.appendChild(el('p', null, r.name));
       d.appendChild(el('p', null, r.points + ' ' + L.points));
       box.appendChild(d);
