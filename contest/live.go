@@ -110,6 +110,9 @@ type live struct {
 	ranked      []scoring.Ranked
 	teamRanked  []scoring.Ranked
 	teamPos     map[string]scoring.Ranked // team id → its place in teamRanked
+	// final and finalTeams are the contest's overall standing, once the
+	// round that ends the contest is on its podium.
+	final, finalTeams []rowJSON
 }
 
 func (l *live) roundID() string {
@@ -215,6 +218,13 @@ func (s *Service) rebuild(ctx context.Context, c Contest, ld liveDoc) (*live, er
 			l.remaining = max(ld.Deadline.Sub(last), 0)
 		}
 		l.st.Phase = phasePaused
+	}
+	if ld.Phase == phasePodium {
+		final, err := s.finalRows(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		l.final, l.finalTeams = final.people, final.teams
 	}
 	l.publish(false)
 	return l, nil

@@ -196,3 +196,35 @@ func TestWagerStakingTimerAndStakes(t *testing.T) {
 		t.Fatalf("the results' top %+v, want %s first with the stake 200 revealed", res.Top, w[0].Name)
 	}
 }
+
+// The round that ends the contest shows the contest's overall standing
+// with its podium; an earlier round's podium does not.
+func TestContestEndPodiumShowsTheOverallStanding(t *testing.T) {
+	f := newFixture(t)
+	c, round, w := timedRound(f, Round{Title: "必答", Kind: Speed}, 1)
+	f.host(c, round, ActNext)
+	_, err := f.answer(c, w[0], AnswerRequest{Item: 0, Answer: []string{"B"}})
+	f.must(err)
+	f.host(c, round, ActClose)
+	f.host(c, round, ActFinish)
+	var st stateJSON
+	f.must(json.Unmarshal(f.s.liveOf(c.ID).common(), &st))
+	if len(st.Final) == 0 || st.Final[0].Name != w[0].Name || st.Final[0].Rank != 1 {
+		t.Fatalf("the last round's podium shows the overall %+v, want %s first", st.Final, w[0].Name)
+	}
+
+	t.Run("NotBeforeTheLastRound", func(t *testing.T) {
+		f := newFixture(t)
+		c := captainContest(f, Round{Title: "一", Kind: Speed}, Round{Title: "二", Kind: Speed})
+		first := c.Rounds[0].ID
+		f.host(c, first, ActStart)
+		f.host(c, first, ActNext)
+		f.host(c, first, ActClose)
+		f.host(c, first, ActFinish)
+		var st stateJSON
+		f.must(json.Unmarshal(f.s.liveOf(c.ID).common(), &st))
+		if st.Final != nil {
+			t.Fatalf("the first of two rounds shows an overall standing: %+v", st.Final)
+		}
+	})
+}

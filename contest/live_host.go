@@ -2,6 +2,7 @@ package contest
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"gridskill"
@@ -271,11 +272,40 @@ func (l *live) finish(ctx context.Context) error {
 	if err := l.s.repo.saveResult(ctx, res); err != nil {
 		return gridskill.Internal(err)
 	}
-	if _, err := l.s.markFinished(ctx, l.c.ID, l.round.ID, res.At); err != nil {
+	c, err := l.s.markFinished(ctx, l.c.ID, l.round.ID, res.At)
+	if err != nil {
+		return err
+	}
+	final, err := l.s.finalRows(ctx, c)
+	if err != nil {
 		return err
 	}
 	st.Phase = phasePodium
-	return l.transition(ctx, st, nil)
+	return l.transition(ctx, st, func() { l.final, l.finalTeams = final.people, final.teams })
+}
+
+// finalBoard is the contest's overall standing, shown with the podium of
+// the round that ends the contest.
+type finalBoard struct{ people, teams []rowJSON }
+
+// finalRows returns the contest's overall top 10 and teams once every round
+// has finished, and nothing before.
+func (s *Service) finalRows(ctx context.Context, c Contest) (finalBoard, error) {
+	var b finalBoard
+	if slices.ContainsFunc(c.Rounds, func(r Round) bool { return r.Finished.IsZero() }) {
+		return b, nil
+	}
+	st, err := s.standings(ctx, c)
+	if err != nil {
+		return b, err
+	}
+	for _, r := range st.Overall[:min(10, len(st.Overall))] {
+		b.people = append(b.people, rowJSON{Rank: r.Rank, Name: r.Name, Team: r.Team, Points: r.Points})
+	}
+	for _, r := range st.Teams[:min(10, len(st.Teams))] {
+		b.teams = append(b.teams, rowJSON{Rank: r.Rank, Name: r.Name, Points: r.Points})
+	}
+	return b, nil
 }
 
 func (s *Service) markFinished(ctx context.Context, contestID, roundID string, at time.Time) (Contest, error) {

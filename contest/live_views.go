@@ -39,6 +39,10 @@ type stateJSON struct {
 	Judges     int            `json:"judges"`
 	Paused     *pausedJSON    `json:"paused,omitempty"`
 	Stakes     []int          `json:"stakes,omitempty"`
+	// Final and FinalTeams are the contest's overall standing, on the podium
+	// of the round that ends the contest.
+	Final      []rowJSON `json:"final,omitempty"`
+	FinalTeams []rowJSON `json:"finalTeams,omitempty"`
 	// FalseStart is the contest's rule for a buzz before the options show.
 	FalseStart string `json:"falseStart,omitempty"`
 	// BuzzUntil ends the buzz window (phase buzzing).
@@ -180,6 +184,9 @@ func (l *live) common() []byte {
 				st.Teams = append(st.Teams, rowJSON{Rank: r.Rank, Name: l.c.TeamName(r.ID), Points: r.Score})
 			}
 		}
+	}
+	if phase == phasePodium {
+		st.Final, st.FinalTeams = l.final, l.finalTeams
 	}
 	b, _ := json.Marshal(st)
 	return b

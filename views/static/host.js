@@ -109,8 +109,16 @@
     if (phase === 'judging') main.appendChild(el('p', 'stage-note', s.judged + ' / ' + s.judges));
     if (s.buzz) main.appendChild(buzzOrder(s));
     if (s.judgeScore != null) main.appendChild(el('p', 'stage-big', L.panel + ': ' + s.judgeScore));
-    if (phase === 'podium' && s.top) main.appendChild(podium(s.top));
-    if ((phase === 'results' || phase === 'podium') && s.top) {
+    if (phase === 'podium' && s.final) {
+      // The round that ends the contest: the contest's own podium.
+      main.appendChild(el('p', 'stage-big', L.contestend));
+      main.appendChild(podium(s.final));
+      var fb = el('div', 'stage-boards');
+      fb.appendChild(table('s-top', L.overall, s.final, true));
+      if (s.finalTeams && s.finalTeams.length) fb.appendChild(table('s-teams', L.team, s.finalTeams, false));
+      main.appendChild(fb);
+    } else if (phase === 'podium' && s.top) main.appendChild(podium(s.top));
+    if (!(phase === 'podium' && s.final) && (phase === 'results' || phase === 'podium') && s.top) {
       var boards = el('div', 'stage-boards');
       boards.appendChild(table('s-top', phase === 'podium' ? L.podium : L.top, s.top, true));
       if (s.teams && s.teams.length) boards.appendChild(table('s-teams', L.team, s.teams.slice(0, 10), false));
