@@ -111,7 +111,7 @@
     if (s.judgeScore != null) main.appendChild(el('p', 'stage-big', L.panel + ': ' + s.judgeScore));
     if (phase === 'podium' && s.final) {
       // The round that ends the contest: the contest's own podium.
-      main.appendChild(el('p', 'stage-big', L.contestend));
+      roundEl.textContent = L.contestend;
       main.appendChild(podium(s.final));
       var fb = el('div', 'stage-boards');
       fb.appendChild(table('s-top', L.overall, s.final, true));
