@@ -39,8 +39,8 @@ func (s *Server) renderContestList(c *fiber.Ctx, p contestListPage) error {
 func (s *Server) contestCreate(c *fiber.Ctx) error {
 	u, _ := currentUser(c)
 	form := contestCreateRequest{Title: c.FormValue("title"), Description: c.FormValue("description"), Streak: c.FormValue("streak") == "1",
-		TeamMethod: scoring.TeamMethod(c.FormValue("teamMethod")), TeamN: atoi(c.FormValue("teamN"))}
-	ct, err := s.contest.Create(c.UserContext(), u, contest.Contest{Title: form.Title, Description: form.Description, Streak: form.Streak,
+		FalseStart: c.FormValue("falseStart"), TeamMethod: scoring.TeamMethod(c.FormValue("teamMethod")), TeamN: atoi(c.FormValue("teamN"))}
+	ct, err := s.contest.Create(c.UserContext(), u, contest.Contest{Title: form.Title, Description: form.Description, Streak: form.Streak, FalseStart: form.FalseStart,
 		TeamRule: scoring.TeamRule{Method: form.TeamMethod, N: form.TeamN}})
 	if err != nil {
 		p := contestListPage{Page: s.page(c, "Competitions"), Form: form}
@@ -173,7 +173,7 @@ func (s *Server) contestRoundCreate(c *fiber.Ctx) error {
 		}
 		_, err := s.contest.AddRound(c.UserContext(), u, id, contest.Round{Title: c.FormValue("title"), Kind: contest.Kind(c.FormValue("kind")),
 			ReadSec: atoi(c.FormValue("readSec")), Penalty: atoi(c.FormValue("penalty")), PassOn: c.FormValue("passOn") == "1",
-			AnswerSec: atoi(c.FormValue("answerSec")), Stakes: stakes, Captains: c.FormValue("captains") == "1"})
+			AnswerSec: atoi(c.FormValue("answerSec")), StakeSec: atoi(c.FormValue("stakeSec")), Stakes: stakes, Captains: c.FormValue("captains") == "1"})
 		return err
 	})
 }
