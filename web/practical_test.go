@@ -114,6 +114,12 @@ func TestPracticalAPIRefusals(t *testing.T) {
 		t.Fatalf("assign: %s", body)
 	}
 	task := "/api/v1/tasks/" + out.Tasks[0].ID
+	// The worker's page of the 八个一, every item's form on it, stays light.
+	b := r.browser()
+	b.signIn(seed.DemoLogins()[3].Phone, seed.DemoPassword)
+	if _, page := b.get("/tasks/" + out.Tasks[0].ID); len(page) > 30<<10 || !strings.Contains(page, "巡查1个网格") {
+		t.Fatalf("the task page is %d bytes uncompressed", len(page))
+	}
 	cases := []struct {
 		name   string
 		req    *http.Request
