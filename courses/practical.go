@@ -46,14 +46,7 @@ func (s *Service) StoreEvidence(ctx context.Context, actor people.User, data []b
 	if !actor.Active {
 		return Image{}, gridskill.Errorf(gridskill.EFORBIDDEN, "this account is not active")
 	}
-	// A phone's photo is shrunk before it is stored: the shrink-on-upload
-	// function of the media store belongs here, before processImage, once it
-	// exists; until then a photo over MaxImageBytes is refused.
-	im, err := processImage(data)
-	if err != nil {
-		return Image{}, err
-	}
-	im.UploadedBy, im.UploadedAt = actor.ID, s.clock.Now()
-	err = s.repo.insertMedia(ctx, mediaDoc{ID: im.ID, ContentType: im.ContentType, Data: im.Data, Width: im.Width, Height: im.Height, UploadedBy: im.UploadedBy, UploadedAt: im.UploadedAt})
-	return im, err
+	// A phone's photo is shrunk before it is stored (SaveImage), so a
+	// mentor on a weak network opens a few hundred KB, not the camera's MB.
+	return s.SaveImage(ctx, actor.ID, data)
 }

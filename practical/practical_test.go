@@ -267,7 +267,7 @@ func TestEvidencePhotosAreCheckedAndNothingChangesOnRefusal(t *testing.T) {
 		{"RejectsSVG", "i1", []byte(`<svg xmlns="http://www.w3.org/2000/svg"></svg>`), gridskill.EINVALID},
 		{"RejectsEmpty", "i1", nil, gridskill.EINVALID},
 		{"RejectsTooLarge", "i1", big, gridskill.ETOOLARGE},
-		{"RejectsHugePicture", "i1", pngBytes(t, 5000, 1, color.Black), gridskill.ETOOLARGE},
+		{"RejectsHugePicture", "i1", pngBytes(t, courses.MaxImageSide+1, 1, color.Black), gridskill.ETOOLARGE},
 		{"RejectsPhotoOnItemWithout", "i3", pngBytes(t, 4, 4, color.Black), gridskill.EINVALID},
 		{"RejectsUnknownItem", "i99", pngBytes(t, 4, 4, color.Black), gridskill.ENOTFOUND},
 	}
