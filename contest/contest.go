@@ -158,10 +158,21 @@ type Round struct {
 	// only each team's captain answers, buzzes and stakes, for the team, and
 	// the points belong to the team (see Standings).
 	Captains bool `json:"captains"`
+	// Weight is the round's share of the overall score and FullMark the
+	// points that earn all of it (0: the round's best points); see
+	// scoring.RoundScale. A contest whose rounds carry no weight adds raw
+	// points.
+	Weight   float64 `json:"weight"`
+	FullMark float64 `json:"fullMark"`
 	// ExamID is the exam of an online round.
 	ExamID string `json:"examId,omitempty"`
 	// Finished is when the round ended with a podium.
 	Finished time.Time `json:"finished"`
+}
+
+// Scale is how the round's points count overall.
+func (r Round) Scale() scoring.RoundScale {
+	return scoring.RoundScale{Weight: r.Weight, FullMark: r.FullMark}
 }
 
 // Items is how many steps the host walks through: questions, or tasks.
@@ -206,6 +217,9 @@ func (r Round) Validate() error {
 				return gridskill.Errorf(gridskill.EINVALID, "stakes must be between 0 and 10000")
 			}
 		}
+	}
+	if err := r.Scale().Validate(); err != nil {
+		return gridskill.Errorf(gridskill.EINVALID, "the weight must be between 0 and %d and the full mark 0 or more", scoring.MaxWeight)
 	}
 	if len(r.Questions) > MaxQuestions || len(r.Tasks) > MaxQuestions {
 		return gridskill.Errorf(gridskill.EINVALID, "a round holds at most %d questions", MaxQuestions)

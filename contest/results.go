@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strconv"
 	"time"
@@ -42,6 +43,9 @@ type Standings struct {
 	Rounds  []RoundStanding
 	Overall []Row
 	Teams   []Row
+	// Weighted tells that the overall scores are the rounds' weighted
+	// shares (see Round.Weight), not their raw points added.
+	Weighted bool
 }
 
 func (st Standings) byRound(id string) (RoundStanding, bool) {
@@ -74,9 +78,16 @@ func (s *Service) standings(ctx context.Context, c Contest) (Standings, error) {
 	if err != nil {
 		return Standings{}, gridskill.Internal(err)
 	}
+	return combine(c, docs)
+}
+
+// combine builds the standings from the stored results of finished rounds.
+// Overall, each round counts as scoring.CombineRounds says: raw points when
+// no round carries a weight, its weighted share otherwise.
+func combine(c Contest, docs []resultDoc) (Standings, error) {
 	var st Standings
-	total := map[string]*resultEntry{}
-	captained := map[string]*scoring.Entry{} // team id → its points and time from captain rounds
+	var played []resultDoc
+	var scales []scoring.RoundPoints
 	for _, r := range c.Rounds {
 		i := slices.IndexFunc(docs, func(d resultDoc) bool { return d.Round == r.ID })
 		if i < 0 {
@@ -85,38 +96,70 @@ func (s *Service) standings(ctx context.Context, c Contest) (Standings, error) {
 		rs := RoundStanding{Round: r}
 		if docs[i].Captains {
 			rs.Teams = captainRows(c, docs[i].Entries)
-			for _, e := range docs[i].Entries {
+		} else {
+			rs.People, rs.Teams = rankRows(c, docs[i].Entries)
+		}
+		st.Rounds = append(st.Rounds, rs)
+		played = append(played, docs[i])
+		scales = append(scales, scoring.RoundPoints{Scale: r.Scale()})
+	}
+	st.Weighted = scoring.Weighted(scales)
+	total := map[string]*resultEntry{}
+	captained := map[string]*scoring.Entry{} // team id → its points and time from captain rounds
+	for i, d := range played {
+		points := map[string]float64{}
+		for _, e := range d.Entries {
+			points[entrantOf(d, e)] = e.Points
+		}
+		scales[i].Points = points
+		scaled, err := scoring.Scaled(scales[i], st.Weighted)
+		if err != nil {
+			return Standings{}, gridskill.Internal(err)
+		}
+		for _, e := range d.Entries {
+			if d.Captains {
 				t := captained[e.Team]
 				if t == nil {
 					t = &scoring.Entry{ID: e.Team}
 					captained[e.Team] = t
 				}
-				t.Score += e.Points
+				t.Score += scaled[e.Team]
 				t.Time += time.Duration(e.TimeMS) * time.Millisecond
+				continue
 			}
-			st.Rounds = append(st.Rounds, rs)
-			continue
-		}
-		rs.People, rs.Teams = rankRows(c, docs[i].Entries)
-		st.Rounds = append(st.Rounds, rs)
-		for _, e := range docs[i].Entries {
 			t := total[e.Worker]
 			if t == nil {
 				t = &resultEntry{Worker: e.Worker}
 				total[e.Worker] = t
 			}
-			t.Points += e.Points
+			t.Points += scaled[e.Worker]
 			t.TimeMS += e.TimeMS
 		}
 	}
 	entries := make([]resultEntry, 0, len(total))
 	for _, e := range total {
+		e.Points = roundPoints(e.Points)
 		entries = append(entries, *e)
+	}
+	for _, t := range captained {
+		t.Score = roundPoints(t.Score)
 	}
 	st.Overall = peopleRows(c, entries)
 	st.Teams = overallTeams(c, entries, captained)
 	return st, nil
 }
+
+// entrantOf is whom a result entry's points belong to: the team in a captain
+// round, the worker otherwise.
+func entrantOf(d resultDoc, e resultEntry) string {
+	if d.Captains {
+		return e.Team
+	}
+	return e.Worker
+}
+
+// roundPoints rounds an overall score to hundredths.
+func roundPoints(p float64) float64 { return math.Round(p*100) / 100 }
 
 // rankRows ranks result entries with scoring's rules, and their teams by the
 // contest's team method.
