@@ -132,6 +132,13 @@ type Task struct {
 	PerformerID string `json:"performerId"`
 }
 
+func (t Task) validate() error {
+	if t.Title == "" || utf8.RuneCountInString(t.Title) > MaxTitle {
+		return gridskill.Errorf(gridskill.EINVALID, "the task needs a title of at most %d characters", MaxTitle)
+	}
+	return titleText.Check(t.Title)
+}
+
 // Round is one round of a contest.
 type Round struct {
 	ID    string `json:"id"`

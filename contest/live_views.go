@@ -17,6 +17,7 @@ type stateJSON struct {
 	PIN        string         `json:"pin"`
 	Round      roundJSON      `json:"round"`
 	Phase      string         `json:"phase"`
+	Rehearsal  bool           `json:"rehearsal,omitempty"`
 	Item       int            `json:"item"`
 	Items      int            `json:"items"`
 	Q          *questionJSON  `json:"q,omitempty"`
@@ -91,7 +92,7 @@ func ms(t time.Time) int64 {
 func (l *live) common() []byte {
 	st := stateJSON{Contest: l.c.Title, ContestID: l.c.ID, PIN: l.c.PIN,
 		Round: roundJSON{ID: l.round.ID, Title: l.round.Title, Kind: l.round.Kind, Captains: l.round.Captains},
-		Phase: l.st.Phase, Item: l.st.Item, Items: l.round.Items(), Answered: l.answered, Judged: len(l.judged), Judges: len(l.round.Judges)}
+		Phase: l.st.Phase, Rehearsal: l.st.Rehearsal, Item: l.st.Item, Items: l.round.Items(), Answered: l.answered, Judged: len(l.judged), Judges: len(l.round.Judges)}
 	if l.hub != nil {
 		st.Joined = l.hub.joinedCount()
 	}

@@ -23,6 +23,8 @@ const (
 	collLive    = "contest_live"
 	collResults = "contest_results"
 	collAwards  = "contest_awards"
+	// collAudit holds what organizers changed, one insert per change.
+	collAudit = "contest_audit"
 )
 
 // Indexes lists the indexes of the contest collections' query shapes.
@@ -34,6 +36,8 @@ func Indexes() []store.Index {
 		store.On(collFacts, bson.D{{Key: "kind", Value: 1}}),
 		store.On(collResults, bson.D{{Key: "contest", Value: 1}}),
 		store.On(collAwards, bson.D{{Key: "worker", Value: 1}}),
+		store.On(collAwards, bson.D{{Key: "contest", Value: 1}}),
+		store.On(collAudit, bson.D{{Key: "contest", Value: 1}, {Key: "at", Value: -1}}),
 	}
 }
 
@@ -108,8 +112,10 @@ type liveDoc struct {
 	Deadline  time.Time `bson:"deadline"`
 	ClosedAt  time.Time `bson:"closedAt"`
 	// Answerer is the position in the buzz order of who may answer.
-	Answerer int       `bson:"answerer"`
-	Updated  time.Time `bson:"updated"`
+	Answerer int `bson:"answerer"`
+	// Rehearsal marks a dry run: its finish keeps no results.
+	Rehearsal bool      `bson:"rehearsal,omitempty"`
+	Updated   time.Time `bson:"updated"`
 }
 
 type resultDoc struct {
@@ -266,4 +272,42 @@ func (r repo) awards(ctx context.Context, filter bson.M) ([]awardDoc, error) {
 	var out []awardDoc
 	err = cur.All(ctx, &out)
 	return out, err
+}
+
+type auditDoc struct {
+	ID        string    `bson:"_id"`
+	Contest   string    `bson:"contest"`
+	At        time.Time `bson:"at"`
+	Actor     string    `bson:"actor"`
+	ActorName string    `bson:"actorName"`
+	Action    string    `bson:"action"`
+	Detail    string    `bson:"detail"`
+}
+
+func (r repo) insertAudit(ctx context.Context, d auditDoc) error {
+	_, err := r.db.Collection(collAudit).InsertOne(ctx, d)
+	return err
+}
+
+func (r repo) audit(ctx context.Context, contestID string, limit int64) ([]auditDoc, error) {
+	cur, err := r.db.Collection(collAudit).Find(ctx, bson.M{"contest": contestID},
+		options.Find().SetSort(bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(limit))
+	if err != nil {
+		return nil, err
+	}
+	var out []auditDoc
+	err = cur.All(ctx, &out)
+	return out, err
+}
+
+func (r repo) deleteContest(ctx context.Context, id string) error {
+	_, err := r.db.Collection(collContests).DeleteOne(ctx, bson.M{"_id": id})
+	return err
+}
+
+// deleteFacts removes a round's facts: a rehearsal's, or a round reset
+// before it went live.
+func (r repo) deleteFacts(ctx context.Context, contestID, roundID string) error {
+	_, err := r.db.Collection(collFacts).DeleteMany(ctx, bson.M{"contest": contestID, "round": roundID})
+	return err
 }
