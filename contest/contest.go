@@ -130,6 +130,9 @@ type Task struct {
 	Title string `json:"title"`
 	// PerformerID is the participant whose score the panel's score becomes.
 	PerformerID string `json:"performerId"`
+	// Team marks a team task: the performer's team performs, so none of its
+	// members judges it.
+	Team bool `json:"team,omitempty"`
 }
 
 func (t Task) validate() error {
@@ -350,6 +353,31 @@ func (c *Contest) fillCaptains() {
 		p, _ := c.Captain(t.ID)
 		c.Teams[i].CaptainID = p.ID
 	}
+}
+
+// Conflicted reports whether a judge may not score a task: the performer,
+// and in a team task the performer's teammates.
+func (c Contest) Conflicted(t Task, judgeID string) bool {
+	if judgeID == t.PerformerID {
+		return true
+	}
+	if !t.Team {
+		return false
+	}
+	p, ok := c.Participant(t.PerformerID)
+	j, isParticipant := c.Participant(judgeID)
+	return ok && isParticipant && p.TeamID != "" && p.TeamID == j.TeamID
+}
+
+// Panel returns the round's judges who score a task: all but the conflicted.
+func (c Contest) Panel(r Round, t Task) []string {
+	var out []string
+	for _, j := range r.Judges {
+		if !c.Conflicted(t, j) {
+			out = append(out, j)
+		}
+	}
+	return out
 }
 
 // TeamName returns a team's name.

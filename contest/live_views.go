@@ -92,7 +92,7 @@ func ms(t time.Time) int64 {
 func (l *live) common() []byte {
 	st := stateJSON{Contest: l.c.Title, ContestID: l.c.ID, PIN: l.c.PIN,
 		Round: roundJSON{ID: l.round.ID, Title: l.round.Title, Kind: l.round.Kind, Captains: l.round.Captains},
-		Phase: l.st.Phase, Rehearsal: l.st.Rehearsal, Item: l.st.Item, Items: l.round.Items(), Answered: l.answered, Judged: len(l.judged), Judges: len(l.round.Judges)}
+		Phase: l.st.Phase, Rehearsal: l.st.Rehearsal, Item: l.st.Item, Items: l.round.Items(), Answered: l.answered, Judged: len(l.judged), Judges: l.panelSize()}
 	if l.hub != nil {
 		st.Joined = l.hub.joinedCount()
 	}
@@ -201,7 +201,7 @@ func (l *live) me(worker string) []byte {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	m := meJSON{ID: worker, Answer: []string{}}
-	if slices.Contains(l.round.Judges, worker) {
+	if slices.Contains(l.round.Judges, worker) && !l.conflicted(worker) {
 		m.Judge = true
 		if v, ok := l.judged[worker]; ok {
 			m.Scored = &v
