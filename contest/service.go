@@ -174,6 +174,26 @@ func (s *Service) Organized(ctx context.Context, actor people.User, id string) (
 	return c, nil
 }
 
+// Access is what a viewer is to a contest.
+type Access struct {
+	// Organizer: an admin of the organizing unit, who edits and runs it.
+	Organizer bool
+	Judge     bool
+	// Participant: a participant, who reads its results.
+	Participant bool
+}
+
+// Open returns a contest with what the actor is to it, for pages that show
+// organizers the editor and the others the results. Errors: those of Contest.
+func (s *Service) Open(ctx context.Context, actor people.User, id string) (Contest, Access, error) {
+	c, err := s.Contest(ctx, actor, id)
+	if err != nil {
+		return c, Access{}, err
+	}
+	_, participant := c.Participant(actor.ID)
+	return c, Access{Organizer: s.Manages(actor, c), Judge: s.isJudge(c, actor.ID), Participant: participant}, nil
+}
+
 // Contest returns a contest to its admins and participants. Errors: invalid,
 // not_found, forbidden.
 func (s *Service) Contest(ctx context.Context, actor people.User, id string) (Contest, error) {
