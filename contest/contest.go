@@ -425,10 +425,29 @@ func AwardLevelName(l scoring.AwardLevel) string {
 	return ""
 }
 
+// TeamAwardLevelName is the catalogue id of a team award level's name.
+func TeamAwardLevelName(l scoring.AwardLevel) string {
+	switch l {
+	case scoring.FirstPrize:
+		return "Team first prize"
+	case scoring.SecondPrize:
+		return "Team second prize"
+	case scoring.ThirdPrize:
+		return "Team third prize"
+	}
+	return ""
+}
+
 // AwardRecord is an award held by a worker, with what a record page shows.
 type AwardRecord struct {
 	scoring.Award
-	WorkerID     string
+	// WorkerID holds an individual award, TeamID a team award (团体奖),
+	// which is on no worker's record.
+	WorkerID string
+	TeamID   string
+	// Name is the worker's or the team's; Team is the worker's team.
+	Name         string
+	Team         string
 	ContestTitle string
 	Rank         int
 	Points       float64

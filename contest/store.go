@@ -139,14 +139,19 @@ type resultEntry struct {
 }
 
 type awardDoc struct {
-	ID      string             `bson:"_id"` // contest:worker
-	Contest string             `bson:"contest"`
-	Title   string             `bson:"title"`
-	Worker  string             `bson:"worker"`
-	Level   scoring.AwardLevel `bson:"level"`
-	Rank    int                `bson:"rank"`
-	Points  float64            `bson:"points"`
-	At      time.Time          `bson:"at"`
+	ID      string `bson:"_id"` // contest:worker, or contest:team:team
+	Contest string `bson:"contest"`
+	Title   string `bson:"title"`
+	// Worker holds an individual award, TeamID a team award.
+	Worker string `bson:"worker"`
+	TeamID string `bson:"teamId,omitempty"`
+	// Name is the worker's or the team's, Team the worker's team's name.
+	Name   string             `bson:"name,omitempty"`
+	Team   string             `bson:"team,omitempty"`
+	Level  scoring.AwardLevel `bson:"level"`
+	Rank   int                `bson:"rank"`
+	Points float64            `bson:"points"`
+	At     time.Time          `bson:"at"`
 }
 
 type repo struct {

@@ -114,8 +114,8 @@ func (p contestPage) Members(teamID string) []contest.Participant { return p.Con
 // KindName is the catalogue id of a round kind's name.
 func (p contestPage) KindName(k contest.Kind) string { return kindNames[k] }
 
-// LevelName is the catalogue id of an award level's name.
-func (p contestPage) LevelName(l scoring.AwardLevel) string { return contest.AwardLevelName(l) }
+// LevelName is the catalogue id of an award's name.
+func (p contestPage) LevelName(a contest.AwardRecord) string { return awardName(a) }
 
 var kindNames = map[contest.Kind]string{
 	contest.Speed:  "Speed round",
@@ -309,7 +309,8 @@ func (s *Server) contestAdvance(c *fiber.Ctx) error {
 func (s *Server) contestAwards(c *fiber.Ctx) error {
 	return s.contestForm(c, func(u people.User, id string) error {
 		_, err := s.contest.GrantAwards(c.UserContext(), u, id, contest.AwardPlan{First: atoi(c.FormValue("first")), Second: atoi(c.FormValue("second")),
-			Third: atoi(c.FormValue("third")), Excellence: atoi(c.FormValue("excellence"))})
+			Third: atoi(c.FormValue("third")), Excellence: atoi(c.FormValue("excellence")),
+			TeamFirst: atoi(c.FormValue("teamFirst")), TeamSecond: atoi(c.FormValue("teamSecond")), TeamThird: atoi(c.FormValue("teamThird"))})
 		return err
 	})
 }
@@ -334,8 +335,15 @@ func (p contestResultsPage) CaptainRounds() bool {
 	return false
 }
 
-// LevelName is the catalogue id of an award level's name.
-func (p contestResultsPage) LevelName(l scoring.AwardLevel) string { return contest.AwardLevelName(l) }
+// LevelName is the catalogue id of an award's name.
+func (p contestResultsPage) LevelName(a contest.AwardRecord) string { return awardName(a) }
+
+func awardName(a contest.AwardRecord) string {
+	if a.TeamID != "" {
+		return contest.TeamAwardLevelName(a.Level)
+	}
+	return contest.AwardLevelName(a.Level)
+}
 
 // contestResults is GET /contests/:id/results.
 func (s *Server) contestResults(c *fiber.Ctx) error {

@@ -269,6 +269,9 @@ type awardsRequest struct {
 	Second     int `json:"second"`
 	Third      int `json:"third"`
 	Excellence int `json:"excellence"`
+	TeamFirst  int `json:"teamFirst"`
+	TeamSecond int `json:"teamSecond"`
+	TeamThird  int `json:"teamThird"`
 }
 
 type awardsResponse struct {
@@ -276,7 +279,9 @@ type awardsResponse struct {
 }
 
 type awardJSON struct {
-	Worker string             `json:"worker"`
+	Worker string             `json:"worker,omitempty"`
+	Team   string             `json:"team,omitempty"`
+	Name   string             `json:"name"`
 	Level  scoring.AwardLevel `json:"level"`
 	Rank   int                `json:"rank"`
 	Points float64            `json:"points"`
@@ -289,13 +294,14 @@ func (s *Server) apiContestAwards(c *fiber.Ctx) error {
 		return err
 	}
 	u, _ := currentUser(c)
-	recs, err := s.contest.GrantAwards(c.UserContext(), u, c.Params("id"), contest.AwardPlan{First: req.First, Second: req.Second, Third: req.Third, Excellence: req.Excellence})
+	recs, err := s.contest.GrantAwards(c.UserContext(), u, c.Params("id"), contest.AwardPlan{First: req.First, Second: req.Second, Third: req.Third,
+		Excellence: req.Excellence, TeamFirst: req.TeamFirst, TeamSecond: req.TeamSecond, TeamThird: req.TeamThird})
 	if err != nil {
 		return err
 	}
 	out := make([]awardJSON, len(recs))
 	for i, r := range recs {
-		out[i] = awardJSON{Worker: r.WorkerID, Level: r.Level, Rank: r.Rank, Points: r.Points}
+		out[i] = awardJSON{Worker: r.WorkerID, Team: r.TeamID, Name: r.Name, Level: r.Level, Rank: r.Rank, Points: r.Points}
 	}
 	return c.JSON(awardsResponse{Awards: out})
 }

@@ -55,3 +55,41 @@ func TestContestEditorEditsUntilPlayedAndShowsTheAuditTrail(t *testing.T) {
 		t.Errorf("after the refused edits: %+v", ct.Rounds[0])
 	}
 }
+
+func TestResultSheetsAndCertificatesPrint(t *testing.T) {
+	r := contestRig(t)
+	admin := r.token("13900000002")
+	id, rid := liveContest(t, r, admin, contest.Speed)
+	worker := r.token("13900000004")
+	for _, a := range []string{"start", "next", "show"} {
+		r.call("POST", "/api/v1/live/"+id+"/host", admin, hostRequest{Action: a, Round: rid}, 200, nil)
+	}
+	r.call("POST", "/api/v1/live/"+id+"/answer", worker, J{"item": 0, "answer": []string{"B"}}, 200, nil)
+	for _, a := range []string{"close", "finish"} {
+		r.call("POST", "/api/v1/live/"+id+"/host", admin, hostRequest{Action: a, Round: rid}, 200, nil)
+	}
+	var awards awardsResponse
+	r.call("POST", "/api/v1/contests/"+id+"/awards", admin, awardsRequest{First: 1, TeamFirst: 1}, 200, &awards)
+	if len(awards.Awards) != 2 || awards.Awards[0].Name != "张晓婷" || awards.Awards[1].Team == "" || awards.Awards[1].Name != "翠苑社区" {
+		t.Fatalf("awards %+v", awards.Awards)
+	}
+	staff := r.browser()
+	staff.signIn("13900000002", seed.DemoPassword)
+	_, sheet := staff.get("/contests/" + id + "/print")
+	for _, want := range []string{"东湖街道技能大比武", "东湖街道", "总成绩", "必答题", "记分员", "裁判长", "主办单位（盖章）", "张晓婷", "团体一等奖"} {
+		if !strings.Contains(sheet, want) {
+			t.Errorf("the result sheets lack %q", want)
+		}
+	}
+	_, certs := staff.get("/contests/" + id + "/certificates")
+	for _, want := range []string{"荣誉证书", "张晓婷 荣获", "一等奖", "翠苑社区 代表队荣获", "团体一等奖"} {
+		if !strings.Contains(certs, want) {
+			t.Errorf("the certificates lack %q", want)
+		}
+	}
+	participant := r.browser()
+	participant.signIn("13900000004", seed.DemoPassword)
+	if resp, _ := participant.get("/contests/" + id + "/print"); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a participant prints the result sheets: %d", resp.StatusCode)
+	}
+}

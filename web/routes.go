@@ -140,6 +140,8 @@ func (s *Server) routes(static fs.FS) {
 	app.Post("/contests/:id/awards", s.requireUser, admins, s.contestAwards)
 	app.Post("/contests/:id/online", s.requireUser, admins, s.contestOnlineCreate)
 	app.Post("/contests/:id/rounds/:round/close", s.requireUser, admins, s.contestOnlineClose)
+	app.Get("/contests/:id/print", s.requireUser, admins, s.contestPrint)
+	app.Get("/contests/:id/certificates", s.requireUser, admins, s.contestCertificates)
 	app.Post("/contests/:id/edit", s.requireUser, admins, s.contestEdit)
 	app.Post("/contests/:id/delete", s.requireUser, admins, s.contestDelete)
 	app.Post("/contests/:id/rounds/:round/edit", s.requireUser, admins, s.contestRoundEdit)

@@ -219,6 +219,8 @@ var scopeRoutes = map[string]routeRule{
 	"POST /contests/:id/awards":                                   scoped("id", "contest"),
 	"POST /contests/:id/online":                                   scoped("id", "contest"),
 	"POST /contests/:id/rounds/:round/close":                      scoped("id", "contest", "round", "round"),
+	"GET /contests/:id/print":                                     scoped("id", "contest"),
+	"GET /contests/:id/certificates":                              scoped("id", "contest"),
 	"POST /contests/:id/edit":                                     scoped("id", "contest"),
 	"POST /contests/:id/delete":                                   scoped("id", "contest"),
 	"POST /contests/:id/rounds/:round/edit":                       scoped("id", "contest", "round", "round"),
