@@ -297,6 +297,8 @@ type Contest struct {
 	PIN string
 	// ScreenKey opens the read-only big screen without signing in.
 	ScreenKey string
+	// Advanced are the entrants taken from other contests' results.
+	Advanced  []Advancement
 	CreatedAt time.Time
 }
 

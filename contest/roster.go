@@ -95,7 +95,7 @@ func (s *Service) ImportParticipants(ctx context.Context, actor people.User, id 
 			return err
 		}
 		keepCaptains(teams, c.Teams)
-		c.Participants, c.Teams, c.UnitIDs = participants, teams, nil
+		c.Participants, c.Teams, c.UnitIDs, c.Advanced = participants, teams, nil, nil
 		return nil
 	})
 }

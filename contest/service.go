@@ -278,7 +278,7 @@ func (s *Service) Create(ctx context.Context, actor people.User, c Contest) (Con
 	c.UnitID, c.UnitPath = actor.UnitID, actor.UnitPath
 	c.ScreenKey = randomHex(12)
 	c.CreatedAt = s.clock.Now()
-	c.Participants, c.Teams, c.Rounds = nil, nil, nil
+	c.Participants, c.Teams, c.Rounds, c.Advanced = nil, nil, nil, nil
 	s.mu.Lock()
 	c.PIN = s.newPIN()
 	s.hubLocked(c, nil)
@@ -343,6 +343,7 @@ func cloneContest(c Contest) Contest {
 	c.Participants = slices.Clone(c.Participants)
 	c.UnitIDs = slices.Clone(c.UnitIDs)
 	c.Teams = slices.Clone(c.Teams)
+	c.Advanced = slices.Clone(c.Advanced)
 	rounds := make([]Round, len(c.Rounds))
 	for i, r := range c.Rounds {
 		r.Questions = slices.Clone(r.Questions)
@@ -399,7 +400,7 @@ func (s *Service) SetParticipantsByUnits(ctx context.Context, actor people.User,
 			return err
 		}
 		old := c.Teams
-		c.Participants, c.Teams, c.UnitIDs = nil, nil, slices.Clone(unitIDs)
+		c.Participants, c.Teams, c.UnitIDs, c.Advanced = nil, nil, slices.Clone(unitIDs), nil
 		teams := map[string]bool{}
 		for _, w := range workers {
 			team := communityOf(tree, w)

@@ -55,13 +55,14 @@ type contestDoc struct {
 	TeamRule     scoring.TeamRule `bson:"teamRule"`
 	PIN          string           `bson:"pin"`
 	ScreenKey    string           `bson:"screenKey"`
+	Advanced     []Advancement    `bson:"advanced,omitempty"`
 	CreatedAt    time.Time        `bson:"createdAt"`
 }
 
 func (d contestDoc) contest() Contest {
 	c := Contest{ID: d.ID, Title: d.Title, Description: d.Description, UnitID: d.UnitID, UnitPath: d.UnitPath, UnitIDs: d.UnitIDs,
 		Participants: d.Participants, Teams: d.Teams, Rounds: d.Rounds, Streak: d.Streak, TeamRule: d.TeamRule,
-		PIN: d.PIN, ScreenKey: d.ScreenKey, CreatedAt: d.CreatedAt}
+		PIN: d.PIN, ScreenKey: d.ScreenKey, Advanced: d.Advanced, CreatedAt: d.CreatedAt}
 	c.fillCaptains() // contests stored before teams had captains
 	return c
 }
@@ -69,7 +70,7 @@ func (d contestDoc) contest() Contest {
 func newContestDoc(c Contest) contestDoc {
 	return contestDoc{ID: c.ID, Title: c.Title, Description: c.Description, UnitID: c.UnitID, UnitPath: c.UnitPath, UnitIDs: c.UnitIDs,
 		Participants: c.Participants, Teams: c.Teams, Rounds: c.Rounds, Streak: c.Streak, TeamRule: c.TeamRule,
-		PIN: c.PIN, ScreenKey: c.ScreenKey, CreatedAt: c.CreatedAt}
+		PIN: c.PIN, ScreenKey: c.ScreenKey, Advanced: c.Advanced, CreatedAt: c.CreatedAt}
 }
 
 // Fact kinds.

@@ -72,6 +72,10 @@ type contestPage struct {
 	Banked    bool
 	Audit     []contest.AuditEntry
 	Rehearsal bool
+	// Sources are the other contests of the area entrants can come from;
+	// Feeds the contests that took entrants from this one.
+	Sources []contest.Contest
+	Feeds   []contest.Feed
 	// judges names the accounts of the contest's panels.
 	judges map[string]string
 }
@@ -162,6 +166,16 @@ func (s *Server) renderContest(c *fiber.Ctx, p contestPage) error {
 	p.Contest, p.Kinds, p.ScreenURL, p.Standings, p.Awards, p.Banked = ct, contest.Kinds(), screenURL(ct), st, awards, s.quiz != nil
 	p.LiveRound, p.LivePhase, _ = s.contest.LiveRound(ct.ID)
 	p.Rehearsal = s.contest.Rehearsal(ct.ID)
+	p.Feeds = s.contest.Feeds(ct)
+	others, err := s.contest.Managed(ctx, u)
+	if err != nil {
+		return err
+	}
+	for _, o := range others {
+		if o.ID != ct.ID && o.Played() {
+			p.Sources = append(p.Sources, o)
+		}
+	}
 	p.judges = map[string]string{}
 	for _, r := range ct.Rounds {
 		for _, id := range r.Judges {
@@ -318,6 +332,7 @@ func (s *Server) contestAwards(c *fiber.Ctx) error {
 // contestResultsPage shows the standings to participants and admins.
 type contestResultsPage struct {
 	Page
+	Feeds     []contest.Feed
 	Contest   contest.Contest
 	Standings contest.Standings
 	Awards    []contest.AwardRecord
@@ -361,7 +376,7 @@ func (s *Server) contestResults(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p := contestResultsPage{Page: s.page(c, "Results"), Contest: ct, Standings: st, Awards: awards, Manages: access.Organizer}
+	p := contestResultsPage{Page: s.page(c, "Results"), Contest: ct, Standings: st, Awards: awards, Manages: access.Organizer, Feeds: s.contest.Feeds(ct)}
 	return c.Render("contest/results", p, "layouts/main")
 }
 

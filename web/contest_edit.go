@@ -154,3 +154,12 @@ func (s *Server) contestTaskDelete(c *fiber.Ctx) error {
 		return err
 	})
 }
+
+// contestAdvanceFrom is POST /contests/:id/advance-from: the top N of
+// another contest (from) overall, per team or per unit.
+func (s *Server) contestAdvanceFrom(c *fiber.Ctx) error {
+	return s.contestForm(c, func(u people.User, id string) error {
+		_, err := s.contest.AdvanceFrom(c.UserContext(), u, id, c.FormValue("from"), atoi(c.FormValue("top")), c.FormValue("per"))
+		return err
+	})
+}

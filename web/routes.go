@@ -143,6 +143,7 @@ func (s *Server) routes(static fs.FS) {
 	app.Get("/contests/:id/print", s.requireUser, admins, s.contestPrint)
 	app.Get("/contests/:id/certificates", s.requireUser, admins, s.contestCertificates)
 	app.Post("/contests/:id/edit", s.requireUser, admins, s.contestEdit)
+	app.Post("/contests/:id/advance-from", s.requireUser, admins, s.contestAdvanceFrom)
 	app.Post("/contests/:id/delete", s.requireUser, admins, s.contestDelete)
 	app.Post("/contests/:id/rounds/:round/edit", s.requireUser, admins, s.contestRoundEdit)
 	app.Post("/contests/:id/rounds/:round/weight", s.requireUser, admins, s.contestRoundWeight)

@@ -221,6 +221,7 @@ var scopeRoutes = map[string]routeRule{
 	"POST /contests/:id/rounds/:round/close":                      scoped("id", "contest", "round", "round"),
 	"GET /contests/:id/print":                                     scoped("id", "contest"),
 	"GET /contests/:id/certificates":                              scoped("id", "contest"),
+	"POST /contests/:id/advance-from":                             scoped("id", "contest").withForm("from", "contest"),
 	"POST /contests/:id/edit":                                     scoped("id", "contest"),
 	"POST /contests/:id/delete":                                   scoped("id", "contest"),
 	"POST /contests/:id/rounds/:round/edit":                       scoped("id", "contest", "round", "round"),
