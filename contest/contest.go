@@ -161,6 +161,10 @@ type Round struct {
 	Tasks  []Task `json:"tasks"`
 	// Judges are the accounts that score a judge round.
 	Judges []string `json:"judges"`
+	// Criteria are a judge round's score sheet (评分表), e.g. 程序规范 30,
+	// 沟通技巧 40, 处置效果 30: a judge marks each out of its points, and
+	// the marks add up to the judge's score out of 100. None: one score.
+	Criteria []Criterion `json:"criteria,omitempty"`
 	// Entrants, when set, are the only participants who play this round
 	// (advancement from an earlier round's results).
 	Entrants []string `json:"entrants,omitempty"`
@@ -236,6 +240,14 @@ func (r Round) Validate() error {
 	}
 	if len(r.Judges) > MaxJudges {
 		return gridskill.Errorf(gridskill.EINVALID, "a panel has at most %d judges", MaxJudges)
+	}
+	if len(r.Criteria) > 0 {
+		if r.Kind != Judge {
+			return gridskill.Errorf(gridskill.EINVALID, "only a judge round has a score sheet")
+		}
+		if err := checkCriteria(r.Criteria); err != nil {
+			return err
+		}
 	}
 	if r.Captains && r.Kind != Speed && r.Kind != Buzzer && r.Kind != Wager {
 		return gridskill.Errorf(gridskill.EINVALID, "only speed, buzzer and wager rounds can be answered by team captains")

@@ -47,3 +47,42 @@ func TestJudgesNeverScoreTheirOwnTask(t *testing.T) {
 		t.Errorf("judge round points %v, want 80 for the team task's performer (one judge) and 80 for the solo task (mean of 70 and 90)", got)
 	}
 }
+
+func TestScoreSheetAndPanelBreakdown(t *testing.T) {
+	f := newFixture(t)
+	c := captainContest(f)
+	c, err := f.s.AddRound(f.ctx, f.admin, c.ID, Round{Title: "情景模拟", Kind: Judge})
+	f.must(err)
+	r := c.Rounds[0].ID
+	_, err = ParseCriteria("程序规范 30, 沟通技巧 40")
+	wantCode(t, err, gridskill.EINVALID) // 70, not 100
+	sheet, err := ParseCriteria("程序规范 30，沟通技巧 40，处置效果 30")
+	f.must(err)
+	c, err = f.s.SetCriteria(f.ctx, f.admin, c.ID, r, sheet)
+	f.must(err)
+	performer := memberOf(c, teamB, "")
+	c, err = f.s.AddTask(f.ctx, f.admin, c.ID, r, Task{Title: "入户走访", PerformerID: performer})
+	f.must(err)
+	j1, j2 := seed.WorkerID, memberOf(c, teamA, seed.WorkerID)
+	j3 := memberOf(c, teamA, j2)
+	if j3 == seed.WorkerID || j3 == "" {
+		t.Fatal("no third judge")
+	}
+	c, err = f.s.SetJudges(f.ctx, f.admin, c.ID, r, []string{f.user(j1).Phone, f.user(j2).Phone, f.user(j3).Phone})
+	f.must(err)
+	f.must(f.s.Host(f.ctx, f.admin, c.ID, ActStart, r))
+	f.must(f.s.Host(f.ctx, f.admin, c.ID, ActNext, r))
+	wantCode(t, f.s.ScoreSheet(f.ctx, f.user(j1), c.ID, 0, []float64{31, 40, 29}), gridskill.EINVALID) // above 30
+	wantCode(t, f.s.ScoreSheet(f.ctx, f.user(j1), c.ID, 0, []float64{30, 40}), gridskill.EINVALID)
+	f.must(f.s.ScoreSheet(f.ctx, f.user(j1), c.ID, 0, []float64{30, 40, 30})) // 100
+	f.must(f.s.ScoreSheet(f.ctx, f.user(j2), c.ID, 0, []float64{20, 30, 20})) // 70
+	f.must(f.s.ScoreSheet(f.ctx, f.user(j3), c.ID, 0, []float64{25, 35, 20})) // 80
+	f.must(f.s.Host(f.ctx, f.admin, c.ID, ActClose, r))
+	l := f.s.liveOf(c.ID)
+	l.mu.Lock()
+	panel, score := l.panelScores(), l.lastJudge
+	l.mu.Unlock()
+	if score != 80 || len(panel) != 3 || panel[0].Dropped != "highest" || panel[1].Dropped != "lowest" || panel[2].Dropped != "" || panel[2].Score != 80 || panel[0].Judge == "" {
+		t.Errorf("panel %+v, score %v; want 100 dropped as highest, 70 as lowest, 80", panel, score)
+	}
+}

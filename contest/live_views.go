@@ -35,10 +35,13 @@ type stateJSON struct {
 	Teams      []rowJSON      `json:"teams,omitempty"`
 	Buzz       *buzzJSON      `json:"buzz,omitempty"`
 	JudgeScore *float64       `json:"judgeScore,omitempty"`
-	Judged     int            `json:"judged"`
-	Judges     int            `json:"judges"`
-	Paused     *pausedJSON    `json:"paused,omitempty"`
-	Stakes     []int          `json:"stakes,omitempty"`
+	// Panel is each judge's score of the task just closed, the dropped
+	// highest and lowest marked.
+	Panel  []panelJSON `json:"panel,omitempty"`
+	Judged int         `json:"judged"`
+	Judges int         `json:"judges"`
+	Paused *pausedJSON `json:"paused,omitempty"`
+	Stakes []int       `json:"stakes,omitempty"`
 }
 
 type roundJSON struct {
@@ -46,6 +49,8 @@ type roundJSON struct {
 	Title    string `json:"title"`
 	Kind     Kind   `json:"kind"`
 	Captains bool   `json:"captains,omitempty"`
+	// Criteria are a judge round's score sheet.
+	Criteria []Criterion `json:"criteria,omitempty"`
 }
 
 type questionJSON struct {
@@ -91,7 +96,7 @@ func ms(t time.Time) int64 {
 // common builds the shared state. Call with mu held.
 func (l *live) common() []byte {
 	st := stateJSON{Contest: l.c.Title, ContestID: l.c.ID, PIN: l.c.PIN,
-		Round: roundJSON{ID: l.round.ID, Title: l.round.Title, Kind: l.round.Kind, Captains: l.round.Captains},
+		Round: roundJSON{ID: l.round.ID, Title: l.round.Title, Kind: l.round.Kind, Captains: l.round.Captains, Criteria: l.round.Criteria},
 		Phase: l.st.Phase, Rehearsal: l.st.Rehearsal, Item: l.st.Item, Items: l.round.Items(), Answered: l.answered, Judged: len(l.judged), Judges: l.panelSize()}
 	if l.hub != nil {
 		st.Joined = l.hub.joinedCount()
@@ -143,6 +148,7 @@ func (l *live) common() []byte {
 		if l.round.Kind == Judge && phase == phaseResults {
 			v := l.lastJudge
 			st.JudgeScore = &v
+			st.Panel = l.panelScores()
 		}
 		for _, r := range l.ranked[:min(10, len(l.ranked))] {
 			p := l.players[r.ID]

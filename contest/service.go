@@ -349,6 +349,7 @@ func cloneContest(c Contest) Contest {
 		r.Questions = slices.Clone(r.Questions)
 		r.Tasks = slices.Clone(r.Tasks)
 		r.Judges = slices.Clone(r.Judges)
+		r.Criteria = slices.Clone(r.Criteria)
 		r.Stakes = slices.Clone(r.Stakes)
 		r.Entrants = slices.Clone(r.Entrants)
 		rounds[i] = r

@@ -163,3 +163,20 @@ func (s *Server) contestAdvanceFrom(c *fiber.Ctx) error {
 		return err
 	})
 }
+
+// contestCriteria is POST /contests/:id/rounds/:round/criteria: a judge
+// round's score sheet, "程序规范 30, 沟通技巧 40, 处置效果 30"; empty for
+// one score per judge.
+func (s *Server) contestCriteria(c *fiber.Ctx) error {
+	return s.contestForm(c, func(u people.User, id string) error {
+		var cs []contest.Criterion
+		if text := strings.TrimSpace(c.FormValue("criteria")); text != "" {
+			var err error
+			if cs, err = contest.ParseCriteria(text); err != nil {
+				return err
+			}
+		}
+		_, err := s.contest.SetCriteria(c.UserContext(), u, id, c.Params("round"), cs)
+		return err
+	})
+}

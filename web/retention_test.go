@@ -372,6 +372,13 @@ var contestCases = []retentionCase{
 		e.form(e.adminB, v, "/contests/"+id+"/edit", url.Values{"title": {v.text("改后标题")}, "description": {v.text("改后说明")}, "teamMethod": {"mean"}})
 		return e.readContest(id)
 	}},
+	{"POST /contests/:id/rounds/:round/criteria", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.plainContest(v)
+		e.form(e.adminB, v, "/contests/"+id+"/rounds", url.Values{"title": {"原轮次"}, "kind": {"judge"}})
+		rid := e.lastRound(id)
+		e.form(e.adminB, v, "/contests/"+id+"/rounds/"+rid+"/criteria", url.Values{"criteria": {v.text("程序规范") + " 30, " + v.text("沟通技巧") + " 70"}})
+		return e.readContest(id)
+	}},
 	{"POST /contests/:id/rounds/:round/edit", func(e *retEnv, v *voice) func(*retEnv) any {
 		id := e.plainContest(v)
 		rid := e.plainRound(v, id)

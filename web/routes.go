@@ -146,6 +146,7 @@ func (s *Server) routes(static fs.FS) {
 	app.Post("/contests/:id/advance-from", s.requireUser, admins, s.contestAdvanceFrom)
 	app.Post("/contests/:id/delete", s.requireUser, admins, s.contestDelete)
 	app.Post("/contests/:id/rounds/:round/edit", s.requireUser, admins, s.contestRoundEdit)
+	app.Post("/contests/:id/rounds/:round/criteria", s.requireUser, admins, s.contestCriteria)
 	app.Post("/contests/:id/rounds/:round/weight", s.requireUser, admins, s.contestRoundWeight)
 	app.Post("/contests/:id/rounds/:round/delete", s.requireUser, admins, s.contestRoundDelete)
 	app.Post("/contests/:id/rounds/:round/rehearsal", s.requireUser, admins, s.contestRehearsal)

@@ -222,6 +222,7 @@ var scopeRoutes = map[string]routeRule{
 	"GET /contests/:id/print":                                     scoped("id", "contest"),
 	"GET /contests/:id/certificates":                              scoped("id", "contest"),
 	"POST /contests/:id/advance-from":                             scoped("id", "contest").withForm("from", "contest"),
+	"POST /contests/:id/rounds/:round/criteria":                   scoped("id", "contest", "round", "round"),
 	"POST /contests/:id/edit":                                     scoped("id", "contest"),
 	"POST /contests/:id/delete":                                   scoped("id", "contest"),
 	"POST /contests/:id/rounds/:round/edit":                       scoped("id", "contest", "round", "round"),
