@@ -165,3 +165,18 @@ func (l *live) judgeName(id string) string {
 	}
 	return ""
 }
+
+// warnUnscored refuses, once per task, the host's close of a judge task that
+// not every judge on its panel has scored, saying how many have; pressed
+// again, the close goes ahead with the scores given. Call with mu held.
+func (l *live) warnUnscored() error {
+	if l.round.Kind != Judge || l.st.Phase != phaseJudging {
+		return nil
+	}
+	n, of := len(l.judged), l.panelSize()
+	if n >= of || l.warned == l.st.Item+1 {
+		return nil
+	}
+	l.warned = l.st.Item + 1
+	return gridskill.Errorf(gridskill.ECONFLICT, "only %d of %d judges have scored; press close again to close without the others", n, of)
+}

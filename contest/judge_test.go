@@ -86,3 +86,29 @@ func TestScoreSheetAndPanelBreakdown(t *testing.T) {
 		t.Errorf("panel %+v, score %v; want 100 dropped as highest, 70 as lowest, 80", panel, score)
 	}
 }
+
+func TestHostIsWarnedBeforeClosingAnUnscoredTask(t *testing.T) {
+	f := newFixture(t)
+	c := captainContest(f)
+	c, err := f.s.AddRound(f.ctx, f.admin, c.ID, Round{Title: "情景模拟", Kind: Judge})
+	f.must(err)
+	r := c.Rounds[0].ID
+	performer := memberOf(c, teamB, "")
+	c, err = f.s.AddTask(f.ctx, f.admin, c.ID, r, Task{Title: "入户走访", PerformerID: performer})
+	f.must(err)
+	j2 := memberOf(c, teamA, seed.WorkerID)
+	c, err = f.s.SetJudges(f.ctx, f.admin, c.ID, r, []string{f.user(seed.WorkerID).Phone, f.user(j2).Phone})
+	f.must(err)
+	f.must(f.s.Host(f.ctx, f.admin, c.ID, ActStart, r))
+	f.must(f.s.Host(f.ctx, f.admin, c.ID, ActNext, r))
+	f.must(f.s.Score(f.ctx, f.user(seed.WorkerID), c.ID, 0, 90))
+	err = f.s.Host(f.ctx, f.admin, c.ID, ActClose, r)
+	wantCode(t, err, gridskill.ECONFLICT)
+	if _, phase, _ := f.s.LiveRound(c.ID); phase != phaseJudging {
+		t.Fatalf("the warning closed the task: %s", phase)
+	}
+	f.must(f.s.Host(f.ctx, f.admin, c.ID, ActClose, r)) // pressed again: closes with one score
+	if _, phase, _ := f.s.LiveRound(c.ID); phase != phaseResults {
+		t.Fatalf("phase %s after the second close", phase)
+	}
+}

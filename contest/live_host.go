@@ -207,6 +207,10 @@ func (l *live) close(ctx context.Context) error {
 		l.mu.Unlock()
 		return gridskill.Errorf(gridskill.ECONFLICT, "nothing is open to close")
 	}
+	if err := l.warnUnscored(); err != nil {
+		l.mu.Unlock()
+		return err
+	}
 	l.closing = true
 	l.mu.Unlock()
 	if err := l.s.facts.Flush(ctx); err != nil {
