@@ -156,6 +156,9 @@ type Round struct {
 	PassOn bool `json:"passOn"`
 	// AnswerSec is the time the buzzer winner has to answer.
 	AnswerSec int `json:"answerSec"`
+	// StakeSec is how long players have to pick a wager stake before the
+	// question shows on its own; 0 is DefaultStakeSec.
+	StakeSec int `json:"stakeSec,omitempty"`
 	// Stakes are the allowed stakes of a wager round.
 	Stakes []int  `json:"stakes"`
 	Tasks  []Task `json:"tasks"`
@@ -187,6 +190,17 @@ type Round struct {
 // Scale is how the round's points count overall.
 func (r Round) Scale() scoring.RoundScale {
 	return scoring.RoundScale{Weight: r.Weight, FullMark: r.FullMark}
+}
+
+// DefaultStakeSec is the staking time of a wager round that sets none.
+const DefaultStakeSec = 15
+
+// Staking is how long players have to pick a stake.
+func (r Round) Staking() time.Duration {
+	if r.StakeSec == 0 {
+		return DefaultStakeSec * time.Second
+	}
+	return time.Duration(r.StakeSec) * time.Second
 }
 
 // Items is how many steps the host walks through: questions, or tasks.
@@ -221,6 +235,9 @@ func (r Round) Validate() error {
 	}
 	if r.Kind == Buzzer && (r.AnswerSec < 3 || r.AnswerSec > 120) {
 		return gridskill.Errorf(gridskill.EINVALID, "the buzzer answer time must be between 3 and 120 seconds")
+	}
+	if r.StakeSec < 0 || r.StakeSec > 120 {
+		return gridskill.Errorf(gridskill.EINVALID, "the staking time must be between 0 and 120 seconds")
 	}
 	if r.Kind == Wager {
 		if len(r.Stakes) == 0 || len(r.Stakes) > 10 {
@@ -303,6 +320,9 @@ type Contest struct {
 	Rounds       []Round
 	// Streak adds the streak bonus in speed rounds.
 	Streak bool
+	// FalseStart is what a buzz before the options show does: FalseStartIgnore
+	// (the default) or FalseStartPenalty.
+	FalseStart string
 	// TeamRule turns members' scores into a team score.
 	TeamRule scoring.TeamRule
 	// PIN is the short number phones join with.
@@ -313,6 +333,16 @@ type Contest struct {
 	Advanced  []Advancement
 	CreatedAt time.Time
 }
+
+// What a false start (a buzz before the options show) does.
+const (
+	// FalseStartIgnore refuses the early buzz with a message; the player
+	// may buzz again once the options show.
+	FalseStartIgnore = "ignore"
+	// FalseStartPenalty keeps the player from buzzing that question and
+	// costs them the round's penalty when it closes.
+	FalseStartPenalty = "penalty"
+)
 
 // Participant returns the participant with the id.
 func (c Contest) Participant(id string) (Participant, bool) {
@@ -417,6 +447,9 @@ func (c Contest) Validate() error {
 	}
 	if err := descriptionText.Check(c.Description); err != nil {
 		return err
+	}
+	if c.FalseStart != "" && c.FalseStart != FalseStartIgnore && c.FalseStart != FalseStartPenalty {
+		return gridskill.Errorf(gridskill.EINVALID, "a false start is either ignored or penalised")
 	}
 	if err := c.TeamRule.Validate(); err != nil {
 		return gridskill.Errorf(gridskill.EINVALID, "the team score method is not valid")

@@ -117,6 +117,7 @@ func (s *Service) UpdateRound(ctx context.Context, actor people.User, id, roundI
 		}
 		next := *r
 		next.Title, next.ReadSec, next.Penalty, next.PassOn, next.AnswerSec = e.Title, e.ReadSec, e.Penalty, e.PassOn, e.AnswerSec
+		next.StakeSec = e.StakeSec
 		next.Stakes, next.Captains, next.Weight, next.FullMark = slices.Clone(e.Stakes), e.Captains, e.Weight, e.FullMark
 		if e.Criteria != nil {
 			next.Criteria = slices.Clone(e.Criteria)

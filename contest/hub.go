@@ -28,13 +28,15 @@ type hub struct {
 	subs   map[*Sub]struct{}
 	cur    atomic.Pointer[snapshot]
 	joined map[string]bool
+	names  []string // the names of who joined, in the order they joined
 	closed bool
 }
 
 // snapshot is the state every viewer shares, encoded once per change.
 type snapshot struct {
 	common []byte
-	l      *live // nil before a round starts
+	board  []byte // the host's and the big screen's extra part
+	l      *live  // nil before a round starts
 }
 
 // Sub is one open stream (a phone, the host screen or the big screen).
@@ -101,6 +103,39 @@ func (h *hub) stop() {
 	}
 }
 
+// join marks a worker as joined, and reports whether they were already.
+func (h *hub) join(worker, name string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.joined[worker] {
+		return true
+	}
+	h.joined[worker] = true
+	h.names = append(h.names, name)
+	return false
+}
+
+// unjoin takes back a join that could not be stored.
+func (h *hub) unjoin(worker string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	delete(h.joined, worker)
+	if n := len(h.names); n > 0 {
+		h.names = h.names[:n-1]
+	}
+}
+
+// recentNames returns the latest n names that joined, newest first.
+func (h *hub) recentNames(n int) []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := make([]string, 0, min(n, len(h.names)))
+	for i := len(h.names) - 1; i >= 0 && len(out) < n; i-- {
+		out = append(out, h.names[i])
+	}
+	return out
+}
+
 func (h *hub) joinedCount() int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -126,6 +161,10 @@ func (s *Sub) Frame(now time.Time) []byte {
 	if me != nil {
 		buf = append(buf, ",\"me\":"...)
 		buf = append(buf, me...)
+	}
+	if snap != nil && snap.board != nil && (s.Role == ViewHost || s.Role == ViewScreen) {
+		buf = append(buf, ",\"board\":"...)
+		buf = append(buf, snap.board...)
 	}
 	buf = append(buf, "}\n\n"...)
 	return buf
@@ -154,7 +193,8 @@ func (s *Service) hubLocked(c Contest, joined []string) *hub {
 	}
 	h := newHub()
 	for _, w := range joined {
-		h.joined[w] = true
+		p, _ := c.Participant(w)
+		h.join(w, p.Name)
 	}
 	if s.streamsStopped {
 		h.closed = true
@@ -163,7 +203,7 @@ func (s *Service) hubLocked(c Contest, joined []string) *hub {
 	if l := s.live[c.ID]; l != nil {
 		l.hub = h
 	}
-	h.cur.Store(&snapshot{common: idleState(c, len(h.joined)), l: s.live[c.ID]})
+	h.cur.Store(&snapshot{common: idleState(c, len(h.joined)), board: idleBoard(h), l: s.live[c.ID]})
 	return h
 }
 

@@ -18,6 +18,7 @@ const (
 	phaseStaking   = "staking"   // wager: players pick a stake before the question
 	phaseReading   = "reading"   // the stem alone
 	phaseOpen      = "open"      // options shown: answers (or buzzes) accepted
+	phaseBuzzing   = "buzzing"   // buzzer: the window after the first buzz, for phones with a slower line
 	phaseAnswering = "answering" // buzzer: the first buzzer answers
 	phaseJudging   = "judging"   // judge: the panel scores a performance
 	phaseResults   = "results"   // closed: right answer, distribution, top 10
@@ -46,7 +47,12 @@ type player struct {
 	timeMS         int64
 	streak         int
 	rank           int
-	delays         []int64
+	answers        int // questions answered, right or wrong: the tie-break of scoring.Rank
+	// shownPoints and shownStreak are the points and streak as of the last
+	// closed question: what phones see, so that no score includes an open one.
+	shownPoints float64
+	shownStreak int
+	delays      []int64
 
 	// captain is, in a captain round, who answers for the player's team.
 	captain string
@@ -56,7 +62,10 @@ type player struct {
 	stake  int
 	staked bool
 	buzzed bool
-	gained float64
+	// falseStart: the player buzzed before the options showed, in a
+	// contest that penalises it.
+	falseStart bool
+	gained     float64
 }
 
 type answer struct {
@@ -87,6 +96,9 @@ type live struct {
 	closing  bool
 	buzzes   []scoring.Buzz
 	buzzSeq  uint64
+	// buzzFloor is the earliest time a new buzz may take: once the answering
+	// starts the order so far is fixed, and later buzzes come after it.
+	buzzFloor time.Time
 	// interrupted is the phase a restart cut short, with the time it had left.
 	interrupted string
 	remaining   time.Duration
@@ -99,6 +111,9 @@ type live struct {
 	ranked      []scoring.Ranked
 	teamRanked  []scoring.Ranked
 	teamPos     map[string]scoring.Ranked // team id → its place in teamRanked
+	// final and finalTeams are the contest's overall standing, once the
+	// round that ends the contest is on its podium.
+	final, finalTeams []rowJSON
 }
 
 func (l *live) roundID() string {
@@ -170,21 +185,29 @@ func (s *Service) rebuild(ctx context.Context, c Contest, ld liveDoc) (*live, er
 	for _, f := range facts {
 		byItem[f.Item] = append(byItem[f.Item], f)
 	}
+	closed := ld.Phase == phaseResults || ld.Phase == phasePodium
+	ranked := false
 	for i := 0; i <= ld.Item && i < r.Items(); i++ {
+		if i == ld.Item && !closed {
+			l.rank() // what was shown before the open question
+			ranked = true
+		}
 		l.resetItem()
 		st := liveDoc{ID: c.ID, Round: r.ID, Item: i, Phase: phaseOpen}
 		l.st = st
 		for _, f := range byItem[i] {
 			l.replay(f)
 		}
-		if i < ld.Item || ld.Phase == phaseResults || ld.Phase == phasePodium {
+		if i < ld.Item || closed {
 			l.settle()
 		}
 	}
 	l.st = ld
-	l.rank()
+	if !ranked {
+		l.rank()
+	}
 	switch ld.Phase {
-	case phaseReading, phaseOpen, phaseAnswering, phaseStaking, phaseJudging:
+	case phaseReading, phaseOpen, phaseBuzzing, phaseAnswering, phaseStaking, phaseJudging:
 		l.interrupted = ld.Phase
 		last := ld.ShownAt
 		for _, f := range byItem[ld.Item] {
@@ -196,6 +219,13 @@ func (s *Service) rebuild(ctx context.Context, c Contest, ld liveDoc) (*live, er
 			l.remaining = max(ld.Deadline.Sub(last), 0)
 		}
 		l.st.Phase = phasePaused
+	}
+	if ld.Phase == phasePodium {
+		final, err := s.finalRows(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		l.final, l.finalTeams = final.people, final.teams
 	}
 	l.publish(false)
 	return l, nil
@@ -223,6 +253,13 @@ func (l *live) replay(f factDoc) {
 			p.buzzed = true
 			l.buzzes = append(l.buzzes, scoring.Buzz{PlayerID: f.Worker, At: f.At, Seq: f.Seq})
 			l.buzzSeq = max(l.buzzSeq, f.Seq)
+			if f.At.After(l.buzzFloor) {
+				l.buzzFloor = f.At
+			}
+		}
+	case factFalseStart:
+		if p != nil {
+			p.falseStart, p.buzzed = true, true
 		}
 	case factScore:
 		l.judged[f.Worker] = f.Score
@@ -233,11 +270,11 @@ var closedChan = func() chan struct{} { c := make(chan struct{}); close(c); retu
 
 func (l *live) resetItem() {
 	for _, p := range l.all {
-		p.ans, p.stake, p.staked, p.buzzed, p.gained = nil, 0, false, false, 0
+		p.ans, p.stake, p.staked, p.buzzed, p.falseStart, p.gained = nil, 0, false, false, false, 0
 	}
 	clear(l.judged)
 	clear(l.dist)
-	l.answered, l.buzzes, l.closing, l.lastJudge = 0, nil, false, 0
+	l.answered, l.buzzes, l.closing, l.lastJudge, l.buzzFloor = 0, nil, false, 0, time.Time{}
 	l.st.Answerer = 0
 }
 
@@ -270,6 +307,9 @@ func (l *live) applyAnswer(p *player, a *answer) {
 	p.points += a.gained
 	p.gained = a.gained
 	p.timeMS += a.timeMS
+	if len(a.choice) > 0 {
+		p.answers++
+	}
 	l.answered++
 	for _, k := range a.choice {
 		l.dist[k]++
@@ -282,6 +322,9 @@ func (l *live) unapplyAnswer(p *player, a *answer) {
 	}
 	p.points -= a.gained
 	p.timeMS -= a.timeMS
+	if len(a.choice) > 0 {
+		p.answers--
+	}
 	p.gained = 0
 	p.ans = nil
 	l.answered--
@@ -304,6 +347,13 @@ func (l *live) settle() {
 		for _, p := range l.all {
 			if p.plays && p.ans == nil {
 				p.streak = 0
+			}
+		}
+	case Buzzer:
+		for _, p := range l.all {
+			if p.falseStart {
+				p.gained -= float64(max(l.round.Penalty, 0))
+				p.points -= float64(max(l.round.Penalty, 0))
 			}
 		}
 	case Wager:
@@ -341,7 +391,8 @@ func (l *live) rank() {
 		if !p.plays {
 			continue
 		}
-		e := scoring.Entry{ID: p.id, Score: p.points, Time: time.Duration(p.timeMS) * time.Millisecond}
+		p.shownPoints, p.shownStreak = p.points, p.streak
+		e := scoring.Entry{ID: p.id, Score: p.points, Answered: p.answers, Time: time.Duration(p.timeMS) * time.Millisecond}
 		entries = append(entries, e)
 		members[p.team] = append(members[p.team], e)
 	}

@@ -2,6 +2,7 @@ package contest
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"gridskill"
@@ -138,7 +139,7 @@ func (l *live) next(ctx context.Context) error {
 	st.ShownAt, st.Deadline, st.ClosedAt, st.ReadUntil, st.Answerer = time.Time{}, time.Time{}, time.Time{}, time.Time{}, 0
 	switch l.round.Kind {
 	case Wager:
-		st.Phase = phaseStaking
+		st.Phase, st.Deadline = phaseStaking, now.Add(l.round.Staking())
 	case Judge:
 		st.Phase, st.ShownAt = phaseJudging, now
 	default:
@@ -172,6 +173,15 @@ func (l *live) show(ctx context.Context, auto bool) error {
 	return l.openAt(ctx, st, l.s.clock.Now(), 0)
 }
 
+// stakingEnds shows the wager question when the staking time is up, as
+// the host's "show" would: a player who picked no stake plays the lowest.
+func (l *live) stakingEnds(ctx context.Context) error {
+	if l.snapshotState().Phase != phaseStaking {
+		return nil
+	}
+	return l.show(ctx, false)
+}
+
 // openAt opens the current question as if it had been open for used already.
 func (l *live) openAt(ctx context.Context, st liveDoc, now time.Time, used time.Duration) error {
 	q, ok := l.questionAt(st.Item)
@@ -201,7 +211,7 @@ func (l *live) close(ctx context.Context) error {
 	l.mu.Lock()
 	st := l.st
 	switch st.Phase {
-	case phaseOpen, phaseAnswering, phaseJudging, phaseReading:
+	case phaseOpen, phaseBuzzing, phaseAnswering, phaseJudging, phaseReading:
 	case phasePaused:
 	default:
 		l.mu.Unlock()
@@ -241,6 +251,8 @@ func (l *live) resume(ctx context.Context) error {
 			return l.close(ctx)
 		}
 		return l.openAt(ctx, st, now, q.Limit()-left)
+	case phaseBuzzing:
+		return l.startAnswering(ctx)
 	case phaseAnswering:
 		if left <= 0 {
 			left = time.Duration(l.round.AnswerSec) * time.Second
@@ -267,7 +279,7 @@ func (l *live) finish(ctx context.Context) error {
 	res := resultDoc{ID: l.c.ID + ":" + l.round.ID, Contest: l.c.ID, Round: l.round.ID, Captains: l.round.Captains, At: l.s.clock.Now()}
 	for _, r := range l.ranked {
 		p := l.players[r.ID]
-		e := resultEntry{Worker: p.id, Points: p.points, TimeMS: p.timeMS}
+		e := resultEntry{Worker: p.id, Points: p.points, TimeMS: p.timeMS, Answered: p.answers}
 		if l.round.Captains {
 			e.Team = p.team
 		}
@@ -281,11 +293,40 @@ func (l *live) finish(ctx context.Context) error {
 	if err := l.s.repo.saveResult(ctx, res); err != nil {
 		return gridskill.Internal(err)
 	}
-	if _, err := l.s.markFinished(ctx, l.c.ID, l.round.ID, res.At); err != nil {
+	c, err := l.s.markFinished(ctx, l.c.ID, l.round.ID, res.At)
+	if err != nil {
+		return err
+	}
+	final, err := l.s.finalRows(ctx, c)
+	if err != nil {
 		return err
 	}
 	st.Phase = phasePodium
-	return l.transition(ctx, st, nil)
+	return l.transition(ctx, st, func() { l.final, l.finalTeams = final.people, final.teams })
+}
+
+// finalBoard is the contest's overall standing, shown with the podium of
+// the round that ends the contest.
+type finalBoard struct{ people, teams []rowJSON }
+
+// finalRows returns the contest's overall top 10 and teams once every round
+// has finished, and nothing before.
+func (s *Service) finalRows(ctx context.Context, c Contest) (finalBoard, error) {
+	var b finalBoard
+	if slices.ContainsFunc(c.Rounds, func(r Round) bool { return r.Finished.IsZero() }) {
+		return b, nil
+	}
+	st, err := s.standings(ctx, c)
+	if err != nil {
+		return b, err
+	}
+	for _, r := range st.Overall[:min(10, len(st.Overall))] {
+		b.people = append(b.people, rowJSON{Rank: r.Rank, Name: r.Name, Team: r.Team, Points: r.Points})
+	}
+	for _, r := range st.Teams[:min(10, len(st.Teams))] {
+		b.teams = append(b.teams, rowJSON{Rank: r.Rank, Name: r.Name, Points: r.Points})
+	}
+	return b, nil
 }
 
 func (s *Service) markFinished(ctx context.Context, contestID, roundID string, at time.Time) (Contest, error) {
@@ -322,8 +363,12 @@ func (l *live) schedule(st liveDoc) {
 		l.arm(l.gen, st.ReadUntil, func(ctx context.Context) error { return l.show(ctx, true) })
 	case phaseOpen:
 		l.arm(l.gen, st.Deadline, l.close)
+	case phaseBuzzing:
+		l.arm(l.gen, st.BuzzUntil, l.startAnswering)
 	case phaseAnswering:
 		l.arm(l.gen, st.Deadline, l.buzzTimeout)
+	case phaseStaking:
+		l.arm(l.gen, st.Deadline, l.stakingEnds)
 	}
 	if st.Phase == phaseOpen || st.Phase == phaseJudging {
 		go l.tickScreens(st.Item, st.Phase)

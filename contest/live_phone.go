@@ -12,6 +12,7 @@ import (
 	"gridskill"
 	"gridskill/people"
 	"gridskill/scoring"
+	"gridskill/store"
 )
 
 // What phones send: answers, delay pings, joins, stakes and buzzes.
@@ -136,6 +137,8 @@ func (l *live) refuseAnswer(p *player, now time.Time) error {
 		open = l.st.Phase == phaseAnswering && !l.closing && l.answererID() == p.id
 	}
 	switch {
+	case !open && l.st.Phase == phaseBuzzing:
+		return gridskill.Errorf(gridskill.ECONFLICT, "wait: the buzz order is being decided")
 	case !open && l.st.Phase == phaseOpen && l.round.Kind == Buzzer:
 		return gridskill.Errorf(gridskill.ECONFLICT, "buzz first; only the first to buzz answers")
 	case !open && (l.closing || l.st.Phase == phaseResults || l.st.Phase == phasePodium):
@@ -283,18 +286,13 @@ func (s *Service) recordJoin(ctx context.Context, c Contest, worker string) erro
 	if err != nil {
 		return gridskill.Internal(err)
 	}
-	h.mu.Lock()
-	known := h.joined[worker]
-	h.joined[worker] = true
-	h.mu.Unlock()
-	if known {
+	p, _ := c.Participant(worker)
+	if h.join(worker, p.Name) {
 		return nil
 	}
 	err = s.facts.Do(ctx, factDoc{ID: c.ID + ":join:" + worker, Contest: c.ID, Kind: factJoin, Worker: worker, At: s.clock.Now()})
 	if err != nil {
-		h.mu.Lock()
-		delete(h.joined, worker)
-		h.mu.Unlock()
+		h.unjoin(worker)
 		return gridskill.Internal(err)
 	}
 	if l := s.liveOf(c.ID); l != nil {
@@ -303,7 +301,7 @@ func (s *Service) recordJoin(ctx context.Context, c Contest, worker string) erro
 		l.publish(true)
 		l.mu.Unlock()
 	} else {
-		h.cur.Store(&snapshot{common: idleState(c, h.joinedCount())})
+		h.cur.Store(&snapshot{common: idleState(c, h.joinedCount()), board: idleBoard(h)})
 		go h.notify(true)
 	}
 	return nil
@@ -350,51 +348,152 @@ func (s *Service) Stake(ctx context.Context, actor people.User, contestID string
 	return nil
 }
 
-// Buzz records a player pressing the buzzer. The first buzz by server
-// arrival answers; a buzz sent again keeps the place of the first. Errors:
-// forbidden, conflict (not a buzzer round, no question open), internal.
-func (s *Service) Buzz(ctx context.Context, actor people.User, contestID string, item int) error {
+// BuzzRequest is a phone pressing the buzzer: the item, and for the delay
+// estimate the server time of the event that showed the options (Echo, ms)
+// and how long the phone held it (HeldMS), as with answers.
+type BuzzRequest struct {
+	Item   int
+	Echo   int64
+	HeldMS int64
+}
+
+// Buzz records a player pressing the buzzer. A buzz is placed by its arrival
+// less the phone's measured network delay (at most MaxDelay), so a slow line
+// does not lose the buzzer: after the first buzz the question waits, while
+// a slower phone's buzz could still come first (the buzz window), then the
+// first in that order answers. A buzz sent again keeps the place of the
+// first. A buzz while the stem is being read is a false start: refused, or,
+// when the contest penalises it, stored, keeping the player from buzzing
+// the question and costing the round's penalty. Errors: forbidden,
+// conflict (not a buzzer round, no question open, a false start), internal.
+func (s *Service) Buzz(ctx context.Context, actor people.User, contestID string, req BuzzRequest) error {
 	l, p, err := s.player(actor, contestID)
 	if err != nil {
 		return err
 	}
 	l.hostMu.Lock()
 	defer l.hostMu.Unlock()
+	now := s.clock.Now()
 	l.mu.Lock()
+	item := req.Item
 	switch {
 	case l.round.Kind != Buzzer:
 		l.mu.Unlock()
 		return gridskill.Errorf(gridskill.ECONFLICT, "this is not a buzzer round")
+	case l.st.Item == item && p.falseStart:
+		l.mu.Unlock()
+		return errFalseStart()
 	case l.st.Item == item && p.buzzed: // a retry: the buzz is stored, in its place
 		l.mu.Unlock()
 		return nil
-	case l.st.Item != item || (l.st.Phase != phaseOpen && l.st.Phase != phaseAnswering) || l.closing:
+	case l.st.Item == item && l.st.Phase == phaseReading:
+		l.mu.Unlock()
+		return l.falseStart(ctx, p, item, now)
+	case l.st.Item != item || !buzzable(l.st.Phase) || l.closing:
 		l.mu.Unlock()
 		return gridskill.Errorf(gridskill.ECONFLICT, "this question is not open")
 	}
-	now := s.clock.Now()
+	if req.Echo > 0 {
+		p.addDelay(now.UnixMilli() - req.Echo - max(req.HeldMS, 0))
+	}
 	l.buzzSeq++
-	b := scoring.Buzz{PlayerID: p.id, At: now, Seq: l.buzzSeq}
+	at := now.Add(-min(p.delay(), MaxDelay))
+	// No buzz counts from before the options showed, nor before the order
+	// fixed when the answering began.
+	if at.Before(l.st.ShownAt) {
+		at = l.st.ShownAt
+	}
+	if at.Before(l.buzzFloor) {
+		at = l.buzzFloor
+	}
+	b := scoring.Buzz{PlayerID: p.id, At: at, Seq: l.buzzSeq}
 	st := l.st
+	window := at.Add(l.slowestOther(p))
 	l.mu.Unlock()
 	err = s.repo.insertFact(ctx, factDoc{ID: factID(contestID, l.round.ID, item, p.id) + ":buzz", Contest: contestID, Round: l.round.ID,
-		Item: item, Kind: factBuzz, Worker: p.id, At: now, Seq: b.Seq})
+		Item: item, Kind: factBuzz, Worker: p.id, At: at, Seq: b.Seq})
 	if err != nil {
 		return gridskill.Internal(err)
 	}
-	if st.Phase == phaseOpen {
-		st.Phase, st.Deadline, st.Answerer = phaseAnswering, now.Add(time.Duration(l.round.AnswerSec)*time.Second), 0
-		return l.transition(ctx, st, func() {
-			p.buzzed = true
-			l.buzzes = append(l.buzzes, b)
-		})
+	add := func() {
+		p.buzzed = true
+		l.buzzes = append(l.buzzes, b)
+	}
+	if st.Phase != phaseOpen {
+		l.mu.Lock()
+		add()
+		l.publish(false)
+		l.mu.Unlock()
+		return nil
+	}
+	if window.After(now) {
+		st.Phase, st.BuzzUntil = phaseBuzzing, window
+		return l.transition(ctx, st, add)
 	}
 	l.mu.Lock()
-	p.buzzed = true
-	l.buzzes = append(l.buzzes, b)
+	add()
+	l.mu.Unlock()
+	return l.startAnswering(ctx)
+}
+
+func buzzable(phase string) bool {
+	return phase == phaseOpen || phase == phaseBuzzing || phase == phaseAnswering
+}
+
+func errFalseStart() error {
+	return gridskill.Errorf(gridskill.ECONFLICT, "false start: you buzzed before the options showed and may not buzz this question")
+}
+
+// falseStart answers a buzz while the stem is being read, as the contest
+// says: refused, or stored and penalised. Call with hostMu held, not mu.
+func (l *live) falseStart(ctx context.Context, p *player, item int, now time.Time) error {
+	if l.c.FalseStart != FalseStartPenalty {
+		return gridskill.Errorf(gridskill.ECONFLICT, "too early: buzz once the options show")
+	}
+	err := l.s.repo.insertFact(ctx, factDoc{ID: factID(l.c.ID, l.round.ID, item, p.id) + ":falsestart", Contest: l.c.ID, Round: l.round.ID,
+		Item: item, Kind: factFalseStart, Worker: p.id, At: now})
+	if err != nil && !store.IsDuplicate(err) {
+		return gridskill.Internal(err)
+	}
+	l.mu.Lock()
+	p.falseStart, p.buzzed = true, true
 	l.publish(false)
 	l.mu.Unlock()
-	return nil
+	return errFalseStart()
+}
+
+// slowestOther is how long after a buzz another playing phone's buzz, sent
+// at the same moment, may still arrive: the largest measured delay of those
+// who have not buzzed, at most MaxDelay. Call with mu held.
+func (l *live) slowestOther(p *player) time.Duration {
+	var d time.Duration
+	for _, o := range l.all {
+		if o != p && o.plays && !o.buzzed {
+			d = max(d, o.delay())
+		}
+	}
+	return min(d, MaxDelay)
+}
+
+// startAnswering ends the buzz window: the order so far is fixed, and the
+// first in it who has not answered has the answer time.
+func (l *live) startAnswering(ctx context.Context) error {
+	l.mu.Lock()
+	st := l.st
+	if st.Phase != phaseOpen && st.Phase != phaseBuzzing && st.Phase != phasePaused {
+		l.mu.Unlock()
+		return nil
+	}
+	floor := l.buzzFloor
+	for _, b := range l.buzzes {
+		if b.At.After(floor) {
+			floor = b.At
+		}
+	}
+	l.mu.Unlock()
+	st.Phase, st.BuzzUntil = phaseAnswering, time.Time{}
+	st.Deadline = l.s.clock.Now().Add(time.Duration(l.round.AnswerSec) * time.Second)
+	return l.transition(ctx, st, func() { l.buzzFloor = floor })
 }
 
 // afterBuzzAnswer closes a buzzer question after a right answer, or passes
@@ -419,10 +518,25 @@ func (l *live) passOrClose(ctx context.Context, correct bool) error {
 		st.Deadline = l.s.clock.Now().Add(time.Duration(l.round.AnswerSec) * time.Second)
 		return l.transition(ctx, st, func() { l.st.Answerer = st.Answerer })
 	}
+	if !correct && l.round.PassOn && l.someoneMayBuzz() {
+		// No one else buzzed: the others get the buzzer back, with the
+		// question's time from now.
+		q, _ := l.questionAt(st.Item)
+		now := l.s.clock.Now()
+		st.Phase, st.ShownAt, st.Deadline = phaseOpen, now, now.Add(q.Limit())
+		return l.transition(ctx, st, func() { l.st.Answerer = st.Answerer })
+	}
 	l.mu.Lock()
 	l.st.Answerer = st.Answerer
 	l.mu.Unlock()
 	return l.close(ctx)
+}
+
+// someoneMayBuzz reports whether a playing phone has not buzzed yet.
+func (l *live) someoneMayBuzz() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.ContainsFunc(l.all, func(p *player) bool { return p.plays && !p.buzzed })
 }
 
 // buzzTimeout counts a buzzer winner who did not answer in time as wrong.

@@ -143,13 +143,13 @@ func TestLiveBuzzerTimeout(t *testing.T) {
 		f := newFixture(t)
 		c, round, w := timedRound(f, Round{Title: "抢答题", Kind: Buzzer, AnswerSec: 10, Penalty: 50, PassOn: passOn}, 1)
 		f.host(c, round, ActNext) // no reading time: the buzzers open at once
-		f.must(f.s.Buzz(f.ctx, w[0], c.ID, 0))
+		f.must(f.s.Buzz(f.ctx, w[0], c.ID, BuzzRequest{}))
 		first := f.wantPhase(c, 0, phaseAnswering, "after the first buzz")
 		if !first.Deadline.Equal(f.clock.Now().Add(10 * time.Second)) {
 			t.Fatalf("answer deadline %v, want 10 s from the buzz", first.Deadline)
 		}
 		f.clock.Advance(time.Second)
-		f.must(f.s.Buzz(f.ctx, w[1], c.ID, 0))
+		f.must(f.s.Buzz(f.ctx, w[1], c.ID, BuzzRequest{}))
 		f.clock.Advance(9*time.Second - time.Millisecond)
 		f.wantPhase(c, 0, phaseAnswering, "a millisecond before the answer time is up")
 		f.clock.Advance(time.Millisecond)
@@ -169,7 +169,16 @@ func TestLiveBuzzerTimeout(t *testing.T) {
 			t.Fatalf("passed to answerer %d until %v, want the second buzzer with 10 s from now", second.Answerer, second.Deadline)
 		}
 		f.clock.Advance(10 * time.Second)
-		f.wantPhase(c, 0, phaseResults, "when the second buzzer's time is up too")
+		again := f.wantPhase(c, 0, phaseOpen, "when the second buzzer's time is up too: the others get the buzzer back")
+		if !again.Deadline.Equal(f.clock.Now().Add(20 * time.Second)) {
+			t.Fatalf("re-opened until %v, want the question's 20 s from now", again.Deadline)
+		}
+		if err := f.s.Buzz(f.ctx, w[0], c.ID, BuzzRequest{}); err != nil {
+			t.Fatalf("a buzzer who answered buzzes again: %v, want it answered as the stored buzz", err)
+		}
+		f.wantPhase(c, 0, phaseOpen, "after a buzz by one who has answered")
+		f.clock.Advance(20 * time.Second)
+		f.wantPhase(c, 0, phaseResults, "when no one else buzzed in time")
 		f.host(c, round, ActFinish)
 		if got := f.points(c, round); got[w[0].ID] != -50 || got[w[1].ID] != -50 {
 			t.Fatalf("with pass-on: %v, want −50 for both timed-out buzzers", got)
@@ -271,9 +280,9 @@ func TestLiveRetriesAreAnsweredAsStoredAndNeverCountedTwice(t *testing.T) {
 	f = newFixture(t)
 	c, round, w = timedRound(f, Round{Title: "抢答题", Kind: Buzzer, AnswerSec: 10}, 1)
 	f.host(c, round, ActNext)
-	f.must(f.s.Buzz(f.ctx, w[0], c.ID, 0))
-	f.must(f.s.Buzz(f.ctx, w[1], c.ID, 0))
-	f.must(f.s.Buzz(f.ctx, w[0], c.ID, 0))
+	f.must(f.s.Buzz(f.ctx, w[0], c.ID, BuzzRequest{}))
+	f.must(f.s.Buzz(f.ctx, w[1], c.ID, BuzzRequest{}))
+	f.must(f.s.Buzz(f.ctx, w[0], c.ID, BuzzRequest{}))
 	if l := f.s.liveOf(c.ID); len(l.buzzes) != 2 || l.answererID() != w[0].ID {
 		t.Fatalf("after a retried buzz: %d buzzes, answerer %s; want 2 with %s first", len(l.buzzes), l.answererID(), w[0].ID)
 	}

@@ -1,6 +1,7 @@
 package contest
 
 import (
+	"cmp"
 	"encoding/json"
 	"slices"
 	"time"
@@ -42,6 +43,14 @@ type stateJSON struct {
 	Judges int         `json:"judges"`
 	Paused *pausedJSON `json:"paused,omitempty"`
 	Stakes []int       `json:"stakes,omitempty"`
+	// Final and FinalTeams are the contest's overall standing, on the podium
+	// of the round that ends the contest.
+	Final      []rowJSON `json:"final,omitempty"`
+	FinalTeams []rowJSON `json:"finalTeams,omitempty"`
+	// FalseStart is the contest's rule for a buzz before the options show.
+	FalseStart string `json:"falseStart,omitempty"`
+	// BuzzUntil ends the buzz window (phase buzzing).
+	BuzzUntil int64 `json:"buzzUntil,omitempty"`
 }
 
 type roundJSON struct {
@@ -73,12 +82,20 @@ type rowJSON struct {
 	Team    string  `json:"team,omitempty"`
 	Captain string  `json:"captain,omitempty"`
 	Points  float64 `json:"points"`
+	// Streak is a speed round's run of right answers, from 2 on.
+	Streak int `json:"streak,omitempty"`
+	// Stake and Gained reveal a wager question's stakes with its answer.
+	Stake  *int     `json:"stake,omitempty"`
+	Gained *float64 `json:"gained,omitempty"`
 }
 
 type buzzJSON struct {
-	Order          []string `json:"order"`
-	Answerer       string   `json:"answerer,omitempty"`
-	AnswerDeadline int64    `json:"answerDeadline,omitempty"`
+	Order []string `json:"order"`
+	// TimesMS are the buzzes' times after the options showed, the phones'
+	// network delay taken off, in the order's order.
+	TimesMS        []int64 `json:"timesMs"`
+	Answerer       string  `json:"answerer,omitempty"`
+	AnswerDeadline int64   `json:"answerDeadline,omitempty"`
 }
 
 type pausedJSON struct {
@@ -113,6 +130,9 @@ func (l *live) common() []byte {
 	if l.round.Kind == Wager {
 		st.Stakes = l.round.Stakes
 	}
+	if l.round.Kind == Buzzer {
+		st.FalseStart, st.BuzzUntil = cmp.Or(l.c.FalseStart, FalseStartIgnore), ms(l.st.BuzzUntil)
+	}
 	if q, ok := l.question(); ok && phase != phaseLobby && phase != phasePodium && phase != phaseStaking {
 		qj := &questionJSON{Stem: q.Stem, Type: string(q.Type), Points: q.Points, LimitSec: q.LimitSec}
 		if phase != phaseReading && phase != phasePaused {
@@ -133,6 +153,7 @@ func (l *live) common() []byte {
 		b := &buzzJSON{}
 		for _, bz := range scoring.BuzzOrder(l.buzzes) {
 			b.Order = append(b.Order, l.label(l.players[bz.PlayerID]))
+			b.TimesMS = append(b.TimesMS, bz.At.Sub(l.st.ShownAt).Milliseconds())
 		}
 		if a := l.answererID(); a != "" && phase == phaseAnswering {
 			b.Answerer = l.label(l.players[a])
@@ -152,11 +173,18 @@ func (l *live) common() []byte {
 		}
 		for _, r := range l.ranked[:min(10, len(l.ranked))] {
 			p := l.players[r.ID]
+			row := rowJSON{Rank: r.Rank, Name: p.name, Team: l.c.TeamName(p.team), Points: r.Score}
 			if l.round.Captains {
-				st.Top = append(st.Top, rowJSON{Rank: r.Rank, Name: l.c.TeamName(p.team), Captain: p.name, Points: r.Score})
-			} else {
-				st.Top = append(st.Top, rowJSON{Rank: r.Rank, Name: p.name, Team: l.c.TeamName(p.team), Points: r.Score})
+				row = rowJSON{Rank: r.Rank, Name: l.c.TeamName(p.team), Captain: p.name, Points: r.Score}
 			}
+			if l.round.Kind == Speed && p.shownStreak > 1 {
+				row.Streak = p.shownStreak
+			}
+			if l.round.Kind == Wager && phase == phaseResults {
+				stake, gained := l.stakeOf(p), p.gained
+				row.Stake, row.Gained = &stake, &gained
+			}
+			st.Top = append(st.Top, row)
 		}
 		if !l.round.Captains { // a captain round's leaderboard lists the teams already
 			for _, r := range l.teamRanked {
@@ -164,27 +192,32 @@ func (l *live) common() []byte {
 			}
 		}
 	}
+	if phase == phasePodium {
+		st.Final, st.FinalTeams = l.final, l.finalTeams
+	}
 	b, _ := json.Marshal(st)
 	return b
 }
 
 type meJSON struct {
-	ID        string   `json:"id"`
-	Name      string   `json:"name"`
-	Team      string   `json:"team,omitempty"`
-	Plays     bool     `json:"plays"`
-	Points    float64  `json:"points"`
-	Rank      int      `json:"rank"`
-	Streak    int      `json:"streak"`
-	Answer    []string `json:"answer"`
-	Correct   *bool    `json:"correct,omitempty"`
-	Gained    *float64 `json:"gained,omitempty"`
-	Stake     int      `json:"stake"`
-	Staked    bool     `json:"staked"`
-	Buzzed    bool     `json:"buzzed"`
-	MayAnswer bool     `json:"mayAnswer"`
-	Judge     bool     `json:"judge"`
-	Scored    *float64 `json:"scored,omitempty"`
+	ID      string   `json:"id"`
+	Name    string   `json:"name"`
+	Team    string   `json:"team,omitempty"`
+	Plays   bool     `json:"plays"`
+	Points  float64  `json:"points"`
+	Rank    int      `json:"rank"`
+	Streak  int      `json:"streak"`
+	Answer  []string `json:"answer"`
+	Correct *bool    `json:"correct,omitempty"`
+	Gained  *float64 `json:"gained,omitempty"`
+	Stake   int      `json:"stake"`
+	Staked  bool     `json:"staked"`
+	Buzzed  bool     `json:"buzzed"`
+	// FalseStart: the player buzzed too early and may not buzz this question.
+	FalseStart bool     `json:"falseStart,omitempty"`
+	MayAnswer  bool     `json:"mayAnswer"`
+	Judge      bool     `json:"judge"`
+	Scored     *float64 `json:"scored,omitempty"`
 	// Captains is set in a captain round, with the name of the captain who
 	// answers for the viewer's team and the team's points and rank.
 	Captains   bool    `json:"captains,omitempty"`
@@ -214,8 +247,8 @@ func (l *live) me(worker string) []byte {
 		}
 	}
 	if p := l.players[worker]; p != nil {
-		m.Name, m.Team, m.Plays, m.Points, m.Rank, m.Streak = p.name, l.c.TeamName(p.team), p.plays, p.points, p.rank, p.streak
-		m.Stake, m.Staked, m.Buzzed = l.stakeOfSafe(p), p.staked, p.buzzed
+		m.Name, m.Team, m.Plays, m.Points, m.Rank, m.Streak = p.name, l.c.TeamName(p.team), p.plays, p.shownPoints, p.rank, p.shownStreak
+		m.Stake, m.Staked, m.Buzzed, m.FalseStart = l.stakeOfSafe(p), p.staked, p.buzzed, p.falseStart
 		if p.ans != nil {
 			m.Answer = p.ans.choice
 		}
@@ -263,7 +296,42 @@ func (l *live) publish(screensOnly bool) {
 	if l.hub == nil {
 		return
 	}
-	l.hub.cur.Store(&snapshot{common: l.common(), l: l})
+	l.hub.cur.Store(&snapshot{common: l.common(), board: l.board(), l: l})
 	l.dirty = false
 	go l.hub.notify(screensOnly)
+}
+
+// boardJSON is what the host's presenter view and the big screen show
+// beyond the shared state, and phones do not need: who joined (the latest,
+// newest first), who has staked and who has buzzed.
+type boardJSON struct {
+	Joined []string `json:"joined"`
+	Staked []string `json:"staked,omitempty"`
+	Buzzed []string `json:"buzzed,omitempty"`
+}
+
+// boardNames is how many of the latest joined names the board lists.
+const boardNames = 40
+
+// board builds the board of the running round. Call with mu held.
+func (l *live) board() []byte {
+	b := boardJSON{Joined: []string{}}
+	if l.hub != nil {
+		b.Joined = l.hub.recentNames(boardNames)
+	}
+	for _, p := range l.all {
+		if l.round.Kind == Wager && p.staked && l.st.Phase == phaseStaking {
+			b.Staked = append(b.Staked, l.label(p))
+		}
+		if l.round.Kind == Buzzer && p.buzzed {
+			b.Buzzed = append(b.Buzzed, l.label(p))
+		}
+	}
+	out, _ := json.Marshal(b)
+	return out
+}
+
+func idleBoard(h *hub) []byte {
+	out, _ := json.Marshal(boardJSON{Joined: h.recentNames(boardNames)})
+	return out
 }

@@ -50,20 +50,18 @@ func (s *Service) ImportParticipants(ctx context.Context, actor people.User, id 
 	seen := map[string]bool{}
 	for _, row := range tab.Rows {
 		phone := people.NormalizePhone(row.Cell(phoneCol))
-		found, _, err := s.people.List(ctx, actor, people.ListFilter{Query: phone, Role: people.Worker, Limit: 5})
+		w, ok, err := s.people.InAreaByPhone(ctx, actor, phone)
 		if err != nil {
 			return Contest{}, err
 		}
-		i := slices.IndexFunc(found, func(u people.User) bool { return u.Phone == phone && u.Active })
 		switch {
-		case phone == "" || i < 0:
+		case phone == "" || !ok || !w.Active || w.Role != people.Worker:
 			problems = append(problems, gridskill.FieldError{Row: row.Line, Field: ColPhone, Reason: "no active worker in your area has this phone number"})
 			continue
-		case seen[found[i].ID]:
+		case seen[w.ID]:
 			problems = append(problems, gridskill.FieldError{Row: row.Line, Field: ColPhone, Reason: "listed twice"})
 			continue
 		}
-		w := found[i]
 		seen[w.ID] = true
 		team := Team{ID: communityOf(tree, w).ID, Name: communityOf(tree, w).Name}
 		if teamCol >= 0 {

@@ -740,21 +740,20 @@ func (s *Service) SetTeams(ctx context.Context, actor people.User, id string, te
 		list = append(list, team)
 		for _, ph := range t.Phones {
 			ph = people.NormalizePhone(ph)
-			found, _, err := s.people.List(ctx, actor, people.ListFilter{Query: ph, Limit: 5})
+			w, ok, err := s.people.InAreaByPhone(ctx, actor, ph)
 			if err != nil {
 				return Contest{}, err
 			}
-			j := slices.IndexFunc(found, func(u people.User) bool { return u.Phone == ph })
-			if j < 0 {
+			if !ok {
 				return Contest{}, gridskill.Errorf(gridskill.EINVALID, "no account in your area has the phone number %s", ph)
 			}
-			if _, ok := c.Participant(found[j].ID); !ok {
-				return Contest{}, gridskill.Errorf(gridskill.EINVALID, "%s is not taking part in this contest", found[j].Name)
+			if _, ok := c.Participant(w.ID); !ok {
+				return Contest{}, gridskill.Errorf(gridskill.EINVALID, "%s is not taking part in this contest", w.Name)
 			}
-			if prev, dup := teamOf[found[j].ID]; dup && prev != team.ID {
-				return Contest{}, gridskill.Errorf(gridskill.EINVALID, "%s is in two teams", found[j].Name)
+			if prev, dup := teamOf[w.ID]; dup && prev != team.ID {
+				return Contest{}, gridskill.Errorf(gridskill.EINVALID, "%s is in two teams", w.Name)
 			}
-			teamOf[found[j].ID] = team.ID
+			teamOf[w.ID] = team.ID
 		}
 	}
 	return s.change(ctx, actor, id, Act{"Teams set", fmt.Sprint(len(list))}, func(c *Contest) error {

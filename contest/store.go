@@ -52,6 +52,7 @@ type contestDoc struct {
 	Teams        []Team           `bson:"teams"`
 	Rounds       []Round          `bson:"rounds"`
 	Streak       bool             `bson:"streak"`
+	FalseStart   string           `bson:"falseStart,omitempty"`
 	TeamRule     scoring.TeamRule `bson:"teamRule"`
 	PIN          string           `bson:"pin"`
 	ScreenKey    string           `bson:"screenKey"`
@@ -61,7 +62,7 @@ type contestDoc struct {
 
 func (d contestDoc) contest() Contest {
 	c := Contest{ID: d.ID, Title: d.Title, Description: d.Description, UnitID: d.UnitID, UnitPath: d.UnitPath, UnitIDs: d.UnitIDs,
-		Participants: d.Participants, Teams: d.Teams, Rounds: d.Rounds, Streak: d.Streak, TeamRule: d.TeamRule,
+		Participants: d.Participants, Teams: d.Teams, Rounds: d.Rounds, Streak: d.Streak, FalseStart: d.FalseStart, TeamRule: d.TeamRule,
 		PIN: d.PIN, ScreenKey: d.ScreenKey, Advanced: d.Advanced, CreatedAt: d.CreatedAt}
 	c.fillCaptains() // contests stored before teams had captains
 	return c
@@ -69,7 +70,7 @@ func (d contestDoc) contest() Contest {
 
 func newContestDoc(c Contest) contestDoc {
 	return contestDoc{ID: c.ID, Title: c.Title, Description: c.Description, UnitID: c.UnitID, UnitPath: c.UnitPath, UnitIDs: c.UnitIDs,
-		Participants: c.Participants, Teams: c.Teams, Rounds: c.Rounds, Streak: c.Streak, TeamRule: c.TeamRule,
+		Participants: c.Participants, Teams: c.Teams, Rounds: c.Rounds, Streak: c.Streak, FalseStart: c.FalseStart, TeamRule: c.TeamRule,
 		PIN: c.PIN, ScreenKey: c.ScreenKey, Advanced: c.Advanced, CreatedAt: c.CreatedAt}
 }
 
@@ -80,6 +81,9 @@ const (
 	factBuzz   = "buzz"
 	factScore  = "score"
 	factJoin   = "join"
+	// factFalseStart is a buzz before the options showed, kept when the
+	// contest penalises false starts.
+	factFalseStart = "falsestart"
 )
 
 // factDoc is one thing that happened in a live round. Its id is made of what
@@ -112,6 +116,9 @@ type liveDoc struct {
 	ShownAt   time.Time `bson:"shownAt"`
 	Deadline  time.Time `bson:"deadline"`
 	ClosedAt  time.Time `bson:"closedAt"`
+	// BuzzUntil ends a buzzer question's buzz window: buzzes that arrive
+	// before it are placed by their phones' measured delay.
+	BuzzUntil time.Time `bson:"buzzUntil,omitempty"`
 	// Answerer is the position in the buzz order of who may answer.
 	Answerer int `bson:"answerer"`
 	// Rehearsal marks a dry run: its finish keeps no results.
@@ -134,6 +141,9 @@ type resultEntry struct {
 	Worker string  `bson:"worker"`
 	Points float64 `bson:"points"`
 	TimeMS int64   `bson:"timeMs"`
+	// Answered is how many questions the participant answered, the
+	// tie-break of scoring.Rank at equal points.
+	Answered int `bson:"answered,omitempty"`
 	// Team is the team a captain answered for, kept so that later changes of
 	// teams or captains do not move a finished round's points.
 	Team string `bson:"team,omitempty"`

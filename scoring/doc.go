@@ -18,6 +18,13 @@
 // Rankings compare scores at hundredths, so that sums of rounded points which
 // differ only by floating-point noise tie as a person would expect.
 //
+// # Ties
+//
+// At equal scores a ranking rewards answering: more questions answered
+// (right or wrong) ranks higher, and only then does the lower total answer
+// time. Time alone would put a wrong answer (0 points, some seconds) below
+// no answer (0 points, no time), so staying silent would pay (Rank).
+//
 // # Bad input
 //
 // Graders never panic and never return NaN or infinities. Configuration that

@@ -11,6 +11,10 @@ import (
 type Entry struct {
 	ID    string
 	Score float64
+	// Answered is how many questions the participant answered, right or
+	// wrong. At equal scores more answers rank higher, so answering never
+	// ranks below staying silent (see Rank).
+	Answered int
 	// Time is the participant's total answer time.
 	Time time.Duration
 	// Finished is when the participant finished; the zero Time means not
@@ -25,10 +29,14 @@ type Ranked struct {
 }
 
 // Rank returns the entries in ranking order with standard competition ranks
-// ("1224"): the higher score first, then the lower total answer time, then the
-// earlier finish, an entry that has not finished coming after every entry
-// that has. Scores are compared rounded to hundredths, and a NaN score comes
-// last. Entries equal on all three share a rank, and the next rank skips the
+// ("1224"): the higher score first, then more questions answered, then the
+// lower total answer time, then the earlier finish, an entry that has not
+// finished coming after every entry that has. Answers count before time
+// because a player who answers spends answer time and one who stays silent
+// spends none: with time first, a wrong answer (0 points, 8 s) would rank
+// below no answer (0 points, 0 s), and keeping quiet would pay. Scores are
+// compared rounded to hundredths, and a NaN score comes last. Entries equal
+// on all four share a rank, and the next rank skips the
 // places they took. Entries that share a rank are listed by ID, then in input
 // order, so the result is the same on every run. The input is not changed.
 func Rank(entries []Entry) []Ranked {
@@ -64,6 +72,7 @@ func Rank(entries []Entry) []Ranked {
 // compares plain numbers.
 type rankKey struct {
 	score    uint64 // the score at hundredths, highest first, NaN last
+	answered uint32 // the questions answered, most first
 	time     uint64 // the answer time, lowest first
 	finished uint64 // the finish in Unix seconds, earliest first, unfinished last
 	nanos    uint32 // the nanoseconds of the finish
@@ -73,6 +82,7 @@ type rankKey struct {
 func newRankKey(e Entry, index int) rankKey {
 	k := rankKey{
 		score:    descending(round2(e.Score)),
+		answered: ^uint32(min(max(e.Answered, 0), math.MaxUint32)),
 		time:     uint64(e.Time) ^ signBit,
 		finished: math.MaxUint64,
 		index:    uint32(index),
@@ -105,7 +115,7 @@ func descending(x float64) uint64 {
 }
 
 // keyBytes is the number of bytes of a rankKey that ranking compares.
-const keyBytes = 8 + 8 + 8 + 4
+const keyBytes = 8 + 4 + 8 + 8 + 4
 
 // digit returns byte d of what ranking compares in k, byte 0 being the
 // least significant.
@@ -117,8 +127,10 @@ func (k *rankKey) digit(d int) uint8 {
 		return uint8(k.finished >> (8 * (d - 4)))
 	case d < 20:
 		return uint8(k.time >> (8 * (d - 12)))
+	case d < 24:
+		return uint8(k.answered >> (8 * (d - 20)))
 	default:
-		return uint8(k.score >> (8 * (d - 20)))
+		return uint8(k.score >> (8 * (d - 24)))
 	}
 }
 
@@ -157,5 +169,5 @@ func radixSort(keys []rankKey) []rankKey {
 
 // ties reports whether a and b share a rank.
 func (a rankKey) ties(b rankKey) bool {
-	return a.score == b.score && a.time == b.time && a.finished == b.finished && a.nanos == b.nanos
+	return a.score == b.score && a.answered == b.answered && a.time == b.time && a.finished == b.finished && a.nanos == b.nanos
 }

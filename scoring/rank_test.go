@@ -51,6 +51,18 @@ func TestRank(t *testing.T) {
 		{"TwoUnfinishedTie", []Entry{
 			{ID: "b", Score: 80, Time: time.Minute}, {ID: "a", Score: 80, Time: time.Minute},
 		}, []string{"a:1", "b:1"}},
+		{"WrongAnswerRanksAboveNoAnswer", []Entry{
+			{ID: "silent", Score: 0}, {ID: "wrong", Score: 0, Answered: 1, Time: 8 * time.Second},
+		}, []string{"wrong:1", "silent:2"}},
+		{"MoreAnswersBreakScoreTieBeforeTime", []Entry{
+			{ID: "one", Score: 1000, Answered: 1, Time: 2 * time.Second}, {ID: "three", Score: 1000, Answered: 3, Time: 30 * time.Second},
+		}, []string{"three:1", "one:2"}},
+		{"ScoreStillBeatsAnswering", []Entry{
+			{ID: "busy", Score: 0, Answered: 5}, {ID: "right", Score: 10, Answered: 1},
+		}, []string{"right:1", "busy:2"}},
+		{"SameAnswersThenTimeDecides", []Entry{
+			{ID: "slow", Score: 0, Answered: 2, Time: 9 * time.Second}, {ID: "fast", Score: 0, Answered: 2, Time: 3 * time.Second},
+		}, []string{"fast:1", "slow:2"}},
 		{"AllTiedShareFirstListedByID", []Entry{
 			entry("c", 50, 60, 5), entry("a", 50, 60, 5), entry("b", 50, 60, 5),
 		}, []string{"a:1", "b:1", "c:1"}},

@@ -39,8 +39,8 @@ func (s *Server) renderContestList(c *fiber.Ctx, p contestListPage) error {
 func (s *Server) contestCreate(c *fiber.Ctx) error {
 	u, _ := currentUser(c)
 	form := contestCreateRequest{Title: c.FormValue("title"), Description: c.FormValue("description"), Streak: c.FormValue("streak") == "1",
-		TeamMethod: scoring.TeamMethod(c.FormValue("teamMethod")), TeamN: atoi(c.FormValue("teamN"))}
-	ct, err := s.contest.Create(c.UserContext(), u, contest.Contest{Title: form.Title, Description: form.Description, Streak: form.Streak,
+		FalseStart: c.FormValue("falseStart"), TeamMethod: scoring.TeamMethod(c.FormValue("teamMethod")), TeamN: atoi(c.FormValue("teamN"))}
+	ct, err := s.contest.Create(c.UserContext(), u, contest.Contest{Title: form.Title, Description: form.Description, Streak: form.Streak, FalseStart: form.FalseStart,
 		TeamRule: scoring.TeamRule{Method: form.TeamMethod, N: form.TeamN}})
 	if err != nil {
 		p := contestListPage{Page: s.page(c, "Competitions"), Form: form}

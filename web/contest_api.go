@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -18,6 +19,7 @@ type contestJSON struct {
 	PIN          string                `json:"pin"`
 	ScreenURL    string                `json:"screenUrl"`
 	Streak       bool                  `json:"streak"`
+	FalseStart   string                `json:"falseStart"`
 	TeamMethod   scoring.TeamMethod    `json:"teamMethod"`
 	Participants []contest.Participant `json:"participants"`
 	Teams        []contest.Team        `json:"teams"`
@@ -27,7 +29,7 @@ type contestJSON struct {
 
 func toContestJSON(c contest.Contest) contestJSON {
 	return contestJSON{ID: c.ID, Title: c.Title, Description: c.Description, PIN: c.PIN, ScreenURL: screenURL(c),
-		Streak: c.Streak, TeamMethod: c.TeamRule.Method, Participants: c.Participants, Teams: c.Teams, Rounds: c.Rounds, CreatedAt: c.CreatedAt}
+		Streak: c.Streak, FalseStart: cmp.Or(c.FalseStart, contest.FalseStartIgnore), TeamMethod: c.TeamRule.Method, Participants: c.Participants, Teams: c.Teams, Rounds: c.Rounds, CreatedAt: c.CreatedAt}
 }
 
 func screenURL(c contest.Contest) string { return "/live/" + c.ID + "/screen?k=" + c.ScreenKey }
@@ -36,6 +38,7 @@ type contestCreateRequest struct {
 	Title       string             `json:"title"`
 	Description string             `json:"description"`
 	Streak      bool               `json:"streak"`
+	FalseStart  string             `json:"falseStart"`
 	TeamMethod  scoring.TeamMethod `json:"teamMethod"`
 	TeamN       int                `json:"teamN"`
 }
@@ -47,7 +50,7 @@ func (s *Server) apiContestCreate(c *fiber.Ctx) error {
 		return err
 	}
 	u, _ := currentUser(c)
-	ct, err := s.contest.Create(c.UserContext(), u, contest.Contest{Title: req.Title, Description: req.Description, Streak: req.Streak,
+	ct, err := s.contest.Create(c.UserContext(), u, contest.Contest{Title: req.Title, Description: req.Description, Streak: req.Streak, FalseStart: req.FalseStart,
 		TeamRule: scoring.TeamRule{Method: req.TeamMethod, N: req.TeamN}})
 	if err != nil {
 		return err
@@ -90,6 +93,7 @@ type roundRequest struct {
 	Penalty   int          `json:"penalty"`
 	PassOn    bool         `json:"passOn"`
 	AnswerSec int          `json:"answerSec"`
+	StakeSec  int          `json:"stakeSec"`
 	Stakes    []int        `json:"stakes"`
 	Captains  bool         `json:"captains"`
 	// An online round's exam.
@@ -114,7 +118,7 @@ func (s *Server) apiRoundCreate(c *fiber.Ctx) error {
 			OpensAt: req.OpensAt, ClosesAt: req.ClosesAt, Duration: time.Duration(req.DurationSec) * time.Second})
 	} else {
 		ct, err = s.contest.AddRound(c.UserContext(), u, c.Params("id"), contest.Round{Title: req.Title, Kind: req.Kind, ReadSec: req.ReadSec,
-			Penalty: req.Penalty, PassOn: req.PassOn, AnswerSec: req.AnswerSec, Stakes: req.Stakes, Captains: req.Captains})
+			Penalty: req.Penalty, PassOn: req.PassOn, AnswerSec: req.AnswerSec, StakeSec: req.StakeSec, Stakes: req.Stakes, Captains: req.Captains})
 	}
 	if err != nil {
 		return err

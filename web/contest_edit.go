@@ -49,7 +49,7 @@ func roundForm(c *fiber.Ctx) (contest.Round, error) {
 	}
 	return contest.Round{Title: c.FormValue("title"), Kind: contest.Kind(c.FormValue("kind")),
 		ReadSec: atoi(c.FormValue("readSec")), Penalty: atoi(c.FormValue("penalty")), PassOn: c.FormValue("passOn") == "1",
-		AnswerSec: atoi(c.FormValue("answerSec")), Stakes: stakes, Captains: c.FormValue("captains") == "1",
+		AnswerSec: atoi(c.FormValue("answerSec")), StakeSec: atoi(c.FormValue("stakeSec")), Stakes: stakes, Captains: c.FormValue("captains") == "1",
 		Weight: scale.Weight, FullMark: scale.FullMark}, nil
 }
 

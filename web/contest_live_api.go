@@ -105,6 +105,8 @@ type itemRequest struct {
 	Score *float64 `json:"score"`
 	// Marks are a score sheet's marks, one per criterion, instead of a score.
 	Marks []float64 `json:"marks"`
+	Echo  int64     `json:"echo"`
+	Held  int64     `json:"held"`
 }
 
 func (s *Server) itemOf(c *fiber.Ctx) (itemRequest, error) {
@@ -118,14 +120,15 @@ func (s *Server) itemOf(c *fiber.Ctx) (itemRequest, error) {
 	return req, nil
 }
 
-// apiLiveBuzz presses the buzzer: POST /api/v1/live/:id/buzz {"item": n}.
+// apiLiveBuzz presses the buzzer: POST /api/v1/live/:id/buzz
+// {"item": n, "echo": <server ms>, "held": <ms>}.
 func (s *Server) apiLiveBuzz(c *fiber.Ctx) error {
 	req, err := s.itemOf(c)
 	if err != nil {
 		return err
 	}
 	u, _ := currentUser(c)
-	if err := s.contest.Buzz(c.UserContext(), u, c.Params("id"), *req.Item); err != nil {
+	if err := s.contest.Buzz(c.UserContext(), u, c.Params("id"), contest.BuzzRequest{Item: *req.Item, Echo: req.Echo, HeldMS: req.Held}); err != nil {
 		return err
 	}
 	return c.JSON(okJSON{OK: true})

@@ -47,10 +47,10 @@ func (s *Server) liveEvents(c *fiber.Ctx) error {
 // liveSub opens the stream of the big screen (by its key) or of the
 // signed-in account.
 func (s *Server) liveSub(c *fiber.Ctx) (*contest.Sub, error) {
-	if key := c.Query("k"); key != "" {
+	u, ok := currentUser(c)
+	if key := screenKey(c); key != "" && (!ok || c.Query("k") != "") {
 		return s.contest.WatchScreen(c.UserContext(), c.Params("id"), key)
 	}
-	u, ok := currentUser(c)
 	if !ok {
 		return nil, gridskill.Errorf(gridskill.EUNAUTHORIZED, "please sign in")
 	}

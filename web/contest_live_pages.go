@@ -1,6 +1,8 @@
 package web
 
 import (
+	"time"
+
 	"github.com/gofiber/fiber/v2"
 	qrcode "github.com/skip2/go-qrcode"
 
@@ -67,19 +69,42 @@ func (s *Server) liveHost(c *fiber.Ctx) error {
 }
 
 // liveScreen is the read-only big screen, opened by its key: GET /live/:id/screen?k=.
+// The key moves into a cookie of the contest's live paths and the address
+// loses it, so that what the projector shows (the address bar, the page and
+// its requests' URLs) carries no key a photo of the room could copy.
 func (s *Server) liveScreen(c *fiber.Ctx) error {
-	ct, err := s.contest.ScreenContest(c.Params("id"), c.Query("k"))
+	if key := c.Query("k"); key != "" {
+		ct, err := s.contest.ScreenContest(c.Params("id"), key)
+		if err != nil {
+			return err
+		}
+		c.Cookie(&fiber.Cookie{Name: screenCookie, Value: key, Path: "/live/" + ct.ID, HTTPOnly: true, SameSite: "Lax",
+			Secure: c.Protocol() == "https", Expires: s.clock.Now().Add(24 * time.Hour)})
+		return c.Redirect("/live/"+ct.ID+"/screen", fiber.StatusSeeOther)
+	}
+	ct, err := s.contest.ScreenContest(c.Params("id"), screenKey(c))
 	if err != nil {
 		return err
 	}
-	p := livePage{Page: s.page(c, "Big screen"), Contest: ct, Events: "/live/" + ct.ID + "/events?k=" + ct.ScreenKey,
+	p := livePage{Page: s.page(c, "Big screen"), Contest: ct, Events: "/live/" + ct.ID + "/events",
 		JoinURL: c.BaseURL() + "/live/join?pin=" + ct.PIN}
 	return c.Render("contest/stage", p, "contest/layout")
 }
 
+// screenCookie holds the big screen's key on the projector's browser.
+const screenCookie = "gs_screen"
+
+// screenKey is the big screen's key: from the address (programs) or the cookie.
+func screenKey(c *fiber.Ctx) string {
+	if k := c.Query("k"); k != "" {
+		return k
+	}
+	return c.Cookies(screenCookie)
+}
+
 // liveQR is the QR code of the join link: GET /live/:id/qr.png.
 func (s *Server) liveQR(c *fiber.Ctx) error {
-	ct, err := s.contest.ScreenContest(c.Params("id"), c.Query("k"))
+	ct, err := s.contest.ScreenContest(c.Params("id"), screenKey(c))
 	if err != nil {
 		u, ok := currentUser(c)
 		if !ok {

@@ -18,7 +18,7 @@
   var id = root.dataset.contest, csrf = root.dataset.csrf;
   var main = document.getElementById('p-main'), statusEl = document.getElementById('p-status'), meEl = document.getElementById('p-me');
   var captainEl = document.getElementById('p-captain');
-  var state = null, me = null, offset = 0, pinged = false;
+  var state = null, me = null, offset = 0, pinged = false, sound = null;
   var openKey = '', openEcho = 0, openRecv = 0, picked = [], note = '', noteState = '';
   var store = 'gridskill.live.' + id, outbox = load(), inFlight = false, retryTimer = 0, tries = 0, lost = false, verdict = null, ready = false;
 
@@ -111,7 +111,7 @@
   function closed(m) {
     var s = state;
     if (!s || !s.round || s.round.id !== m.round || s.item !== m.body.item) return true;
-    return s.phase !== 'open' && s.phase !== 'answering' && s.phase !== 'staking' && s.phase !== 'judging';
+    return s.phase !== 'open' && s.phase !== 'buzzing' && s.phase !== 'reading' && s.phase !== 'answering' && s.phase !== 'staking' && s.phase !== 'judging';
   }
 
   function received(m, r) {
@@ -165,6 +165,9 @@
     es.onerror = function () { lost = true; statusEl.textContent = L.offline; };
   }
 
+  // game: during a question the phone is a game screen, without the site's
+  // header, filling the viewport.
+  var GAME = { reading: 1, open: 1, buzzing: 1, answering: 1, staking: 1, results: 1, judging: 1 };
   function render() {
     var s = state;
     main.textContent = '';
@@ -172,33 +175,41 @@
     var phase = s.phase;
     root.dataset.phase = phase;
     root.dataset.item = s.item;
-    main.appendChild(el('p', 'live-phase', L[phase] || phase));
-    if (s.round && s.round.title) {
-      main.appendChild(el('p', 'muted', s.round.title + (s.items && s.item >= 0 ? ' · ' + L.question + ' ' + (s.item + 1) + '/' + s.items : '')));
-    }
+    document.documentElement.classList.toggle('live-game', !!(GAME[phase] && me && (me.plays || me.judge || byCaptain())));
+    var bar = el('div', 'live-bar');
+    bar.appendChild(el('p', 'live-phase', (L[phase] || phase) + (s.items && s.item >= 0 ? ' · ' + (s.item + 1) + '/' + s.items : '')));
+    var clock = el('p', 'live-clock');
+    clock.id = 'p-clock';
+    clock.setAttribute('aria-live', 'off');
+    bar.appendChild(clock);
+    main.appendChild(bar);
+    if (!GAME[phase] && s.round && s.round.title) main.appendChild(el('p', 'muted', s.round.title));
     var follows = byCaptain();
     captainEl.hidden = !follows;
     if (follows) captainEl.textContent = L.captain + ': ' + me.captain;
     if (me && !me.plays && !me.judge && !follows && s.round && s.round.id) main.appendChild(el('p', 'muted', L.notplaying));
     if (s.q) main.appendChild(el('p', 'live-stem', s.q.stem));
     if (s.task) main.appendChild(el('p', 'live-stem', s.task.title + ' · ' + L.performer + ': ' + s.task.performer));
-    var clock = el('p', 'live-clock');
-    clock.id = 'p-clock';
-    main.appendChild(clock);
+    if (s.round && s.round.kind === 'buzzer' && me && me.plays && (phase === 'reading' || phase === 'open' || phase === 'buzzing' || (phase === 'answering' && !me.mayAnswer))) buzzer(s);
     if (phase === 'staking' && me && me.plays) stakes(s);
-    if (s.q && s.q.options && (phase === 'open' || phase === 'answering' || phase === 'results')) options(s);
-    if (phase === 'open' && s.round.kind === 'buzzer' && me && me.plays) buzzer(s);
-    if (phase === 'answering' && me && me.mayAnswer) main.appendChild(el('p', 'live-note', L.youanswer));
+    if (s.q && s.q.options && (phase === 'open' || phase === 'buzzing' || phase === 'answering' || phase === 'results')) options(s);
     if (phase === 'judging' && me && me.judge) judge(s);
-    if (s.judgeScore != null) main.appendChild(el('p', 'live-big', L.panel + ': ' + s.judgeScore));
-    if (phase === 'results' || phase === 'podium') result(s);
-    if (note) {
-      var n = el('p', 'live-note', note);
+    var foot = el('div', 'live-foot');
+    foot.id = 'p-foot';
+    main.appendChild(foot);
+    if (phase === 'answering' && me && me.mayAnswer) foot.appendChild(el('p', 'live-note', L.youanswer));
+    if (s.judgeScore != null) foot.appendChild(el('p', 'live-big', L.panel + ': ' + s.judgeScore));
+    if (phase === 'results' || phase === 'podium') result(s, foot);
+    var text = note, st = noteState;
+    if (!text && me && me.answer.length && phase !== 'results' && phase !== 'podium') { text = L.sent + ': ' + me.answer.join(''); st = 'received'; }
+    if (text) {
+      var n = el('p', 'live-note', text);
       n.id = 'p-send';
-      n.dataset.state = noteState;
+      n.dataset.state = st;
       n.setAttribute('role', 'status');
-      main.appendChild(n);
+      foot.appendChild(n);
     }
+    if (sound) sound(phase, s);
     renderMe();
     tick();
   }
@@ -215,61 +226,90 @@
     return s.phase === 'open' && me.answer.length === 0;
   }
 
+  var SHAPES = ['\u25B2', '\u25C6', '\u25CF', '\u25A0', '\u2605', '\u25BC', '\u2665', '\u271A'];
+  // whyNot says why a tile cannot take an answer now, or '' when it can.
+  function whyNot(s) {
+    if (!me || !me.plays) return L.notplaying;
+    if (me.answer.length || pending('answer')) return L.whyanswered;
+    if (s.phase === 'results') return L.whyclosed;
+    if (s.round.kind === 'buzzer' && !(s.phase === 'answering' && me.mayAnswer)) return me.buzzed ? L.whywait : L.whybuzz;
+    return s.phase === 'open' ? '' : L.whynotyet;
+  }
+
   function options(s) {
-    var box = el('div', 'live-options'), can = mayAnswer(s), multi = s.q.type === 'multiple';
-    s.q.options.forEach(function (o) {
-      var b = el('button', 'opt', o.key + '. ' + o.text);
+    var box = el('div', 'live-options'), can = mayAnswer(s), multi = s.q.type === 'multiple', why = whyNot(s);
+    var waiting = pending('answer');
+    if ((me && me.answer.length) || waiting || s.phase === 'results') box.classList.add('decided');
+    s.q.options.forEach(function (o, i) {
+      var b = el('button', 'opt c' + (i % SHAPES.length));
       b.type = 'button';
       b.dataset.key = o.key;
-      var waiting = pending('answer');
+      b.appendChild(el('span', 'shape', SHAPES[i % SHAPES.length])).setAttribute('aria-hidden', 'true');
+      b.appendChild(el('span', 'key', o.key));
+      b.appendChild(el('span', 'text', o.text));
+      var mine = (me && me.answer.indexOf(o.key) >= 0) || (waiting && waiting.body.item === s.item && waiting.body.answer.indexOf(o.key) >= 0);
       if (me && me.answer.indexOf(o.key) >= 0) b.classList.add('chosen');
       if (picked.indexOf(o.key) >= 0 || (waiting && waiting.body.item === s.item && waiting.body.answer.indexOf(o.key) >= 0)) b.classList.add('picked');
-      if (s.correct && s.correct.indexOf(o.key) >= 0) b.classList.add('right');
-      if (s.dist && s.phase === 'results') b.textContent += '  (' + (s.dist[o.key] || 0) + ')';
-      b.disabled = !can;
+      if (s.correct && s.correct.indexOf(o.key) >= 0) { b.classList.add('right'); b.appendChild(el('span', 'mark', L.correct)); }
+      else if (mine || picked.indexOf(o.key) >= 0) b.appendChild(el('span', 'mark', L.yourpick));
+      if (s.dist && s.phase === 'results') b.appendChild(el('span', 'count', String(s.dist[o.key] || 0)));
+      b.disabled = !can && (!me || !me.plays || !!(me.answer.length || waiting));
+      if (!can) b.setAttribute('aria-disabled', 'true');
       b.addEventListener('click', function () {
+        if (!mayAnswer(state)) { say('refused', whyNot(state)); render(); return; }
         if (!multi) return answer([o.key]);
-        var i = picked.indexOf(o.key);
-        if (i >= 0) picked.splice(i, 1); else picked.push(o.key);
+        var k = picked.indexOf(o.key);
+        if (k >= 0) picked.splice(k, 1); else picked.push(o.key);
         render();
       });
       box.appendChild(b);
     });
     main.appendChild(box);
     if (multi && can) {
-      var send = el('button', 'live-send', L.submit);
+      var send = el('button', 'live-send', picked.length ? L.submit + ' ' + picked.slice().sort().join('') : L.pickfirst);
       send.type = 'button';
-      send.disabled = picked.length === 0;
-      send.addEventListener('click', function () { answer(picked.slice()); });
+      send.id = 'p-submit';
+      send.addEventListener('click', function () {
+        if (!picked.length) { say('refused', L.pickfirst); render(); return; }
+        answer(picked.slice());
+      });
       main.appendChild(send);
     }
-    if (me && me.answer.length && s.phase !== 'results') main.appendChild(el('p', 'live-note', L.sent + ': ' + me.answer.join('')));
   }
 
   function answer(keys) {
     send('answer', { round: state.round.id, item: state.item, answer: keys, echo: openEcho, held: Math.round(performance.now() - openRecv) });
   }
 
+  // buzzer: the buzz button says what a press does now: too early (or a
+  // false start), buzz, or nothing more once buzzed.
   function buzzer(s) {
-    var b = el('button', 'live-buzz', me.buzzed ? L.buzzed : L.buzz);
+    var label, can = false;
+    if (me.falseStart) label = L.falsestarted;
+    else if (me.buzzed || pending('buzz')) label = L.buzzed;
+    else if (s.phase === 'reading') { label = s.falseStart === 'penalty' ? L.buzzearlypen : L.buzzearly; can = true; }
+    else { label = L.buzz; can = true; }
+    var b = el('button', 'live-buzz', label);
     b.type = 'button';
     b.id = 'p-buzz';
-    b.disabled = me.buzzed || !!pending('buzz');
+    if (!can) b.setAttribute('aria-disabled', 'true');
     b.addEventListener('click', function () {
-      b.disabled = true;
-      send('buzz', { item: s.item });
+      if (!can) { say('refused', me.falseStart ? L.falsestarted : L.buzzed); render(); return; }
+      can = false;
+      b.setAttribute('aria-disabled', 'true');
+      send('buzz', { item: s.item, echo: openEcho, held: openEcho ? Math.round(performance.now() - openRecv) : 0 });
     });
     main.appendChild(b);
-    if (s.buzz) main.appendChild(el('p', 'muted', L.firstbuzz + ': ' + s.buzz.order.join(' · ')));
   }
 
   function stakes(s) {
     var box = el('div', 'live-options');
+    if (me.staked || pending('stake')) box.classList.add('decided');
     (s.stakes || []).forEach(function (v) {
-      var b = el('button', 'opt', L.stake + ' ' + v);
+      var b = el('button', 'opt stake', L.stake + ' ' + v);
       b.type = 'button';
       b.dataset.stake = v;
-      if (me.staked && me.stake === v) b.classList.add('chosen');
+      if (me.staked && me.stake === v) { b.classList.add('chosen'); b.appendChild(el('span', 'mark', L.yourpick)); }
       b.disabled = me.staked || !!pending('stake');
       b.addEventListener('click', function () { send('stake', { item: s.item, stake: v }); });
       box.appendChild(b);
@@ -293,7 +333,7 @@
     main.appendChild(f);
   }
 
-  function result(s) {
+  function result(s, main) {
     if (me && me.captains && me.captain && !me.plays) {
       var team = el('div', 'live-result');
       team.id = 'p-result';
@@ -326,10 +366,10 @@
   function tick() {
     var c = document.getElementById('p-clock');
     if (!c || !state) return;
-    var end = state.phase === 'reading' ? state.readUntil : (state.phase === 'open' || state.phase === 'answering') ? state.deadline : 0;
+    var end = state.phase === 'reading' ? state.readUntil : (state.phase === 'open' || state.phase === 'answering' || state.phase === 'staking') ? state.deadline : 0;
     if (!end) { c.textContent = ''; return; }
     var left = Math.max(0, Math.ceil((end - (Date.now() + offset)) / 1000));
-    c.textContent = left + ' ' + L.left;
+    c.textContent = left + 's';
   }
   setInterval(tick, 250);
   connect();
