@@ -3,6 +3,7 @@ package contest
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -28,7 +29,7 @@ type hub struct {
 	subs   map[*Sub]struct{}
 	cur    atomic.Pointer[snapshot]
 	joined map[string]bool
-	names  []string // the names of who joined, in the order they joined
+	order  []joiner // who joined, in the order they joined
 	closed bool
 }
 
@@ -103,6 +104,8 @@ func (h *hub) stop() {
 	}
 }
 
+type joiner struct{ id, name string }
+
 // join marks a worker as joined, and reports whether they were already.
 func (h *hub) join(worker, name string) bool {
 	h.mu.Lock()
@@ -111,7 +114,7 @@ func (h *hub) join(worker, name string) bool {
 		return true
 	}
 	h.joined[worker] = true
-	h.names = append(h.names, name)
+	h.order = append(h.order, joiner{worker, name})
 	return false
 }
 
@@ -120,8 +123,11 @@ func (h *hub) unjoin(worker string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	delete(h.joined, worker)
-	if n := len(h.names); n > 0 {
-		h.names = h.names[:n-1]
+	for i := len(h.order) - 1; i >= 0; i-- {
+		if h.order[i].id == worker {
+			h.order = slices.Delete(h.order, i, i+1)
+			break
+		}
 	}
 }
 
@@ -129,9 +135,9 @@ func (h *hub) unjoin(worker string) {
 func (h *hub) recentNames(n int) []string {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	out := make([]string, 0, min(n, len(h.names)))
-	for i := len(h.names) - 1; i >= 0 && len(out) < n; i-- {
-		out = append(out, h.names[i])
+	out := make([]string, 0, min(n, len(h.order)))
+	for i := len(h.order) - 1; i >= 0 && len(out) < n; i-- {
+		out = append(out, h.order[i].name)
 	}
 	return out
 }

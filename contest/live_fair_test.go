@@ -228,3 +228,21 @@ func TestContestEndPodiumShowsTheOverallStanding(t *testing.T) {
 		}
 	})
 }
+
+// The screens' leaderboard shows a speed round's streaks from two right
+// answers in a row.
+func TestScreensShowStreaks(t *testing.T) {
+	f := newFixture(t)
+	c, round, w := timedRound(f, Round{Title: "必答", Kind: Speed}, 2)
+	for item := range 2 {
+		f.host(c, round, ActNext)
+		_, err := f.answer(c, w[0], AnswerRequest{Item: item, Answer: []string{"B"}})
+		f.must(err)
+		f.host(c, round, ActClose)
+	}
+	var st stateJSON
+	f.must(json.Unmarshal(f.s.liveOf(c.ID).common(), &st))
+	if len(st.Top) == 0 || st.Top[0].Name != w[0].Name || st.Top[0].Streak != 2 {
+		t.Fatalf("the leaderboard's top %+v, want %s with a streak of 2", st.Top, w[0].Name)
+	}
+}

@@ -63,6 +63,10 @@ func TestLiveScreenCarriesNoKeyNorAnswersEarly(t *testing.T) {
 		t.Helper()
 		r.call("POST", "/api/v1/live/"+id+"/host", admin, hostRequest{Action: action, Round: rid}, 200, nil)
 	}
+	r.call("POST", "/api/v1/live/"+id+"/join", r.token("13900000004"), nil, 200, nil)
+	if f := frame(); !strings.Contains(f, `"board":{"joined":["`) {
+		t.Errorf("the lobby's board does not name who joined: %.400s", f)
+	}
 	host("start")
 	host("next") // reading
 	reading := frame()

@@ -362,10 +362,17 @@ func TestContestPagesRender(t *testing.T) {
 
 	staff := r.browser()
 	staff.signIn("13900000002", seed.DemoPassword)
-	for _, path := range []string{"/", "/contests", "/contests/" + id, "/contests/" + id + "/results", "/live/" + id + "/host", "/live/" + id + "/qr.png", ct.ScreenURL} {
+	for _, path := range []string{"/", "/contests", "/contests/" + id, "/contests/" + id + "/results", "/live/" + id + "/host", "/live/" + id + "/qr.png"} {
 		if resp, body := staff.get(path); resp.StatusCode != 200 {
 			t.Errorf("admin GET %s: %d %.300s", path, resp.StatusCode, body)
 		}
+	}
+	// The big screen's address moves its key into a cookie and redirects.
+	if resp, _ := staff.get(ct.ScreenURL); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/live/"+id+"/screen" {
+		t.Errorf("admin GET %s: %d to %q, want a redirect to the address without the key", ct.ScreenURL, resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if resp, body := staff.get("/live/" + id + "/screen"); resp.StatusCode != 200 {
+		t.Errorf("admin GET the big screen with its cookie: %d %.300s", resp.StatusCode, body)
 	}
 	worker := r.browser()
 	worker.signIn("13900000004", seed.DemoPassword)

@@ -239,7 +239,7 @@
   function options(s) {
     var box = el('div', 'live-options'), can = mayAnswer(s), multi = s.q.type === 'multiple', why = whyNot(s);
     var waiting = pending('answer');
-    if ((me && me.answer.length) || waiting || s.phase === 'results') box.classList.add('decided');
+    if ((me && me.answer.length) || waiting || s.phase === 'results' || (s.round.kind === 'buzzer' && !can)) box.classList.add('decided');
     s.q.options.forEach(function (o, i) {
       var b = el('button', 'opt c' + (i % SHAPES.length));
       b.type = 'button';
