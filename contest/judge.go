@@ -156,15 +156,7 @@ func (l *live) panelScores() []panelJSON {
 }
 
 // judgeName is a judge's name as the screens show it.
-func (l *live) judgeName(id string) string {
-	if p, ok := l.c.Participant(id); ok {
-		return p.Name
-	}
-	if u, err := l.s.people.User(context.Background(), id); err == nil {
-		return u.Name
-	}
-	return ""
-}
+func (l *live) judgeName(id string) string { return l.s.judgeName(context.Background(), l.c, id) }
 
 // warnUnscored refuses, once per task, the host's close of a judge task that
 // not every judge on its panel has scored, saying how many have; pressed
@@ -179,4 +171,82 @@ func (l *live) warnUnscored() error {
 	}
 	l.warned = l.st.Item + 1
 	return gridskill.Errorf(gridskill.ECONFLICT, "only %d of %d judges have scored; press close again to close without the others", n, of)
+}
+
+// TaskPanel is how the panel scored one task of a finished judge round.
+type TaskPanel struct {
+	Task      Task
+	Performer string
+	Scores    []JudgeMark
+	Score     float64
+}
+
+// JudgeMark is one judge's score of a task; Dropped is "highest" or
+// "lowest" for the two scores the panel left out.
+type JudgeMark struct {
+	Judge   string
+	Score   float64
+	Dropped string
+}
+
+// Panels returns each task's judge scores of the contest's finished judge
+// rounds, by round id, with the dropped highest and lowest marked. Its
+// admins and participants may read them. Errors: invalid, not_found,
+// forbidden, internal.
+func (s *Service) Panels(ctx context.Context, actor people.User, id string) (map[string][]TaskPanel, error) {
+	c, err := s.Contest(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]TaskPanel{}
+	for _, r := range c.Rounds {
+		if r.Kind != Judge || r.Finished.IsZero() {
+			continue
+		}
+		facts, err := s.repo.facts(ctx, c.ID, r.ID)
+		if err != nil {
+			return nil, gridskill.Internal(err)
+		}
+		given := map[int]map[string]float64{}
+		for _, f := range facts {
+			if f.Kind == factScore {
+				if given[f.Item] == nil {
+					given[f.Item] = map[string]float64{}
+				}
+				given[f.Item][f.Worker] = f.Score
+			}
+		}
+		for i, t := range r.Tasks {
+			tp := TaskPanel{Task: t}
+			if p, ok := c.Participant(t.PerformerID); ok {
+				tp.Performer = p.Name
+			}
+			var scores []float64
+			for _, j := range r.Judges {
+				if v, ok := given[i][j]; ok {
+					scores = append(scores, v)
+					tp.Scores = append(tp.Scores, JudgeMark{Judge: s.judgeName(ctx, c, j), Score: v})
+				}
+			}
+			if ps, err := scoring.Panel(scores); err == nil {
+				tp.Score = ps.Score
+				if ps.DroppedHigh >= 0 {
+					tp.Scores[ps.DroppedHigh].Dropped = "highest"
+					tp.Scores[ps.DroppedLow].Dropped = "lowest"
+				}
+			}
+			out[r.ID] = append(out[r.ID], tp)
+		}
+	}
+	return out, nil
+}
+
+func (s *Service) judgeName(ctx context.Context, c Contest, id string) string {
+	if p, ok := c.Participant(id); ok {
+		return p.Name
+	}
+	if u, err := s.people.User(ctx, id); err == nil {
+		return u.Name
+	}
+	return ""
 }

@@ -85,6 +85,17 @@ func TestScoreSheetAndPanelBreakdown(t *testing.T) {
 	if score != 80 || len(panel) != 3 || panel[0].Dropped != "highest" || panel[1].Dropped != "lowest" || panel[2].Dropped != "" || panel[2].Score != 80 || panel[0].Judge == "" {
 		t.Errorf("panel %+v, score %v; want 100 dropped as highest, 70 as lowest, 80", panel, score)
 	}
+	f.must(f.s.Host(f.ctx, f.admin, c.ID, ActFinish, r))
+	panels, err := f.s.Panels(f.ctx, f.user(performer), c.ID)
+	f.must(err)
+	tp := panels[r]
+	if len(tp) != 1 || tp[0].Score != 80 || len(tp[0].Scores) != 3 || tp[0].Scores[0].Dropped != "highest" || tp[0].Scores[1].Dropped != "lowest" || tp[0].Performer == "" {
+		t.Errorf("the finished round's panels: %+v", tp)
+	}
+	outsider, err := f.ps.User(f.ctx, seed.TrainerID)
+	f.must(err)
+	_, err = f.s.Panels(f.ctx, outsider, c.ID)
+	wantCode(t, err, gridskill.EFORBIDDEN)
 }
 
 func TestHostIsWarnedBeforeClosingAnUnscoredTask(t *testing.T) {

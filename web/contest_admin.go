@@ -332,7 +332,9 @@ func (s *Server) contestAwards(c *fiber.Ctx) error {
 // contestResultsPage shows the standings to participants and admins.
 type contestResultsPage struct {
 	Page
-	Feeds     []contest.Feed
+	Feeds []contest.Feed
+	// Panels are the judge rounds' scores by judge, by round id.
+	Panels    map[string][]contest.TaskPanel
 	Contest   contest.Contest
 	Standings contest.Standings
 	Awards    []contest.AwardRecord
@@ -376,7 +378,12 @@ func (s *Server) contestResults(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p := contestResultsPage{Page: s.page(c, "Results"), Contest: ct, Standings: st, Awards: awards, Manages: access.Organizer, Feeds: s.contest.Feeds(ct)}
+	panels, err := s.contest.Panels(ctx, u, ct.ID)
+	if err != nil {
+		return err
+	}
+	p := contestResultsPage{Page: s.page(c, "Results"), Contest: ct, Standings: st, Awards: awards, Manages: access.Organizer, Feeds: s.contest.Feeds(ct),
+		Panels: panels}
 	return c.Render("contest/results", p, "layouts/main")
 }
 
