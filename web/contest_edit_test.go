@@ -93,3 +93,24 @@ func TestResultSheetsAndCertificatesPrint(t *testing.T) {
 		t.Errorf("a participant prints the result sheets: %d", resp.StatusCode)
 	}
 }
+
+func TestAPIAdvanceFromAnotherContest(t *testing.T) {
+	r := contestRig(t)
+	admin := r.token("13900000002")
+	id, rid := liveContest(t, r, admin, contest.Speed)
+	for _, a := range []string{"start", "next", "show"} {
+		r.call("POST", "/api/v1/live/"+id+"/host", admin, hostRequest{Action: a, Round: rid}, 200, nil)
+	}
+	r.call("POST", "/api/v1/live/"+id+"/answer", r.token("13900000004"), J{"item": 0, "answer": []string{"B"}}, 200, nil)
+	for _, a := range []string{"close", "finish"} {
+		r.call("POST", "/api/v1/live/"+id+"/host", admin, hostRequest{Action: a, Round: rid}, 200, nil)
+	}
+	var final contestJSON
+	r.call("POST", "/api/v1/contests", admin, contestCreateRequest{Title: "街道决赛"}, 201, &final)
+	r.call("POST", "/api/v1/contests/"+final.ID+"/advance-from", admin, advanceFromRequest{From: id, Top: 2, Per: "grid"}, 400, nil)
+	r.call("POST", "/api/v1/contests/"+final.ID+"/advance-from", admin, advanceFromRequest{From: final.ID, Top: 2}, 400, nil)
+	r.call("POST", "/api/v1/contests/"+final.ID+"/advance-from", admin, advanceFromRequest{From: id, Top: 2}, 200, &final)
+	if len(final.Advanced) != 2 || final.Advanced[0].WorkerID != seed.WorkerID || final.Advanced[0].FromContest != id || len(final.Participants) != 2 {
+		t.Fatalf("advanced %+v, participants %+v", final.Advanced, final.Participants)
+	}
+}

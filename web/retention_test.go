@@ -920,6 +920,7 @@ var storesNoText = map[string]string{
 	"POST /api/v1/contests/:id/rounds/:round/judges":              "keeps the ids of the accounts the phones name",
 	"POST /contests/:id/awards":                                   "keeps counts",
 	"POST /contests/:id/delete":                                   "deletes the contest",
+	"POST /api/v1/contests/:id/advance-from":                      "keeps ids and ranks; the names and title come from the earlier contest, not the request",
 	"POST /contests/:id/advance-from":                             "keeps ids and ranks; the names and title come from the earlier contest, not the request",
 	"POST /contests/:id/rounds/:round/weight":                     "keeps numbers",
 	"POST /contests/:id/rounds/:round/delete":                     "deletes the round",

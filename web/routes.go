@@ -218,6 +218,7 @@ func (s *Server) routes(static fs.FS) {
 	api.Post("/contests/:id/rounds/:round/judges", s.requireUser, admins, s.apiRoundJudges)
 	api.Post("/contests/:id/rounds/:round/advance", s.requireUser, admins, s.apiRoundAdvance)
 	api.Post("/contests/:id/awards", s.requireUser, admins, s.apiContestAwards)
+	api.Post("/contests/:id/advance-from", s.requireUser, admins, s.apiContestAdvanceFrom)
 	api.Get("/contests/:id/rounds/:round/answers", s.requireUser, admins, s.apiRoundAnswers)
 	api.Post("/contests/:id/rounds/:round/close", s.requireUser, admins, s.apiRoundClose)
 	api.Post("/live/:id/host", s.requireUser, s.apiLiveHost)

@@ -287,6 +287,7 @@ var scopeRoutes = map[string]routeRule{
 	"POST /api/v1/contests/:id/rounds/:round/tasks":     scoped("id", "contest", "round", "round").with(J{"title": "任务", "performerId": seed.WorkerID}),
 	"POST /api/v1/contests/:id/rounds/:round/judges":    scoped("id", "contest", "round", "round").with(J{"phones": []string{seed.DemoLogins()[2].Phone}}),
 	"POST /api/v1/contests/:id/rounds/:round/advance":   scoped("id", "contest", "round", "round").with(J{"from": "r1", "top": 1}),
+	"POST /api/v1/contests/:id/advance-from":            scoped("id", "contest").with(J{"from": "c-000000000000", "top": 1}),
 	"POST /api/v1/contests/:id/awards":                  scoped("id", "contest"),
 	"GET /api/v1/contests/:id/rounds/:round/answers":    scoped("id", "contest", "round", "round"),
 	"POST /api/v1/contests/:id/rounds/:round/close":     scoped("id", "contest", "round", "round"),
