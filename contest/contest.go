@@ -130,6 +130,16 @@ type Task struct {
 	Title string `json:"title"`
 	// PerformerID is the participant whose score the panel's score becomes.
 	PerformerID string `json:"performerId"`
+	// Team marks a team task: the performer's team performs, so none of its
+	// members judges it.
+	Team bool `json:"team,omitempty"`
+}
+
+func (t Task) validate() error {
+	if t.Title == "" || utf8.RuneCountInString(t.Title) > MaxTitle {
+		return gridskill.Errorf(gridskill.EINVALID, "the task needs a title of at most %d characters", MaxTitle)
+	}
+	return titleText.Check(t.Title)
 }
 
 // Round is one round of a contest.
@@ -154,6 +164,10 @@ type Round struct {
 	Tasks  []Task `json:"tasks"`
 	// Judges are the accounts that score a judge round.
 	Judges []string `json:"judges"`
+	// Criteria are a judge round's score sheet (评分表), e.g. 程序规范 30,
+	// 沟通技巧 40, 处置效果 30: a judge marks each out of its points, and
+	// the marks add up to the judge's score out of 100. None: one score.
+	Criteria []Criterion `json:"criteria,omitempty"`
 	// Entrants, when set, are the only participants who play this round
 	// (advancement from an earlier round's results).
 	Entrants []string `json:"entrants,omitempty"`
@@ -161,10 +175,21 @@ type Round struct {
 	// only each team's captain answers, buzzes and stakes, for the team, and
 	// the points belong to the team (see Standings).
 	Captains bool `json:"captains"`
+	// Weight is the round's share of the overall score and FullMark the
+	// points that earn all of it (0: the round's best points); see
+	// scoring.RoundScale. A contest whose rounds carry no weight adds raw
+	// points.
+	Weight   float64 `json:"weight"`
+	FullMark float64 `json:"fullMark"`
 	// ExamID is the exam of an online round.
 	ExamID string `json:"examId,omitempty"`
 	// Finished is when the round ended with a podium.
 	Finished time.Time `json:"finished"`
+}
+
+// Scale is how the round's points count overall.
+func (r Round) Scale() scoring.RoundScale {
+	return scoring.RoundScale{Weight: r.Weight, FullMark: r.FullMark}
 }
 
 // DefaultStakeSec is the staking time of a wager round that sets none.
@@ -224,11 +249,22 @@ func (r Round) Validate() error {
 			}
 		}
 	}
+	if err := r.Scale().Validate(); err != nil {
+		return gridskill.Errorf(gridskill.EINVALID, "the weight must be between 0 and %d and the full mark 0 or more", scoring.MaxWeight)
+	}
 	if len(r.Questions) > MaxQuestions || len(r.Tasks) > MaxQuestions {
 		return gridskill.Errorf(gridskill.EINVALID, "a round holds at most %d questions", MaxQuestions)
 	}
 	if len(r.Judges) > MaxJudges {
 		return gridskill.Errorf(gridskill.EINVALID, "a panel has at most %d judges", MaxJudges)
+	}
+	if len(r.Criteria) > 0 {
+		if r.Kind != Judge {
+			return gridskill.Errorf(gridskill.EINVALID, "only a judge round has a score sheet")
+		}
+		if err := checkCriteria(r.Criteria); err != nil {
+			return err
+		}
 	}
 	if r.Captains && r.Kind != Speed && r.Kind != Buzzer && r.Kind != Wager {
 		return gridskill.Errorf(gridskill.EINVALID, "only speed, buzzer and wager rounds can be answered by team captains")
@@ -293,6 +329,8 @@ type Contest struct {
 	PIN string
 	// ScreenKey opens the read-only big screen without signing in.
 	ScreenKey string
+	// Advanced are the entrants taken from other contests' results.
+	Advanced  []Advancement
 	CreatedAt time.Time
 }
 
@@ -361,6 +399,31 @@ func (c *Contest) fillCaptains() {
 	}
 }
 
+// Conflicted reports whether a judge may not score a task: the performer,
+// and in a team task the performer's teammates.
+func (c Contest) Conflicted(t Task, judgeID string) bool {
+	if judgeID == t.PerformerID {
+		return true
+	}
+	if !t.Team {
+		return false
+	}
+	p, ok := c.Participant(t.PerformerID)
+	j, isParticipant := c.Participant(judgeID)
+	return ok && isParticipant && p.TeamID != "" && p.TeamID == j.TeamID
+}
+
+// Panel returns the round's judges who score a task: all but the conflicted.
+func (c Contest) Panel(r Round, t Task) []string {
+	var out []string
+	for _, j := range r.Judges {
+		if !c.Conflicted(t, j) {
+			out = append(out, j)
+		}
+	}
+	return out
+}
+
 // TeamName returns a team's name.
 func (c Contest) TeamName(id string) string {
 	for _, t := range c.Teams {
@@ -409,10 +472,29 @@ func AwardLevelName(l scoring.AwardLevel) string {
 	return ""
 }
 
+// TeamAwardLevelName is the catalogue id of a team award level's name.
+func TeamAwardLevelName(l scoring.AwardLevel) string {
+	switch l {
+	case scoring.FirstPrize:
+		return "Team first prize"
+	case scoring.SecondPrize:
+		return "Team second prize"
+	case scoring.ThirdPrize:
+		return "Team third prize"
+	}
+	return ""
+}
+
 // AwardRecord is an award held by a worker, with what a record page shows.
 type AwardRecord struct {
 	scoring.Award
-	WorkerID     string
+	// WorkerID holds an individual award, TeamID a team award (团体奖),
+	// which is on no worker's record.
+	WorkerID string
+	TeamID   string
+	// Name is the worker's or the team's; Team is the worker's team.
+	Name         string
+	Team         string
 	ContestTitle string
 	Rank         int
 	Points       float64

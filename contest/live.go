@@ -103,6 +103,7 @@ type live struct {
 	interrupted string
 	remaining   time.Duration
 	lastJudge   float64
+	warned      int // 1 + the judge task whose close was refused once for missing scores
 	timer       gridskill.Timer
 	gen         uint64 // counts scheduled phases, so a stale timer does nothing
 	stopped     bool   // the process let go of the round: timers do nothing

@@ -19,8 +19,12 @@ func (s *Service) Host(ctx context.Context, actor people.User, contestID, action
 	if err != nil {
 		return err
 	}
-	if action == ActStart {
-		return s.startRound(ctx, c, roundID)
+	if action == ActStart || action == ActRehearse {
+		err := s.startRound(ctx, c, roundID, action == ActRehearse)
+		if err == nil && action == ActRehearse {
+			s.audit(ctx, actor, c.ID, Act{"Rehearsal started", roundID})
+		}
+		return err
 	}
 	l := s.liveOf(contestID)
 	if l == nil {
@@ -39,11 +43,17 @@ func (s *Service) Host(ctx context.Context, actor people.User, contestID, action
 		return l.resume(ctx)
 	case ActFinish:
 		return l.finish(ctx)
+	case ActReset:
+		err := l.reset(ctx)
+		if err == nil {
+			s.audit(ctx, actor, c.ID, Act{"Round reset", roundID})
+		}
+		return err
 	}
 	return gridskill.Errorf(gridskill.EINVALID, "unknown host action %q", action)
 }
 
-func (s *Service) startRound(ctx context.Context, c Contest, roundID string) error {
+func (s *Service) startRound(ctx context.Context, c Contest, roundID string, rehearsal bool) error {
 	r, _, ok := c.Round(roundID)
 	if !ok {
 		return gridskill.Errorf(gridskill.ENOTFOUND, "round not found")
@@ -63,12 +73,15 @@ func (s *Service) startRound(ctx context.Context, c Contest, roundID string) err
 	if s.running(c.ID) {
 		return gridskill.Errorf(gridskill.ECONFLICT, "another round of this contest is live")
 	}
+	if s.Rehearsal(c.ID) {
+		return gridskill.Errorf(gridskill.ECONFLICT, "reset the rehearsal first, so that its answers are not kept")
+	}
 	h, err := s.hubOf(ctx, c)
 	if err != nil {
 		return gridskill.Internal(err)
 	}
 	l := newLive(s, c, r, h)
-	l.st = liveDoc{ID: c.ID, Round: r.ID, Item: -1, Phase: phaseLobby, Updated: s.clock.Now()}
+	l.st = liveDoc{ID: c.ID, Round: r.ID, Item: -1, Phase: phaseLobby, Rehearsal: rehearsal, Updated: s.clock.Now()}
 	if err := s.repo.saveLive(ctx, l.st); err != nil {
 		return gridskill.Internal(err)
 	}
@@ -204,6 +217,10 @@ func (l *live) close(ctx context.Context) error {
 		l.mu.Unlock()
 		return gridskill.Errorf(gridskill.ECONFLICT, "nothing is open to close")
 	}
+	if err := l.warnUnscored(); err != nil {
+		l.mu.Unlock()
+		return err
+	}
 	l.closing = true
 	l.mu.Unlock()
 	if err := l.s.facts.Flush(ctx); err != nil {
@@ -269,6 +286,10 @@ func (l *live) finish(ctx context.Context) error {
 		res.Entries = append(res.Entries, e)
 	}
 	l.mu.Unlock()
+	if st.Rehearsal { // a dry run keeps no results
+		st.Phase = phasePodium
+		return l.transition(ctx, st, nil)
+	}
 	if err := l.s.repo.saveResult(ctx, res); err != nil {
 		return gridskill.Internal(err)
 	}

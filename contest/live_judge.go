@@ -36,6 +36,10 @@ func (s *Service) Score(ctx context.Context, actor people.User, contestID string
 		l.mu.Unlock()
 		return gridskill.Errorf(gridskill.ECONFLICT, "no performance is being judged")
 	}
+	if l.c.Conflicted(l.round.Tasks[item], actor.ID) {
+		l.mu.Unlock()
+		return gridskill.Errorf(gridskill.EFORBIDDEN, "you cannot judge a task you or your team perform")
+	}
 	if v, done := l.judged[actor.ID]; done {
 		l.mu.Unlock()
 		if v == score { // a retry of the stored score
@@ -55,4 +59,20 @@ func (s *Service) Score(ctx context.Context, actor people.User, contestID string
 	}
 	l.publish(false)
 	return nil
+}
+
+// conflicted reports whether the judge may not score the current task. Call
+// with mu held.
+func (l *live) conflicted(judgeID string) bool {
+	i := l.st.Item
+	return l.round.Kind == Judge && i >= 0 && i < len(l.round.Tasks) && l.c.Conflicted(l.round.Tasks[i], judgeID)
+}
+
+// panelSize is how many judges score the current task. Call with mu held.
+func (l *live) panelSize() int {
+	i := l.st.Item
+	if l.round.Kind != Judge || i < 0 || i >= len(l.round.Tasks) {
+		return len(l.round.Judges)
+	}
+	return len(l.c.Panel(l.round, l.round.Tasks[i]))
 }

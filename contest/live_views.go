@@ -18,6 +18,7 @@ type stateJSON struct {
 	PIN        string         `json:"pin"`
 	Round      roundJSON      `json:"round"`
 	Phase      string         `json:"phase"`
+	Rehearsal  bool           `json:"rehearsal,omitempty"`
 	Item       int            `json:"item"`
 	Items      int            `json:"items"`
 	Q          *questionJSON  `json:"q,omitempty"`
@@ -35,10 +36,13 @@ type stateJSON struct {
 	Teams      []rowJSON      `json:"teams,omitempty"`
 	Buzz       *buzzJSON      `json:"buzz,omitempty"`
 	JudgeScore *float64       `json:"judgeScore,omitempty"`
-	Judged     int            `json:"judged"`
-	Judges     int            `json:"judges"`
-	Paused     *pausedJSON    `json:"paused,omitempty"`
-	Stakes     []int          `json:"stakes,omitempty"`
+	// Panel is each judge's score of the task just closed, the dropped
+	// highest and lowest marked.
+	Panel  []panelJSON `json:"panel,omitempty"`
+	Judged int         `json:"judged"`
+	Judges int         `json:"judges"`
+	Paused *pausedJSON `json:"paused,omitempty"`
+	Stakes []int       `json:"stakes,omitempty"`
 	// Final and FinalTeams are the contest's overall standing, on the podium
 	// of the round that ends the contest.
 	Final      []rowJSON `json:"final,omitempty"`
@@ -54,6 +58,8 @@ type roundJSON struct {
 	Title    string `json:"title"`
 	Kind     Kind   `json:"kind"`
 	Captains bool   `json:"captains,omitempty"`
+	// Criteria are a judge round's score sheet.
+	Criteria []Criterion `json:"criteria,omitempty"`
 }
 
 type questionJSON struct {
@@ -107,8 +113,8 @@ func ms(t time.Time) int64 {
 // common builds the shared state. Call with mu held.
 func (l *live) common() []byte {
 	st := stateJSON{Contest: l.c.Title, ContestID: l.c.ID, PIN: l.c.PIN,
-		Round: roundJSON{ID: l.round.ID, Title: l.round.Title, Kind: l.round.Kind, Captains: l.round.Captains},
-		Phase: l.st.Phase, Item: l.st.Item, Items: l.round.Items(), Answered: l.answered, Judged: len(l.judged), Judges: len(l.round.Judges)}
+		Round: roundJSON{ID: l.round.ID, Title: l.round.Title, Kind: l.round.Kind, Captains: l.round.Captains, Criteria: l.round.Criteria},
+		Phase: l.st.Phase, Rehearsal: l.st.Rehearsal, Item: l.st.Item, Items: l.round.Items(), Answered: l.answered, Judged: len(l.judged), Judges: l.panelSize()}
 	if l.hub != nil {
 		st.Joined = l.hub.joinedCount()
 	}
@@ -163,6 +169,7 @@ func (l *live) common() []byte {
 		if l.round.Kind == Judge && phase == phaseResults {
 			v := l.lastJudge
 			st.JudgeScore = &v
+			st.Panel = l.panelScores()
 		}
 		for _, r := range l.ranked[:min(10, len(l.ranked))] {
 			p := l.players[r.ID]
@@ -233,7 +240,7 @@ func (l *live) me(worker string) []byte {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	m := meJSON{ID: worker, Answer: []string{}}
-	if slices.Contains(l.round.Judges, worker) {
+	if slices.Contains(l.round.Judges, worker) && !l.conflicted(worker) {
 		m.Judge = true
 		if v, ok := l.judged[worker]; ok {
 			m.Scored = &v

@@ -54,11 +54,11 @@ func (s *Service) AddOnlineRound(ctx context.Context, actor people.User, id stri
 	if err != nil {
 		return Contest{}, err
 	}
-	return s.change(ctx, actor, id, func(c *Contest) error {
+	return s.change(ctx, actor, id, Act{"Round added", spec.Title}, func(c *Contest) error {
 		if len(c.Rounds) >= MaxRounds {
 			return gridskill.Errorf(gridskill.EINVALID, "a contest has at most %d rounds", MaxRounds)
 		}
-		c.Rounds = append(c.Rounds, Round{ID: roundID(len(c.Rounds)), Title: spec.Title, Kind: Online, ExamID: exam.ID})
+		c.Rounds = append(c.Rounds, Round{ID: nextRoundID(*c), Title: spec.Title, Kind: Online, ExamID: exam.ID})
 		return nil
 	})
 }

@@ -1,9 +1,11 @@
 package contest
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strconv"
 	"time"
@@ -42,6 +44,9 @@ type Standings struct {
 	Rounds  []RoundStanding
 	Overall []Row
 	Teams   []Row
+	// Weighted tells that the overall scores are the rounds' weighted
+	// shares (see Round.Weight), not their raw points added.
+	Weighted bool
 }
 
 func (st Standings) byRound(id string) (RoundStanding, bool) {
@@ -74,9 +79,16 @@ func (s *Service) standings(ctx context.Context, c Contest) (Standings, error) {
 	if err != nil {
 		return Standings{}, gridskill.Internal(err)
 	}
+	return combine(c, docs)
+}
+
+// combine builds the standings from the stored results of finished rounds.
+// Overall, each round counts as scoring.CombineRounds says: raw points when
+// no round carries a weight, its weighted share otherwise.
+func combine(c Contest, docs []resultDoc) (Standings, error) {
 	var st Standings
-	total := map[string]*resultEntry{}
-	captained := map[string]*scoring.Entry{} // team id → its points and time from captain rounds
+	var played []resultDoc
+	var scales []scoring.RoundPoints
 	for _, r := range c.Rounds {
 		i := slices.IndexFunc(docs, func(d resultDoc) bool { return d.Round == r.ID })
 		if i < 0 {
@@ -85,38 +97,70 @@ func (s *Service) standings(ctx context.Context, c Contest) (Standings, error) {
 		rs := RoundStanding{Round: r}
 		if docs[i].Captains {
 			rs.Teams = captainRows(c, docs[i].Entries)
-			for _, e := range docs[i].Entries {
+		} else {
+			rs.People, rs.Teams = rankRows(c, docs[i].Entries)
+		}
+		st.Rounds = append(st.Rounds, rs)
+		played = append(played, docs[i])
+		scales = append(scales, scoring.RoundPoints{Scale: r.Scale()})
+	}
+	st.Weighted = scoring.Weighted(scales)
+	total := map[string]*resultEntry{}
+	captained := map[string]*scoring.Entry{} // team id → its points and time from captain rounds
+	for i, d := range played {
+		points := map[string]float64{}
+		for _, e := range d.Entries {
+			points[entrantOf(d, e)] = e.Points
+		}
+		scales[i].Points = points
+		scaled, err := scoring.Scaled(scales[i], st.Weighted)
+		if err != nil {
+			return Standings{}, gridskill.Internal(err)
+		}
+		for _, e := range d.Entries {
+			if d.Captains {
 				t := captained[e.Team]
 				if t == nil {
 					t = &scoring.Entry{ID: e.Team}
 					captained[e.Team] = t
 				}
-				t.Score += e.Points
+				t.Score += scaled[e.Team]
 				t.Time += time.Duration(e.TimeMS) * time.Millisecond
+				continue
 			}
-			st.Rounds = append(st.Rounds, rs)
-			continue
-		}
-		rs.People, rs.Teams = rankRows(c, docs[i].Entries)
-		st.Rounds = append(st.Rounds, rs)
-		for _, e := range docs[i].Entries {
 			t := total[e.Worker]
 			if t == nil {
 				t = &resultEntry{Worker: e.Worker}
 				total[e.Worker] = t
 			}
-			t.Points += e.Points
+			t.Points += scaled[e.Worker]
 			t.TimeMS += e.TimeMS
 		}
 	}
 	entries := make([]resultEntry, 0, len(total))
 	for _, e := range total {
+		e.Points = roundPoints(e.Points)
 		entries = append(entries, *e)
+	}
+	for _, t := range captained {
+		t.Score = roundPoints(t.Score)
 	}
 	st.Overall = peopleRows(c, entries)
 	st.Teams = overallTeams(c, entries, captained)
 	return st, nil
 }
+
+// entrantOf is whom a result entry's points belong to: the team in a captain
+// round, the worker otherwise.
+func entrantOf(d resultDoc, e resultEntry) string {
+	if d.Captains {
+		return e.Team
+	}
+	return e.Worker
+}
+
+// roundPoints rounds an overall score to hundredths.
+func roundPoints(p float64) float64 { return math.Round(p*100) / 100 }
 
 // rankRows ranks result entries with scoring's rules, and their teams by the
 // contest's team method.
@@ -210,9 +254,24 @@ func overallTeams(c Contest, entries []resultEntry, captained map[string]*scorin
 	return teamRows(c, scoring.Rank(list))
 }
 
-// ExportXLSX writes the standings as a workbook: overall, teams, then each
-// round. Admins of the contest only. Errors: invalid, not_found, forbidden,
-// internal.
+// Columns of the results export besides those a participant import reads
+// (ColPhone, ColTeam).
+const (
+	ColRank    = "名次"
+	ColName    = "姓名"
+	ColUnit    = "单位"
+	ColTotal   = "总成绩"
+	ColTimeSec = "用时(秒)"
+	ColTeamPos = "团体名次"
+)
+
+// ExportXLSX writes the standings as a workbook of one row per ranked
+// participant, in overall order: rank, name, phone number, unit, team, the
+// overall score, time, the team's overall rank, then each finished round's
+// points (a captain round's are the team's). Its 手机号 and 队伍 columns are
+// those ImportParticipants reads, so the sheet, cut to those who advance,
+// is the next level's participant list. Admins of the contest only.
+// Errors: invalid, not_found, forbidden, internal.
 func (s *Service) ExportXLSX(ctx context.Context, actor people.User, id string, w io.Writer) error {
 	c, err := s.managed(actor, id)
 	if err != nil {
@@ -222,51 +281,92 @@ func (s *Service) ExportXLSX(ctx context.Context, actor people.User, id string, 
 	if err != nil {
 		return err
 	}
-	header := []string{"名次", "姓名", "队伍", "得分", "用时(秒)"}
-	rows := func(rs []Row, label string) [][]string {
-		var out [][]string
-		for _, r := range rs {
-			out = append(out, []string{strconv.Itoa(r.Rank), r.Name, r.Team, fmtPoints(r.Points), fmt.Sprintf("%.1f", float64(r.TimeMS)/1000), label})
-		}
-		return out
+	tree, err := s.people.Tree(ctx)
+	if err != nil {
+		return err
 	}
-	all := rows(st.Overall, "总成绩")
-	for _, t := range st.Teams {
-		all = append(all, []string{strconv.Itoa(t.Rank), "", t.Name, fmtPoints(t.Points), "", "团体"})
-	}
+	header := []string{ColRank, ColName, ColPhone, ColUnit, ColTeam, ColTotal, ColTimeSec, ColTeamPos}
 	for _, rs := range st.Rounds {
-		all = append(all, rows(rs.People, rs.Round.Title)...)
-		if rs.Round.Captains { // the team's row, named by the captain who answered for it
-			for _, t := range rs.Teams {
-				all = append(all, []string{strconv.Itoa(t.Rank), t.Captain, t.Name, fmtPoints(t.Points), fmt.Sprintf("%.1f", float64(t.TimeMS)/1000), rs.Round.Title})
-			}
-		}
+		header = append(header, rs.Round.Title)
 	}
-	if err := sheet.WriteXLSX(w, "成绩", append(header, "项目"), all); err != nil {
+	teamRank := map[string]int{}
+	for _, t := range st.Teams {
+		teamRank[t.ID] = t.Rank
+	}
+	var rows [][]string
+	for _, r := range st.Overall {
+		p, _ := c.Participant(r.ID)
+		var phone, unit string
+		if u, err := s.people.User(ctx, r.ID); err == nil {
+			phone = u.Phone
+		}
+		if u, ok := tree.Unit(p.UnitID); ok {
+			unit = u.Name
+		}
+		row := []string{strconv.Itoa(r.Rank), r.Name, phone, unit, r.Team, fmtPoints(r.Points), fmt.Sprintf("%.1f", float64(r.TimeMS)/1000), ""}
+		if n := teamRank[p.TeamID]; n > 0 {
+			row[7] = strconv.Itoa(n)
+		}
+		for _, rs := range st.Rounds {
+			row = append(row, roundCell(rs, r.ID, p.TeamID))
+		}
+		rows = append(rows, row)
+	}
+	if err := sheet.WriteXLSX(w, "成绩", header, rows); err != nil {
 		return gridskill.Internal(err)
 	}
 	return nil
 }
 
+// roundCell is a participant's points in a round, or their team's in a
+// captain round; empty when they did not play it.
+func roundCell(rs RoundStanding, worker, team string) string {
+	rows, id := rs.People, worker
+	if rs.Round.Captains {
+		rows, id = rs.Teams, team
+	}
+	for _, r := range rows {
+		if r.ID == id {
+			return fmtPoints(r.Points)
+		}
+	}
+	return ""
+}
+
+// boolOrder puts false before true.
+func boolOrder(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case !a:
+		return -1
+	}
+	return 1
+}
+
 func fmtPoints(p float64) string { return strconv.FormatFloat(p, 'f', -1, 64) }
 
 // AwardPlan says how many of the overall ranking get each award, best first:
-// First to the top ranks, then Second, Third and Excellence.
+// First to the top ranks, then Second, Third and Excellence; and how many of
+// the overall team ranking get each team award (团体一/二/三等奖).
 type AwardPlan struct {
 	First, Second, Third, Excellence int
+	TeamFirst, TeamSecond, TeamThird int
 }
 
-// GrantAwards records awards on workers' records from the overall
-// individual standings (captain rounds count for teams only), replacing the
-// contest's earlier awards. Workers tied at a rank share its award. Errors:
-// invalid, not_found, forbidden, internal.
+// GrantAwards records awards from the overall standings, replacing the
+// contest's earlier awards: individual ones on workers' records (captain
+// rounds count for teams only), team ones on the contest, naming the team.
+// Entrants tied at a rank share its award. Errors: invalid, not_found,
+// forbidden, internal.
 func (s *Service) GrantAwards(ctx context.Context, actor people.User, id string, plan AwardPlan) ([]AwardRecord, error) {
 	c, err := s.managed(actor, id)
 	if err != nil {
 		return nil, err
 	}
 	counts := []int{plan.First, plan.Second, plan.Third, plan.Excellence}
-	for _, n := range counts {
+	teamCounts := []int{plan.TeamFirst, plan.TeamSecond, plan.TeamThird}
+	for _, n := range append(slices.Clone(counts), teamCounts...) {
 		if n < 0 {
 			return nil, gridskill.Errorf(gridskill.EINVALID, "award counts cannot be negative")
 		}
@@ -275,15 +375,39 @@ func (s *Service) GrantAwards(ctx context.Context, actor people.User, id string,
 	if err != nil {
 		return nil, err
 	}
-	if len(st.Overall) == 0 && len(st.Rounds) > 0 {
-		return nil, gridskill.Errorf(gridskill.EINVALID, "awards follow the individual standings, and no round of individual play has finished yet")
-	}
-	if len(st.Overall) == 0 {
+	if len(st.Rounds) == 0 {
 		return nil, gridskill.Errorf(gridskill.EINVALID, "no round has finished yet")
+	}
+	if len(st.Overall) == 0 && slices.ContainsFunc(counts, func(n int) bool { return n > 0 }) {
+		return nil, gridskill.Errorf(gridskill.EINVALID, "awards follow the individual standings, and no round of individual play has finished yet")
 	}
 	now := s.clock.Now()
 	var docs []awardDoc
-	var out []AwardRecord
+	for i, level := range awardLevels(st.Overall, counts) {
+		r := st.Overall[i]
+		docs = append(docs, awardDoc{ID: c.ID + ":" + r.ID, Contest: c.ID, Title: c.Title, Worker: r.ID, Name: r.Name, Team: r.Team,
+			Level: scoring.AwardLevel(level), Rank: r.Rank, Points: r.Points, At: now})
+	}
+	for i, level := range awardLevels(st.Teams, teamCounts) {
+		r := st.Teams[i]
+		docs = append(docs, awardDoc{ID: c.ID + ":team:" + r.ID, Contest: c.ID, Title: c.Title, TeamID: r.ID, Name: r.Name, Team: r.Name,
+			Level: scoring.AwardLevel(level), Rank: r.Rank, Points: r.Points, At: now})
+	}
+	if err := s.repo.saveAwards(ctx, c.ID, docs); err != nil {
+		return nil, gridskill.Internal(err)
+	}
+	out := make([]AwardRecord, len(docs))
+	for i, d := range docs {
+		out[i] = d.record()
+	}
+	return out, nil
+}
+
+// awardLevels gives the ranked rows, best first, their award levels (1 for
+// the first award of counts): counts[0] rows get level 1, the next
+// counts[1] level 2, and so on; a row tied with the one before shares its
+// level. The result stops at the first row without an award.
+func awardLevels(rows []Row, counts []int) []int {
 	bounds := make([]int, len(counts))
 	for i, n := range counts {
 		bounds[i] = n
@@ -291,8 +415,9 @@ func (s *Service) GrantAwards(ctx context.Context, actor people.User, id string,
 			bounds[i] += bounds[i-1]
 		}
 	}
+	var out []int
 	prevRank, prevLevel := -1, 0
-	for i, r := range st.Overall {
+	for i, r := range rows {
 		level := 0
 		if r.Rank == prevRank {
 			level = prevLevel // a tie shares the award of the rank
@@ -308,20 +433,14 @@ func (s *Service) GrantAwards(ctx context.Context, actor people.User, id string,
 			break
 		}
 		prevRank, prevLevel = r.Rank, level
-		d := awardDoc{ID: c.ID + ":" + r.ID, Contest: c.ID, Title: c.Title, Worker: r.ID, Level: scoring.AwardLevel(level),
-			Rank: r.Rank, Points: r.Points, At: now}
-		docs = append(docs, d)
-		out = append(out, d.record())
+		out = append(out, level)
 	}
-	if err := s.repo.saveAwards(ctx, c.ID, docs); err != nil {
-		return nil, gridskill.Internal(err)
-	}
-	return out, nil
+	return out
 }
 
 func (d awardDoc) record() AwardRecord {
-	return AwardRecord{Award: scoring.Award{ContestID: d.Contest, Level: d.Level}, WorkerID: d.Worker, ContestTitle: d.Title,
-		Rank: d.Rank, Points: d.Points, AwardedAt: d.At}
+	return AwardRecord{Award: scoring.Award{ContestID: d.Contest, Level: d.Level}, WorkerID: d.Worker, TeamID: d.TeamID, Name: d.Name,
+		Team: d.Team, ContestTitle: d.Title, Rank: d.Rank, Points: d.Points, AwardedAt: d.At}
 }
 
 // Awards returns the contest awards a worker holds, for certification rules
@@ -367,7 +486,9 @@ func (s *Service) ContestAwards(ctx context.Context, actor people.User, id strin
 	for i, d := range docs {
 		out[i] = d.record()
 	}
-	slices.SortFunc(out, func(a, b AwardRecord) int { return a.Rank - b.Rank })
+	slices.SortFunc(out, func(a, b AwardRecord) int {
+		return cmp.Or(boolOrder(a.TeamID != "", b.TeamID != ""), a.Rank-b.Rank)
+	})
 	return out, nil
 }
 

@@ -2,6 +2,7 @@ package contest
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"slices"
 
@@ -23,11 +24,10 @@ const (
 // invalid (with row details), not_found, forbidden, conflict while a round
 // is live.
 func (s *Service) ImportParticipants(ctx context.Context, actor people.User, id string, r io.Reader, filename string) (Contest, error) {
-	if _, err := s.managed(actor, id); err != nil {
+	if c, err := s.managed(actor, id); err != nil {
 		return Contest{}, err
-	}
-	if s.running(id) {
-		return Contest{}, gridskill.Errorf(gridskill.ECONFLICT, "a round is live; change participants after it ends")
+	} else if err := s.participantsFixed(c); err != nil {
+		return Contest{}, err
 	}
 	lim := sheet.DefaultLimits()
 	lim.MaxRows = MaxParticipants
@@ -88,9 +88,12 @@ func (s *Service) ImportParticipants(ctx context.Context, actor people.User, id 
 	if len(participants) == 0 {
 		return Contest{}, gridskill.Errorf(gridskill.EINVALID, "the list names no one")
 	}
-	return s.change(ctx, actor, id, func(c *Contest) error {
+	return s.change(ctx, actor, id, Act{"Participants imported", fmt.Sprint(len(participants))}, func(c *Contest) error {
+		if err := s.participantsFixed(*c); err != nil {
+			return err
+		}
 		keepCaptains(teams, c.Teams)
-		c.Participants, c.Teams, c.UnitIDs = participants, teams, nil
+		c.Participants, c.Teams, c.UnitIDs, c.Advanced = participants, teams, nil, nil
 		return nil
 	})
 }

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"go.mongodb.org/mongo-driver/mongo"
 
@@ -39,6 +40,7 @@ type Service struct {
 	hubs     map[string]*hub   // contest id → its live streams
 
 	streamsStopped bool
+	auditSeq       atomic.Uint64 // orders audit entries made at the same instant
 }
 
 // NewService returns the contest service. qs may be nil, and then questions
@@ -172,6 +174,26 @@ func (s *Service) Organized(ctx context.Context, actor people.User, id string) (
 	return c, nil
 }
 
+// Access is what a viewer is to a contest.
+type Access struct {
+	// Organizer: an admin of the organizing unit, who edits and runs it.
+	Organizer bool
+	Judge     bool
+	// Participant: a participant, who reads its results.
+	Participant bool
+}
+
+// Open returns a contest with what the actor is to it, for pages that show
+// organizers the editor and the others the results. Errors: those of Contest.
+func (s *Service) Open(ctx context.Context, actor people.User, id string) (Contest, Access, error) {
+	c, err := s.Contest(ctx, actor, id)
+	if err != nil {
+		return c, Access{}, err
+	}
+	_, participant := c.Participant(actor.ID)
+	return c, Access{Organizer: s.Manages(actor, c), Judge: s.isJudge(c, actor.ID), Participant: participant}, nil
+}
+
 // Contest returns a contest to its admins and participants. Errors: invalid,
 // not_found, forbidden.
 func (s *Service) Contest(ctx context.Context, actor people.User, id string) (Contest, error) {
@@ -256,7 +278,7 @@ func (s *Service) Create(ctx context.Context, actor people.User, c Contest) (Con
 	c.UnitID, c.UnitPath = actor.UnitID, actor.UnitPath
 	c.ScreenKey = randomHex(12)
 	c.CreatedAt = s.clock.Now()
-	c.Participants, c.Teams, c.Rounds = nil, nil, nil
+	c.Participants, c.Teams, c.Rounds, c.Advanced = nil, nil, nil, nil
 	s.mu.Lock()
 	c.PIN = s.newPIN()
 	s.hubLocked(c, nil)
@@ -298,9 +320,9 @@ func (s *Service) save(ctx context.Context, c Contest) error {
 	return nil
 }
 
-// change applies edit to a contest the actor runs and saves it. A round that
-// is live cannot be edited. Errors: those of managed and of edit, internal.
-func (s *Service) change(ctx context.Context, actor people.User, id string, edit func(c *Contest) error) (Contest, error) {
+// change applies edit to a contest the actor runs, saves it and records act
+// in its audit trail. Errors: those of managed and of edit, internal.
+func (s *Service) change(ctx context.Context, actor people.User, id string, act Act, edit func(c *Contest) error) (Contest, error) {
 	c, err := s.managed(actor, id)
 	if err != nil {
 		return c, err
@@ -313,6 +335,7 @@ func (s *Service) change(ctx context.Context, actor people.User, id string, edit
 	if err := s.save(ctx, c); err != nil {
 		return Contest{}, err
 	}
+	s.audit(ctx, actor, c.ID, act)
 	return c, nil
 }
 
@@ -320,11 +343,13 @@ func cloneContest(c Contest) Contest {
 	c.Participants = slices.Clone(c.Participants)
 	c.UnitIDs = slices.Clone(c.UnitIDs)
 	c.Teams = slices.Clone(c.Teams)
+	c.Advanced = slices.Clone(c.Advanced)
 	rounds := make([]Round, len(c.Rounds))
 	for i, r := range c.Rounds {
 		r.Questions = slices.Clone(r.Questions)
 		r.Tasks = slices.Clone(r.Tasks)
 		r.Judges = slices.Clone(r.Judges)
+		r.Criteria = slices.Clone(r.Criteria)
 		r.Stakes = slices.Clone(r.Stakes)
 		r.Entrants = slices.Clone(r.Entrants)
 		rounds[i] = r
@@ -340,8 +365,10 @@ func (s *Service) SetParticipantsByUnits(ctx context.Context, actor people.User,
 	if len(unitIDs) == 0 {
 		return Contest{}, gridskill.Errorf(gridskill.EINVALID, "choose at least one unit")
 	}
-	if s.running(id) {
-		return Contest{}, gridskill.Errorf(gridskill.ECONFLICT, "a round is live; change participants after it ends")
+	if c, err := s.managed(actor, id); err != nil {
+		return Contest{}, err
+	} else if err := s.participantsFixed(c); err != nil {
+		return Contest{}, err
 	}
 	tree, err := s.people.Tree(ctx)
 	if err != nil {
@@ -369,9 +396,12 @@ func (s *Service) SetParticipantsByUnits(ctx context.Context, actor people.User,
 	if len(workers) > MaxParticipants {
 		return Contest{}, gridskill.Errorf(gridskill.EINVALID, "a contest has at most %d participants", MaxParticipants)
 	}
-	return s.change(ctx, actor, id, func(c *Contest) error {
+	return s.change(ctx, actor, id, Act{"Participants set by unit", strings.Join(unitIDs, ", ")}, func(c *Contest) error {
+		if err := s.participantsFixed(*c); err != nil {
+			return err
+		}
 		old := c.Teams
-		c.Participants, c.Teams, c.UnitIDs = nil, nil, slices.Clone(unitIDs)
+		c.Participants, c.Teams, c.UnitIDs, c.Advanced = nil, nil, slices.Clone(unitIDs), nil
 		teams := map[string]bool{}
 		for _, w := range workers {
 			team := communityOf(tree, w)
@@ -410,22 +440,20 @@ func (s *Service) AddRound(ctx context.Context, actor people.User, id string, r 
 	if err := r.Validate(); err != nil {
 		return Contest{}, err
 	}
-	return s.change(ctx, actor, id, func(c *Contest) error {
+	return s.change(ctx, actor, id, Act{"Round added", r.Title}, func(c *Contest) error {
 		if len(c.Rounds) >= MaxRounds {
 			return gridskill.Errorf(gridskill.EINVALID, "a contest has at most %d rounds", MaxRounds)
 		}
-		r.ID = roundID(len(c.Rounds))
+		r.ID = nextRoundID(*c)
 		c.Rounds = append(c.Rounds, r)
 		return nil
 	})
 }
 
-func roundID(i int) string { return fmt.Sprintf("r%d", i+1) }
-
 // editRound applies edit to one round of a contest, refusing rounds that are
 // live or finished. Errors: invalid, not_found, forbidden, conflict.
-func (s *Service) editRound(ctx context.Context, actor people.User, id, roundID string, edit func(c *Contest, r *Round) error) (Contest, error) {
-	return s.change(ctx, actor, id, func(c *Contest) error {
+func (s *Service) editRound(ctx context.Context, actor people.User, id, roundID string, act Act, edit func(c *Contest, r *Round) error) (Contest, error) {
+	return s.change(ctx, actor, id, act, func(c *Contest) error {
 		_, i, ok := c.Round(roundID)
 		if !ok {
 			return gridskill.Errorf(gridskill.ENOTFOUND, "round not found")
@@ -447,14 +475,14 @@ func (s *Service) AddQuestion(ctx context.Context, actor people.User, id, roundI
 	if err := q.Validate(); err != nil {
 		return Contest{}, err
 	}
-	return s.editRound(ctx, actor, id, roundID, func(_ *Contest, r *Round) error {
+	return s.editRound(ctx, actor, id, roundID, Act{"Question added", q.Stem}, func(_ *Contest, r *Round) error {
 		if r.Kind == Judge {
 			return gridskill.Errorf(gridskill.EINVALID, "a judge round has tasks, not questions")
 		}
 		if len(r.Questions) >= MaxQuestions {
 			return gridskill.Errorf(gridskill.EINVALID, "a round holds at most %d questions", MaxQuestions)
 		}
-		q.ID = fmt.Sprintf("q%d", len(r.Questions)+1)
+		q.ID = nextQuestionID(*r)
 		r.Questions = append(r.Questions, q)
 		return nil
 	})
@@ -524,7 +552,7 @@ func (s *Service) PickQuestions(ctx context.Context, actor people.User, id, roun
 		}
 		qs = append(qs, q)
 	}
-	return s.editRound(ctx, actor, id, roundID, func(_ *Contest, r *Round) error {
+	return s.editRound(ctx, actor, id, roundID, Act{"Questions picked from the bank", fmt.Sprint(len(qs))}, func(_ *Contest, r *Round) error {
 		if r.Kind == Judge {
 			return gridskill.Errorf(gridskill.EINVALID, "a judge round has tasks, not questions")
 		}
@@ -532,7 +560,7 @@ func (s *Service) PickQuestions(ctx context.Context, actor people.User, id, roun
 			return gridskill.Errorf(gridskill.EINVALID, "a round holds at most %d questions", MaxQuestions)
 		}
 		for _, q := range qs {
-			q.ID = fmt.Sprintf("q%d", len(r.Questions)+1)
+			q.ID = nextQuestionID(*r)
 			r.Questions = append(r.Questions, q)
 		}
 		return nil
@@ -543,20 +571,17 @@ func (s *Service) PickQuestions(ctx context.Context, actor people.User, id, roun
 // not_found, forbidden, conflict.
 func (s *Service) AddTask(ctx context.Context, actor people.User, id, roundID string, t Task) (Contest, error) {
 	t.Title = strings.TrimSpace(t.Title)
-	if t.Title == "" || len([]rune(t.Title)) > MaxTitle {
-		return Contest{}, gridskill.Errorf(gridskill.EINVALID, "the task needs a title of at most %d characters", MaxTitle)
-	}
-	if err := titleText.Check(t.Title); err != nil {
+	if err := t.validate(); err != nil {
 		return Contest{}, err
 	}
-	return s.editRound(ctx, actor, id, roundID, func(c *Contest, r *Round) error {
+	return s.editRound(ctx, actor, id, roundID, Act{"Task added", t.Title}, func(c *Contest, r *Round) error {
 		if r.Kind != Judge {
 			return gridskill.Errorf(gridskill.EINVALID, "only a judge round has tasks")
 		}
 		if _, ok := c.Participant(t.PerformerID); !ok {
 			return gridskill.Errorf(gridskill.EINVALID, "the performer must be a participant")
 		}
-		t.ID = fmt.Sprintf("t%d", len(r.Tasks)+1)
+		t.ID = nextTaskID(*r)
 		r.Tasks = append(r.Tasks, t)
 		return nil
 	})
@@ -590,7 +615,7 @@ func (s *Service) SetJudges(ctx context.Context, actor people.User, id, roundID 
 	if len(ids) == 0 || len(ids) > MaxJudges {
 		return Contest{}, gridskill.Errorf(gridskill.EINVALID, "a panel has 1 to %d judges", MaxJudges)
 	}
-	return s.editRound(ctx, actor, id, roundID, func(_ *Contest, r *Round) error {
+	return s.editRound(ctx, actor, id, roundID, Act{"Judges set", strings.Join(phones, ", ")}, func(_ *Contest, r *Round) error {
 		if r.Kind != Judge {
 			return gridskill.Errorf(gridskill.EINVALID, "only a judge round has judges")
 		}
@@ -635,7 +660,7 @@ func (s *Service) Advance(ctx context.Context, actor people.User, id, roundID, f
 		}
 		entrants = append(entrants, e.ID)
 	}
-	return s.editRound(ctx, actor, id, roundID, func(_ *Contest, r *Round) error {
+	return s.editRound(ctx, actor, id, roundID, Act{"Entrants advanced", fmt.Sprintf("%s → %s: %d", fromRoundID, roundID, len(entrants))}, func(_ *Contest, r *Round) error {
 		if r.ID == fromRoundID {
 			return gridskill.Errorf(gridskill.EINVALID, "a round cannot advance from itself")
 		}
@@ -695,11 +720,11 @@ func (s *Service) ScreenContest(id, key string) (Contest, error) {
 // phone of someone not taking part), not_found, forbidden, conflict while a
 // round is live.
 func (s *Service) SetTeams(ctx context.Context, actor people.User, id string, teams []TeamSpec) (Contest, error) {
-	if s.running(id) {
-		return Contest{}, gridskill.Errorf(gridskill.ECONFLICT, "a round is live; change participants after it ends")
-	}
 	c, err := s.managed(actor, id)
 	if err != nil {
+		return Contest{}, err
+	}
+	if err := s.participantsFixed(c); err != nil {
 		return Contest{}, err
 	}
 	if len(teams) == 0 {
@@ -731,7 +756,7 @@ func (s *Service) SetTeams(ctx context.Context, actor people.User, id string, te
 			teamOf[w.ID] = team.ID
 		}
 	}
-	return s.change(ctx, actor, id, func(c *Contest) error {
+	return s.change(ctx, actor, id, Act{"Teams set", fmt.Sprint(len(list))}, func(c *Contest) error {
 		keepCaptains(list, c.Teams)
 		c.Teams = list
 		for i := range c.Participants {
@@ -761,7 +786,7 @@ func (s *Service) SetCaptains(ctx context.Context, actor people.User, id string,
 	if len(captains) == 0 {
 		return Contest{}, gridskill.Errorf(gridskill.EINVALID, "name a captain for at least one team")
 	}
-	return s.change(ctx, actor, id, func(c *Contest) error {
+	return s.change(ctx, actor, id, Act{"Captains set", fmt.Sprint(len(captains))}, func(c *Contest) error {
 		if s.running(c.ID) {
 			return gridskill.Errorf(gridskill.ECONFLICT, "a round is live; change captains after it ends")
 		}

@@ -23,6 +23,8 @@ const (
 	collLive    = "contest_live"
 	collResults = "contest_results"
 	collAwards  = "contest_awards"
+	// collAudit holds what organizers changed, one insert per change.
+	collAudit = "contest_audit"
 )
 
 // Indexes lists the indexes of the contest collections' query shapes.
@@ -34,6 +36,8 @@ func Indexes() []store.Index {
 		store.On(collFacts, bson.D{{Key: "kind", Value: 1}}),
 		store.On(collResults, bson.D{{Key: "contest", Value: 1}}),
 		store.On(collAwards, bson.D{{Key: "worker", Value: 1}}),
+		store.On(collAwards, bson.D{{Key: "contest", Value: 1}}),
+		store.On(collAudit, bson.D{{Key: "contest", Value: 1}, {Key: "at", Value: -1}}),
 	}
 }
 
@@ -52,13 +56,14 @@ type contestDoc struct {
 	TeamRule     scoring.TeamRule `bson:"teamRule"`
 	PIN          string           `bson:"pin"`
 	ScreenKey    string           `bson:"screenKey"`
+	Advanced     []Advancement    `bson:"advanced,omitempty"`
 	CreatedAt    time.Time        `bson:"createdAt"`
 }
 
 func (d contestDoc) contest() Contest {
 	c := Contest{ID: d.ID, Title: d.Title, Description: d.Description, UnitID: d.UnitID, UnitPath: d.UnitPath, UnitIDs: d.UnitIDs,
 		Participants: d.Participants, Teams: d.Teams, Rounds: d.Rounds, Streak: d.Streak, FalseStart: d.FalseStart, TeamRule: d.TeamRule,
-		PIN: d.PIN, ScreenKey: d.ScreenKey, CreatedAt: d.CreatedAt}
+		PIN: d.PIN, ScreenKey: d.ScreenKey, Advanced: d.Advanced, CreatedAt: d.CreatedAt}
 	c.fillCaptains() // contests stored before teams had captains
 	return c
 }
@@ -66,7 +71,7 @@ func (d contestDoc) contest() Contest {
 func newContestDoc(c Contest) contestDoc {
 	return contestDoc{ID: c.ID, Title: c.Title, Description: c.Description, UnitID: c.UnitID, UnitPath: c.UnitPath, UnitIDs: c.UnitIDs,
 		Participants: c.Participants, Teams: c.Teams, Rounds: c.Rounds, Streak: c.Streak, FalseStart: c.FalseStart, TeamRule: c.TeamRule,
-		PIN: c.PIN, ScreenKey: c.ScreenKey, CreatedAt: c.CreatedAt}
+		PIN: c.PIN, ScreenKey: c.ScreenKey, Advanced: c.Advanced, CreatedAt: c.CreatedAt}
 }
 
 // Fact kinds.
@@ -115,8 +120,10 @@ type liveDoc struct {
 	// before it are placed by their phones' measured delay.
 	BuzzUntil time.Time `bson:"buzzUntil,omitempty"`
 	// Answerer is the position in the buzz order of who may answer.
-	Answerer int       `bson:"answerer"`
-	Updated  time.Time `bson:"updated"`
+	Answerer int `bson:"answerer"`
+	// Rehearsal marks a dry run: its finish keeps no results.
+	Rehearsal bool      `bson:"rehearsal,omitempty"`
+	Updated   time.Time `bson:"updated"`
 }
 
 type resultDoc struct {
@@ -143,14 +150,19 @@ type resultEntry struct {
 }
 
 type awardDoc struct {
-	ID      string             `bson:"_id"` // contest:worker
-	Contest string             `bson:"contest"`
-	Title   string             `bson:"title"`
-	Worker  string             `bson:"worker"`
-	Level   scoring.AwardLevel `bson:"level"`
-	Rank    int                `bson:"rank"`
-	Points  float64            `bson:"points"`
-	At      time.Time          `bson:"at"`
+	ID      string `bson:"_id"` // contest:worker, or contest:team:team
+	Contest string `bson:"contest"`
+	Title   string `bson:"title"`
+	// Worker holds an individual award, TeamID a team award.
+	Worker string `bson:"worker"`
+	TeamID string `bson:"teamId,omitempty"`
+	// Name is the worker's or the team's, Team the worker's team's name.
+	Name   string             `bson:"name,omitempty"`
+	Team   string             `bson:"team,omitempty"`
+	Level  scoring.AwardLevel `bson:"level"`
+	Rank   int                `bson:"rank"`
+	Points float64            `bson:"points"`
+	At     time.Time          `bson:"at"`
 }
 
 type repo struct {
@@ -276,4 +288,42 @@ func (r repo) awards(ctx context.Context, filter bson.M) ([]awardDoc, error) {
 	var out []awardDoc
 	err = cur.All(ctx, &out)
 	return out, err
+}
+
+type auditDoc struct {
+	ID        string    `bson:"_id"`
+	Contest   string    `bson:"contest"`
+	At        time.Time `bson:"at"`
+	Actor     string    `bson:"actor"`
+	ActorName string    `bson:"actorName"`
+	Action    string    `bson:"action"`
+	Detail    string    `bson:"detail"`
+}
+
+func (r repo) insertAudit(ctx context.Context, d auditDoc) error {
+	_, err := r.db.Collection(collAudit).InsertOne(ctx, d)
+	return err
+}
+
+func (r repo) audit(ctx context.Context, contestID string, limit int64) ([]auditDoc, error) {
+	cur, err := r.db.Collection(collAudit).Find(ctx, bson.M{"contest": contestID},
+		options.Find().SetSort(bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(limit))
+	if err != nil {
+		return nil, err
+	}
+	var out []auditDoc
+	err = cur.All(ctx, &out)
+	return out, err
+}
+
+func (r repo) deleteContest(ctx context.Context, id string) error {
+	_, err := r.db.Collection(collContests).DeleteOne(ctx, bson.M{"_id": id})
+	return err
+}
+
+// deleteFacts removes a round's facts: a rehearsal's, or a round reset
+// before it went live.
+func (r repo) deleteFacts(ctx context.Context, contestID, roundID string) error {
+	_, err := r.db.Collection(collFacts).DeleteMany(ctx, bson.M{"contest": contestID, "round": roundID})
+	return err
 }

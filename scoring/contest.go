@@ -202,3 +202,89 @@ func JudgeScore(scores []float64) (float64, error) {
 	}
 	return clamp(round2(sum/float64(n)), 0, 100), nil
 }
+
+// PanelScore is a judge panel's score of one performance with how it was
+// reached: with three judges or more one highest and one lowest score are
+// dropped (去掉一个最高分、去掉一个最低分) and the rest averaged; with fewer,
+// all are averaged.
+type PanelScore struct {
+	Score float64
+	// DroppedHigh and DroppedLow are the indexes of the dropped scores, -1
+	// when none was dropped. Of equal scores the first is dropped.
+	DroppedHigh, DroppedLow int
+}
+
+// Panel returns the panel's score as JudgeScore does, and which scores it
+// dropped. Errors are JudgeScore's.
+func Panel(scores []float64) (PanelScore, error) {
+	score, err := JudgeScore(scores)
+	if err != nil {
+		return PanelScore{DroppedHigh: -1, DroppedLow: -1}, err
+	}
+	out := PanelScore{Score: score, DroppedHigh: -1, DroppedLow: -1}
+	if len(scores) < 3 {
+		return out, nil
+	}
+	out.DroppedHigh, out.DroppedLow = 0, 0
+	for i, s := range scores {
+		if s > scores[out.DroppedHigh] {
+			out.DroppedHigh = i
+		}
+		if s < scores[out.DroppedLow] {
+			out.DroppedLow = i
+		}
+	}
+	if out.DroppedHigh == out.DroppedLow { // all equal: drop two different ones
+		out.DroppedLow = 1
+	}
+	return out, nil
+}
+
+// SheetCriterion is one line of a judge's score sheet: what is judged and the
+// points it is worth, e.g. 程序规范 30.
+type SheetCriterion struct {
+	Name   string
+	Points float64
+}
+
+// Errors of SheetTotal.
+var (
+	ErrSheet     = errors.New("score sheet criteria do not add up to 100")
+	ErrSheetMark = errors.New("mark outside its criterion's points")
+)
+
+// CheckSheet reports whether criteria make a score sheet: each worth more
+// than 0 points, 100 in all.
+func CheckSheet(criteria []SheetCriterion) error {
+	var total float64
+	for _, c := range criteria {
+		if !(c.Points > 0 && c.Points <= 100) {
+			return fmt.Errorf("%w: %s is worth %v", ErrSheet, c.Name, c.Points)
+		}
+		total += c.Points
+	}
+	if round2(total) != 100 {
+		return fmt.Errorf("%w: they add up to %v", ErrSheet, total)
+	}
+	return nil
+}
+
+// SheetTotal returns a judge's score from a weighted score sheet: the sum of
+// the marks, each between 0 and its criterion's points, so 0 to 100. Marks
+// are given in the criteria's order, one each.
+func SheetTotal(criteria []SheetCriterion, marks []float64) (float64, error) {
+	if err := CheckSheet(criteria); err != nil {
+		return 0, err
+	}
+	if len(marks) != len(criteria) {
+		return 0, fmt.Errorf("%w: %d marks for %d criteria", ErrSheetMark, len(marks), len(criteria))
+	}
+	var total float64
+	for i, m := range marks {
+		if !(m >= 0 && m <= criteria[i].Points) {
+			return 0, fmt.Errorf("%w: %s got %v of %v", ErrSheetMark, criteria[i].Name, m, criteria[i].Points)
+		}
+		total += m
+	}
+	return clamp(round2(total), 0, 100), nil
+}

@@ -70,6 +70,46 @@ type contestPage struct {
 	Standings contest.Standings
 	Awards    []contest.AwardRecord
 	Banked    bool
+	Audit     []contest.AuditEntry
+	Rehearsal bool
+	// Sources are the other contests of the area entrants can come from;
+	// Feeds the contests that took entrants from this one.
+	Sources []contest.Contest
+	Feeds   []contest.Feed
+	// judges names the accounts of the contest's panels.
+	judges map[string]string
+}
+
+// DateTime formats a time in China's zone, to the minute.
+func (p contestPage) DateTime(t time.Time) string {
+	return t.In(gridskill.ChinaZone()).Format("2006-01-02 15:04")
+}
+
+// ParticipantName is a participant's name.
+func (p contestPage) ParticipantName(id string) string {
+	pt, _ := p.Contest.Participant(id)
+	return pt.Name
+}
+
+// JudgeNames names a round's judges.
+func (p contestPage) JudgeNames(r contest.Round) []string {
+	out := make([]string, 0, len(r.Judges))
+	for _, id := range r.Judges {
+		out = append(out, p.judges[id])
+	}
+	return out
+}
+
+// Excluded names the judges of the round who do not score a task: its
+// performer and, in a team task, the performer's teammates.
+func (p contestPage) Excluded(r contest.Round, t contest.Task) []string {
+	var out []string
+	for _, id := range r.Judges {
+		if p.Contest.Conflicted(t, id) {
+			out = append(out, p.judges[id])
+		}
+	}
+	return out
 }
 
 // Members lists a team's participants, for its captain select.
@@ -78,8 +118,8 @@ func (p contestPage) Members(teamID string) []contest.Participant { return p.Con
 // KindName is the catalogue id of a round kind's name.
 func (p contestPage) KindName(k contest.Kind) string { return kindNames[k] }
 
-// LevelName is the catalogue id of an award level's name.
-func (p contestPage) LevelName(l scoring.AwardLevel) string { return contest.AwardLevelName(l) }
+// LevelName is the catalogue id of an award's name.
+func (p contestPage) LevelName(a contest.AwardRecord) string { return awardName(a) }
 
 var kindNames = map[contest.Kind]string{
 	contest.Speed:  "Speed round",
@@ -97,11 +137,11 @@ func (s *Server) contestShow(c *fiber.Ctx) error {
 func (s *Server) renderContest(c *fiber.Ctx, p contestPage) error {
 	u, _ := currentUser(c)
 	ctx := c.UserContext()
-	ct, err := s.contest.Contest(ctx, u, c.Params("id"))
+	ct, access, err := s.contest.Open(ctx, u, c.Params("id"))
 	if err != nil {
 		return err
 	}
-	if !s.contest.Manages(u, ct) {
+	if !access.Organizer {
 		return c.Redirect("/contests/"+ct.ID+"/results", fiber.StatusSeeOther)
 	}
 	tree, err := s.people.Tree(ctx)
@@ -125,6 +165,28 @@ func (s *Server) renderContest(c *fiber.Ctx, p contestPage) error {
 	}
 	p.Contest, p.Kinds, p.ScreenURL, p.Standings, p.Awards, p.Banked = ct, contest.Kinds(), screenURL(ct), st, awards, s.quiz != nil
 	p.LiveRound, p.LivePhase, _ = s.contest.LiveRound(ct.ID)
+	p.Rehearsal = s.contest.Rehearsal(ct.ID)
+	p.Feeds = s.contest.Feeds(ct)
+	others, err := s.contest.Managed(ctx, u)
+	if err != nil {
+		return err
+	}
+	for _, o := range others {
+		if o.ID != ct.ID && o.Played() {
+			p.Sources = append(p.Sources, o)
+		}
+	}
+	p.judges = map[string]string{}
+	for _, r := range ct.Rounds {
+		for _, id := range r.Judges {
+			if j, err := s.people.User(ctx, id); err == nil {
+				p.judges[id] = j.Name
+			}
+		}
+	}
+	if p.Audit, err = s.contest.AuditTrail(ctx, u, ct.ID); err != nil {
+		return err
+	}
 	p.Title = ct.Title
 	return c.Render("contest/show", p, "layouts/main")
 }
@@ -163,17 +225,11 @@ func (s *Server) contestParticipants(c *fiber.Ctx) error {
 // contestRoundCreate is POST /contests/:id/rounds.
 func (s *Server) contestRoundCreate(c *fiber.Ctx) error {
 	return s.contestForm(c, func(u people.User, id string) error {
-		var stakes []int
-		for _, f := range strings.FieldsFunc(c.FormValue("stakes"), func(r rune) bool { return r == ',' || r == ' ' || r == '，' }) {
-			n, err := strconv.Atoi(f)
-			if err != nil {
-				return gridskill.Errorf(gridskill.EINVALID, "stakes are whole numbers separated by commas")
-			}
-			stakes = append(stakes, n)
+		r, err := roundForm(c)
+		if err != nil {
+			return err
 		}
-		_, err := s.contest.AddRound(c.UserContext(), u, id, contest.Round{Title: c.FormValue("title"), Kind: contest.Kind(c.FormValue("kind")),
-			ReadSec: atoi(c.FormValue("readSec")), Penalty: atoi(c.FormValue("penalty")), PassOn: c.FormValue("passOn") == "1",
-			AnswerSec: atoi(c.FormValue("answerSec")), StakeSec: atoi(c.FormValue("stakeSec")), Stakes: stakes, Captains: c.FormValue("captains") == "1"})
+		_, err = s.contest.AddRound(c.UserContext(), u, id, r)
 		return err
 	})
 }
@@ -197,27 +253,32 @@ func (s *Server) contestCaptains(c *fiber.Ctx) error {
 // typed-in question, options one per line.
 func (s *Server) contestQuestionCreate(c *fiber.Ctx) error {
 	return s.contestForm(c, func(u people.User, id string) error {
-		q := contest.Question{Stem: strings.TrimSpace(c.FormValue("stem")), Type: scoring.QuestionType(c.FormValue("type")),
-			Points: atoi(c.FormValue("points")), LimitSec: atoi(c.FormValue("limitSec"))}
-		if q.Type == scoring.TrueFalse {
-			q.Options = []contest.Option{{Key: "T", Text: "正确"}, {Key: "F", Text: "错误"}}
-		} else {
-			keys := "ABCDEFGH"
-			for _, line := range strings.Split(c.FormValue("options"), "\n") {
-				if line = strings.TrimSpace(line); line != "" && len(q.Options) < len(keys) {
-					q.Options = append(q.Options, contest.Option{Key: keys[len(q.Options) : len(q.Options)+1], Text: line})
-				}
-			}
-		}
-		for _, k := range strings.FieldsFunc(strings.ToUpper(c.FormValue("correct")), func(r rune) bool { return r == ',' || r == ' ' || r == '，' }) {
-			q.Correct = append(q.Correct, k)
-		}
-		if len(q.Correct) == 1 && len(q.Correct[0]) > 1 && q.Type == scoring.Multiple { // "ABD"
-			q.Correct = strings.Split(q.Correct[0], "")
-		}
-		_, err := s.contest.AddQuestion(c.UserContext(), u, id, c.Params("round"), q)
+		_, err := s.contest.AddQuestion(c.UserContext(), u, id, c.Params("round"), contestQuestionForm(c))
 		return err
 	})
+}
+
+// contestQuestionForm reads a typed-in question: options one per line, keys A to H.
+func contestQuestionForm(c *fiber.Ctx) contest.Question {
+	q := contest.Question{Stem: strings.TrimSpace(c.FormValue("stem")), Type: scoring.QuestionType(c.FormValue("type")),
+		Points: atoi(c.FormValue("points")), LimitSec: atoi(c.FormValue("limitSec"))}
+	if q.Type == scoring.TrueFalse {
+		q.Options = []contest.Option{{Key: "T", Text: "正确"}, {Key: "F", Text: "错误"}}
+	} else {
+		keys := "ABCDEFGH"
+		for _, line := range strings.Split(c.FormValue("options"), "\n") {
+			if line = strings.TrimSpace(line); line != "" && len(q.Options) < len(keys) {
+				q.Options = append(q.Options, contest.Option{Key: keys[len(q.Options) : len(q.Options)+1], Text: line})
+			}
+		}
+	}
+	for _, k := range strings.FieldsFunc(strings.ToUpper(c.FormValue("correct")), func(r rune) bool { return r == ',' || r == ' ' || r == '，' }) {
+		q.Correct = append(q.Correct, k)
+	}
+	if len(q.Correct) == 1 && len(q.Correct[0]) > 1 && q.Type == scoring.Multiple { // "ABD"
+		q.Correct = strings.Split(q.Correct[0], "")
+	}
+	return q
 }
 
 // contestQuestionPick is POST /contests/:id/rounds/:round/pick: questions
@@ -234,7 +295,8 @@ func (s *Server) contestQuestionPick(c *fiber.Ctx) error {
 // contestTaskCreate is POST /contests/:id/rounds/:round/tasks.
 func (s *Server) contestTaskCreate(c *fiber.Ctx) error {
 	return s.contestForm(c, func(u people.User, id string) error {
-		_, err := s.contest.AddTask(c.UserContext(), u, id, c.Params("round"), contest.Task{Title: c.FormValue("title"), PerformerID: c.FormValue("performer")})
+		_, err := s.contest.AddTask(c.UserContext(), u, id, c.Params("round"), contest.Task{Title: c.FormValue("title"), PerformerID: c.FormValue("performer"),
+			Team: c.FormValue("team") == "1"})
 		return err
 	})
 }
@@ -261,7 +323,8 @@ func (s *Server) contestAdvance(c *fiber.Ctx) error {
 func (s *Server) contestAwards(c *fiber.Ctx) error {
 	return s.contestForm(c, func(u people.User, id string) error {
 		_, err := s.contest.GrantAwards(c.UserContext(), u, id, contest.AwardPlan{First: atoi(c.FormValue("first")), Second: atoi(c.FormValue("second")),
-			Third: atoi(c.FormValue("third")), Excellence: atoi(c.FormValue("excellence"))})
+			Third: atoi(c.FormValue("third")), Excellence: atoi(c.FormValue("excellence")),
+			TeamFirst: atoi(c.FormValue("teamFirst")), TeamSecond: atoi(c.FormValue("teamSecond")), TeamThird: atoi(c.FormValue("teamThird"))})
 		return err
 	})
 }
@@ -269,6 +332,9 @@ func (s *Server) contestAwards(c *fiber.Ctx) error {
 // contestResultsPage shows the standings to participants and admins.
 type contestResultsPage struct {
 	Page
+	Feeds []contest.Feed
+	// Panels are the judge rounds' scores by judge, by round id.
+	Panels    map[string][]contest.TaskPanel
 	Contest   contest.Contest
 	Standings contest.Standings
 	Awards    []contest.AwardRecord
@@ -286,14 +352,21 @@ func (p contestResultsPage) CaptainRounds() bool {
 	return false
 }
 
-// LevelName is the catalogue id of an award level's name.
-func (p contestResultsPage) LevelName(l scoring.AwardLevel) string { return contest.AwardLevelName(l) }
+// LevelName is the catalogue id of an award's name.
+func (p contestResultsPage) LevelName(a contest.AwardRecord) string { return awardName(a) }
+
+func awardName(a contest.AwardRecord) string {
+	if a.TeamID != "" {
+		return contest.TeamAwardLevelName(a.Level)
+	}
+	return contest.AwardLevelName(a.Level)
+}
 
 // contestResults is GET /contests/:id/results.
 func (s *Server) contestResults(c *fiber.Ctx) error {
 	u, _ := currentUser(c)
 	ctx := c.UserContext()
-	ct, err := s.contest.Contest(ctx, u, c.Params("id"))
+	ct, access, err := s.contest.Open(ctx, u, c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -305,7 +378,12 @@ func (s *Server) contestResults(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p := contestResultsPage{Page: s.page(c, "Results"), Contest: ct, Standings: st, Awards: awards, Manages: s.contest.Manages(u, ct)}
+	panels, err := s.contest.Panels(ctx, u, ct.ID)
+	if err != nil {
+		return err
+	}
+	p := contestResultsPage{Page: s.page(c, "Results"), Contest: ct, Standings: st, Awards: awards, Manages: access.Organizer, Feeds: s.contest.Feeds(ct),
+		Panels: panels}
 	return c.Render("contest/results", p, "layouts/main")
 }
 

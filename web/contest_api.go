@@ -24,12 +24,14 @@ type contestJSON struct {
 	Participants []contest.Participant `json:"participants"`
 	Teams        []contest.Team        `json:"teams"`
 	Rounds       []contest.Round       `json:"rounds"`
-	CreatedAt    time.Time             `json:"createdAt"`
+	// Advanced are the entrants taken from other contests' results.
+	Advanced  []contest.Advancement `json:"advanced,omitempty"`
+	CreatedAt time.Time             `json:"createdAt"`
 }
 
 func toContestJSON(c contest.Contest) contestJSON {
 	return contestJSON{ID: c.ID, Title: c.Title, Description: c.Description, PIN: c.PIN, ScreenURL: screenURL(c),
-		Streak: c.Streak, FalseStart: cmp.Or(c.FalseStart, contest.FalseStartIgnore), TeamMethod: c.TeamRule.Method, Participants: c.Participants, Teams: c.Teams, Rounds: c.Rounds, CreatedAt: c.CreatedAt}
+		Streak: c.Streak, FalseStart: cmp.Or(c.FalseStart, contest.FalseStartIgnore), TeamMethod: c.TeamRule.Method, Participants: c.Participants, Teams: c.Teams, Rounds: c.Rounds, Advanced: c.Advanced, CreatedAt: c.CreatedAt}
 }
 
 func screenURL(c contest.Contest) string { return "/live/" + c.ID + "/screen?k=" + c.ScreenKey }
@@ -96,6 +98,10 @@ type roundRequest struct {
 	StakeSec  int          `json:"stakeSec"`
 	Stakes    []int        `json:"stakes"`
 	Captains  bool         `json:"captains"`
+	// How the round counts overall, and a judge round's score sheet.
+	Weight   float64             `json:"weight"`
+	FullMark float64             `json:"fullMark"`
+	Criteria []contest.Criterion `json:"criteria"`
 	// An online round's exam.
 	Tag         string    `json:"tag"`
 	Count       int       `json:"count"`
@@ -118,7 +124,8 @@ func (s *Server) apiRoundCreate(c *fiber.Ctx) error {
 			OpensAt: req.OpensAt, ClosesAt: req.ClosesAt, Duration: time.Duration(req.DurationSec) * time.Second})
 	} else {
 		ct, err = s.contest.AddRound(c.UserContext(), u, c.Params("id"), contest.Round{Title: req.Title, Kind: req.Kind, ReadSec: req.ReadSec,
-			Penalty: req.Penalty, PassOn: req.PassOn, AnswerSec: req.AnswerSec, StakeSec: req.StakeSec, Stakes: req.Stakes, Captains: req.Captains})
+			Penalty: req.Penalty, PassOn: req.PassOn, AnswerSec: req.AnswerSec, StakeSec: req.StakeSec, Stakes: req.Stakes, Captains: req.Captains,
+			Weight: req.Weight, FullMark: req.FullMark, Criteria: req.Criteria})
 	}
 	if err != nil {
 		return err
@@ -273,6 +280,9 @@ type awardsRequest struct {
 	Second     int `json:"second"`
 	Third      int `json:"third"`
 	Excellence int `json:"excellence"`
+	TeamFirst  int `json:"teamFirst"`
+	TeamSecond int `json:"teamSecond"`
+	TeamThird  int `json:"teamThird"`
 }
 
 type awardsResponse struct {
@@ -280,7 +290,9 @@ type awardsResponse struct {
 }
 
 type awardJSON struct {
-	Worker string             `json:"worker"`
+	Worker string             `json:"worker,omitempty"`
+	Team   string             `json:"team,omitempty"`
+	Name   string             `json:"name"`
 	Level  scoring.AwardLevel `json:"level"`
 	Rank   int                `json:"rank"`
 	Points float64            `json:"points"`
@@ -293,13 +305,14 @@ func (s *Server) apiContestAwards(c *fiber.Ctx) error {
 		return err
 	}
 	u, _ := currentUser(c)
-	recs, err := s.contest.GrantAwards(c.UserContext(), u, c.Params("id"), contest.AwardPlan{First: req.First, Second: req.Second, Third: req.Third, Excellence: req.Excellence})
+	recs, err := s.contest.GrantAwards(c.UserContext(), u, c.Params("id"), contest.AwardPlan{First: req.First, Second: req.Second, Third: req.Third,
+		Excellence: req.Excellence, TeamFirst: req.TeamFirst, TeamSecond: req.TeamSecond, TeamThird: req.TeamThird})
 	if err != nil {
 		return err
 	}
 	out := make([]awardJSON, len(recs))
 	for i, r := range recs {
-		out[i] = awardJSON{Worker: r.WorkerID, Level: r.Level, Rank: r.Rank, Points: r.Points}
+		out[i] = awardJSON{Worker: r.WorkerID, Team: r.TeamID, Name: r.Name, Level: r.Level, Rank: r.Rank, Points: r.Points}
 	}
 	return c.JSON(awardsResponse{Awards: out})
 }
@@ -397,6 +410,27 @@ func (s *Server) apiContestParticipantsImport(c *fiber.Ctx) error {
 		return err
 	}
 	ct, err := s.contest.Contest(c.UserContext(), u, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(toContestJSON(ct))
+}
+
+type advanceFromRequest struct {
+	From string `json:"from"`
+	Top  int    `json:"top"`
+	Per  string `json:"per"`
+}
+
+// apiContestAdvanceFrom takes entrants from another contest's results:
+// POST /api/v1/contests/:id/advance-from {"from": "<contest id>", "top": 3, "per": "unit"}.
+func (s *Server) apiContestAdvanceFrom(c *fiber.Ctx) error {
+	var req advanceFromRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	u, _ := currentUser(c)
+	ct, err := s.contest.AdvanceFrom(c.UserContext(), u, c.Params("id"), req.From, req.Top, req.Per)
 	if err != nil {
 		return err
 	}

@@ -103,8 +103,10 @@ type itemRequest struct {
 	Item  *int     `json:"item"`
 	Stake int      `json:"stake"`
 	Score *float64 `json:"score"`
-	Echo  int64    `json:"echo"`
-	Held  int64    `json:"held"`
+	// Marks are a score sheet's marks, one per criterion, instead of a score.
+	Marks []float64 `json:"marks"`
+	Echo  int64     `json:"echo"`
+	Held  int64     `json:"held"`
 }
 
 func (s *Server) itemOf(c *fiber.Ctx) (itemRequest, error) {
@@ -145,11 +147,19 @@ func (s *Server) apiLiveStake(c *fiber.Ctx) error {
 	return c.JSON(okJSON{OK: true})
 }
 
-// apiLiveScore is a judge's score: POST /api/v1/live/:id/score {"item": n, "score": 0-100}.
+// apiLiveScore is a judge's score: POST /api/v1/live/:id/score {"item": n, "score": 0-100},
+// or {"item": n, "marks": [...]} on the round's score sheet.
 func (s *Server) apiLiveScore(c *fiber.Ctx) error {
 	req, err := s.itemOf(c)
 	if err != nil {
 		return err
+	}
+	if req.Marks != nil {
+		u, _ := currentUser(c)
+		if err := s.contest.ScoreSheet(c.UserContext(), u, c.Params("id"), *req.Item, req.Marks); err != nil {
+			return err
+		}
+		return c.JSON(okJSON{OK: true})
 	}
 	if req.Score == nil {
 		return errMissing("score")

@@ -306,6 +306,19 @@ func (e *retEnv) contestForm(v *voice) string {
 	return id
 }
 
+// plainContest and plainRound make a contest and a speed round of texts the
+// check does not look for, which the edit cases then replace.
+func (e *retEnv) plainContest(v *voice) string {
+	id := lastPath(e.form(e.adminB, v, "/contests", url.Values{"title": {"原标题"}, "description": {"原说明"}, "teamMethod": {"mean"}}))
+	e.form(e.adminB, v, "/contests/"+id+"/participants", url.Values{"unit": {seed.Grid111ID}})
+	return id
+}
+
+func (e *retEnv) plainRound(v *voice, id string) string {
+	e.form(e.adminB, v, "/contests/"+id+"/rounds", url.Values{"title": {"原轮次"}, "kind": {"speed"}, "readSec": {"5"}})
+	return e.lastRound(id)
+}
+
 func (e *retEnv) contestAPI(v *voice) string {
 	var ct contestJSON
 	e.api(v, "POST", "/api/v1/contests", e.adminTok, contestCreateRequest{Title: v.text("接口比武"), Description: v.text("接口说明"),
@@ -362,6 +375,35 @@ var contestCases = []retentionCase{
 		id := e.contestForm(v)
 		rid := e.roundForm(v, id, contest.Judge)
 		e.form(e.adminB, v, "/contests/"+id+"/rounds/"+rid+"/tasks", url.Values{"title": {v.text("表演")}, "performer": {seed.WorkerID}})
+		return e.readContest(id)
+	}},
+	{"POST /contests/:id/edit", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.plainContest(v)
+		e.form(e.adminB, v, "/contests/"+id+"/edit", url.Values{"title": {v.text("改后标题")}, "description": {v.text("改后说明")}, "teamMethod": {"mean"}})
+		return e.readContest(id)
+	}},
+	{"POST /contests/:id/rounds/:round/criteria", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.plainContest(v)
+		e.form(e.adminB, v, "/contests/"+id+"/rounds", url.Values{"title": {"原轮次"}, "kind": {"judge"}})
+		rid := e.lastRound(id)
+		e.form(e.adminB, v, "/contests/"+id+"/rounds/"+rid+"/criteria", url.Values{"criteria": {v.text("程序规范") + " 30, " + v.text("沟通技巧") + " 70"}})
+		return e.readContest(id)
+	}},
+	{"POST /contests/:id/rounds/:round/edit", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.plainContest(v)
+		rid := e.plainRound(v, id)
+		e.form(e.adminB, v, "/contests/"+id+"/rounds/"+rid+"/edit", url.Values{"title": {v.text("改后轮次")}, "readSec": {"5"}, "answerSec": {"10"},
+			"stakes": {"100,200"}, "weight": {"30"}})
+		return e.readContest(id)
+	}},
+	{"POST /contests/:id/rounds/:round/questions/:question/edit", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.plainContest(v)
+		rid := e.plainRound(v, id)
+		q := url.Values{"stem": {"原题干"}, "type": {"single"}, "points": {"100"}, "limitSec": {"20"}, "options": {"原甲\n原乙"}, "correct": {"A"}}
+		e.form(e.adminB, v, "/contests/"+id+"/rounds/"+rid+"/questions", q)
+		q.Set("stem", v.text("改后题干"))
+		q.Set("options", v.text("改甲")+"\n"+v.text("改乙"))
+		e.form(e.adminB, v, "/contests/"+id+"/rounds/"+rid+"/questions/q1/edit", q)
 		return e.readContest(id)
 	}},
 	{"POST /api/v1/contests", func(e *retEnv, v *voice) func(*retEnv) any { return e.readContest(e.contestAPI(v)) }},
@@ -1269,72 +1311,81 @@ func (e *retEnv) readByPhone(phone string) func(e *retEnv) any {
 // storesNoText are the routes that keep no text from the request: each says
 // what it keeps instead.
 var storesNoText = map[string]string{
-	"POST /tasks/:id/submit":                                   "hands the task to its mentor: a state and a time",
-	"POST /selection/:id/appraisals":                           "a score keyed by the account id the directory holds",
-	"POST /api/v1/selection/:id/appraisals":                    "a score keyed by the account id the directory holds",
-	"POST /selection/:id/nominations":                          "the id of the account or grid as the directory holds it",
-	"POST /api/v1/selection/:id/nominations":                   "the id of the account or grid as the directory holds it",
-	"POST /selection/:id/approve":                              "awards honours from stored nominations",
-	"POST /api/v1/selection/:id/approve":                       "awards honours from stored nominations",
-	"POST /rotation/:id/batches/:batch/people":                 "keeps the ids of the accounts the phone numbers name, read from the directory",
-	"POST /api/v1/rotation/:id/batches/:batch/people":          "keeps the ids of the accounts the phone numbers name, read from the directory",
-	"POST /cases/:id/lesson":                                   "copies the stored case into a module named by its id",
-	"POST /cases/:id/question":                                 "copies the stored case into a draft question",
-	"POST /shadowing/:id/pairings/:participant/signoff":        "the host's signature: a time",
-	"POST /api/v1/shadowing/:id/pairings/:participant/signoff": "the host's signature: a time",
-	"POST /api/v1/tasks/:id/submit":                            "hands the task to its mentor: a state and a time",
-	"POST /login":                                              "signs in; the phone and the address key rate limits: TestRateLimitKeysOutliveTheirRequest",
-	"POST /api/v1/auth/login":                                  "signs in; the phone and the address key rate limits: TestRateLimitKeysOutliveTheirRequest",
-	"POST /logout":                                             "ends the session",
-	"POST /api/v1/auth/logout":                                 "ends the session",
-	"POST /account/password":                                   "keeps a hash of the password",
-	"POST /api/v1/auth/password":                               "keeps a hash of the password",
-	"POST /people/:id/reset-password":                          "keeps a hash of a password the server makes",
-	"POST /api/v1/users/:id/reset-password":                    "keeps a hash of a password the server makes",
-	"POST /people/:id/active":                                  "keeps a flag",
-	"POST /api/v1/users/:id/active":                            "keeps a flag",
-	"POST /api/v1/exams/:id/attempts":                          "keeps the exam id; covered by the answer case, which starts the attempt it reads back",
-	"POST /exams/:id/start":                                    "keeps the exam id, as POST /api/v1/exams/:id/attempts does, through the same service call",
-	"POST /api/v1/attempts/:id/submit":                         "finishes the attempt",
-	"POST /contests/:id/rounds/:round/judges":                  "keeps the ids of the accounts the phones name",
-	"POST /api/v1/contests/:id/rounds/:round/judges":           "keeps the ids of the accounts the phones name",
-	"POST /contests/:id/awards":                                "keeps counts",
-	"POST /api/v1/contests/:id/awards":                         "keeps counts",
-	"POST /contests/:id/rounds/:round/close":                   "finishes the round",
-	"POST /api/v1/contests/:id/rounds/:round/close":            "finishes the round",
-	"POST /modules/:id/lessons/:lesson/move":                   "reorders lessons",
-	"POST /modules/:id/lessons/:lesson/delete":                 "deletes a lesson",
-	"POST /modules/:id/assignments/:unit/delete":               "deletes an assignment",
-	"POST /contests/:id/rounds/:round/advance":                 "keeps the ids of the participants the earlier round ranks",
-	"POST /api/v1/contests/:id/rounds/:round/advance":          "keeps the ids of the participants the earlier round ranks",
-	"POST /api/v1/live/:id/host":                               "drives the live round the contest id names; the round it starts is checked by the live answer case",
-	"POST /api/v1/live/:id/join":                               "notes the signed-in worker in the live round the contest id names",
-	"POST /api/v1/live/:id/ping":                               "keeps the phone's clock offset, a number",
-	"POST /api/v1/live/:id/buzz":                               "keeps who buzzed: the signed-in worker",
-	"POST /api/v1/live/:id/stake":                              "keeps a stake, a number",
-	"POST /api/v1/live/:id/score":                              "keeps a judge's score, a number",
-	"POST /modules/:id/duplicate":                              "copies a stored module",
-	"POST /dashboard/remind":                                   "keeps notices whose text the server writes, keyed by the unit the tree holds",
-	"POST /api/v1/dashboard/remind":                            "keeps notices whose text the server writes, keyed by the unit the tree holds",
-	"POST /dashboard/gaps/practice":                            "keeps notices whose text the server writes; the topic is the catalogue's",
-	"POST /dashboard/gaps/retrain":                             "keeps an assignment of a stored module to a unit of the tree, and notices the server writes",
-	"POST /quiz/exams/:id/extend":                              "keeps a time",
-	"POST /roster/deactivate":                                  "keeps flags",
-	"POST /units/:id/move":                                     "keeps the ids of units that exist",
-	"POST /units/:id/merge":                                    "keeps the ids of units that exist",
-	"POST /units/:id/delete":                                   "deletes a unit",
-	"POST /api/v1/users/deactivate":                            "keeps flags",
-	"POST /api/v1/units/:id/move":                              "keeps the ids of units that exist",
-	"POST /api/v1/units/:id/merge":                             "keeps the ids of units that exist",
-	"POST /api/v1/units/:id/delete":                            "deletes a unit",
-	"POST /api/v1/sessions/:id/checkin":                        "adds the signed-in worker, a record the service reads from the account",
-	"POST /sessions/:id/delete":                                "deletes a session; the reason is in its trail, which no read shows once it is gone",
-	"POST /checkin/:id":                                        "adds the signed-in worker, a record the service reads from the account",
-	"POST /api/v1/exams/:id/extend":                            "keeps a time",
-	"POST /api/v1/exams/:id/close":                             "keeps the time of the close",
-	"POST /api/v1/exams/:id/makeup":                            "copies a stored exam with a window and the ids of the roster's workers",
-	"POST /quiz/exams/:id/close":                               "keeps the time of the close",
-	"POST /quiz/exams/:id/makeup":                              "copies a stored exam with a window and the ids of the roster's workers",
+	"POST /tasks/:id/submit":                                      "hands the task to its mentor: a state and a time",
+	"POST /selection/:id/appraisals":                              "a score keyed by the account id the directory holds",
+	"POST /api/v1/selection/:id/appraisals":                       "a score keyed by the account id the directory holds",
+	"POST /selection/:id/nominations":                             "the id of the account or grid as the directory holds it",
+	"POST /api/v1/selection/:id/nominations":                      "the id of the account or grid as the directory holds it",
+	"POST /selection/:id/approve":                                 "awards honours from stored nominations",
+	"POST /api/v1/selection/:id/approve":                          "awards honours from stored nominations",
+	"POST /rotation/:id/batches/:batch/people":                    "keeps the ids of the accounts the phone numbers name, read from the directory",
+	"POST /api/v1/rotation/:id/batches/:batch/people":             "keeps the ids of the accounts the phone numbers name, read from the directory",
+	"POST /cases/:id/lesson":                                      "copies the stored case into a module named by its id",
+	"POST /cases/:id/question":                                    "copies the stored case into a draft question",
+	"POST /shadowing/:id/pairings/:participant/signoff":           "the host's signature: a time",
+	"POST /api/v1/shadowing/:id/pairings/:participant/signoff":    "the host's signature: a time",
+	"POST /api/v1/tasks/:id/submit":                               "hands the task to its mentor: a state and a time",
+	"POST /login":                                                 "signs in; the phone and the address key rate limits: TestRateLimitKeysOutliveTheirRequest",
+	"POST /api/v1/auth/login":                                     "signs in; the phone and the address key rate limits: TestRateLimitKeysOutliveTheirRequest",
+	"POST /logout":                                                "ends the session",
+	"POST /api/v1/auth/logout":                                    "ends the session",
+	"POST /account/password":                                      "keeps a hash of the password",
+	"POST /api/v1/auth/password":                                  "keeps a hash of the password",
+	"POST /people/:id/reset-password":                             "keeps a hash of a password the server makes",
+	"POST /api/v1/users/:id/reset-password":                       "keeps a hash of a password the server makes",
+	"POST /people/:id/active":                                     "keeps a flag",
+	"POST /api/v1/users/:id/active":                               "keeps a flag",
+	"POST /api/v1/exams/:id/attempts":                             "keeps the exam id; covered by the answer case, which starts the attempt it reads back",
+	"POST /exams/:id/start":                                       "keeps the exam id, as POST /api/v1/exams/:id/attempts does, through the same service call",
+	"POST /api/v1/attempts/:id/submit":                            "finishes the attempt",
+	"POST /contests/:id/rounds/:round/judges":                     "keeps the ids of the accounts the phones name",
+	"POST /api/v1/contests/:id/rounds/:round/judges":              "keeps the ids of the accounts the phones name",
+	"POST /contests/:id/awards":                                   "keeps counts",
+	"POST /api/v1/contests/:id/awards":                            "keeps counts",
+	"POST /contests/:id/rounds/:round/close":                      "finishes the round",
+	"POST /api/v1/contests/:id/rounds/:round/close":               "finishes the round",
+	"POST /modules/:id/lessons/:lesson/move":                      "reorders lessons",
+	"POST /modules/:id/lessons/:lesson/delete":                    "deletes a lesson",
+	"POST /modules/:id/assignments/:unit/delete":                  "deletes an assignment",
+	"POST /contests/:id/rounds/:round/advance":                    "keeps the ids of the participants the earlier round ranks",
+	"POST /api/v1/contests/:id/rounds/:round/advance":             "keeps the ids of the participants the earlier round ranks",
+	"POST /api/v1/live/:id/host":                                  "drives the live round the contest id names; the round it starts is checked by the live answer case",
+	"POST /api/v1/live/:id/join":                                  "notes the signed-in worker in the live round the contest id names",
+	"POST /api/v1/live/:id/ping":                                  "keeps the phone's clock offset, a number",
+	"POST /api/v1/live/:id/buzz":                                  "keeps who buzzed: the signed-in worker",
+	"POST /api/v1/live/:id/stake":                                 "keeps a stake, a number",
+	"POST /api/v1/live/:id/score":                                 "keeps a judge's score, a number",
+	"POST /modules/:id/duplicate":                                 "copies a stored module",
+	"POST /dashboard/remind":                                      "keeps notices whose text the server writes, keyed by the unit the tree holds",
+	"POST /api/v1/dashboard/remind":                               "keeps notices whose text the server writes, keyed by the unit the tree holds",
+	"POST /dashboard/gaps/practice":                               "keeps notices whose text the server writes; the topic is the catalogue's",
+	"POST /dashboard/gaps/retrain":                                "keeps an assignment of a stored module to a unit of the tree, and notices the server writes",
+	"POST /quiz/exams/:id/extend":                                 "keeps a time",
+	"POST /roster/deactivate":                                     "keeps flags",
+	"POST /units/:id/move":                                        "keeps the ids of units that exist",
+	"POST /units/:id/merge":                                       "keeps the ids of units that exist",
+	"POST /units/:id/delete":                                      "deletes a unit",
+	"POST /api/v1/users/deactivate":                               "keeps flags",
+	"POST /api/v1/units/:id/move":                                 "keeps the ids of units that exist",
+	"POST /api/v1/units/:id/merge":                                "keeps the ids of units that exist",
+	"POST /api/v1/units/:id/delete":                               "deletes a unit",
+	"POST /api/v1/sessions/:id/checkin":                           "adds the signed-in worker, a record the service reads from the account",
+	"POST /sessions/:id/delete":                                   "deletes a session; the reason is in its trail, which no read shows once it is gone",
+	"POST /checkin/:id":                                           "adds the signed-in worker, a record the service reads from the account",
+	"POST /api/v1/exams/:id/extend":                               "keeps a time",
+	"POST /api/v1/exams/:id/close":                                "keeps the time of the close",
+	"POST /api/v1/exams/:id/makeup":                               "copies a stored exam with a window and the ids of the roster's workers",
+	"POST /quiz/exams/:id/close":                                  "keeps the time of the close",
+	"POST /quiz/exams/:id/makeup":                                 "copies a stored exam with a window and the ids of the roster's workers",
+	"POST /contests/:id/delete":                                   "deletes the contest",
+	"POST /api/v1/contests/:id/advance-from":                      "keeps ids and ranks; the names and title come from the earlier contest, not the request",
+	"POST /contests/:id/advance-from":                             "keeps ids and ranks; the names and title come from the earlier contest, not the request",
+	"POST /contests/:id/rounds/:round/weight":                     "keeps numbers",
+	"POST /contests/:id/rounds/:round/delete":                     "deletes the round",
+	"POST /contests/:id/rounds/:round/rehearsal":                  "starts or resets a dry run",
+	"POST /contests/:id/rounds/:round/questions/:question/delete": "deletes the question",
+	"POST /contests/:id/rounds/:round/questions/:question/move":   "moves the question",
+	"POST /contests/:id/rounds/:round/tasks/:task/delete":         "deletes the task",
 }
 
 // notYetCovered are routes that keep request text (ids, answers, reasons)
