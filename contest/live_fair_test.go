@@ -63,6 +63,27 @@ func TestWrongAnswerRanksAboveNoAnswer(t *testing.T) {
 	if wrong.Rank >= silent.Rank {
 		t.Fatalf("the wrong answer ranks %d, no answer %d; want the answer first", wrong.Rank, silent.Rank)
 	}
+	// The finished round's standings, and the contest's, rank them the same way.
+	f.host(c, round, ActFinish)
+	st, err := f.s.Standings(f.ctx, f.admin, c.ID)
+	f.must(err)
+	rankOf := func(rows []Row, id string) int {
+		for _, r := range rows {
+			if r.ID == id {
+				return r.Rank
+			}
+		}
+		t.Fatalf("%s is not in the standings %+v", id, rows)
+		return 0
+	}
+	if len(st.Rounds) != 1 {
+		t.Fatalf("standings of %d rounds, want the finished one", len(st.Rounds))
+	}
+	for name, rows := range map[string][]Row{"round": st.Rounds[0].People, "overall": st.Overall} {
+		if a, b := rankOf(rows, w[1].ID), rankOf(rows, w[2].ID); a >= b {
+			t.Errorf("%s standings: the wrong answer ranks %d, no answer %d; want the answer first", name, a, b)
+		}
+	}
 }
 
 // The first buzz to arrive used to answer, however slow the other phones'

@@ -125,6 +125,7 @@ func combine(c Contest, docs []resultDoc) (Standings, error) {
 					captained[e.Team] = t
 				}
 				t.Score += scaled[e.Team]
+				t.Answered += e.Answered
 				t.Time += time.Duration(e.TimeMS) * time.Millisecond
 				continue
 			}
@@ -134,6 +135,7 @@ func combine(c Contest, docs []resultDoc) (Standings, error) {
 				total[e.Worker] = t
 			}
 			t.Points += scaled[e.Worker]
+			t.Answered += e.Answered
 			t.TimeMS += e.TimeMS
 		}
 	}
@@ -174,7 +176,7 @@ func peopleRows(c Contest, entries []resultEntry) []Row {
 	list := make([]scoring.Entry, 0, len(entries))
 	for _, e := range entries {
 		if _, ok := c.Participant(e.Worker); ok {
-			list = append(list, scoring.Entry{ID: e.Worker, Score: e.Points, Time: time.Duration(e.TimeMS) * time.Millisecond})
+			list = append(list, e.entry(e.Worker))
 		}
 	}
 	var people []Row
@@ -186,12 +188,19 @@ func peopleRows(c Contest, entries []resultEntry) []Row {
 	return people
 }
 
+// entry is the result as scoring ranks it, under id (the worker's, or the
+// team's for a captain): at equal points, more questions answered ranks
+// first (scoring.Rank), so a wrong answer never ranks below none.
+func (e resultEntry) entry(id string) scoring.Entry {
+	return scoring.Entry{ID: id, Score: e.Points, Answered: e.Answered, Time: time.Duration(e.TimeMS) * time.Millisecond}
+}
+
 // memberTeams groups participants' result entries by team, in team order.
 func memberTeams(c Contest, entries []resultEntry) []scoring.Team {
 	members := map[string][]scoring.Entry{}
 	for _, e := range entries {
 		if p, ok := c.Participant(e.Worker); ok {
-			members[p.TeamID] = append(members[p.TeamID], scoring.Entry{ID: e.Worker, Score: e.Points, Time: time.Duration(e.TimeMS) * time.Millisecond})
+			members[p.TeamID] = append(members[p.TeamID], e.entry(e.Worker))
 		}
 	}
 	var teams []scoring.Team
@@ -217,7 +226,7 @@ func captainRows(c Contest, entries []resultEntry) []Row {
 	list := make([]scoring.Entry, 0, len(entries))
 	captain := map[string]string{}
 	for _, e := range entries {
-		list = append(list, scoring.Entry{ID: e.Team, Score: e.Points, Time: time.Duration(e.TimeMS) * time.Millisecond})
+		list = append(list, e.entry(e.Team))
 		if p, ok := c.Participant(e.Worker); ok {
 			captain[e.Team] = p.Name
 		}
@@ -247,6 +256,7 @@ func overallTeams(c Contest, entries []resultEntry, captained map[string]*scorin
 		e.ID = t.ID
 		if played {
 			e.Score += cp.Score
+			e.Answered += cp.Answered
 			e.Time += cp.Time
 		}
 		list = append(list, e)
