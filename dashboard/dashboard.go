@@ -43,6 +43,7 @@ type Fact struct {
 	SatExams    map[string]bool
 	PassedExams map[string]bool
 	Contests    int
+	Awards      int
 }
 
 // RequiredDone reports whether the worker completed every required module.
@@ -69,6 +70,7 @@ type Row struct {
 	Online       float64
 	Offline      float64
 	Contestants  int
+	Awarded      int
 }
 
 func pct(n, of int) int {
@@ -202,6 +204,9 @@ func count(r *Row, f Fact, now time.Time) {
 	r.Offline += f.Offline
 	if f.Contests > 0 {
 		r.Contestants++
+	}
+	if f.Awards > 0 {
+		r.Awarded++
 	}
 }
 

@@ -89,6 +89,15 @@ func (s *Service) facts(ctx context.Context, actor people.User, scope people.Uni
 					facts[i].Contests++
 				}
 			}
+			awards, err := s.Contest.ContestAwards(ctx, actor, c.ID)
+			if gridskill.ErrorCode(err) == gridskill.EINTERNAL {
+				return nil, nil, err
+			}
+			for _, a := range awards {
+				if i, ok := at[a.WorkerID]; ok {
+					facts[i].Awards++
+				}
+			}
 		}
 	} else if gridskill.ErrorCode(err) != gridskill.EFORBIDDEN {
 		return nil, nil, err

@@ -28,11 +28,12 @@ const (
 	Failed          Metric = "failed"
 	Trained         Metric = "hours"
 	Contestants     Metric = "contestants"
+	Awarded         Metric = "awarded"
 )
 
 // Metrics returns every list in the order pages offer them.
 func Metrics() []Metric {
-	return []Metric{Workers, RequiredDone, RequiredMissing, Certified, Uncertified, Expiring, Sat, Unsat, Passed, Failed, Trained, Contestants}
+	return []Metric{Workers, RequiredDone, RequiredMissing, Certified, Uncertified, Expiring, Sat, Unsat, Passed, Failed, Trained, Contestants, Awarded}
 }
 
 // Chasing reports whether the list is of people who still have to do something.
@@ -198,6 +199,8 @@ func matches(q Query, e quiz.Exam, f Fact, now time.Time) bool {
 		return f.Online+f.Offline > 0
 	case Contestants:
 		return f.Contests > 0
+	case Awarded:
+		return f.Awards > 0
 	}
 	return true
 }

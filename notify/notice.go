@@ -56,6 +56,8 @@ type Service struct {
 	inbox  map[string][]Notice // user → notices, oldest first
 	sent   map[string]bool     // user + "|" + notice id
 	reads  map[string]readDoc  // user → what they cleared
+	// certChecked is when each worker's certificates were last read for notices.
+	certChecked map[string]time.Time
 }
 
 // NewService returns the service over db.

@@ -54,3 +54,24 @@ func (s *Service) Own(ctx context.Context, worker people.User, items []courses.I
 	}
 	return s.Send(ctx, ns)
 }
+
+// CertificateCheckEvery is how often a worker's home page reads their
+// certificates for notices: a read of the certificates on every home page
+// would cost more than the page itself.
+const CertificateCheckEvery = 10 * time.Minute
+
+// CertificatesDue reports whether the worker's certificates are due a look
+// for notices, and if so counts this one.
+func (s *Service) CertificatesDue(userID string) bool {
+	now := s.clock.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.certChecked == nil {
+		s.certChecked = map[string]time.Time{}
+	}
+	if last, ok := s.certChecked[userID]; ok && now.Sub(last) < CertificateCheckEvery && !now.Before(last) {
+		return false
+	}
+	s.certChecked[userID] = now
+	return true
+}

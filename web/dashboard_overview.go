@@ -132,6 +132,7 @@ type dashRowJSON struct {
 	OnlineHours  float64  `json:"onlineHours"`
 	OfflineHours float64  `json:"offlineHours"`
 	Contestants  int      `json:"contestants"`
+	Awarded      int      `json:"awarded"`
 }
 
 type monthJSON struct {
@@ -150,7 +151,7 @@ type overviewJSON struct {
 
 func newDashRowJSON(r dashboard.Row) dashRowJSON {
 	return dashRowJSON{Unit: unitJSON{r.Unit.ID, r.Unit.Name, r.Unit.Kind}, Workers: r.Workers, RequiredDone: r.RequiredDone,
-		Certified: r.Certified, Expiring: r.Expiring, Sat: r.Sat, Passed: r.Passed, OnlineHours: r.Online, OfflineHours: r.Offline, Contestants: r.Contestants}
+		Certified: r.Certified, Expiring: r.Expiring, Sat: r.Sat, Passed: r.Passed, OnlineHours: r.Online, OfflineHours: r.Offline, Contestants: r.Contestants, Awarded: r.Awarded}
 }
 
 func newOverviewJSON(o dashboard.Overview) overviewJSON {

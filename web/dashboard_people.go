@@ -35,6 +35,7 @@ var metricLabels = map[dashboard.Metric]string{
 	dashboard.Failed:          "Sat but passed no exam",
 	dashboard.Trained:         "Training hours this year",
 	dashboard.Contestants:     "Took part in a competition",
+	dashboard.Awarded:         "Won a competition award",
 }
 
 // listQuery reads a list's query from the request (query string or form).

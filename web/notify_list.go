@@ -3,6 +3,7 @@ package web
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"gridskill/certify"
 	"gridskill/notify"
 	"gridskill/people"
 	"gridskill/quiz"
@@ -34,15 +35,14 @@ func (s *Server) homeNotices(c *fiber.Ctx, p *homePage) error {
 	for i, e := range p.Exams {
 		exams[i] = e.Exam
 	}
-	if s.certify != nil {
-		certs, err := s.certify.Mine(ctx, u)
-		if err != nil {
+	var certs []certify.Held
+	if s.certify != nil && s.notify.CertificatesDue(u.ID) {
+		var err error
+		if certs, err = s.certify.Mine(ctx, u); err != nil {
 			return err
 		}
-		if _, err := s.notify.Own(ctx, u, p.Learning, exams, certs); err != nil {
-			return err
-		}
-	} else if _, err := s.notify.Own(ctx, u, p.Learning, exams, nil); err != nil {
+	}
+	if _, err := s.notify.Own(ctx, u, p.Learning, exams, certs); err != nil {
 		return err
 	}
 	n, err := s.notify.Unread(ctx, u.ID)

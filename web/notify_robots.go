@@ -69,3 +69,41 @@ func (s *Server) notifyRobotSave(c *fiber.Ctx) error {
 	s.flash(c, p.T("Saved"))
 	return c.Redirect("/notify/robots", fiber.StatusSeeOther)
 }
+
+type robotJSON struct {
+	Unit string `json:"unit"`
+	Kind string `json:"kind"`
+	Host string `json:"host"`
+}
+
+// apiRobots lists the group robots of the admin's units, by host only.
+func (s *Server) apiRobots(c *fiber.Ctx) error {
+	u, _ := currentUser(c)
+	hooks, err := s.notify.Hooks(c.UserContext(), u)
+	if err != nil {
+		return err
+	}
+	out := make([]robotJSON, 0, len(hooks))
+	for _, h := range hooks {
+		out = append(out, robotJSON{Unit: h.UnitID, Kind: h.Kind, Host: robotsPage{}.Host(h)})
+	}
+	return c.JSON(fiber.Map{"robots": out})
+}
+
+// apiRobotSave sets (or, with an empty url, removes) a unit's robot:
+// {"unit","kind","url"}.
+func (s *Server) apiRobotSave(c *fiber.Ctx) error {
+	var in struct {
+		Unit string `json:"unit"`
+		Kind string `json:"kind"`
+		URL  string `json:"url"`
+	}
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	u, _ := currentUser(c)
+	if err := s.notify.SetHook(c.UserContext(), u, in.Unit, in.Kind, in.URL); err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"saved": true})
+}

@@ -366,6 +366,8 @@ func (s *Server) routes(static fs.FS) {
 	api.Get("/dashboard/gaps", s.requireUser, admins, s.apiDashboardGaps)
 	api.Get("/notices", s.requireUser, s.apiNotices)
 	api.Post("/notices/clear", s.requireUser, s.apiNoticesClear)
+	api.Get("/notify/robots", s.requireUser, admins, s.apiRobots)
+	api.Post("/notify/robots", s.requireUser, admins, s.apiRobotSave)
 
 	// Contest API.
 	api.Post("/contests", s.requireUser, admins, s.apiContestCreate)

@@ -128,6 +128,8 @@ var scopeRoutes = map[string]routeRule{
 	"GET /api/v1/dashboard/gaps":      scoped().withQuery("unit", "unit"),
 	"GET /api/v1/notices":             open(own),
 	"POST /api/v1/notices/clear":      writes("clears the viewer's own notices"),
+	"GET /api/v1/notify/robots":       open(ownArea),
+	"POST /api/v1/notify/robots":      scoped().with(J{"unit": westGrid.ID, "kind": "wecom", "url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=west"}),
 	"GET /healthz":                    public("the health check names no record"),
 	"GET /sw.js":                      public("the exam pages' service worker names no record"),
 	"GET /favicon.ico":                public("the site's icon names no record"),

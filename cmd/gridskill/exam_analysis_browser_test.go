@@ -45,7 +45,7 @@ func TestBrowserExamAnalysis(t *testing.T) {
 			t.Fatal(err)
 		}
 		for j, pq := range p.Questions[:len(p.Questions)-2*i] { // all right, all but two, one
-			if _, err := m.quiz.SaveAnswer(ctx, w, p.AttemptID, pq.ID, quiz.AnswerSave{Answer: []byte(keyOf(t, m, trainer, pq)), Seq: int64(j + 1)}); err != nil {
+			if _, err := m.quiz.SaveAnswer(ctx, w, p.AttemptID, pq.ID, quiz.AnswerSave{Answer: []byte(paperKeyOf(t, m, trainer, pq)), Seq: int64(j + 1)}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -91,9 +91,9 @@ func TestBrowserExamAnalysis(t *testing.T) {
 	}
 }
 
-// keyOf is the right answer to a paper's question, in the keys the paper
+// paperKeyOf is the right answer to a paper's question, in the keys the paper
 // shows.
-func keyOf(t *testing.T, m *Main, trainer people.User, pq quiz.PaperQuestion) string {
+func paperKeyOf(t *testing.T, m *Main, trainer people.User, pq quiz.PaperQuestion) string {
 	t.Helper()
 	q, err := m.quiz.Question(context.Background(), trainer, pq.ID)
 	if err != nil {
