@@ -155,7 +155,15 @@ func TestBrowserLiveSpeedRoundWithHostAndThreePhones(t *testing.T) {
 	// A reload comes back to the same state, the answer shown as given.
 	do(phones[0], "reload", chromedp.Reload(), chromedp.WaitVisible(`#p-result`), chromedp.WaitVisible(`button.opt.chosen[data-key=B]`))
 
+	// "结束本轮" asks first; the test answers the question as the host would.
+	if _, err := chromedp.Run(host, chromedp.Evaluate[bool](`window.confirm = function (m) { window.asked = m; return true; }, true`)); err != nil {
+		t.Fatal(err)
+	}
 	do(host, "finish", chromedp.Click(`button[data-act=finish]`), chromedp.WaitVisible(`#stage[data-phase=podium] #s-top`))
+	asked, err := chromedp.Run(host, chromedp.Evaluate[string](`window.asked || ''`))
+	if err != nil || !strings.Contains(asked, "结束本轮") {
+		t.Fatalf("ending the round asked %q, want a confirmation", asked)
+	}
 	browsertest.Screenshot(t, host, "live-host-podium")
 	width, err := chromedp.Run(phones[0], chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
 	if err != nil || width > browsertest.PhoneWidth {

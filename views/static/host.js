@@ -212,6 +212,7 @@
           msg.textContent = (state && state.phase === 'idle' && act !== 'start') ? L.whyidle : L['why' + act];
           return;
         }
+        if (act === 'finish' && !window.confirm(L.confirmfinish)) return;
         fetch('/api/v1/live/' + id + '/host', {
           method: 'POST', credentials: 'same-origin',
           headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
