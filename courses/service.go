@@ -22,8 +22,8 @@ import (
 const cacheTTL = 30 * time.Second
 
 // CheckPasser says whether a worker has passed a module's end-of-module
-// check. The question bank satisfies it; until it is wired (nil), a module's
-// check does not hold back its completion.
+// check (结业测验: an exam that assesses the module). The quiz service
+// satisfies it; unwired (nil), nothing holds back a module's completion.
 type CheckPasser interface {
 	PassedCheck(ctx context.Context, workerID, moduleID string, version int) (bool, error)
 }

@@ -45,9 +45,10 @@ func RosterHeader() []string {
 	return []string{ColName, ColPhone, ColStreet, ColCommunity, ColGrid, ColRole, ColEmployee, ColJoined}
 }
 
-// RosterExample is the example row of the template.
+// RosterExample is the example row of the template: a made-up person with
+// a number no account is given, skipped when left in an imported roster.
 func RosterExample() []string {
-	return []string{"张晓婷", "13812345678", "东湖街道", "翠苑社区", "第一网格", "网格员", "DH-0001", "2024-03-01"}
+	return []string{"张晓婷（示例）", "13800138000", "东湖街道", "翠苑社区", "第一网格", "网格员", "DH-0001", "2024-03-01"}
 }
 
 var roleNames = map[string]Role{
@@ -141,6 +142,8 @@ func parseRoster(r io.Reader, filename string) ([]RosterRow, []gridskill.FieldEr
 		return nil, nil, err
 	}
 	skipTitleRows(t)
+	t.Fit(sheet.Columns{Required: []string{ColName, ColPhone}, Optional: RosterHeader()[2:], Aliases: columnAliases,
+		Template: RosterHeader(), Examples: [][]string{RosterExample()}}) // drops the example row left in
 	var problems []gridskill.FieldError
 	col := map[string]int{}
 	for _, name := range RosterHeader() {

@@ -267,3 +267,14 @@ func zipBomb(t testing.TB) []byte {
 	}
 	return out.Bytes()
 }
+
+func TestRosterTemplateExampleIsSkipped(t *testing.T) {
+	var b bytes.Buffer
+	b.WriteString(strings.Join(people.RosterHeader(), ",") + "\n")
+	b.WriteString(strings.Join(people.RosterExample(), ",") + "\n")
+	b.WriteString("陈志强,13912345678,东湖街道,翠苑社区,第一网格,网格员,,\n")
+	rows, err := people.ParseRoster(&b, "花名册.csv")
+	if err != nil || len(rows) != 1 || rows[0].Phone != "13912345678" {
+		t.Fatalf("a roster with the template's example row left in: %+v %v", rows, err)
+	}
+}

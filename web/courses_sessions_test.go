@@ -184,3 +184,27 @@ func TestFinishedModuleLinksToItsExamAndPractice(t *testing.T) {
 		t.Fatalf("the finished module does not link to its exam:\n%s", regexpFind(page, `(?s)(<section class="card" id="module-progress">.*?</section>)`))
 	}
 }
+
+// TestStreetAdminNavigationReachesTheirWork: a street admin's pages link to
+// the modules, exams, sessions and contests they run; a worker's do not.
+func TestStreetAdminNavigationReachesTheirWork(t *testing.T) {
+	r := newRig(t)
+	_, page := r.as(streetPhone).get("/")
+	nav := regexpFind(page, `(?s)<nav>(.*?)</nav>`)
+	for _, href := range []string{"/modules", "/quiz/exams", "/sessions", "/contests"} {
+		if !strings.Contains(nav, `href="`+href+`"`) {
+			t.Errorf("the street admin's navigation has no link to %s:\n%s", href, nav)
+		}
+		if href == "/contests" {
+			continue // this rig runs no contest service
+		}
+		resp, _ := r.as(streetPhone).get(href)
+		if resp.StatusCode != 200 {
+			t.Errorf("%s answers the street admin %d", href, resp.StatusCode)
+		}
+	}
+	_, page = r.as("13900000004").get("/")
+	if nav := regexpFind(page, `(?s)<nav>(.*?)</nav>`); strings.Contains(nav, `href="/modules"`) {
+		t.Errorf("a worker's navigation links to the authoring pages:\n%s", nav)
+	}
+}

@@ -313,10 +313,18 @@ func wireRecordHooks(co *courses.Service, qs *quiz.Service, cs *certify.Service,
 		}
 	}
 	co.Changed = changed
+	co.Check = qs
 	qs.Finished = func(ctx context.Context, r quiz.AttemptResult) {
-		if r.Passed {
-			changed(ctx, r.UserID)
+		if !r.Passed {
+			return
 		}
+		if m := qs.ExamModule(r.ExamID); m != "" {
+			// The module's check is passed: it completes if every lesson is done.
+			if err := co.CheckPassed(ctx, r.UserID, m); err != nil && gridskill.ErrorCode(err) != gridskill.ENOTFOUND {
+				log.Error("complete the module after its check", "worker", r.UserID, "module", m, "err", err)
+			}
+		}
+		changed(ctx, r.UserID)
 	}
 }
 
