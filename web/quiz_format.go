@@ -103,10 +103,13 @@ func (p Page) AlphaNote(st scoring.Stat) string {
 	return p.T("The exam's questions agree poorly: the scores say little about ability; check the questions flagged below.")
 }
 
-// Facility, Coefficient and Percent show statistics in templates.
+// Facility, Coefficient and Rate show statistics in templates. Rate is not
+// called Percent: a page embedding Page and a type with its own Percent
+// (courses.Item) would have two at one depth, and its template found the
+// wrong one and broke the module page.
 func (Page) Facility(st scoring.Stat) string    { return facilityText(st) }
 func (Page) Coefficient(st scoring.Stat) string { return coefficientText(st) }
-func (Page) Percent(v float64) string           { return percentText(v) }
+func (Page) Rate(v float64) string              { return percentText(v) }
 
 // Duration shows a time used in minutes and seconds.
 func (p Page) Duration(d time.Duration) string {
