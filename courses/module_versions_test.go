@@ -15,6 +15,8 @@ func TestModuleVersionsSayWhatChangedAndProgressIsListed(t *testing.T) {
 	ctx := storetest.Context(t)
 	trainer, worker := f.user(seed.TrainerID), f.user(seed.WorkerID)
 	m := f.module(t, trainer, 2)
+	f.read(t, worker, m)
+	f.read(t, f.user("worker-0001"), m)
 	for _, l := range m.Lessons {
 		if _, err := f.cs.CompleteLesson(ctx, worker, m.ID, l.ID); err != nil {
 			t.Fatal(err)

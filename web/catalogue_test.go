@@ -1,6 +1,8 @@
 package web
 
 import (
+	"bytes"
+	"encoding/json"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -168,4 +170,42 @@ func messagesInGo(t *testing.T, root string) map[string]string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// TestEachTextHasOneTranslation checks that an English text is given one
+// Chinese text across every catalogue file: the catalogue is one map, so a
+// text two features translated differently (进行中 for one page, 答题中 for
+// another) showed one page the other's word.
+func TestEachTextHasOneTranslation(t *testing.T) {
+	files, err := fs.Glob(views.Locales, "locales/*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no catalogue files (%v)", err)
+	}
+	seen := map[string]string{} // English → "file: Chinese" of its first translation
+	for _, f := range files {
+		data, err := fs.ReadFile(views.Locales, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dec := json.NewDecoder(bytes.NewReader(data))
+		if _, err := dec.Token(); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		for dec.More() {
+			tok, err := dec.Token()
+			key, isKey := tok.(string)
+			if err != nil || !isKey {
+				t.Fatalf("%s: %v %v", f, tok, err)
+			}
+			var zh string
+			if err := dec.Decode(&zh); err != nil {
+				t.Fatalf("%s: %v", f, err)
+			}
+			if first, ok := seen[key]; ok && !strings.HasSuffix(first, ": "+zh) {
+				t.Errorf("%q is %s and %s: %s; give the two meanings two English texts", key, first, f, zh)
+			} else if !ok {
+				seen[key] = f + ": " + zh
+			}
+		}
+	}
 }

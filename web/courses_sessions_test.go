@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -45,9 +46,15 @@ func TestSignInSheetAsExcelSavesIt(t *testing.T) {
 		{"ExampleRowLeftIn", "签到表.csv", `id="ignored-examples"`, "13800138000",
 			[]byte("姓名,手机号\n张晓婷（示例）,13800138000\n张晓婷,13900000004\n")},
 	}
-	for _, tc := range cases {
+	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			resp, body := trainer.upload("/sessions/new", "/sessions", tc.file, tc.data, fields)
+			// A session of the same topic, date and attendees is a duplicate: each sheet gets its own day.
+			day := url.Values{}
+			for k, v := range fields {
+				day[k] = v
+			}
+			day.Set("date", fmt.Sprintf("2026-11-%02d", 20+i))
+			resp, body := trainer.upload("/sessions/new", "/sessions", tc.file, tc.data, day)
 			if resp.StatusCode != http.StatusSeeOther {
 				t.Fatalf("upload: %d %s", resp.StatusCode, body)
 			}
