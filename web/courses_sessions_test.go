@@ -190,6 +190,10 @@ func TestFinishedModuleLinksToItsExamAndPractice(t *testing.T) {
 	if !strings.Contains(page, `id="module-next"`) || !strings.Contains(page, `href="/exams/`+e.ID+`"`) {
 		t.Fatalf("the finished module does not link to its exam:\n%s", regexpFind(page, `(?s)(<section class="card" id="module-progress">.*?</section>)`))
 	}
+	// And the exam links back to its module, before it is sat.
+	if _, rules := worker.get("/exams/" + e.ID); !strings.Contains(rules, `id="exam-module"`) || !strings.Contains(rules, `href="/learn/`+id+`"`) {
+		t.Fatalf("the exam's rules page does not link back to its module:\n%s", rules)
+	}
 }
 
 // TestStreetAdminNavigationReachesTheirWork: a street admin's pages link to

@@ -24,6 +24,8 @@ type examResultPage struct {
 	Certificates []certify.Held
 	// Restudy are the modules that teach what the paper's wrong answers were about.
 	Restudy []courses.Module
+	// Module is the module the exam assesses.
+	Module *courses.Module
 }
 
 // examResultPage shows a finished attempt's score, the certificate it
@@ -54,6 +56,9 @@ func (s *Server) examResultPage(c *fiber.Ctx) error {
 		}
 		if p.Restudy, err = s.examRestudy(c, rv.Missed); err != nil {
 			return err
+		}
+		if e, err := s.quiz.Exam(c.UserContext(), u, rv.Result.ExamID); err == nil {
+			p.Module = s.examModule(c, e.ModuleID)
 		}
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"gridskill"
+	"gridskill/courses"
 	"gridskill/quiz"
 )
 
@@ -72,6 +73,8 @@ type examRulesPage struct {
 	// LastID is the worker's latest finished attempt, whose unsent answers
 	// the page looks for on the phone.
 	LastID string
+	// Module is the published module the exam assesses, when the worker may read it.
+	Module *courses.Module
 }
 
 // examRulesPage shows what an attempt at an exam means before it starts:
@@ -101,8 +104,23 @@ func (s *Server) examRules(c *fiber.Ctx) (examRulesPage, error) {
 		p.Counted = &r
 		p.LastID = rs[len(rs)-1].ID
 	}
+	p.Module = s.examModule(c, e.ModuleID)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return p, nil
+}
+
+// examModule is the published module an exam assesses, for a link back to
+// it, or nil when the exam names none or the viewer cannot read it.
+func (s *Server) examModule(c *fiber.Ctx, moduleID string) *courses.Module {
+	if moduleID == "" || s.courses == nil {
+		return nil
+	}
+	u, _ := currentUser(c)
+	m, _, err := s.courses.Published(c.UserContext(), u, moduleID)
+	if err != nil {
+		return nil
+	}
+	return &m
 }
 
 // examStart starts the worker's attempt (or finds the open one) and goes to
