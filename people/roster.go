@@ -94,6 +94,8 @@ type ImportResult struct {
 	// InitialPassword is the one-time password of the accounts created, to be
 	// handed to their holders; each must change it at the first sign-in.
 	InitialPassword string
+	// Ignored are the file's columns the import does not read (e.g. 备注).
+	Ignored []string
 }
 
 // ImportedPerson is one row of an import and what it did.
@@ -108,7 +110,7 @@ type ImportedPerson struct {
 // columns, phone format, duplicates inside the file, known role, date).
 // Every problem found is returned at once, with its row and column.
 func ParseRoster(r io.Reader, filename string) ([]RosterRow, error) {
-	rows, problems, err := parseRoster(r, filename)
+	rows, problems, _, err := parseRoster(r, filename)
 	if err != nil {
 		return nil, err
 	}
@@ -127,22 +129,24 @@ func (s *Service) ImportRosterFile(ctx context.Context, actor User, r io.Reader,
 	if !actor.Active || !actor.Role.IsAdmin() {
 		return ImportResult{}, gridskill.Errorf(gridskill.EFORBIDDEN, "only street and district admins import the roster")
 	}
-	rows, problems, err := parseRoster(r, filename)
+	rows, problems, ignored, err := parseRoster(r, filename)
 	if err != nil {
 		return ImportResult{}, err
 	}
-	return s.importRoster(ctx, actor, rows, problems, initialPassword)
+	res, err := s.importRoster(ctx, actor, rows, problems, initialPassword)
+	res.Ignored = ignored
+	return res, err
 }
 
-// parseRoster reads a roster's rows and each row's own problems; err is a
-// file that cannot be read as a roster at all.
-func parseRoster(r io.Reader, filename string) ([]RosterRow, []gridskill.FieldError, error) {
+// parseRoster reads a roster's rows, each row's own problems and the columns
+// it does not read; err is a file that cannot be read as a roster at all.
+func parseRoster(r io.Reader, filename string) ([]RosterRow, []gridskill.FieldError, []string, error) {
 	t, err := sheet.Read(r, filename, sheet.DefaultLimits())
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	skipTitleRows(t)
-	t.Fit(sheet.Columns{Required: []string{ColName, ColPhone}, Optional: RosterHeader()[2:], Aliases: columnAliases,
+	fit := t.Fit(sheet.Columns{Required: []string{ColName, ColPhone}, Optional: RosterHeader()[2:], Aliases: columnAliases,
 		Template: RosterHeader(), Examples: [][]string{RosterExample()}}) // drops the example row left in
 	var problems []gridskill.FieldError
 	col := map[string]int{}
@@ -161,10 +165,10 @@ func parseRoster(r io.Reader, filename string) ([]RosterRow, []gridskill.FieldEr
 		}
 	}
 	if len(problems) > 0 {
-		return nil, nil, rejected(problems)
+		return nil, nil, nil, rejected(problems)
 	}
 	if len(t.Rows) == 0 {
-		return nil, nil, gridskill.Errorf(gridskill.EINVALID, "the file has no people in it")
+		return nil, nil, nil, gridskill.Errorf(gridskill.EINVALID, "the file has no people in it")
 	}
 	seen := map[string]int{}
 	rows := make([]RosterRow, 0, len(t.Rows))
@@ -229,7 +233,7 @@ func parseRoster(r io.Reader, filename string) ([]RosterRow, []gridskill.FieldEr
 		}
 		rows = append(rows, row)
 	}
-	return rows, problems, nil
+	return rows, problems, fit.Ignored, nil
 }
 
 // titleRows is how far down a roster's header may sit.

@@ -119,3 +119,7 @@ func safeNext(next string) string {
 	}
 	return next
 }
+
+// Joined lists names (columns an import left out) as one line, cut short
+// like every echo of what a person sent.
+func (Page) Joined(names []string) string { return capEcho(strings.Join(names, "、")) }

@@ -219,6 +219,16 @@ func TestRosterImportPage(t *testing.T) {
 			t.Fatal("a rejected file wrote documents")
 		}
 	})
+	t.Run("UnknownColumnIsNamedAndIgnored", func(t *testing.T) {
+		file := csvBytes(append(header[:5:5], "备注"), []string{"新同事", "13700000031", "东湖街道", "翠苑社区", "第一网格", "下月入职"})
+		resp, body := b.upload("/roster/import", "/roster/import", "roster.csv", file, nil)
+		if resp.StatusCode != 200 || !strings.Contains(body, `id="ignored-columns"`) || !strings.Contains(body, "备注") {
+			t.Fatalf("status %d; the page does not say the 备注 column was ignored:\n%s", resp.StatusCode, body)
+		}
+		if strings.Contains(body, "下月入职") {
+			t.Fatal("the ignored column's text was stored or shown")
+		}
+	})
 	t.Run("OtherStreetRowRejected", func(t *testing.T) {
 		before := r.snapshot()
 		file := csvBytes(header, []string{"外人", "13700000011", "西山街道", "枫林社区", "第一网格"})

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"strings"
-
 	"github.com/gofiber/fiber/v2"
 
 	"gridskill"
@@ -53,6 +51,3 @@ func (s *Server) quizExport(c *fiber.Ctx) error {
 	}
 	return sendSheet(c, c.Params("ext"), s.datedName("题库"), "题库", quiz.Header(), quiz.Rows(qs))
 }
-
-// Joined lists column names read from a file, capped for showing back.
-func (p quizImportPage) Joined(names []string) string { return capEcho(strings.Join(names, "、")) }
