@@ -23,7 +23,9 @@ func TestInstancesShareTheDatabaseThatDBServes(t *testing.T) {
 	dbCtx, stopDB := context.WithCancel(ctx)
 	dbOut := &syncBuffer{}
 	done := make(chan error, 1)
-	go func() { done <- run(dbCtx, []string{"db", "-data", t.TempDir()}, func(string) string { return "" }, dbOut) }()
+	go func() {
+		done <- run(dbCtx, []string{"db", "-data", t.TempDir()}, func(string) string { return "" }, dbOut)
+	}()
 	defer func() { stopDB(); <-done }()
 	uri := waitFor(t, dbOut, regexp.MustCompile(`MONGODB_URI=(\S+)`))
 	if !strings.Contains(uri, "engine.sock") {
