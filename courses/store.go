@@ -668,3 +668,42 @@ func (r repo) sessionsIn(ctx context.Context, scopeID string, limit int64) ([]se
 	}
 	return docs, nil
 }
+
+// ensureLearning creates the empty progress and summary documents of the
+// workers who have none, so that an update of many documents finds them
+// all (an upsert creates one document at most). A duplicate means it exists.
+func (r repo) ensureLearning(ctx context.Context, blank []any) error {
+	for _, coll := range []*mongo.Collection{r.progress, r.summaries} {
+		for _, err := range store.InsertOnce(ctx, coll, blank) {
+			if err != nil {
+				return gridskill.Internal(err)
+			}
+		}
+	}
+	return nil
+}
+
+// updateSummaries applies one update to the summaries of many workers that
+// pass guard, in one command: one scan of the collection on the embedded
+// engine, where an update apiece scans it once each.
+func (r repo) updateSummaries(ctx context.Context, workerIDs []string, guard bson.M, update bson.M) error {
+	return updateMany(ctx, r.summaries, workerIDs, guard, update)
+}
+
+// updateProgresses is updateSummaries for the progress documents.
+func (r repo) updateProgresses(ctx context.Context, workerIDs []string, update bson.M) error {
+	return updateMany(ctx, r.progress, workerIDs, nil, update)
+}
+
+func updateMany(ctx context.Context, c *mongo.Collection, ids []string, guard bson.M, update bson.M) error {
+	for i := 0; i < len(ids); i += 500 {
+		filter := bson.M{"_id": bson.M{"$in": ids[i:min(i+500, len(ids))]}}
+		for k, v := range guard {
+			filter[k] = v
+		}
+		if _, err := c.UpdateMany(ctx, filter, update); err != nil {
+			return gridskill.Internal(err)
+		}
+	}
+	return nil
+}

@@ -26,6 +26,8 @@ type Config struct {
 	Reset       bool
 	ContentOnly bool
 	Author      string
+	// CPUProfile, when set, is where seed writes a CPU profile of its run (for the district-year's cost).
+	CPUProfile string
 }
 
 func parseConfig(cmd string, args []string, getenv func(string) string) (Config, error) {
@@ -52,6 +54,7 @@ func parseConfig(cmd string, args []string, getenv func(string) string) (Config,
 		fs.BoolVar(&c.Reset, "reset", false, "drop all data first, then load the demo district")
 		fs.BoolVar(&c.ContentOnly, "content-only", false, "import the shipped modules and question banks only, owned by -author's unit; people are not touched")
 		fs.IntVar(&c.DistrictWorkers, "district-year", 0, "write a simulated district-year into an empty database: the demo district plus this many workers (e.g. 2000) and a year of study, exams, practice, sessions, competitions and certificates")
+		fs.StringVar(&c.CPUProfile, "cpuprofile", "", "write a CPU profile of the seeding to this file (go tool pprof reads it)")
 		fs.StringVar(&c.Author, "author", "", "with -content-only: phone number of the trainer or admin who owns the imported content")
 	}
 	if err := fs.Parse(args); err != nil {

@@ -38,20 +38,24 @@ func (m *Main) SeedDistrictYear(ctx context.Context) error {
 		return err
 	}
 	g := &districtYear{m: m, clock: clock, rng: rand.New(rand.NewPCG(2026, 14))}
+	t0 := time.Now()
 	if err := g.hire(ctx, m.Config.DistrictWorkers); err != nil {
 		return err
 	}
+	g.timed("hire", t0)
 	for month := range 12 {
 		clock.Set(start.AddDate(0, month, 0))
 		if err := g.month(ctx, month); err != nil {
 			return fmt.Errorf("month %d: %w", month+1, err)
 		}
-		fmt.Fprintf(m.out, "district-year: month %d of 12 written\n", month+1)
+		fmt.Fprintf(m.out, "district-year: month %d of 12 written (so far: %s)\n", month+1, g.spentLine())
 	}
+	t0 = time.Now()
 	if err := m.quiz.Settle(ctx); err != nil {
 		return err
 	}
-	fmt.Fprintf(m.out, "district-year: %d workers and a year of records written\n", len(g.workers))
+	g.timed("settle", t0)
+	fmt.Fprintf(m.out, "district-year: %d workers and a year of records written (%s)\n", len(g.workers), g.spentLine())
 	return nil
 }
 
@@ -64,8 +68,17 @@ type districtYear struct {
 	workers []people.User
 	skill   map[string]float64 // each worker's chance to answer right
 	modules []courses.Module
-	finals  map[string]quiz.Exam // each module tag's final exam (结业考试), which certification asks for
-	studied map[string]int       // modules each worker has studied, in catalogue order
+	finals  map[string]quiz.Exam     // each module tag's final exam (结业考试), which certification asks for
+	studied map[string]int           // modules each worker has studied, in catalogue order
+	spent   map[string]time.Duration // wall time per phase, printed with each month
+}
+
+// timed adds the wall time since t0 to a phase.
+func (g *districtYear) timed(phase string, t0 time.Time) {
+	if g.spent == nil {
+		g.spent = map[string]time.Duration{}
+	}
+	g.spent[phase] += time.Since(t0)
 }
 
 // hire adds the workers, spread over the demo grids.
@@ -138,24 +151,34 @@ func (g *districtYear) month(ctx context.Context, month int) error {
 	}
 	for _, w := range g.workers {
 		if n := g.studied[w.ID]; n < len(g.modules) && g.rng.Float64() < 0.4 {
+			t0 := time.Now()
 			if err := g.studyAndPass(ctx, w, g.modules[n]); err != nil {
 				return err
 			}
+			g.timed("study", t0)
 			g.studied[w.ID]++
 		}
+		t0 := time.Now()
 		if err := g.practise(ctx, w, 1+g.rng.IntN(4)); err != nil {
 			return err
 		}
+		g.timed("practise", t0)
 		if g.rng.Float64() < 0.7 {
+			t0 := time.Now()
 			if err := g.sit(ctx, w, exam); err != nil {
 				return err
 			}
+			g.timed("sit", t0)
 		}
 	}
+	t0 := time.Now()
 	if err := g.sessions(ctx, month); err != nil {
 		return err
 	}
+	g.timed("sessions", t0)
 	if month%3 == 2 {
+		t0 := time.Now()
+		defer g.timed("contests", t0)
 		return g.contests(ctx, month)
 	}
 	return nil
@@ -286,6 +309,17 @@ func (g *districtYear) contests(ctx context.Context, month int) error {
 	street := []string{seed.Street1ID, seed.Street2ID, "unit-s3"}[month/3%3]
 	_, err = g.m.contest.SetParticipantsByUnits(ctx, g.admin, c.ID, []string{street})
 	return err
+}
+
+// spentLine lists the wall time of each phase so far, in a fixed order.
+func (g *districtYear) spentLine() string {
+	var parts []string
+	for _, p := range []string{"hire", "study", "practise", "sit", "sessions", "contests", "settle"} {
+		if d, ok := g.spent[p]; ok {
+			parts = append(parts, fmt.Sprintf("%s %s", p, d.Round(100*time.Millisecond)))
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // keyOf is a question's key as practice takes it.

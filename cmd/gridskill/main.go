@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 	"time"
 
@@ -52,6 +53,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 	defer m.Close()
 	switch cmd {
 	case "seed":
+		if cfg.CPUProfile != "" {
+			f, err := os.Create(cfg.CPUProfile)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			if err := pprof.StartCPUProfile(f); err != nil {
+				return err
+			}
+			defer pprof.StopCPUProfile()
+		}
 		if cfg.DistrictWorkers > 0 {
 			return m.SeedDistrictYear(ctx)
 		}
