@@ -8,6 +8,7 @@ import (
 
 	"gridskill"
 	"gridskill/people"
+	"gridskill/store"
 )
 
 // RecordStudy records that each of workers read every lesson of a published
@@ -124,34 +125,68 @@ func (s *Service) RecordStudy(ctx context.Context, actor people.User, moduleID s
 			"$inc": bson.M{"years." + yearOf(now) + ".seconds": yearSeconds}}); err != nil {
 			return err
 		}
-		for _, w := range g.workers {
-			if err := s.completeStudied(ctx, w, m); err != nil {
-				return err
-			}
+		if err := s.completeStudied(ctx, m, g.workers, next); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// completeStudied completes a module whose lessons a worker has all done,
-// when its check is passed, as the last lesson's tap does.
-func (s *Service) completeStudied(ctx context.Context, w people.User, m Module) error {
-	if s.Check != nil {
-		ok, err := s.Check.PassedCheck(ctx, w.ID, m.ID, m.Published.Version)
+// completeStudied completes the module for the workers, whose lessons are
+// all done and whose summary entry reads done, who have passed its check,
+// as the last lesson's tap does one by one: the completions are inserted
+// together, then each document gets one update of many, in the tap's order
+// (completion, history, summary), so a crash between them is finished by
+// the next tap or check, as after a tap.
+func (s *Service) completeStudied(ctx context.Context, m Module, workers []people.User, done summaryModuleDoc) error {
+	pub := m.Published
+	if done.CompletedVersion >= pub.Version {
+		return nil
+	}
+	var passed []people.User
+	for _, w := range workers {
+		if s.Check != nil {
+			ok, err := s.Check.PassedCheck(ctx, w.ID, m.ID, pub.Version)
+			if err != nil {
+				return gridskill.Internal(err)
+			}
+			if !ok {
+				continue
+			}
+		}
+		passed = append(passed, w)
+	}
+	if len(passed) == 0 {
+		return nil
+	}
+	now := s.clock.Now()
+	key := m.ID + ":" + itoa(pub.Version)
+	ids := make([]string, len(passed))
+	docs := make([]any, len(passed))
+	for i, w := range passed {
+		ids[i] = w.ID
+		docs[i] = completionDoc{ID: w.ID + ":" + key, WorkerID: w.ID, UnitID: w.UnitID, UnitPath: w.UnitPath, ModuleID: m.ID, Version: pub.Version, At: now}
+	}
+	for _, err := range store.InsertOnce(ctx, s.repo.completions, docs) {
 		if err != nil {
 			return gridskill.Internal(err)
 		}
-		if !ok {
-			return nil
-		}
 	}
-	defer s.lockWorker(w.ID)()
-	fresh, err := s.repo.summaryOf(ctx, w.ID)
-	if err != nil {
+	if err := updateMany(ctx, s.repo.progress, ids, bson.M{"history.key": bson.M{"$ne": key}}, bson.M{
+		"$push": bson.M{"history": completionRefDoc{Key: key, ModuleID: m.ID, Version: pub.Version, Title: pub.Title, At: now}},
+	}); err != nil {
 		return err
 	}
-	_, err = s.completeIfReady(ctx, w, m, fresh)
-	return err
+	next := done
+	next.CompletedVersion, next.CompletedAt = pub.Version, now
+	field := "m." + m.ID
+	if err := s.repo.updateSummaries(ctx, ids, bson.M{field: done.entry()}, bson.M{"$set": bson.M{field: next.entry()}}); err != nil {
+		return err
+	}
+	for _, w := range passed {
+		s.changed(ctx, w.ID)
+	}
+	return nil
 }
 
 // allDone reports whether every published lesson is done.

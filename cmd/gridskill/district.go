@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -227,27 +228,33 @@ func (g *districtYear) sitFinals(ctx context.Context, w people.User, md courses.
 	return nil
 }
 
+// practise answers n questions of a topic, recorded as one run.
 func (g *districtYear) practise(ctx context.Context, w people.User, n int) error {
 	tags := seed.ModuleTags()
 	tag, after := tags[g.rng.IntN(len(tags))], ""
+	var run []quiz.PracticeAnswer
 	for range n {
 		q, err := g.m.quiz.PracticeQuestion(ctx, w, tag, after)
+		if gridskill.ErrorCode(err) == gridskill.ENOTFOUND {
+			break
+		}
 		if err != nil {
-			if gridskill.ErrorCode(err) == gridskill.ENOTFOUND {
-				return nil
-			}
 			return err
 		}
 		given := []string{"Z"}
 		if g.rng.Float64() < g.skill[w.ID] {
 			given = keyOf(q)
+		} else if q.Type != scoring.Blank && len(q.Options) > 0 {
+			given = wrongOf(q)
 		}
-		if _, err := g.m.quiz.CheckPractice(ctx, w, q.ID, given); err != nil && gridskill.ErrorCode(err) != gridskill.EINVALID {
-			return err
-		}
+		run = append(run, quiz.PracticeAnswer{QuestionID: q.ID, Response: given})
 		after = q.ID
 	}
-	return nil
+	if len(run) == 0 {
+		return nil
+	}
+	_, err := g.m.quiz.RecordPractice(ctx, w, run)
+	return err
 }
 
 // sit starts the exam, answers each question right with the worker's skill,
@@ -320,6 +327,23 @@ func (g *districtYear) spentLine() string {
 		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// wrongOf is a wrong answer to a choice question: the first option that is
+// not in the key (a true/false question's other value).
+func wrongOf(q quiz.Question) []string {
+	if q.Type == scoring.TrueFalse {
+		if len(q.Correct) > 0 && q.Correct[0] == "T" {
+			return []string{"F"}
+		}
+		return []string{"T"}
+	}
+	for _, o := range q.Options {
+		if !slices.Contains(q.Correct, o.Key) {
+			return []string{o.Key}
+		}
+	}
+	return []string{q.Options[0].Key}
 }
 
 // keyOf is a question's key as practice takes it.
