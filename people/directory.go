@@ -116,3 +116,16 @@ func (d *directory) inUnits(units map[string][]string) []userDoc {
 	}
 	return out
 }
+
+// matching returns the accounts for which keep is true.
+func (d *directory) matching(keep func(userDoc) bool) []userDoc {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	var out []userDoc
+	for _, u := range d.byID {
+		if keep(u) {
+			out = append(out, u)
+		}
+	}
+	return out
+}

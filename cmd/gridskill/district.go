@@ -25,7 +25,27 @@ import (
 // competitions and, through the certification hooks, certificates. Every
 // record goes through the services, on a clock that walks through the year
 // that ends today, so trends and expiry look as they would after a year of
-// use. It is a generator, not a test: the same seed writes the same year.
+// use. It is a generator, not a test: the same seed draws the same workers,
+// skills, choices and answers (the services draw a practice question and an
+// exam paper with their own randomness, so the questions may differ).
+//
+// On the embedded engine an insert is cheap and every update or read by
+// anything but _id alone scans its collection, so the per-tap paths of a
+// year at 2,000 workers did not finish in 25 minutes. What goes which way:
+//   - workers: people.Service.Seed, one insert of all the accounts;
+//   - study: courses.Service.RecordStudy once per module and month for all
+//     who study it (one update of many per collection, completions inserted
+//     together) instead of heartbeats and lesson taps;
+//   - practice: quiz.Service.RecordPractice, one write of the worker's
+//     summary for the month's run, the questions chosen by PracticeQuestion;
+//   - exams (the monthly test and the modules' finals): per worker through
+//     Start, SaveAnswer and Submit, whose starts, saves and finishes are
+//     store.Batch-backed inserts; the follow-ups (wrong-answer book,
+//     certification, the module completed by its check) run per attempt,
+//     and Settle waits for them at the end;
+//   - offline sessions: courses.Service.RecordSession with the attendee
+//     list, which credits all attendees in one update;
+//   - competitions: contest.Service.Create and SetParticipantsByUnits.
 func (m *Main) SeedDistrictYear(ctx context.Context) error {
 	// Month by month from the first of the month eleven months ago, at
 	// 09:00 China time, to the first of this one.
@@ -241,10 +261,10 @@ func (g *districtYear) practise(ctx context.Context, w people.User, n int) error
 		if err != nil {
 			return err
 		}
-		given := []string{"Z"}
+		given := []string{"Z"} // a wrong blank
 		if g.rng.Float64() < g.skill[w.ID] {
 			given = keyOf(q)
-		} else if q.Type != scoring.Blank && len(q.Options) > 0 {
+		} else if q.Type != scoring.Blank {
 			given = wrongOf(q)
 		}
 		run = append(run, quiz.PracticeAnswer{QuestionID: q.ID, Response: given})
@@ -343,7 +363,7 @@ func wrongOf(q quiz.Question) []string {
 			return []string{o.Key}
 		}
 	}
-	return []string{q.Options[0].Key}
+	return q.Correct // every option is right: there is no wrong answer
 }
 
 // keyOf is a question's key as practice takes it.
