@@ -68,6 +68,7 @@ func (s *Service) SimulateYear(ctx context.Context, workers []people.User, seed 
 		progress = append(progress, p)
 		summaries = append(summaries, sum)
 	}
+	defer s.repo.writes.Add(1)
 	unordered := options.InsertMany().SetOrdered(false)
 	for i := 0; i < len(progress); i += 500 {
 		if _, err := s.repo.progress.InsertMany(ctx, progress[i:min(i+500, len(progress))], unordered); err != nil {

@@ -248,7 +248,7 @@ func (s *Service) credit(ctx context.Context, d sessionDoc) error {
 	if err := s.repo.ensureLearning(ctx, blank); err != nil {
 		return err
 	}
-	return updateMany(ctx, s.repo.progress, ids, bson.M{"sessions.id": bson.M{"$ne": d.ID}}, bson.M{
+	return s.repo.updateGuardedProgresses(ctx, ids, bson.M{"sessions.id": bson.M{"$ne": d.ID}}, bson.M{
 		"$push": bson.M{"sessions": ref},
 		"$inc":  bson.M{"years." + yearOf(date) + ".offlineHours": d.Hours},
 	})

@@ -47,6 +47,11 @@ type Service struct {
 	mu  sync.Mutex
 	cat *catalogue
 
+	// standMu guards stand, every worker's progress and summary as the
+	// leaders' dashboards read them (see allLearning).
+	standMu sync.Mutex
+	stand   *learningRead
+
 	// locks serialize one worker's progress writes, and one module's
 	// edits, in this process. MongoDB applies the guarded (compare-and-set)
 	// updates atomically; the embedded engine (one process by design) does

@@ -51,18 +51,11 @@ func (s *Service) Standings(ctx context.Context, actor people.User, workers []pe
 	if err != nil {
 		return nil, err
 	}
-	want := make(map[string]bool, len(workers))
-	for _, w := range workers {
-		want[w.ID] = true
-	}
-	progress, err := s.allProgress(ctx, want)
+	all, err := s.allLearning(ctx)
 	if err != nil {
 		return nil, err
 	}
-	sums, err := s.allSummaries(ctx, want)
-	if err != nil {
-		return nil, err
-	}
+	progress, sums := all.progress, all.sums
 	year := itoa(s.clock.Now().In(gridskill.ChinaZone()).Year())
 	out := make(map[string]Standing, len(workers))
 	for _, w := range workers {
@@ -126,45 +119,55 @@ func (s *Service) ModulesTagged(ctx context.Context, actor people.User, tag stri
 	return out, nil
 }
 
-func (s *Service) allProgress(ctx context.Context, want map[string]bool) (map[string]progressDoc, error) {
+// learningRead is every worker's progress (hours by year, completion
+// times) and summary, read in one pass over each collection.
+type learningRead struct {
+	writes   uint64    // repo.writes when the read began
+	at       time.Time // when it began
+	progress map[string]progressDoc
+	sums     map[string]summaryDoc
+}
+
+// allLearning returns every worker's progress and summary as the leaders'
+// dashboards read them, kept in memory between views: reading both
+// collections on every view took most of a district dashboard's time. The
+// copy is dropped as soon as this process writes either collection, and
+// after cacheTTL, so another instance's writes show within that time. The
+// maps are shared: callers only read them.
+func (s *Service) allLearning(ctx context.Context) (*learningRead, error) {
+	s.standMu.Lock()
+	defer s.standMu.Unlock()
+	now := s.clock.Now()
+	if c := s.stand; c != nil && c.writes == s.repo.writes.Load() && now.Sub(c.at) < cacheTTL && now.Sub(c.at) >= 0 {
+		return c, nil
+	}
+	c := &learningRead{writes: s.repo.writes.Load(), at: now}
 	cur, err := s.repo.progress.Find(ctx, bson.M{}, options.Find().SetProjection(bson.M{"years": 1, "history.at": 1}))
 	if err != nil {
 		return nil, gridskill.Internal(err)
 	}
-	var docs []progressDoc
-	if err := cur.All(ctx, &docs); err != nil {
+	var progress []progressDoc
+	if err := cur.All(ctx, &progress); err != nil {
 		return nil, gridskill.Internal(err)
 	}
-	out := make(map[string]progressDoc, len(want))
-	for _, d := range docs {
-		if want[d.ID] {
-			out[d.ID] = d
-		}
+	c.progress = make(map[string]progressDoc, len(progress))
+	for _, d := range progress {
+		c.progress[d.ID] = d
 	}
-	return out, nil
-}
-
-func (s *Service) allSummaries(ctx context.Context, want map[string]bool) (map[string]summaryDoc, error) {
-	cur, err := s.repo.summaries.Find(ctx, bson.M{})
+	sums, err := findDocs[summaryDoc](ctx, s.repo.summaries, bson.M{})
 	if err != nil {
-		return nil, gridskill.Internal(err)
+		return nil, err
 	}
-	var docs []summaryDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, gridskill.Internal(err)
-	}
-	out := make(map[string]summaryDoc, len(want))
-	for _, d := range docs {
-		if !want[d.ID] {
-			continue
-		}
+	c.sums = make(map[string]summaryDoc, len(sums))
+	for _, d := range sums {
 		d.Modules = make(map[string]summaryModuleDoc, len(d.Entries))
 		for k, v := range d.Entries {
 			d.Modules[k] = parseEntry(v)
 		}
-		out[d.ID] = d
+		c.sums[d.ID] = d
 	}
-	return out, nil
+	s.stand = c
+	return c, nil
 }
 
 // CheckTags returns the tags the checks of the published modules the actor

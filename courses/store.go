@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -353,6 +354,10 @@ type sessionDoc struct {
 type repo struct {
 	modules, versions, assignments, media, progress, summaries, completions, sessions *mongo.Collection
 	changeLog                                                                         *mongo.Collection
+	// writes counts this process's writes to progress and summaries, each
+	// counted once it has landed, so that a read taken before it is known
+	// to be older.
+	writes *atomic.Uint64
 }
 
 func newRepo(db *mongo.Database) repo {
@@ -361,6 +366,7 @@ func newRepo(db *mongo.Database) repo {
 		media: db.Collection(mediaColl), progress: db.Collection(progressColl), summaries: db.Collection(summaryColl),
 		completions: db.Collection(completionsColl),
 		sessions:    db.Collection(sessionsColl), changeLog: db.Collection(sessionChangesColl),
+		writes:      new(atomic.Uint64),
 	}
 }
 
@@ -502,6 +508,7 @@ func (r repo) updateProgress(ctx context.Context, workerID string, guard bson.M,
 	for k, v := range guard {
 		filter[k] = v
 	}
+	defer r.writes.Add(1)
 	res, err := r.progress.UpdateOne(ctx, filter, update, options.Update().SetUpsert(true))
 	if store.IsDuplicate(err) {
 		return false, nil
@@ -560,6 +567,7 @@ func (r repo) updateSummary(ctx context.Context, workerID string, guard bson.M, 
 	for k, v := range guard {
 		filter[k] = v
 	}
+	defer r.writes.Add(1)
 	res, err := r.summaries.UpdateOne(ctx, filter, update, options.Update().SetUpsert(true))
 	if store.IsDuplicate(err) {
 		return false, nil
@@ -646,6 +654,7 @@ func (r repo) updateProgressIfAny(ctx context.Context, workerID string, guard bs
 	for k, v := range guard {
 		filter[k] = v
 	}
+	defer r.writes.Add(1)
 	if _, err := r.progress.UpdateOne(ctx, filter, update); err != nil {
 		return gridskill.Internal(err)
 	}
@@ -673,6 +682,7 @@ func (r repo) sessionsIn(ctx context.Context, scopeID string, limit int64) ([]se
 // workers who have none, so that an update of many documents finds them
 // all (an upsert creates one document at most). A duplicate means it exists.
 func (r repo) ensureLearning(ctx context.Context, blank []any) error {
+	defer r.writes.Add(1)
 	for _, coll := range []*mongo.Collection{r.progress, r.summaries} {
 		for _, err := range store.InsertOnce(ctx, coll, blank) {
 			if err != nil {
@@ -687,15 +697,21 @@ func (r repo) ensureLearning(ctx context.Context, blank []any) error {
 // pass guard, in one command: one scan of the collection on the embedded
 // engine, where an update apiece scans it once each.
 func (r repo) updateSummaries(ctx context.Context, workerIDs []string, guard bson.M, update bson.M) error {
-	return updateMany(ctx, r.summaries, workerIDs, guard, update)
+	return r.updateMany(ctx, r.summaries, workerIDs, guard, update)
 }
 
 // updateProgresses is updateSummaries for the progress documents.
 func (r repo) updateProgresses(ctx context.Context, workerIDs []string, update bson.M) error {
-	return updateMany(ctx, r.progress, workerIDs, nil, update)
+	return r.updateMany(ctx, r.progress, workerIDs, nil, update)
 }
 
-func updateMany(ctx context.Context, c *mongo.Collection, ids []string, guard bson.M, update bson.M) error {
+// updateGuardedProgresses is updateProgresses with a guard.
+func (r repo) updateGuardedProgresses(ctx context.Context, workerIDs []string, guard bson.M, update bson.M) error {
+	return r.updateMany(ctx, r.progress, workerIDs, guard, update)
+}
+
+func (r repo) updateMany(ctx context.Context, c *mongo.Collection, ids []string, guard bson.M, update bson.M) error {
+	defer r.writes.Add(1)
 	for i := 0; i < len(ids); i += 500 {
 		filter := bson.M{"_id": bson.M{"$in": ids[i:min(i+500, len(ids))]}}
 		for k, v := range guard {

@@ -172,7 +172,7 @@ func (s *Service) completeStudied(ctx context.Context, m Module, workers []peopl
 			return gridskill.Internal(err)
 		}
 	}
-	if err := updateMany(ctx, s.repo.progress, ids, bson.M{"history.key": bson.M{"$ne": key}}, bson.M{
+	if err := s.repo.updateGuardedProgresses(ctx, ids, bson.M{"history.key": bson.M{"$ne": key}}, bson.M{
 		"$push": bson.M{"history": completionRefDoc{Key: key, ModuleID: m.ID, Version: pub.Version, Title: pub.Title, At: now}},
 	}); err != nil {
 		return err
