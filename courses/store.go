@@ -366,7 +366,7 @@ func newRepo(db *mongo.Database) repo {
 		media: db.Collection(mediaColl), progress: db.Collection(progressColl), summaries: db.Collection(summaryColl),
 		completions: db.Collection(completionsColl),
 		sessions:    db.Collection(sessionsColl), changeLog: db.Collection(sessionChangesColl),
-		writes:      new(atomic.Uint64),
+		writes: new(atomic.Uint64),
 	}
 }
 
