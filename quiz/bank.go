@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.mongodb.org/mongo-driver/mongo"
@@ -53,6 +54,13 @@ type Service struct {
 
 	learnerMu sync.Mutex
 	learners  map[string]*sync.Mutex
+
+	// learnerWrites counts this process's writes of practice summaries,
+	// each once it has landed; gapsMu guards gapsKept, every summary as
+	// the heatmap reads them (gaps.go).
+	learnerWrites atomic.Uint64
+	gapsMu        sync.Mutex
+	gapsKept      *gapsRead
 
 	drillMu sync.Mutex
 	drills  map[string]drillDay // worker → today's drill (practice.go)

@@ -1,6 +1,8 @@
 package quiz
 
 import (
+	"time"
+
 	"context"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -101,28 +103,58 @@ type Gaps struct {
 
 // WorkerGaps returns the practice summaries of the given workers, who the
 // caller has checked are in the staff actor's area. The summaries are the
-// per-worker documents the finish follow-up and practice update; they are
-// read in one pass over that small collection (a read by id apiece costs
-// more than one pass once there are more than a few dozen workers), never
-// from attempts. Errors: forbidden, internal.
+// per-worker documents the finish follow-up and practice update, never
+// attempts; they are read in one pass over that small collection (a read
+// by id apiece costs more than one pass once there are more than a few
+// dozen workers) and kept between views (see allGaps). Errors: forbidden,
+// internal.
 func (s *Service) WorkerGaps(ctx context.Context, actor people.User, workerIDs []string) (map[string]Gaps, error) {
 	if !isStaff(actor) {
 		return nil, gridskill.Errorf(gridskill.EFORBIDDEN, "your role does not allow this")
 	}
-	want := make(map[string]bool, len(workerIDs))
-	for _, id := range workerIDs {
-		want[id] = true
+	all, err := s.allGaps(ctx)
+	if err != nil {
+		return nil, err
 	}
+	out := make(map[string]Gaps, len(workerIDs))
+	for _, id := range workerIDs {
+		if g, ok := all.byWorker[id]; ok {
+			out[id] = g
+		}
+	}
+	return out, nil
+}
+
+// gapsRead is every worker's practice summary, read in one pass.
+type gapsRead struct {
+	writes   uint64    // learnerWrites when the read began
+	at       time.Time // when it began
+	byWorker map[string]Gaps
+}
+
+// gapsTTL bounds how long another instance's practice and exams may go
+// unseen on the heatmap; this process's own show at once.
+const gapsTTL = 30 * time.Second
+
+// allGaps returns every worker's practice summary, kept in memory between
+// views: the heatmap and its cells read the whole collection on every view
+// otherwise. The copy is dropped as soon as this process writes a summary,
+// and after gapsTTL. Callers only read it.
+func (s *Service) allGaps(ctx context.Context) (*gapsRead, error) {
+	s.gapsMu.Lock()
+	defer s.gapsMu.Unlock()
+	now := s.clock.Now()
+	if c := s.gapsKept; c != nil && c.writes == s.learnerWrites.Load() && now.Sub(c.at) < gapsTTL && now.Sub(c.at) >= 0 {
+		return c, nil
+	}
+	c := &gapsRead{writes: s.learnerWrites.Load(), at: now}
 	docs, err := findAll[learnerDoc](ctx, s.repo.db.Collection(collLearners), bson.M{},
 		options.Find().SetProjection(bson.M{"tags": 1, "wrong.q": 1, "wrong.misses": 1}))
 	if err != nil {
 		return nil, gridskill.Internal(err)
 	}
-	out := make(map[string]Gaps, len(workerIDs))
+	c.byWorker = make(map[string]Gaps, len(docs))
 	for _, d := range docs {
-		if !want[d.ID] {
-			continue
-		}
 		g := Gaps{WorkerID: d.ID}
 		for _, t := range d.Tags {
 			g.Tags = append(g.Tags, TagScore{Tag: t.Tag, Right: t.Right, Wrong: t.Wrong})
@@ -130,9 +162,10 @@ func (s *Service) WorkerGaps(ctx context.Context, actor people.User, workerIDs [
 		for _, w := range d.Wrong {
 			g.Missed = append(g.Missed, Missed{QuestionID: w.QID, Misses: w.Misses})
 		}
-		out[d.ID] = g
+		c.byWorker[d.ID] = g
 	}
-	return out, nil
+	s.gapsKept = c
+	return c, nil
 }
 
 // QuestionTags returns the tags of a current question ("" and false when the

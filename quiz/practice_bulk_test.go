@@ -3,6 +3,7 @@ package quiz_test
 import (
 	"reflect"
 	"testing"
+	"time"
 
 	"gridskill"
 	"gridskill/quiz"
@@ -63,4 +64,56 @@ func TestRecordPracticeRecordsWhatCheckPracticeWould(t *testing.T) {
 			t.Fatalf("books: %d and %d entries; want 2 each, alike", len(book), len(other))
 		}
 	})
+}
+
+func TestWorkerGapsKeptBetweenViewsFollowEveryWrite(t *testing.T) {
+	f := setup(t)
+	ctx := storetest.Context(t)
+	ids := []string{f.worker.ID, f.other.ID}
+	same := func(t *testing.T, step string) map[string]quiz.Gaps {
+		t.Helper()
+		kept, err := f.qs.WorkerGaps(ctx, f.trainer, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		read, err := f.restart(t).WorkerGaps(ctx, f.trainer, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(kept, read) {
+			t.Fatalf("%s: kept %+v, the collection says %+v", step, kept, read)
+		}
+		return kept
+	}
+	if g := same(t, "at first"); len(g) != 0 {
+		t.Fatalf("summaries before any practice: %+v", g)
+	}
+	next, err := f.qs.NextPractice(ctx, f.worker, quiz.PracticeStep{Tag: "反诈", Order: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := next.Question
+	if _, err := f.qs.CheckPractice(ctx, f.worker, q.ID, wrongAnswer(q)); err != nil {
+		t.Fatal(err)
+	}
+	if g := same(t, "after an answer"); len(g[f.worker.ID].Missed) != 1 {
+		t.Fatalf("after a wrong answer: %+v", g[f.worker.ID])
+	}
+	if _, err := f.qs.RecordPractice(ctx, f.other, []quiz.PracticeAnswer{{q.ID, q.Correct}}); err != nil {
+		t.Fatal(err)
+	}
+	if g := same(t, "after a run"); len(g[f.other.ID].Tags) == 0 {
+		t.Fatalf("after a recorded run: %+v", g[f.other.ID])
+	}
+	// Another instance's answers show once the copy is older than 30 s.
+	if _, err := f.restart(t).CheckPractice(ctx, f.other, q.ID, wrongAnswer(q)); err != nil {
+		t.Fatal(err)
+	}
+	if g, _ := f.qs.WorkerGaps(ctx, f.trainer, ids); len(g[f.other.ID].Missed) != 0 {
+		t.Fatal("another instance's answer showed at once: the summaries were read again")
+	}
+	f.clock.Advance(31 * time.Second)
+	if g := same(t, "after 31 s"); len(g[f.other.ID].Missed) != 1 {
+		t.Fatalf("another instance's answer unseen after 31 s: %+v", g[f.other.ID])
+	}
 }
