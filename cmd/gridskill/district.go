@@ -366,14 +366,20 @@ func wrongOf(q quiz.Question) []string {
 	return q.Correct // every option is right: there is no wrong answer
 }
 
-// keyOf is a question's key as practice takes it.
+// keyOf is a question's key as practice takes it: a blank question's key
+// is the first accepted text of each blank.
 func keyOf(q quiz.Question) []string {
 	if q.Type != scoring.Blank {
 		return q.Correct
 	}
-	out := make([]string, len(q.Correct))
-	for i, c := range q.Correct {
-		out[i] = strings.Split(c, "/")[0]
+	var out []string
+	for _, alts := range q.Blanks {
+		if len(alts) > 0 {
+			out = append(out, alts[0])
+		}
+	}
+	for _, c := range q.Correct[min(len(out), len(q.Correct)):] {
+		out = append(out, strings.Split(c, "/")[0])
 	}
 	return out
 }
