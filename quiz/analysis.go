@@ -128,11 +128,11 @@ func (s *Service) AnalyzeExam(ctx context.Context, actor people.User, examID str
 	if err := s.analyseMissing(ctx, actor, &a, tree); err != nil {
 		return ExamAnalysis{}, err
 	}
-	docs, err := s.repo.finishedOfExam(ctx, examID)
+	docs, err := s.finishedPapers(ctx, examID)
 	if err != nil {
-		return ExamAnalysis{}, gridskill.Internal(err)
+		return ExamAnalysis{}, err
 	}
-	docs = slices.DeleteFunc(docs, func(d finishedDoc) bool { return !s.seesAttempt(actor, e, d.Open.UserID, d.Open.UnitPath) })
+	docs = slices.DeleteFunc(slices.Clone(docs), func(d finishedDoc) bool { return !s.seesAttempt(actor, e, d.Open.UserID, d.Open.UnitPath) })
 	if err := s.analyseQuestions(ctx, &a, docs); err != nil {
 		return ExamAnalysis{}, err
 	}
@@ -311,4 +311,44 @@ func (q *QuestionAnalysis) count(answer []string, perm []int, correct bool) {
 			q.Options[k].Count++
 		}
 	}
+}
+
+// examPapers is an exam's finished attempts as the item analysis reads
+// them, and how many this process held when they were read.
+type examPapers struct {
+	held int
+	at   time.Time
+	docs []finishedDoc
+}
+
+// finishedPapers returns an exam's finished attempts (paper, grades,
+// answers), kept in memory between views: finished attempts never change,
+// and reading them meant a scan of every finished attempt of every exam on
+// each view. The copy is read again when this process holds another number
+// of the exam's finished attempts than when it was read, and after 30 s (for
+// other instances'). Callers must not change the slice.
+func (s *Service) finishedPapers(ctx context.Context, examID string) ([]finishedDoc, error) {
+	held := 0
+	s.attMu.Lock()
+	for _, r := range s.finished {
+		if r.ExamID == examID {
+			held++
+		}
+	}
+	s.attMu.Unlock()
+	now := s.clock.Now()
+	s.examDocsMu.Lock()
+	defer s.examDocsMu.Unlock()
+	if c, ok := s.examDocs[examID]; ok && c.held == held && now.Sub(c.at) < gapsTTL && now.Sub(c.at) >= 0 {
+		return c.docs, nil
+	}
+	docs, err := s.repo.finishedOfExam(ctx, examID)
+	if err != nil {
+		return nil, gridskill.Internal(err)
+	}
+	if s.examDocs == nil {
+		s.examDocs = map[string]examPapers{}
+	}
+	s.examDocs[examID] = examPapers{held: held, at: now, docs: docs}
+	return docs, nil
 }

@@ -175,3 +175,38 @@ func TestAnalyzeExamListsUnitsInTheTreesOrder(t *testing.T) {
 		t.Fatalf("grids listed %v, want %v", grids, want)
 	}
 }
+
+func TestAnalyzeExamKeptBetweenViewsFollowsNewAttempts(t *testing.T) {
+	f := setup(t)
+	ctx := storetest.Context(t)
+	e := f.exam(t, 5, nil)
+	f.sitRight(t, f.worker, e, 4*time.Minute)
+	admin := f.user(t, seed.DistrictAdminID)
+	attempts := func(t *testing.T, qs *quiz.Service) (int, map[string]int) {
+		t.Helper()
+		a, err := qs.AnalyzeExam(ctx, admin, e.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byQuestion := map[string]int{}
+		for _, q := range a.Questions {
+			byQuestion[q.ID] = q.Attempts
+		}
+		return a.Test.Attempts, byQuestion
+	}
+	if n, _ := attempts(t, f.qs); n != 1 {
+		t.Fatalf("item analysis over %d attempts; want 1", n)
+	}
+	f.sit(t, f.other, e)
+	f.sit(t, f.user(t, westWorker), e)
+	n, kept := attempts(t, f.qs)
+	m, read := attempts(t, f.restart(t))
+	if n != 3 || m != 3 || len(kept) == 0 {
+		t.Fatalf("after two more sittings: %d attempts kept, %d read afresh; want 3 both", n, m)
+	}
+	for id, c := range read {
+		if kept[id] != c {
+			t.Errorf("question %s: %d attempts kept, %d read afresh", id, kept[id], c)
+		}
+	}
+}

@@ -62,6 +62,11 @@ type Service struct {
 	gapsMu        sync.Mutex
 	gapsKept      *gapsRead
 
+	// examDocsMu guards examDocs, the finished papers of the exams whose
+	// analysis was read (analysis.go).
+	examDocsMu sync.Mutex
+	examDocs   map[string]examPapers
+
 	drillMu sync.Mutex
 	drills  map[string]drillDay // worker → today's drill (practice.go)
 
