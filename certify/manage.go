@@ -28,8 +28,7 @@ func (s *Service) issueQualified(ctx context.Context, p Program) (int, error) {
 	if !ok {
 		return 0, nil
 	}
-	reader := people.User{ID: system, Role: people.DistrictAdmin, Active: true, UnitID: issuer.Path[0], UnitPath: issuer.Path[:1]}
-	workers, err := s.workersIn(ctx, reader, issuer.Path[0])
+	workers, err := s.workersIn(ctx, issuer.Path[0])
 	if err != nil {
 		return 0, err
 	}

@@ -94,7 +94,7 @@ func (s *Service) Coverage(ctx context.Context, actor people.User, programID, un
 	if err != nil {
 		return Coverage{}, err
 	}
-	workers, err := s.workersIn(ctx, actor, unit.ID)
+	workers, err := s.workersIn(ctx, unit.ID)
 	if err != nil {
 		return Coverage{}, err
 	}
@@ -129,23 +129,12 @@ func (s *Service) Coverage(ctx context.Context, actor people.User, programID, un
 	return c, nil
 }
 
-// workersIn returns every active worker in the unit's subtree.
-func (s *Service) workersIn(ctx context.Context, actor people.User, unitID string) ([]people.User, error) {
-	var out []people.User
-	for offset := 0; ; offset += 200 {
-		page, total, err := s.people.List(ctx, actor, people.ListFilter{UnitID: unitID, Role: people.Worker, Limit: 200, Offset: offset})
-		if err != nil {
-			return nil, err
-		}
-		for _, u := range page {
-			if u.Active {
-				out = append(out, u)
-			}
-		}
-		if len(page) == 0 || offset+len(page) >= total {
-			return out, nil
-		}
-	}
+// workersIn returns every active worker in the unit's subtree, which the
+// caller has checked is in its reader's area, from the accounts people holds
+// in memory (the roster's pages of 200 scanned the users collection once a
+// page).
+func (s *Service) workersIn(ctx context.Context, unitID string) ([]people.User, error) {
+	return s.people.Workers(ctx, unitID)
 }
 
 // heldIn returns the unrevoked certificates in the actor's area (or the

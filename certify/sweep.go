@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"gridskill"
-	"gridskill/people"
 )
 
 // Run sweeps every interval until ctx ends: it logs the state changes that
@@ -65,8 +64,7 @@ func (s *Service) EvaluateAll(ctx context.Context) (int, error) {
 	n := 0
 	m := s.newMajors()
 	for _, root := range tree.Roots() {
-		reader := people.User{ID: system, Role: people.DistrictAdmin, Active: true, UnitID: root.ID, UnitPath: root.Path}
-		workers, err := s.workersIn(ctx, reader, root.ID)
+		workers, err := s.workersIn(ctx, root.ID)
 		if err != nil {
 			return n, err
 		}
