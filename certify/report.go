@@ -130,7 +130,7 @@ func (s *Service) Coverage(ctx context.Context, actor people.User, programID, un
 }
 
 // workersIn returns every active worker in the unit's subtree, which the
-// caller has checked is in its reader's area, from the accounts people holds
+// caller has checked may be read, from the accounts people holds
 // in memory (the roster's pages of 200 scanned the users collection once a
 // page).
 func (s *Service) workersIn(ctx context.Context, unitID string) ([]people.User, error) {
