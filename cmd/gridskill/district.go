@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"gridskill"
@@ -26,8 +27,11 @@ import (
 // record goes through the services, on a clock that walks through the year
 // that ends today, so trends and expiry look as they would after a year of
 // use. It is a generator, not a test: the same seed draws the same workers,
-// skills, choices and answers (the services draw a practice question and an
-// exam paper with their own randomness, so the questions may differ).
+// skills, choices and answers, each worker's from randomness of its own, so
+// the 16 workers acting at once (as phones would, so that the services'
+// group commits gather their writes) do not change the year by their order
+// (the services draw a practice question and an exam paper with their own
+// randomness, so the questions may differ).
 //
 // On the embedded engine an insert is cheap and every update or read by
 // anything but _id alone scans its collection, so the per-tap paths of a
@@ -35,7 +39,9 @@ import (
 //   - workers: people.Service.Seed, one insert of all the accounts;
 //   - study: courses.Service.RecordStudy once per module and month for all
 //     who study it (one update of many per collection, completions inserted
-//     together) instead of heartbeats and lesson taps;
+//     together) instead of heartbeats and lesson taps; the module's final
+//     is sat just before, so that RecordStudy completes the module for
+//     those who passed in bulk too;
 //   - practice: quiz.Service.RecordPractice, one write of the worker's
 //     summary for the month's run, the questions chosen by PracticeQuestion;
 //   - exams (the monthly test and the modules' finals): per worker through
@@ -170,18 +176,30 @@ func (g *districtYear) month(ctx context.Context, month int) error {
 	if err != nil {
 		return err
 	}
-	// Who studies which module this month, recorded for all of them at
-	// once; then each sits the module's final, practises and sits the
-	// month's exam.
-	t0 := time.Now()
-	studying := map[string]bool{}
+	// Who studies which module this month. They sit its final first and
+	// the study is then recorded for all of them at once, which completes
+	// the module for those who passed in the same few updates (a final
+	// passed after the lessons completes it worker by worker).
+	studying := map[string]courses.Module{}
 	byModule := map[string][]people.User{}
 	for _, w := range g.workers {
 		if n := g.studied[w.ID]; n < len(g.modules) && g.rng.Float64() < 0.4 {
-			studying[w.ID] = true
+			studying[w.ID] = g.modules[n]
 			byModule[g.modules[n].ID] = append(byModule[g.modules[n].ID], w)
+			g.studied[w.ID]++
 		}
 	}
+	t0 := time.Now()
+	if err := g.each(ctx, month, 1, func(ctx context.Context, w people.User, rng *rand.Rand) error {
+		if md, ok := studying[w.ID]; ok {
+			return g.sitFinals(ctx, w, md, rng)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	g.timed("finals", t0)
+	t0 = time.Now()
 	for _, md := range g.modules {
 		if ws := byModule[md.ID]; len(ws) > 0 {
 			if err := g.m.courses.RecordStudy(ctx, g.admin, md.ID, ws); err != nil {
@@ -190,28 +208,19 @@ func (g *districtYear) month(ctx context.Context, month int) error {
 		}
 	}
 	g.timed("study", t0)
-	for _, w := range g.workers {
-		if studying[w.ID] {
-			t0 := time.Now()
-			if err := g.sitFinals(ctx, w, g.modules[g.studied[w.ID]]); err != nil {
-				return err
-			}
-			g.timed("finals", t0)
-			g.studied[w.ID]++
-		}
-		t0 := time.Now()
-		if err := g.practise(ctx, w, 1+g.rng.IntN(4)); err != nil {
+	t0 = time.Now()
+	if err := g.each(ctx, month, 2, func(ctx context.Context, w people.User, rng *rand.Rand) error {
+		if err := g.practise(ctx, w, 1+rng.IntN(4), rng); err != nil {
 			return err
 		}
-		g.timed("practise", t0)
-		if g.rng.Float64() < 0.7 {
-			t0 := time.Now()
-			if err := g.sit(ctx, w, exam); err != nil {
-				return err
-			}
-			g.timed("sit", t0)
+		if rng.Float64() < 0.7 {
+			return g.sitWith(ctx, w, exam, g.skill[w.ID], rng)
 		}
+		return nil
+	}); err != nil {
+		return err
 	}
+	g.timed("practise and sit", t0)
 	t0 = time.Now()
 	if err := g.sessions(ctx, month); err != nil {
 		return err
@@ -225,6 +234,48 @@ func (g *districtYear) month(ctx context.Context, month int) error {
 	return nil
 }
 
+// districtParallel is how many workers act at once: as many phones
+// would, so that the services' group commits gather their writes.
+const districtParallel = 16
+
+// each runs f for every worker, districtParallel at a time, each with its
+// own randomness drawn from the month, the phase and the worker's place,
+// so the year written does not depend on which goroutine ran first. The
+// first error stops the others.
+func (g *districtYear) each(ctx context.Context, month, phase int, f func(context.Context, people.User, *rand.Rand) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	next := make(chan int)
+	errs := make(chan error, districtParallel)
+	var wg sync.WaitGroup
+	for range districtParallel {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				rng := rand.New(rand.NewPCG(uint64(2026*100+month*10+phase), uint64(i)))
+				if err := f(ctx, g.workers[i], rng); err != nil {
+					errs <- err
+					cancel()
+					return
+				}
+			}
+		}()
+	}
+feed:
+	for i := range g.workers {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	close(errs)
+	return <-errs
+}
+
 func (g *districtYear) exam(ctx context.Context, month int) (quiz.Exam, error) {
 	now := g.clock.Now()
 	tags := seed.ModuleTags()
@@ -236,11 +287,11 @@ func (g *districtYear) exam(ctx context.Context, month int) (quiz.Exam, error) {
 }
 
 // sitFinals sits, mostly, the final exams (结业考试) of a module just studied.
-func (g *districtYear) sitFinals(ctx context.Context, w people.User, md courses.Module) error {
+func (g *districtYear) sitFinals(ctx context.Context, w people.User, md courses.Module, rng *rand.Rand) error {
 	for _, tag := range md.Published.CheckTags {
-		if e, ok := g.finals[tag]; ok && g.rng.Float64() < 0.8 {
+		if e, ok := g.finals[tag]; ok && rng.Float64() < 0.8 {
 			// Freshly studied: most answer well enough to pass (80 %).
-			if err := g.sitWith(ctx, w, e, min(1, g.skill[w.ID]+0.35)); err != nil && gridskill.ErrorCode(err) == gridskill.EINTERNAL {
+			if err := g.sitWith(ctx, w, e, min(1, g.skill[w.ID]+0.35), rng); err != nil && gridskill.ErrorCode(err) == gridskill.EINTERNAL {
 				return err
 			}
 		}
@@ -249,9 +300,9 @@ func (g *districtYear) sitFinals(ctx context.Context, w people.User, md courses.
 }
 
 // practise answers n questions of a topic, recorded as one run.
-func (g *districtYear) practise(ctx context.Context, w people.User, n int) error {
+func (g *districtYear) practise(ctx context.Context, w people.User, n int, rng *rand.Rand) error {
 	tags := seed.ModuleTags()
-	tag, after := tags[g.rng.IntN(len(tags))], ""
+	tag, after := tags[rng.IntN(len(tags))], ""
 	var run []quiz.PracticeAnswer
 	for range n {
 		q, err := g.m.quiz.PracticeQuestion(ctx, w, tag, after)
@@ -262,7 +313,7 @@ func (g *districtYear) practise(ctx context.Context, w people.User, n int) error
 			return err
 		}
 		given := []string{"Z"} // a wrong blank
-		if g.rng.Float64() < g.skill[w.ID] {
+		if rng.Float64() < g.skill[w.ID] {
 			given = keyOf(q)
 		} else if q.Type != scoring.Blank {
 			given = wrongOf(q)
@@ -277,20 +328,17 @@ func (g *districtYear) practise(ctx context.Context, w people.User, n int) error
 	return err
 }
 
-// sit starts the exam, answers each question right with the worker's skill,
-// and submits.
-func (g *districtYear) sit(ctx context.Context, w people.User, e quiz.Exam) error {
-	return g.sitWith(ctx, w, e, g.skill[w.ID])
-}
-
-// sitWith sits an exam answering right with the given chance.
-func (g *districtYear) sitWith(ctx context.Context, w people.User, e quiz.Exam, skill float64) error {
+// sitWith starts an exam, answers each question right with the given
+// chance, and submits. A submit refused while the finished attempts wait
+// for the database (unavailable: the attempt still takes saves) is made
+// again a moment later, as a phone would.
+func (g *districtYear) sitWith(ctx context.Context, w people.User, e quiz.Exam, skill float64, rng *rand.Rand) error {
 	p, _, err := g.m.quiz.Start(ctx, w, e.ID)
 	if err != nil {
 		return err
 	}
 	for i, pq := range p.Questions {
-		if g.rng.Float64() >= skill {
+		if rng.Float64() >= skill {
 			continue
 		}
 		q, err := g.m.quiz.Question(ctx, g.trainer, pq.ID)
@@ -302,8 +350,17 @@ func (g *districtYear) sitWith(ctx context.Context, w people.User, e quiz.Exam, 
 			return err
 		}
 	}
-	_, err = g.m.quiz.Submit(ctx, w, p.AttemptID)
-	return err
+	for tries := 0; ; tries++ {
+		_, err = g.m.quiz.Submit(ctx, w, p.AttemptID)
+		if gridskill.ErrorCode(err) != gridskill.EUNAVAILABLE || tries == 120 {
+			return err
+		}
+		select {
+		case <-time.After(time.Second):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 }
 
 // sessions records one offline session a street, signed by half its workers.
@@ -341,7 +398,7 @@ func (g *districtYear) contests(ctx context.Context, month int) error {
 // spentLine lists the wall time of each phase so far, in a fixed order.
 func (g *districtYear) spentLine() string {
 	var parts []string
-	for _, p := range []string{"hire", "study", "finals", "practise", "sit", "sessions", "contests", "settle"} {
+	for _, p := range []string{"hire", "finals", "study", "practise and sit", "sessions", "contests", "settle"} {
 		if d, ok := g.spent[p]; ok {
 			parts = append(parts, fmt.Sprintf("%s %s", p, d.Round(100*time.Millisecond)))
 		}
