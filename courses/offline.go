@@ -218,9 +218,11 @@ func (s *Service) RecordSession(ctx context.Context, actor people.User, in Sessi
 	if err := s.credit(ctx, d); err != nil {
 		return Session{}, err
 	}
-	for _, a := range d.Attendees {
-		s.changed(ctx, a.ID)
+	ids := make([]string, len(d.Attendees))
+	for i, a := range d.Attendees {
+		ids[i] = a.ID
 	}
+	s.changedAll(ctx, ids)
 	if err := s.logSession(ctx, sess.ID, SessionRecorded, actor, ""); err != nil {
 		return Session{}, err
 	}

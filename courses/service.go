@@ -598,3 +598,33 @@ func (s *Service) changed(ctx context.Context, workerID string) {
 		s.Changed(ctx, workerID)
 	}
 }
+
+// changedHooks is how many calls of the Changed hook changedAll makes at once.
+const changedHooks = 4
+
+// changedAll tells the Changed hook of many workers whose records changed
+// together (a session's attendees, a recorded study), a few at a time, and
+// returns once every call has: certification re-evaluates each worker with
+// reads of their own, and one after another those took most of a
+// 1,000-attendee session's time.
+func (s *Service) changedAll(ctx context.Context, workerIDs []string) {
+	if s.Changed == nil {
+		return
+	}
+	next := make(chan string)
+	var wg sync.WaitGroup
+	for range min(changedHooks, len(workerIDs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for id := range next {
+				s.Changed(ctx, id)
+			}
+		}()
+	}
+	for _, id := range workerIDs {
+		next <- id
+	}
+	close(next)
+	wg.Wait()
+}

@@ -183,9 +183,7 @@ func (s *Service) completeStudied(ctx context.Context, m Module, workers []peopl
 	if err := s.repo.updateSummaries(ctx, ids, bson.M{field: done.entry()}, bson.M{"$set": bson.M{field: next.entry()}}); err != nil {
 		return err
 	}
-	for _, w := range passed {
-		s.changed(ctx, w.ID)
-	}
+	s.changedAll(ctx, ids)
 	return nil
 }
 

@@ -1,6 +1,8 @@
 package courses_test
 
 import (
+	"context"
+	"sync"
 	"testing"
 
 	"gridskill"
@@ -111,4 +113,41 @@ func TestRecordStudy(t *testing.T) {
 			t.Fatalf("after recording again: done %v, %d completions, %d minutes; want done, 1, 30", done, completed, minutes)
 		}
 	})
+}
+
+func TestBulkPathsTellTheHookOfEveryWorkerBeforeReturning(t *testing.T) {
+	f := newFixture(t)
+	ctx := storetest.Context(t)
+	var mu sync.Mutex
+	heard := map[string]int{}
+	f.cs.Changed = func(_ context.Context, id string) {
+		mu.Lock()
+		defer mu.Unlock()
+		heard[id]++
+	}
+	trainer := f.user(seed.TrainerID)
+	var rows []courses.SignInRow
+	var workers []people.User
+	for _, u := range f.users {
+		if u.Role == people.Worker && people.InScope(u.UnitPath, seed.Street1ID) && len(rows) < 9 {
+			rows = append(rows, courses.SignInRow{Line: len(rows) + 2, Phone: u.Phone})
+			workers = append(workers, u)
+		}
+	}
+	in := courses.SessionInput{Topic: "反诈宣传培训", Date: "2026-11-20", Hours: 2, Place: "东湖街道会议室", Trainer: "何海燕"}
+	if _, err := f.cs.RecordSession(ctx, f.user(seed.StreetAdminID), in, rows); err != nil {
+		t.Fatal(err)
+	}
+	m := f.module(t, trainer, 1)
+	if err := f.cs.RecordStudy(ctx, trainer, m.ID, workers); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for _, w := range workers {
+		// Once for the session, once for the module completed.
+		if heard[w.ID] != 2 {
+			t.Errorf("%s heard of %d times; want 2", w.ID, heard[w.ID])
+		}
+	}
 }
