@@ -3,6 +3,7 @@ package quiz
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -384,10 +385,41 @@ func (r repo) deleteSaves(ctx context.Context, ids []string) error {
 }
 
 // deleteSavesExcept deletes the saved answers, then the events, of every
-// attempt but the open ones ids.
+// attempt but the open ones ids, at most maxDeleted documents a command,
+// in ranges of _id: the embedded engine binds one SQL variable per deleted
+// document and SQLite refuses more than 32,766, so a start after a busy
+// month, whose saves had never been pruned while attempts were open,
+// failed with "too many SQL variables".
 func (r repo) deleteSavesExcept(ctx context.Context, ids []string) error {
-	return r.deleteSavesWhere(ctx, bson.M{"attempt": bson.M{"$nin": ids}})
+	filter := bson.M{"attempt": bson.M{"$nin": ids}}
+	for _, coll := range []string{collAnswers, collEvents} {
+		c := r.db.Collection(coll)
+		docs, err := findAll[struct {
+			ID string `bson:"_id"`
+		}](ctx, c, filter, options.Find().SetProjection(bson.M{"_id": 1}))
+		if err != nil {
+			return err
+		}
+		keys := make([]string, len(docs))
+		for i, d := range docs {
+			keys[i] = d.ID
+		}
+		slices.Sort(keys)
+		for i := 0; i < len(keys); i += maxDeleted {
+			span := bson.M{"$gte": keys[i]}
+			if i+maxDeleted < len(keys) {
+				span["$lt"] = keys[i+maxDeleted]
+			}
+			if _, err := c.DeleteMany(ctx, bson.M{"attempt": bson.M{"$nin": ids}, "_id": span}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
+
+// maxDeleted bounds the documents one delete command removes.
+const maxDeleted = 10000
 
 func (r repo) deleteSavesWhere(ctx context.Context, filter bson.M) error {
 	for _, coll := range []string{collAnswers, collEvents} {
