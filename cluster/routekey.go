@@ -12,9 +12,10 @@ var sessionCookies = [...]string{"gs_session", "__Host-gs_session"}
 // RouteKey is the key a load balancer hashes to choose an instance for a
 // request, the same as deploy/nginx.conf's `map $uri $route_key`: everything
 // of one live round (`/live/{id}…`, `/api/v1/live/{id}…`, `/contests/{id}…`,
-// `/api/v1/contests/{id}…`) is `round:{id}`, everything of one exam
-// (`/quiz/exams/{id}…`, `/api/v1/exams/{id}…`) is `exam:{id}`, an attempt
-// (`/quiz/attempts/{id}…`, `/api/v1/attempts/{id}…`) is `attempt:{id}`; any
+// `/api/v1/contests/{id}…`) is `round:{id}`, everything of one exam (staff's
+// `/quiz/exams/{id}…`, the worker's `/exams/{id}…`, `/api/v1/exams/{id}…`) is
+// `exam:{id}`, an attempt (`/quiz/attempts/{id}…`, `/attempts/{id}…`,
+// `/api/v1/attempts/{id}…`) is `attempt:{id}`; any
 // other request is keyed by the caller's session cookie, else its
 // Authorization header, else "" (the balancer then uses the client's
 // address). header reads a request header by its canonical name.
@@ -62,8 +63,10 @@ var routePrefixes = []struct {
 	{false, "/contests/", "round"},
 	{true, "/contests/", "round"},
 	{false, "/quiz/exams/", "exam"},
+	{false, "/exams/", "exam"},
 	{true, "/exams/", "exam"},
 	{false, "/quiz/attempts/", "attempt"},
+	{false, "/attempts/", "attempt"},
 	{true, "/attempts/", "attempt"},
 }
 
