@@ -134,6 +134,10 @@ func (c *Cluster) importPeople(ctx context.Context, admin, community string, pho
 	if resp.StatusCode != 200 {
 		return nil, "", fmt.Errorf("roster import: %d %s", resp.StatusCode, data)
 	}
+	// The other instances learn of the new accounts from the change feed,
+	// polled every second; a sign-in there before that is refused (and
+	// counts against the address), so wait for it.
+	time.Sleep(2500 * time.Millisecond)
 	people := make([]*person, len(phones))
 	errs := make(chan error, len(phones))
 	sem := make(chan struct{}, 8)
@@ -157,14 +161,26 @@ func (c *Cluster) importPeople(ctx context.Context, admin, community string, pho
 				return
 			}
 			p.token = out.Token
-			var me struct {
-				ID string `json:"id"`
+			// The new token is refused by an instance that has not yet read
+			// the password change from the change feed (about a second):
+			// wait until every instance takes it, so the run measures kills,
+			// not that.
+			for _, in := range c.Instances {
+				var me struct {
+					ID string `json:"id"`
+				}
+				for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+					r := c.call(ctx, "GET", in.Base+"/api/v1/me", p.token, nil, &me)
+					if r.ok() {
+						break
+					}
+					if time.Now().After(deadline) {
+						errs <- fmt.Errorf("instance %s still refuses %s's new token after 5 s: %w", in.Name, p.phone, r.err)
+						return
+					}
+				}
+				p.id = me.ID
 			}
-			if err := c.must(ctx, "GET", "/api/v1/me", p.token, nil, &me); err != nil {
-				errs <- err
-				return
-			}
-			p.id = me.ID
 		}(people[i])
 	}
 	wg.Wait()
