@@ -73,6 +73,8 @@ func NewBalancer(backends []string, log *slog.Logger) (*Balancer, error) {
 		},
 		Transport:     &failover{b: b, next: tr},
 		FlushInterval: -1,
+		// An event stream cut by a dying instance is normal here: not a warning.
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelDebug),
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
 			if r.Context().Err() == nil {
 				b.log.Warn("balancer: no backend answered", "path", r.URL.Path, "err", err)
