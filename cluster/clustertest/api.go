@@ -107,6 +107,41 @@ type person struct {
 	phone, token, id string
 }
 
+// pool is the people imported into one community, kept for the next runs:
+// signing hundreds in costs minutes of password hashing, which trials need
+// not repeat.
+type pool struct {
+	people []*person
+	unit   string
+}
+
+// people returns n workers of the community (imported, signed in, their
+// issued password changed, on the first call), phones starting with prefix,
+// and the community's id.
+func (c *Cluster) people(ctx context.Context, admin, community, prefix string, n int) ([]*person, string, error) {
+	c.poolMu.Lock()
+	defer c.poolMu.Unlock()
+	if c.pools == nil {
+		c.pools = map[string]*pool{}
+	}
+	if p := c.pools[community]; p != nil {
+		if len(p.people) < n {
+			return nil, "", fmt.Errorf("%s holds %d people, not %d: ask for the same number every run", community, len(p.people), n)
+		}
+		return p.people[:n], p.unit, nil
+	}
+	phones := make([]string, n)
+	for i := range phones {
+		phones[i] = fmt.Sprintf("%s%08d", prefix, i+1)
+	}
+	people, unit, err := c.importPeople(ctx, admin, community, phones)
+	if err != nil {
+		return nil, "", err
+	}
+	c.pools[community] = &pool{people: people, unit: unit}
+	return people, unit, nil
+}
+
 // importPeople imports n workers into a new community of 东湖街道 through the
 // front, signs each in and changes the issued password, and returns them
 // with the community's id.

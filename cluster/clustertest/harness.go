@@ -69,6 +69,9 @@ type Cluster struct {
 	logs     io.Writer
 	logMu    sync.Mutex
 	http     *http.Client
+
+	poolMu sync.Mutex
+	pools  map[string]*pool
 }
 
 // Start starts `gridskill db`, the instances (the first loads the demo

@@ -15,6 +15,8 @@ import (
 
 // LiveRun says how to run one live round through the cluster.
 type LiveRun struct {
+	// Trial numbers the run (in the contest's title); every run of a
+	// cluster has the same phones, each time in a new contest.
 	Trial  int
 	Phones int
 	// Spread is how long the phones take to answer the question; the kill
@@ -58,11 +60,7 @@ func (c *Cluster) RunLive(ctx context.Context, run LiveRun) (LiveFigures, error)
 	if err != nil {
 		return f, err
 	}
-	phones := make([]string, run.Phones)
-	for i := range phones {
-		phones[i] = fmt.Sprintf("136%04d%04d", run.Trial, i+1)
-	}
-	people, community, err := c.importPeople(ctx, admin, fmt.Sprintf("集群决赛社区%d", run.Trial), phones)
+	people, community, err := c.people(ctx, admin, "集群决赛社区", "136", run.Phones)
 	if err != nil {
 		return f, err
 	}
