@@ -422,3 +422,25 @@ func freeAddr() (string, error) {
 	defer l.Close()
 	return l.Addr().String(), nil
 }
+
+// Clustered reports whether every instance runs as one of several: each
+// holds its `instance:<name>` heartbeat lease within 5 s. A binary built
+// without cluster mode ignores GRIDSKILL_INSTANCE and holds none.
+func (c *Cluster) Clustered(ctx context.Context) (bool, error) {
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		all := true
+		for _, in := range c.Instances {
+			l, err := c.Lease(ctx, "instance:"+in.Name)
+			if err != nil {
+				return false, err
+			}
+			all = all && l.Holder == in.Name
+		}
+		if all {
+			return true, nil
+		}
+		if time.Now().After(deadline) {
+			return false, nil
+		}
+	}
+}

@@ -53,6 +53,19 @@ func TestClusterSurvivesAKilledInstance(t *testing.T) {
 		}
 	}()
 
+	// The sign-out needs nothing but the change feed; the kills need the
+	// instances to share their units through leases.
+	clustered, err := c.Clustered(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	owners := func(t *testing.T) {
+		t.Helper()
+		if !clustered {
+			t.Skip("the instances hold no instance:<name> lease: this build runs each alone (cluster.Node is not wired into gridskill, or it is behind the gridskill_cluster build tag), so nothing takes an exam or a round over")
+		}
+	}
+
 	t.Run("SignOutReachesEveryInstance", func(t *testing.T) {
 		f, err := c.RunSignOut(ctx)
 		if err != nil {
@@ -64,6 +77,7 @@ func TestClusterSurvivesAKilledInstance(t *testing.T) {
 		}
 	})
 	t.Run("ExamOwnerKilled", func(t *testing.T) {
+		owners(t)
 		f, err := c.RunExam(ctx, clustertest.ExamRun{Trial: 1, Examinees: 30, Every: 300 * time.Millisecond, Before: 4 * time.Second, After: 14 * time.Second})
 		if err != nil {
 			t.Fatal(err)
@@ -89,6 +103,7 @@ func TestClusterSurvivesAKilledInstance(t *testing.T) {
 		}
 	})
 	t.Run("RoundOwnerKilled", func(t *testing.T) {
+		owners(t)
 		f, err := c.RunLive(ctx, clustertest.LiveRun{Trial: 1, Phones: 30, Spread: 4 * time.Second})
 		if err != nil {
 			t.Fatal(err)
