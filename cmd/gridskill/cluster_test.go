@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -76,50 +77,64 @@ func TestClusterSurvivesAKilledInstance(t *testing.T) {
 			t.Errorf("a token signed out on %s was accepted elsewhere for %s, want within 2 s: %v", f.On, f.Max, f.Refused)
 		}
 	})
-	t.Run("ExamOwnerKilled", func(t *testing.T) {
-		owners(t)
-		f, err := c.RunExam(ctx, clustertest.ExamRun{Trial: 1, Examinees: 30, Every: 300 * time.Millisecond, Before: 4 * time.Second, After: 14 * time.Second})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Log(f)
-		if !f.Held {
-			t.Errorf("nobody held exam's lease: instance %s, which the balancer chose, was killed instead", f.Killed)
-		}
-		if f.Lost > 0 {
-			t.Errorf("%d acknowledged saves missing after the submit", f.Lost)
-		}
-		if f.Twice > 0 || f.Stored != f.Examinees {
-			t.Errorf("%d finished attempts stored for %d examinees, %d of them more than once", f.Stored, f.Examinees, f.Twice)
-		}
-		if f.Unsubmitted > 0 {
-			t.Errorf("%d examinees could not submit", f.Unsubmitted)
-		}
-		if f.NotResumed > 0 {
-			t.Errorf("%d examinees never saved again after the kill", f.NotResumed)
-		}
-		if slowest := clustertest.Slowest(f.Resume); slowest > 10*time.Second {
-			t.Errorf("an examinee saved again %s after the kill, want within 10 s", slowest)
-		}
-	})
-	t.Run("RoundOwnerKilled", func(t *testing.T) {
-		owners(t)
-		f, err := c.RunLive(ctx, clustertest.LiveRun{Trial: 1, Phones: 30, Spread: 4 * time.Second})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Log(f)
-		if !f.Held {
-			t.Errorf("nobody held the round's lease: instance %s, which the balancer chose, was killed instead", f.Killed)
-		}
-		if !f.Paused || f.Takeover > 10*time.Second {
-			t.Errorf("the host resumed the round %s after the kill (resumed: %v), want within 10 s", f.Takeover, f.Paused)
-		}
-		if f.Lost > 0 || f.Twice > 0 {
-			t.Errorf("%d acknowledged answers missing, %d stored twice", f.Lost, f.Twice)
-		}
-		if f.Acked != f.Phones {
-			t.Errorf("%d of %d phones had their answer acknowledged", f.Acked, f.Phones)
-		}
-	})
+	// Two trials of each: the second kills an owner that took over from the
+	// first, or that was restarted after it.
+	for trial := 1; trial <= 2; trial++ {
+		t.Run(fmt.Sprintf("ExamOwnerKilled/%d", trial), func(t *testing.T) { examOwnerKilled(t, ctx, c, trial, owners) })
+		t.Run(fmt.Sprintf("RoundOwnerKilled/%d", trial), func(t *testing.T) { roundOwnerKilled(t, ctx, c, trial, owners) })
+	}
+}
+
+func examOwnerKilled(t *testing.T, ctx context.Context, c *clustertest.Cluster, trial int, owners func(*testing.T)) {
+	owners(t)
+	f, err := c.RunExam(ctx, clustertest.ExamRun{Trial: trial, Examinees: 30, Every: 300 * time.Millisecond, Before: 4 * time.Second, After: 14 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Log(f)
+	if !f.Held {
+		t.Errorf("nobody held exam's lease: instance %s, which the balancer chose, was killed instead", f.Killed)
+	}
+	if f.NewHolder == "" {
+		t.Errorf("no other instance took the exam's lease after %s was killed", f.Killed)
+	}
+	if f.Lost > 0 {
+		t.Errorf("%d acknowledged saves missing after the submit", f.Lost)
+	}
+	if f.Twice > 0 || f.Stored != f.Examinees {
+		t.Errorf("%d finished attempts stored for %d examinees, %d of them more than once", f.Stored, f.Examinees, f.Twice)
+	}
+	if f.Unsubmitted > 0 {
+		t.Errorf("%d examinees could not submit", f.Unsubmitted)
+	}
+	if f.NotResumed > 0 {
+		t.Errorf("%d examinees never saved again after the kill", f.NotResumed)
+	}
+	if slowest := clustertest.Slowest(f.Resume); slowest > 10*time.Second {
+		t.Errorf("an examinee saved again %s after the kill, want within 10 s", slowest)
+	}
+}
+
+func roundOwnerKilled(t *testing.T, ctx context.Context, c *clustertest.Cluster, trial int, owners func(*testing.T)) {
+	owners(t)
+	f, err := c.RunLive(ctx, clustertest.LiveRun{Trial: trial, Phones: 30, Spread: 4 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Log(f)
+	if !f.Held {
+		t.Errorf("nobody held the round's lease: instance %s, which the balancer chose, was killed instead", f.Killed)
+	}
+	if f.NewHolder == "" || f.NewHolder == f.Killed {
+		t.Errorf("the round's lease is held by %q after %s was killed and the host resumed, want another instance", f.NewHolder, f.Killed)
+	}
+	if !f.Paused || f.Takeover > 10*time.Second {
+		t.Errorf("the host resumed the round %s after the kill (resumed: %v), want within 10 s", f.Takeover, f.Paused)
+	}
+	if f.Lost > 0 || f.Twice > 0 {
+		t.Errorf("%d acknowledged answers missing, %d stored twice", f.Lost, f.Twice)
+	}
+	if f.Acked != f.Phones {
+		t.Errorf("%d of %d phones had their answer acknowledged", f.Acked, f.Phones)
+	}
 }
