@@ -74,13 +74,14 @@ func (c *Cluster) call(ctx context.Context, method, url, token string, body, out
 	return r
 }
 
-// must retries a request through the front until it succeeds or a minute
-// passes (an instance may be dying or starting).
+// must retries a request through the front while it gets no answer, a 5xx
+// or a 429, for up to a minute (an instance may be dying or starting); any
+// other refusal is final.
 func (c *Cluster) must(ctx context.Context, method, path, token string, body, out any) error {
 	var last reply
 	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); {
 		last = c.call(ctx, method, c.Front+path, token, body, out)
-		if last.ok() || (last.code >= 400 && last.code < 500 && last.code != 429 && last.code != 409) {
+		if last.ok() || (last.code >= 400 && last.code < 500 && last.code != 429) {
 			return last.err
 		}
 		select {
