@@ -170,6 +170,7 @@ func (c *Cluster) startLogged(cmd *exec.Cmd, name string, each func(string)) err
 		return err
 	}
 	cmd.Stdout, cmd.Stderr = w, w
+	dieWithParent(cmd)
 	err = cmd.Start()
 	w.Close()
 	if err != nil {
