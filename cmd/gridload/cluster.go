@@ -24,6 +24,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"time"
 
 	"gridskill/cluster/clustertest"
@@ -57,7 +58,14 @@ func runCluster(args []string) error {
 	if *bin == "" {
 		*bin = filepath.Join(*dir, "gridskill")
 		fmt.Println("prepare: building gridskill")
-		if out, err := exec.Command("go", "build", "-tags", "ferretdb_no_postgresql", "-o", *bin, "./cmd/gridskill").CombinedOutput(); err != nil {
+		// The Dockerfile's tags, so the run measures what production runs.
+		tags := ""
+		if data, err := os.ReadFile("Dockerfile"); err == nil {
+			if m := regexp.MustCompile(`go build -tags (\S+)`).FindSubmatch(data); m != nil {
+				tags = string(m[1])
+			}
+		}
+		if out, err := exec.Command("go", "build", "-tags", tags, "-o", *bin, "./cmd/gridskill").CombinedOutput(); err != nil {
 			return fmt.Errorf("build: %v\n%s", err, out)
 		}
 	}
@@ -84,6 +92,11 @@ func runCluster(args []string) error {
 	}
 	defer c.Close()
 	fmt.Printf("prepare: database and %d instances up in %s, front %s\n", len(c.Instances), time.Since(start).Round(time.Millisecond), c.Front)
+	if ok, err := c.Clustered(ctx); err != nil {
+		return err
+	} else if !ok {
+		return fmt.Errorf("the instances hold no instance:<name> lease: this gridskill runs each alone, so nothing would take an exam or a round over")
+	}
 
 	so, err := c.RunSignOut(ctx)
 	if err != nil {
