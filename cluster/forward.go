@@ -84,11 +84,19 @@ func (n *Node) Pipe(c *fiber.Ctx, addr string) error {
 	rc := c.Context()
 	rc.HijackSetNoResponse(true)
 	rc.Hijack(func(client net.Conn) {
-		defer owner.Close()
+		read := make(chan struct{})
 		go func() {
+			defer close(read)
 			// A client sends nothing on a stream; its read ends when it goes.
 			_, _ = io.Copy(io.Discard, client)
 			owner.Close()
+		}()
+		defer func() {
+			// client is the server's until this function returns: stop the
+			// read of it first.
+			owner.Close()
+			_ = client.SetReadDeadline(time.Now())
+			<-read
 		}()
 		buf := make([]byte, 8<<10)
 		for {
