@@ -58,6 +58,9 @@ type Service struct {
 	reads  map[string]readDoc  // user → what they cleared
 	// certChecked is when each worker's certificates were last read for notices.
 	certChecked map[string]time.Time
+	// versions tells the other instances of notices stored and cleared here
+	// (nil: one instance).
+	versions *store.Versions
 }
 
 // NewService returns the service over db.
@@ -138,13 +141,16 @@ func (s *Service) Send(ctx context.Context, ns []Notice) (int, error) {
 	}
 	stored, err := s.insert(ctx, fresh)
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	n := 0
 	for i, ok := range stored {
 		if ok && !s.sent[fresh[i].UserID+"|"+fresh[i].ID] {
 			s.keep(fresh[i])
 			n++
 		}
+	}
+	s.mu.Unlock()
+	if n > 0 {
+		s.changed(ctx)
 	}
 	if err != nil {
 		return n, gridskill.Internal(err)
@@ -206,5 +212,6 @@ func (s *Service) Clear(ctx context.Context, userID, id string) error {
 	s.mu.Lock()
 	s.reads[userID] = r
 	s.mu.Unlock()
+	s.changed(ctx)
 	return nil
 }

@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/mongo"
+
 	"gridskill"
 	"gridskill/certify"
 	"gridskill/courses"
@@ -85,6 +87,8 @@ type env struct {
 	other people.User // street admin of 西山街道
 	robot *fakeRobot
 	db    func() *notify.Service
+	// database is the one every service of db() uses.
+	database *mongo.Database
 }
 
 func newEnv(t *testing.T) *env {
@@ -101,7 +105,7 @@ func newEnv(t *testing.T) *env {
 	mk := func() *notify.Service {
 		return notify.NewService(db, ps, clock, nil, notify.Config{Client: robot.srv.Client(), Hosts: []string{robot.host()}})
 	}
-	e := &env{ps: ps, ns: mk(), clock: clock, robot: robot, db: mk}
+	e := &env{ps: ps, ns: mk(), clock: clock, robot: robot, db: mk, database: db}
 	var err error
 	if e.admin, err = ps.User(ctx, seed.StreetAdminID); err != nil {
 		t.Fatal(err)
