@@ -398,18 +398,14 @@ func (n *Node) Close(ctx context.Context) error {
 	n.mu.Lock()
 	n.closed = true
 	stop, done := n.stop, n.done
-	lost := make([]string, 0, len(n.held))
-	for name := range n.held {
-		lost = append(lost, name)
-	}
+	// Holds is false from here on: nothing more is acknowledged. The state
+	// in memory is left to the services' own shutdown (finishing what they
+	// wrote), not dropped.
 	n.held = map[string]*held{}
 	n.mu.Unlock()
 	if stop != nil {
 		stop()
 		<-done
-	}
-	for _, name := range lost {
-		n.dropped(name)
 	}
 	if err := n.leases.ReleaseAll(ctx); err != nil {
 		return errors.Join(errors.New("give up leases"), err)
