@@ -79,10 +79,9 @@ func Indexes() []store.Index {
 	return []store.Index{store.On(collNotices, bsonKeys("user"))}
 }
 
-// Load reads every notice and every cleared mark into memory once.
-// Several instances would each hold their own copy and miss the others'
-// sends until restart: like accounts, they need the change feed before
-// notices run on more than one.
+// Load reads every notice and every cleared mark into memory once. With
+// several instances each holds its own copy, kept current by Refresh when
+// another bumps the notices' counter (SetVersions).
 func (s *Service) Load(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
