@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -34,10 +35,10 @@ func hasOwnership(s *Server, hs []fiber.Handler) bool {
 
 // newClusterRig is the app as one of several instances: node "a" over the
 // rig's database and clock.
-func newClusterRig(t *testing.T) (*rig, *cluster.Node) {
+// Stopping it (stop) halts its renewals, as a pause would.
+func newClusterRig(t *testing.T) (r *rig, node *cluster.Node, stop context.CancelFunc) {
 	t.Helper()
-	var node *cluster.Node
-	r := newRigDeps(t, Config{}, func(d *Deps) {
+	r = newRigDeps(t, Config{}, func(d *Deps) {
 		node = cluster.New(d.DB, cluster.Config{Name: "a", Addr: "http://127.0.0.1:1"}, d.Clock, slog.New(slog.NewTextHandler(io.Discard, nil)))
 		d.Cluster = node
 	})
@@ -46,7 +47,7 @@ func newClusterRig(t *testing.T) (*rig, *cluster.Node) {
 	if err := node.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	return r, node
+	return r, node, stop
 }
 
 // A new route of an exam, attempt or contest that forgot byExam, byAttempt
@@ -62,7 +63,7 @@ func TestOwnedRoutesCarryTheOwnershipCheck(t *testing.T) {
 		}
 	})
 	t.Run("EveryOwnedRouteWithSeveral", func(t *testing.T) {
-		r, _ := newClusterRig(t)
+		r, _, _ := newClusterRig(t)
 		owned := 0
 		for _, rt := range r.srv.App.GetRoutes(true) {
 			if rt.Method == fiber.MethodHead {
@@ -119,7 +120,7 @@ func (f *fakeOwner) requests() []http.Header {
 }
 
 func TestARequestForAnExamHeldElsewhereIsForwarded(t *testing.T) {
-	r, a := newClusterRig(t)
+	r, a, _ := newClusterRig(t)
 	ctx := storetest.Context(t)
 	owner := newFakeOwner(t)
 	b := cluster.New(r.db, cluster.Config{Name: "b", Addr: owner.addr}, r.clock, slog.New(slog.NewTextHandler(io.Discard, nil)))
@@ -172,4 +173,43 @@ func TestARequestForAnExamHeldElsewhereIsForwarded(t *testing.T) {
 			t.Fatalf("a request for a dead holder's exam: %d %s, Retry-After %q; want 503 and 1", resp.StatusCode, body, resp.Header.Get("Retry-After"))
 		}
 	})
+}
+
+func TestAnAttemptGoesToItsExamsHolder(t *testing.T) {
+	r, a, pauseA := newClusterRig(t)
+	if _, ok := any(r.quiz).(attemptExams); !ok {
+		t.Skip("quiz.Service.AttemptExam is not built yet")
+	}
+	ctx := storetest.Context(t)
+	worker := r.token("13900000004")
+	status, list, body := r.apiJSON("GET", "/api/v1/exams", worker, nil)
+	exams, _ := list["exams"].([]any)
+	if status != 200 || len(exams) == 0 {
+		t.Fatalf("exams: %d %s", status, body)
+	}
+	examID := exams[0].(map[string]any)["id"].(string)
+	status, att, body := r.apiJSON("POST", "/api/v1/exams/"+examID+"/attempts", worker, nil)
+	if status != http.StatusCreated || !a.Holds("exam:"+examID) {
+		t.Fatalf("start through a: %d %s, a holds %v", status, body, a.Held())
+	}
+	// a is paused past its lease, and b takes the exam over.
+	pauseA()
+	owner := newFakeOwner(t)
+	b := cluster.New(r.db, cluster.Config{Name: "b", Addr: owner.addr}, r.clock, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	bctx, stopB := context.WithCancel(context.Background())
+	t.Cleanup(stopB)
+	if err := b.Start(bctx); err != nil {
+		t.Fatal(err)
+	}
+	for range 5 {
+		r.clock.Advance(time.Second)
+	}
+	if _, mine, err := b.Owner(ctx, "exam:"+examID); err != nil || !mine {
+		t.Fatalf("b.Owner: %v %v", mine, err)
+	}
+	attemptID := att["id"].(string)
+	resp, got := r.do(jsonReq("GET", "/api/v1/attempts/"+attemptID, worker, nil))
+	if resp.StatusCode != 200 || got != "served by b: /api/v1/attempts/"+attemptID {
+		t.Fatalf("the attempt through a after b took its exam: %d %q, want b's answer", resp.StatusCode, got)
+	}
 }
