@@ -22,9 +22,12 @@ const ForwardedHeader = "X-Gridskill-Forwarded"
 // again shortly, by when the lease has moved.
 var ErrUnreachable = errors.New("the instance holding the lease is unreachable")
 
-// forwardTimeout bounds a forwarded request: a submit that waits for the
-// database may take long, but no owned route takes longer.
-const forwardTimeout = 60 * time.Second
+// forwardTimeout bounds a forwarded request: a little over the 15 s after
+// which a submit waiting for the database is answered 503 anyway, so that an
+// owner that is paused rather than dead (it accepts connections and answers
+// nothing) holds a request no longer than that; by then its lease has moved
+// and the client's retry reaches the new owner.
+const forwardTimeout = 20 * time.Second
 
 // Forward sends the request c to the instance at addr (its advertised
 // address) and answers with that instance's response: the method, the path
