@@ -172,6 +172,7 @@ func (s *Service) replaceExam(ctx context.Context, e Exam) error {
 	s.examMu.Lock()
 	s.exams[e.ID] = e
 	s.examMu.Unlock()
+	s.changed(ctx)
 	return nil
 }
 

@@ -129,7 +129,7 @@ const busyMessage = "many papers are being submitted at once; your answers are k
 // the same result. Errors: invalid, not_found, unavailable (the database is
 // saturated: try again after RetryAfter; the answers are kept), internal.
 func (s *Service) Submit(ctx context.Context, actor people.User, attemptID string) (AttemptResult, error) {
-	att, err := s.attempt(actor, attemptID)
+	att, err := s.attempt(ctx, actor, attemptID)
 	if gridskill.ErrorCode(err) == gridskill.ECONFLICT {
 		r, _ := s.resultOf(attemptID)
 		return r, nil
@@ -159,6 +159,11 @@ func (s *Service) finish(ctx context.Context, att *openAttempt, reason string) (
 	case <-done:
 	case <-t.C:
 	case <-ctx.Done():
+	}
+	if !s.holds(att.doc.ExamID) {
+		// The exam's new owner answers the retry: with this result if it
+		// read it, else by finishing the attempt under the same id.
+		return AttemptResult{}, moving()
 	}
 	if r, ok := s.resultOf(att.doc.ID); ok {
 		return r, nil
@@ -270,7 +275,9 @@ func (s *Service) stored(att *openAttempt, f finishedDoc, err error) {
 			delete(s.openBy, key(r.ExamID, r.UserID))
 		}
 		s.addResult(r)
-		s.prune = append(s.prune, r.ID)
+		if s.cluster == nil {
+			s.prune = append(s.prune, r.ID) // several instances prune from the database
+		}
 	}
 	s.attMu.Unlock()
 	close(done)
@@ -395,7 +402,8 @@ func (s *Service) applyOutcome(ctx context.Context, o outcome) error {
 // not a client is connected, and writes again any sealed attempt whose
 // write failed. It returns how many attempts it stored. A window's close
 // ends many attempts at once: all are graded, then written MaxBatch to an
-// insert, and their follow-ups run in the background.
+// insert, and their follow-ups run in the background. On several instances
+// it sweeps the exams this instance holds alone.
 func (s *Service) Sweep(ctx context.Context) int {
 	now := s.clock.Now()
 	s.attMu.Lock()
@@ -406,6 +414,17 @@ func (s *Service) Sweep(ctx context.Context) int {
 		}
 	}
 	s.attMu.Unlock()
+	if s.cluster != nil {
+		held := map[string]bool{}
+		due = slices.DeleteFunc(due, func(att *openAttempt) bool {
+			h, ok := held[att.doc.ExamID]
+			if !ok {
+				h = s.holds(att.doc.ExamID)
+				held[att.doc.ExamID] = h
+			}
+			return !h
+		})
+	}
 	var writes []<-chan struct{}
 	var ids []string
 	for chunk := range slices.Chunk(due, store.MaxBatch) {
@@ -479,13 +498,18 @@ func (s *Service) unseal(att *openAttempt) {
 
 // Run sweeps every interval, and prunes finished attempts' saves every
 // minute, until ctx ends. It first replays the follow-ups of attempts that
-// Load found finished but not yet removed (after Finished is set).
+// Load found finished but not yet removed (after Finished is set). On
+// several instances it does not prune: one of them calls Prune under a
+// job lease.
 func (s *Service) Run(ctx context.Context, every time.Duration) {
 	s.replayRepairs()
 	t := time.NewTicker(every)
 	defer t.Stop()
 	p := time.NewTicker(time.Minute)
 	defer p.Stop()
+	if s.cluster != nil {
+		p.Stop()
+	}
 	for {
 		select {
 		case <-ctx.Done():
