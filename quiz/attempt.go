@@ -126,6 +126,7 @@ func (s *Service) Start(ctx context.Context, actor people.User, examID string) (
 	}
 	doc := openDoc{ID: id, ExamID: e.ID, UserID: actor.ID, UnitPath: actor.UnitPath, N: n, Seed: int64(seed), StartedAt: now, Deadline: deadline, Paper: paper}
 	att := newOpenAttempt(doc)
+	att.rev = s.seqFloor(e.ID)
 	s.open[id] = att
 	s.openBy[key(e.ID, actor.ID)] = id
 	s.attMu.Unlock()

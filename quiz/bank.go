@@ -63,7 +63,7 @@ type Service struct {
 	cluster  Holder
 	bumps    bumper
 	ownMu    sync.RWMutex
-	owned    map[string]bool   // exams taken over and not dropped
+	owned    map[string]int64  // exams taken over and not dropped → lease epoch
 	attExams map[string]string // attempt id → exam id, as read by AttemptExam
 
 	// Finished, when set, hears of every attempt just graded, submitted by
@@ -92,7 +92,7 @@ func NewService(db *mongo.Database, ps *people.Service, clock gridskill.Clock, l
 		finished: map[string]AttemptResult{},
 		learners: map[string]*sync.Mutex{},
 		drills:   map[string]drillDay{},
-		owned:    map[string]bool{},
+		owned:    map[string]int64{},
 		attExams: map[string]string{},
 	}
 	s.used = &store.Batch[string]{Run: s.writeUsed, Linger: time.Second}

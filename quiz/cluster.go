@@ -82,9 +82,21 @@ func (s *Service) holds(examID string) bool {
 		return true
 	}
 	s.ownMu.RLock()
-	ok := s.owned[examID]
+	_, ok := s.owned[examID]
 	s.ownMu.RUnlock()
 	return ok && s.cluster.Holds(examLease(examID))
+}
+
+// seqFloor is what the server seqs of an exam's saves start above: zero
+// alone; on several instances epoch<<32 of the lease this instance took the
+// exam over with, so that no two owners ever assign the same seq.
+func (s *Service) seqFloor(examID string) int64 {
+	if s.cluster == nil {
+		return 0
+	}
+	s.ownMu.RLock()
+	defer s.ownMu.RUnlock()
+	return s.owned[examID] << 32
 }
 
 // current reports, after a write for att, whether this instance may
@@ -125,7 +137,7 @@ func (s *Service) TakeOver(ctx context.Context, examID string, epoch int64) erro
 		return gridskill.Errorf(gridskill.EINVALID, "malformed exam id")
 	}
 	if epoch < 0 || epoch >= 1<<20 {
-		return gridskill.Errorf(gridskill.EINVALID, "lease epoch %d is out of range", epoch)
+		return fmt.Errorf("lease epoch %d is out of range", epoch)
 	}
 	d, found, err := s.repo.exam(ctx, examID)
 	if err != nil {
@@ -167,7 +179,7 @@ func (s *Service) TakeOver(ctx context.Context, examID string, epoch int64) erro
 		s.queueOutcome(o)
 	}
 	s.ownMu.Lock()
-	s.owned[examID] = true
+	s.owned[examID] = epoch
 	s.ownMu.Unlock()
 	return nil
 }

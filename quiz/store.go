@@ -537,15 +537,23 @@ func findAll[D any](ctx context.Context, coll *mongo.Collection, filter bson.M, 
 	return docs, err
 }
 
-// distinct reads the distinct string values of field in coll.
+// distinct reads the distinct string values of field in coll, grouped by
+// an aggregation (the embedded engine refuses a distinct command that
+// carries a time limit, which the driver adds from the context's deadline).
 func distinct(ctx context.Context, coll *mongo.Collection, field string) ([]string, error) {
-	vals, err := coll.Distinct(ctx, field, bson.M{})
+	cur, err := coll.Aggregate(ctx, mongo.Pipeline{{{Key: "$group", Value: bson.D{{Key: "_id", Value: "$" + field}}}}})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]string, 0, len(vals))
-	for _, v := range vals {
-		if s, ok := v.(string); ok {
+	var docs []struct {
+		ID any `bson:"_id"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, err
+	}
+	out := make([]string, 0, len(docs))
+	for _, d := range docs {
+		if s, ok := d.ID.(string); ok {
 			out = append(out, s)
 		}
 	}
