@@ -139,6 +139,11 @@ func (s *Service) TakeOver(ctx context.Context, examID string, epoch int64) erro
 	if epoch < 0 || epoch >= 1<<20 {
 		return fmt.Errorf("lease epoch %d is out of range", epoch)
 	}
+	// Nothing is acknowledged while the exam is read: a save acknowledged
+	// before this point was written before, so the reads below see it.
+	s.ownMu.Lock()
+	delete(s.owned, examID)
+	s.ownMu.Unlock()
 	d, found, err := s.repo.exam(ctx, examID)
 	if err != nil {
 		return gridskill.Internal(err)

@@ -502,14 +502,23 @@ func TestClusterRefreshSeesExamsAndQuestionsAnotherInstanceChanged(t *testing.T)
 	if got, err := b.qs.Question(ctx, f.trainer, q.ID); err != nil || got.Stem != q.Stem {
 		t.Fatalf("b after refresh: %+v %v; want the question a created", got, err)
 	}
-	// An extension on a moves the deadline of b's open attempt at b's refresh.
+	// The window is changed by the exam's owner only, whose open attempts follow it.
 	b.take(t, e.ID, 1)
 	p, _, err := b.qs.Start(ctx, f.worker, e.ID)
 	if err != nil || !p.Deadline.Equal(e.ClosesAt) {
 		t.Fatalf("start: deadline %v %v; want the window's close", p.Deadline, err)
 	}
 	f.clock.Advance(10 * time.Minute)
-	if _, err := a.qs.ExtendExam(ctx, f.trainer, e.ID, t0.Add(2*time.Hour)); err != nil {
+	later := t0.Add(2 * time.Hour)
+	_, err = a.qs.ExtendExam(ctx, f.trainer, e.ID, later)
+	wantMoving(t, "extension on an instance that does not hold the exam", err)
+	_, _, err = a.qs.CloseExam(ctx, f.trainer, e.ID)
+	wantMoving(t, "close on an instance that does not hold the exam", err)
+	if n := f.count(t, "exams", bson.M{"_id": e.ID, "closesAt": e.ClosesAt}); n != 1 {
+		t.Fatal("a refused change of the window was stored")
+	}
+	// A window stored by someone else all the same is followed at a refresh.
+	if _, err := f.db.Collection("exams").UpdateOne(ctx, bson.M{"_id": e.ID}, bson.M{"$set": bson.M{"closesAt": later}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := b.qs.Refresh(ctx); err != nil {
@@ -517,7 +526,10 @@ func TestClusterRefreshSeesExamsAndQuestionsAnotherInstanceChanged(t *testing.T)
 	}
 	got, err := b.qs.Paper(ctx, f.worker, p.AttemptID)
 	if err != nil || !got.Deadline.Equal(p.StartedAt.Add(30*time.Minute)) {
-		t.Fatalf("deadline after the extension on a: %v %v; want start + duration", got.Deadline, err)
+		t.Fatalf("deadline after the window moved: %v %v; want start + duration", got.Deadline, err)
+	}
+	if _, err := b.qs.ExtendExam(ctx, f.trainer, e.ID, later.Add(time.Hour)); err != nil {
+		t.Fatalf("extension by the owner: %v", err)
 	}
 }
 
