@@ -301,7 +301,7 @@ func TestClusterSubmitStoredByTheOldOwnerIsAnsweredByTheNewOneAndStoredOnce(t *t
 	if _, err := save(t, a.qs, f.worker, p.AttemptID, q.ID, f.rightAnswer(t, q), "", 1); err != nil {
 		t.Fatal(err)
 	}
-	a.h.set(e.ID, 1) // lost while the finish is written
+	a.h.set(e.ID, 2) // lost while the finish is written: after the check before the insert
 	_, err = a.qs.Submit(ctx, f.worker, p.AttemptID)
 	wantMoving(t, "submit as the lease runs out", err)
 	if n := f.count(t, "attempts", bson.M{"_id": p.AttemptID}); n != 1 {
@@ -558,5 +558,40 @@ func TestSingleInstanceWritesNoLeaseOrVersion(t *testing.T) {
 		if n := countDocs(t, f.db.Collection(c)); n != 0 {
 			t.Fatalf("%d documents in %s on a single instance", n, c)
 		}
+	}
+}
+
+func TestClusterFinishQueuedPastTheLeaseIsLeftToTheNewOwner(t *testing.T) {
+	f := setup(t)
+	ctx := storetest.Context(t)
+	e := f.exam(t, 5, nil)
+	a, b := f.node(t), f.node(t)
+	a.take(t, e.ID, 1)
+	p, _, err := a.qs.Start(ctx, f.worker, e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	release := make(chan struct{})
+	entered := quiz.HoldFinishWrites(a.qs, release)
+	submitted := make(chan error, 1)
+	go func() {
+		_, err := a.qs.Submit(ctx, f.worker, p.AttemptID)
+		submitted <- err
+	}()
+	<-entered // sealed and queued on a, not yet written
+	a.lose(e.ID)
+	b.take(t, e.ID, 2)
+	q := p.Questions[0]
+	if r, err := save(t, b.qs, f.worker, p.AttemptID, q.ID, f.rightAnswer(t, q), "", 1); err != nil || !r.Saved {
+		t.Fatalf("save on b: %+v %v", r, err)
+	}
+	close(release)
+	wantMoving(t, "a's submit whose write waited past the lease", <-submitted)
+	if n := f.count(t, "attempts", bson.M{"_id": p.AttemptID}); n != 0 {
+		t.Fatal("a wrote the finish of an exam it no longer holds")
+	}
+	r, err := b.qs.Submit(ctx, f.worker, p.AttemptID)
+	if err != nil || r.Score != 20 {
+		t.Fatalf("submit on b: %+v %v; want the answer b saved graded", r, err)
 	}
 }

@@ -88,12 +88,27 @@ type finishWrite struct {
 // writeFinished inserts finished attempts in one unordered insertMany and
 // moves each written one to the finished ones in memory, whether or not
 // its submit still waits.
+//
+// On several instances a finish of an exam this instance no longer holds is
+// not written: it waited in the queue past the lease, and the new owner,
+// which may have taken saves since, finishes the attempt itself.
 func (s *Service) writeFinished(ctx context.Context, ws []finishWrite) []error {
-	docs := make([]any, len(ws))
+	errs := make([]error, len(ws))
+	docs := make([]any, 0, len(ws))
+	var at []int
 	for i, w := range ws {
-		docs[i] = w.doc
+		if !s.holds(w.doc.Open.ExamID) {
+			errs[i] = moving()
+			continue
+		}
+		docs = append(docs, w.doc)
+		at = append(at, i)
 	}
-	errs := s.repo.insertFinished(ctx, docs)
+	if len(docs) > 0 {
+		for j, err := range s.repo.insertFinished(ctx, docs) {
+			errs[at[j]] = err
+		}
+	}
 	for i, w := range ws {
 		s.stored(w.att, w.doc, errs[i])
 	}
@@ -281,7 +296,11 @@ func (s *Service) stored(att *openAttempt, f finishedDoc, err error) {
 	}
 	s.attMu.Unlock()
 	close(done)
-	if err != nil {
+	switch {
+	case gridskill.ErrorCode(err) == gridskill.EUNAVAILABLE:
+		s.log.Info("finish left to the exam's new owner", "attempt", f.Open.ID)
+		return
+	case err != nil:
 		s.log.Error("store finished attempt", "attempt", f.Open.ID, "err", err)
 		return
 	}
