@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -48,19 +47,10 @@ func examLease(c *fiber.Ctx) (string, error) { return "exam:" + c.Params("id"), 
 
 func roundLease(c *fiber.Ctx) (string, error) { return "round:" + c.Params("id"), nil }
 
-// attemptExams maps an attempt to its exam (quiz.Service.AttemptExam).
-type attemptExams interface {
-	AttemptExam(ctx context.Context, attemptID string) (string, error)
-}
-
 // attemptLease is the lease of the attempt's exam; none for an attempt that
 // does not exist, whose handler answers it.
 func (s *Server) attemptLease(c *fiber.Ctx) (string, error) {
-	q, ok := any(s.quiz).(attemptExams)
-	if !ok {
-		return "", nil
-	}
-	exam, err := q.AttemptExam(c.UserContext(), c.Params("id"))
+	exam, err := s.quiz.AttemptExam(c.UserContext(), c.Params("id"))
 	switch gridskill.ErrorCode(err) {
 	case "":
 		return "exam:" + exam, nil
