@@ -38,6 +38,7 @@ func Indexes() []store.Index {
 		store.On(collAwards, bson.D{{Key: "worker", Value: 1}}),
 		store.On(collAwards, bson.D{{Key: "contest", Value: 1}}),
 		store.On(collAudit, bson.D{{Key: "contest", Value: 1}, {Key: "at", Value: -1}}),
+		store.On(collGuests, bson.D{{Key: "contest", Value: 1}, {Key: "guest", Value: 1}}),
 	}
 }
 

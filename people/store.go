@@ -278,6 +278,9 @@ func (r repo) listUsers(ctx context.Context, f listFilter) ([]userDoc, int64, er
 	filter := bson.M{"unitPath": f.scopeID}
 	if f.role != "" {
 		filter["role"] = string(f.role)
+	} else {
+		// Guest judges are a contest's, not the roster's.
+		filter["role"] = bson.M{"$ne": string(GuestJudge)}
 	}
 	if f.query != "" {
 		// The query is matched as literal text: regexp metacharacters are quoted.
