@@ -190,30 +190,30 @@ func (s *Service) RedeemGuest(ctx context.Context, contestID, code, ip string) (
 	if tries.Full(ip, now) {
 		return people.User{}, gridskill.Errorf(gridskill.ETOOMANY, "too many wrong codes, please wait 15 minutes and try again")
 	}
-	fail := func(msg string) (people.User, error) {
+	fail := func(err error) (people.User, error) {
 		tries.Add(ip, now)
-		return people.User{}, gridskill.Errorf(gridskill.EUNAUTHORIZED, "%s", msg)
+		return people.User{}, err
 	}
 	code = NormalizeGuestCode(code)
 	if len(code) != guestCodeLen || len(contestID) > 40 {
-		return fail("this judge's code is not valid")
+		return fail(gridskill.Errorf(gridskill.EUNAUTHORIZED, "this judge's code is not valid"))
 	}
 	coll := s.repo.db.Collection(collGuests)
 	var d guestDoc
 	err := coll.FindOne(ctx, bson.M{"_id": hashGuestCode(code)}).Decode(&d)
 	if errors.Is(err, mongo.ErrNoDocuments) || err == nil && contestID != "" && d.Contest != contestID {
-		return fail("this judge's code is not valid")
+		return fail(gridskill.Errorf(gridskill.EUNAUTHORIZED, "this judge's code is not valid"))
 	}
 	if err != nil {
 		return people.User{}, gridskill.Internal(err)
 	}
 	switch {
 	case d.Revoked:
-		return fail("this judge's code was withdrawn by the organizer")
+		return fail(gridskill.Errorf(gridskill.EUNAUTHORIZED, "this judge's code was withdrawn by the organizer"))
 	case d.Used:
-		return fail("this judge's code has already been used; ask the organizer for a new one")
+		return fail(gridskill.Errorf(gridskill.EUNAUTHORIZED, "this judge's code has already been used; ask the organizer for a new one"))
 	case !now.Before(d.Expires):
-		return fail("this judge's code has expired; ask the organizer for a new one")
+		return fail(gridskill.Errorf(gridskill.EUNAUTHORIZED, "this judge's code has expired; ask the organizer for a new one"))
 	}
 	// Marked used only if still unused and not revoked: two phones racing
 	// with one code (or two instances) get one session between them.
@@ -222,11 +222,11 @@ func (s *Service) RedeemGuest(ctx context.Context, contestID, code, ip string) (
 		return people.User{}, gridskill.Internal(err)
 	}
 	if res.ModifiedCount != 1 {
-		return fail("this judge's code has already been used; ask the organizer for a new one")
+		return fail(gridskill.Errorf(gridskill.EUNAUTHORIZED, "this judge's code has already been used; ask the organizer for a new one"))
 	}
 	u, err := s.people.User(ctx, d.Guest)
 	if err != nil || !u.Active {
-		return fail("this judge's code was withdrawn by the organizer")
+		return fail(gridskill.Errorf(gridskill.EUNAUTHORIZED, "this judge's code was withdrawn by the organizer"))
 	}
 	tries.Reset(ip)
 	s.audit(ctx, u, d.Contest, Act{"Guest judge joined", u.Name})

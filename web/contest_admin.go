@@ -76,9 +76,17 @@ type contestPage struct {
 	// Feeds the contests that took entrants from this one.
 	Sources []contest.Contest
 	Feeds   []contest.Feed
+	// Guests are the contest's guest judges and their invitations.
+	Guests []contest.Guest
 	// judges names the accounts of the contest's panels.
 	judges map[string]string
+	now    time.Time
 }
+
+// GuestState is the catalogue id of where a guest judge's invitation stands.
+func (p contestPage) GuestState(g contest.Guest) string { return guestStates[g.State(p.now)] }
+
+var guestStates = map[string]string{"revoked": "Revoked", "joined": "Joined", "expired": "Code expired", "waiting": "Waiting for the code"}
 
 // DateTime formats a time in China's zone, to the minute.
 func (p contestPage) DateTime(t time.Time) string {
@@ -187,6 +195,10 @@ func (s *Server) renderContest(c *fiber.Ctx, p contestPage) error {
 	if p.Audit, err = s.contest.AuditTrail(ctx, u, ct.ID); err != nil {
 		return err
 	}
+	if p.Guests, err = s.contest.Guests(ctx, u, ct.ID); err != nil {
+		return err
+	}
+	p.now = s.clock.Now()
 	p.Title = ct.Title
 	return c.Render("contest/show", p, "layouts/main")
 }

@@ -47,6 +47,7 @@ var roleLabels = map[people.Role]string{
 	people.StreetAdmin:   "Street admin",
 	people.DistrictAdmin: "District admin",
 	people.Cadre:         "Shadowing participant",
+	people.GuestJudge:    "Guest judge",
 }
 
 // page fills the common part of a view model for the current request.

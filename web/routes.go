@@ -19,7 +19,7 @@ func (s *Server) routes(static fs.FS) {
 	app.Get("/sw.js", s.examServiceWorker(static))
 	app.Get("/favicon.ico", s.favicon(static))
 
-	app.Use(s.withContext, s.authenticate, s.checkCSRF, s.cadreOnly)
+	app.Use(s.withContext, s.authenticate, s.checkCSRF, s.cadreOnly, s.guestOnly)
 	admins := requireRole(people.StreetAdmin, people.DistrictAdmin)
 	staff := requireRole(people.Trainer, people.StreetAdmin, people.DistrictAdmin)
 
@@ -233,6 +233,10 @@ func (s *Server) routes(static fs.FS) {
 	app.Post("/contests/:id/rounds/:round/questions/:question/delete", s.requireUser, admins, s.contestQuestionDelete)
 	app.Post("/contests/:id/rounds/:round/questions/:question/move", s.requireUser, admins, s.contestQuestionMove)
 	app.Post("/contests/:id/rounds/:round/tasks/:task/delete", s.requireUser, admins, s.contestTaskDelete)
+	app.Post("/contests/:id/guests", s.requireUser, admins, s.contestGuestInvite)
+	app.Post("/contests/:id/guests/:guest/revoke", s.requireUser, admins, s.contestGuestRevoke)
+	app.Get("/judge", s.guestJudge)
+	app.Post("/judge", s.guestJudgeSubmit)
 	app.Get("/live/join", s.requireUser, s.liveJoin)
 	app.Get("/live/:id", s.requireUser, s.livePhone)
 	app.Get("/live/:id/host", s.requireUser, admins, s.liveHost)
@@ -257,6 +261,7 @@ func (s *Server) routes(static fs.FS) {
 	// API.
 	api := app.Group("/api/v1")
 	api.Post("/auth/login", s.apiLogin)
+	api.Post("/auth/judge", s.apiGuestJudge)
 	api.Post("/auth/logout", s.requireUser, s.apiLogout)
 	api.Post("/auth/password", s.requireUser, s.apiChangePassword)
 	api.Get("/me", s.requireUser, s.apiMe)
@@ -386,6 +391,8 @@ func (s *Server) routes(static fs.FS) {
 	api.Post("/contests/:id/advance-from", s.requireUser, admins, s.apiContestAdvanceFrom)
 	api.Get("/contests/:id/rounds/:round/answers", s.requireUser, admins, s.apiRoundAnswers)
 	api.Post("/contests/:id/rounds/:round/close", s.requireUser, admins, s.apiRoundClose)
+	api.Post("/contests/:id/guests", s.requireUser, admins, s.apiContestGuestInvite)
+	api.Post("/contests/:id/guests/:guest/revoke", s.requireUser, admins, s.apiContestGuestRevoke)
 	api.Post("/live/:id/host", s.requireUser, s.apiLiveHost)
 	api.Post("/live/:id/join", s.requireUser, s.apiLiveJoin)
 	api.Post("/live/:id/answer", s.requireUser, s.apiLiveAnswer)
