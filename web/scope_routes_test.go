@@ -333,6 +333,10 @@ var scopeRoutes = map[string]routeRule{
 	"POST /contests/:id/rounds/:round/questions/:question/delete": scoped("id", "contest", "round", "round", "question", "contestQuestion"),
 	"POST /contests/:id/rounds/:round/questions/:question/move":   scoped("id", "contest", "round", "round", "question", "contestQuestion"),
 	"POST /contests/:id/rounds/:round/tasks/:task/delete":         scoped("id", "contest", "round", "round", "task", "contestTask"),
+	"POST /contests/:id/guests":                                   scoped("id", "contest").withForm("round", "judgeRound"),
+	"POST /contests/:id/guests/:guest/revoke":                     scoped("id", "contest", "guest", "guest"),
+	"GET /judge":                                                  public("the guest judges' sign-in page"),
+	"POST /judge":                                                 public("guest judges sign in by code (contest tests)"),
 	"GET /live/join":                                              scoped().withQuery("pin", "pin"),
 	"GET /live/:id":                                               scoped("id", "contest"),
 	"GET /live/:id/host":                                          scoped("id", "contest"),
@@ -340,6 +344,7 @@ var scopeRoutes = map[string]routeRule{
 	"GET /live/:id/qr.png":                                        scoped("id", "contest"),
 	"GET /live/:id/events":                                        scoped("id", "contest").withoutControl("an event stream does not end (live tests)"),
 
+	"POST /api/v1/auth/judge":                            public("guest judges sign in by code (contest tests)"),
 	"POST /api/v1/auth/login":                            public("signing in"),
 	"POST /api/v1/auth/logout":                           writes(own),
 	"POST /api/v1/auth/password":                         writes(own),
@@ -448,6 +453,8 @@ var scopeRoutes = map[string]routeRule{
 	"POST /api/v1/contests/:id/rounds/:round/judges":    scoped("id", "contest", "round", "round").with(J{"phones": []string{seed.DemoLogins()[2].Phone}}),
 	"POST /api/v1/contests/:id/rounds/:round/advance":   scoped("id", "contest", "round", "round").with(J{"from": "r1", "top": 1}),
 	"POST /api/v1/contests/:id/advance-from":            scoped("id", "contest").with(J{"from": "c-000000000000", "top": 1}),
+	"POST /api/v1/contests/:id/guests":                  scoped("id", "contest").with(J{"round": "r2", "name": "来访评委"}),
+	"POST /api/v1/contests/:id/guests/:guest/revoke":    scoped("id", "contest", "guest", "guest"),
 	"POST /api/v1/contests/:id/awards":                  scoped("id", "contest"),
 	"GET /api/v1/contests/:id/rounds/:round/answers":    scoped("id", "contest", "round", "round"),
 	"POST /api/v1/contests/:id/rounds/:round/close":     scoped("id", "contest", "round", "round"),
@@ -481,6 +488,9 @@ type viewer struct {
 	name    string
 	token   string   // empty for anonymous
 	browser *browser // signed in, for form posts
+	// formPage is a page the viewer opens, for a form token: the password
+	// page when empty.
+	formPage string
 }
 
 func TestEveryRouteKeepsOtherStreetsOut(t *testing.T) {
@@ -665,7 +675,11 @@ func (r *rig) send(v viewer, method, path string, rule routeRule, west westRecor
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		return r.do(req)
 	}
-	return v.browser.post("/account/password", path, form)
+	from := "/account/password"
+	if v.formPage != "" {
+		from = v.formPage
+	}
+	return v.browser.post(from, path, form)
 }
 
 // uploadReq posts a file as a multipart form with an optional Bearer token.
@@ -772,7 +786,7 @@ func (r *rig) eastViewers() []viewer {
 		{"EastWorker", seed.DemoLogins()[3].Phone}, {"EastTrainer", "13900000007"}, {"EastStreetAdmin", seed.DemoLogins()[1].Phone}, {"OtherDistrictAdmin", otherAdmin.Phone},
 		{"EastCadre", eastCadre.Phone},
 	})
-	return append(out, viewer{name: "Anonymous"})
+	return append(out, r.eastGuestJudge(), viewer{name: "Anonymous"})
 }
 
 // viewers signs each in, by the API and in a browser.
@@ -932,6 +946,14 @@ func (r *certRig) westRecords() westRecords {
 	w.ids["contest"], w.ids["round"], w.ids["pin"] = ct.ID, round, ct.PIN
 	w.ids["contestQuestion"], w.ids["contestTask"] = ct.Rounds[0].Questions[0].ID, "t1"
 	w.markers = append(w.markers, "西岭街道技能大比武", "西岭必答题", "西岭专属赛题")
+	// Its judge round, with a guest judge.
+	jc, err := r.srv.contest.AddRound(c, westAdmin, ct.ID, contest.Round{Title: "西岭情景模拟", Kind: contest.Judge})
+	must(err)
+	judgeRound := jc.Rounds[len(jc.Rounds)-1].ID
+	inv, err := r.srv.contest.InviteGuest(c, westAdmin, ct.ID, judgeRound, "西岭特邀评委")
+	must(err)
+	w.ids["judgeRound"], w.ids["guest"] = judgeRound, inv.Guest.ID
+	w.markers = append(w.markers, "西岭情景模拟", "西岭特邀评委")
 
 	// A certification program of 西山 and the probe's certificate.
 	must(r.svc.SeedProgram(c, certify.Program{ID: "west-probe-program", Name: "西岭专属证书", IssuerID: seed.Street2ID, ValidityMonths: 24,
