@@ -298,6 +298,18 @@ func (e *retEnv) readContest(id string) func(e *retEnv) any {
 	return func(e *retEnv) any { return check(e.cs.Contest(ctx(e.t), e.admin, id)).of(e.t) }
 }
 
+// readGuests reads a contest's guest judges: their invitations and accounts.
+func (e *retEnv) readGuests(id string) func(e *retEnv) any {
+	return func(e *retEnv) any {
+		gs := check(e.cs.Guests(ctx(e.t), e.admin, id)).of(e.t)
+		var names []string
+		for _, g := range gs {
+			names = append(names, g.Name, check(e.r.people.User(ctx(e.t), g.ID)).of(e.t).Name)
+		}
+		return names
+	}
+}
+
 func (e *retEnv) contestForm(v *voice) string {
 	loc := e.form(e.adminB, v, "/contests", url.Values{"title": {v.text("比武标题")}, "description": {v.text("比武说明")},
 		"teamMethod": {pick(v, "mean", "per_capita")}})
@@ -376,6 +388,23 @@ var contestCases = []retentionCase{
 		rid := e.roundForm(v, id, contest.Judge)
 		e.form(e.adminB, v, "/contests/"+id+"/rounds/"+rid+"/tasks", url.Values{"title": {v.text("表演")}, "performer": {seed.WorkerID}})
 		return e.readContest(id)
+	}},
+	{"POST /contests/:id/guests", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.contestForm(v)
+		rid := e.roundForm(v, id, contest.Judge)
+		form := url.Values{"round": {rid}, "name": {v.text("评委")}, "_csrf": {e.token(e.adminB)}}
+		req := httptest.NewRequest("POST", "/contests/"+id+"/guests", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if resp, body := e.send(req, e.adminB, v.tag); resp.StatusCode != 200 {
+			e.t.Fatalf("guest invitation: %d %s", resp.StatusCode, problemOf(body))
+		}
+		return e.readGuests(id)
+	}},
+	{"POST /api/v1/contests/:id/guests", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.contestAPI(v)
+		rid := e.roundAPI(v, id, contest.Judge)
+		e.api(v, "POST", "/api/v1/contests/"+id+"/guests", e.adminTok, guestInviteRequest{Round: rid, Name: v.text("接口评委")}, nil)
+		return e.readGuests(id)
 	}},
 	{"POST /contests/:id/edit", func(e *retEnv, v *voice) func(*retEnv) any {
 		id := e.plainContest(v)
@@ -1343,6 +1372,10 @@ var storesNoText = map[string]string{
 	"POST /api/v1/tasks/:id/submit":                               "hands the task to its mentor: a state and a time",
 	"POST /login":                                                 "signs in; the phone and the address key rate limits: TestRateLimitKeysOutliveTheirRequest",
 	"POST /api/v1/auth/login":                                     "signs in; the phone and the address key rate limits: TestRateLimitKeysOutliveTheirRequest",
+	"POST /judge":                                                 "signs a guest judge in; the address keys the rate limit, the code is read and dropped",
+	"POST /api/v1/auth/judge":                                     "signs a guest judge in; the address keys the rate limit, the code is read and dropped",
+	"POST /contests/:id/guests/:guest/revoke":                     "stores no text: marks the invitation revoked",
+	"POST /api/v1/contests/:id/guests/:guest/revoke":              "stores no text: marks the invitation revoked",
 	"POST /logout":                                                "ends the session",
 	"POST /api/v1/auth/logout":                                    "ends the session",
 	"POST /account/password":                                      "keeps a hash of the password",
