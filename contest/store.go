@@ -104,6 +104,9 @@ type factDoc struct {
 	TimeMS int64   `bson:"timeMs,omitempty"`
 	Stake  int     `bson:"stake,omitempty"`
 	Score  float64 `bson:"score,omitempty"`
+	// Marks are a judge's marks, one per criterion of the round's score
+	// sheet, whose sum is Score.
+	Marks []float64 `bson:"marks,omitempty"`
 }
 
 // liveDoc is the phase of a contest's running round, written before any

@@ -302,7 +302,7 @@ func (e *retEnv) readContest(id string) func(e *retEnv) any {
 func (e *retEnv) readGuests(id string) func(e *retEnv) any {
 	return func(e *retEnv) any {
 		gs := check(e.cs.Guests(ctx(e.t), e.admin, id)).of(e.t)
-		var names []string
+		names := []any{check(e.cs.Contest(ctx(e.t), e.admin, id)).of(e.t)}
 		for _, g := range gs {
 			names = append(names, g.Name, check(e.r.people.User(ctx(e.t), g.ID)).of(e.t).Name)
 		}
