@@ -342,7 +342,7 @@ func (r repo) modifyUser(ctx context.Context, id string, update bson.M) (userDoc
 
 func (r repo) countByUnit(ctx context.Context, scopeID string) (map[string]int, error) {
 	cur, err := r.users.Aggregate(ctx, mongo.Pipeline{
-		{{Key: "$match", Value: bson.M{"unitPath": scopeID, "active": true}}},
+		{{Key: "$match", Value: bson.M{"unitPath": scopeID, "active": true, "role": bson.M{"$ne": string(GuestJudge)}}}},
 		{{Key: "$group", Value: bson.M{"_id": "$unitId", "n": bson.M{"$sum": 1}}}},
 	})
 	if err != nil {
