@@ -101,8 +101,8 @@ func TestGuestJudgeJoinsByCodeAndReachesOnlyItsJudgeScreen(t *testing.T) {
 		}
 	}
 	resp, body = g.get("/live/" + id)
-	if !strings.Contains(body, "东湖评委赛") {
-		t.Errorf("the judge screen: %d", resp.StatusCode)
+	if !strings.Contains(body, "东湖评委赛") || strings.Contains(body, `href="/modules"`) || strings.Contains(body, `href="/account"`) {
+		t.Errorf("the judge screen: %d, or its header links to pages the guest cannot open", resp.StatusCode)
 	}
 
 	// It scores its panel's task; the other contest refuses it.
