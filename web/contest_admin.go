@@ -341,6 +341,18 @@ func (s *Server) contestAwards(c *fiber.Ctx) error {
 	})
 }
 
+// Marks names a judge's marks by the round's score sheet: "程序规范 25 · 沟通技巧 33".
+func (p contestResultsPage) Marks(r contest.Round, marks []float64) string {
+	parts := make([]string, len(marks))
+	for i, m := range marks {
+		parts[i] = strconv.FormatFloat(m, 'f', -1, 64)
+		if i < len(r.Criteria) {
+			parts[i] = r.Criteria[i].Name + " " + parts[i]
+		}
+	}
+	return strings.Join(parts, " · ")
+}
+
 // contestResultsPage shows the standings to participants and admins.
 type contestResultsPage struct {
 	Page

@@ -135,5 +135,9 @@ func TestBrowserJudgeOnAPhoneAndAdvancement(t *testing.T) {
 	if !strings.Contains(page, "东湖街道决赛") {
 		t.Errorf("the first contest does not name the final: %q", page)
 	}
+	page, _ = chromedp.Run(desk, chromedp.Evaluate[string](`document.body.innerText`))
+	if !strings.Contains(page, "程序规范 25 · 沟通技巧 33 · 处置效果 27") || !strings.Contains(page, "王教授: 100") {
+		t.Errorf("the results do not show each judge's marks per criterion: %.1200s", page)
+	}
 	browsertest.Screenshot(t, desk, "judge-feeds")
 }
