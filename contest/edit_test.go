@@ -91,12 +91,9 @@ func TestPlayedRoundCannotBeEdited(t *testing.T) {
 	c := captainContest(f, Round{Title: "必答", Kind: Speed})
 	r := c.Rounds[0]
 	q := r.Questions[0].ID
-	c, err := f.s.AddQuestion(f.ctx, f.admin, c.ID, r.ID, speedQuestion("未出的题"))
-	f.must(err)
-	unshown := c.Rounds[0].Questions[len(c.Rounds[0].Questions)-1].ID
 	host := func(action string) { f.t.Helper(); f.must(f.s.Host(f.ctx, f.admin, c.ID, action, r.ID)) }
 	host(ActStart)
-	_, err = f.s.UpdateQuestion(f.ctx, f.admin, c.ID, r.ID, q, speedQuestion("直播中改题"))
+	_, err := f.s.UpdateQuestion(f.ctx, f.admin, c.ID, r.ID, q, speedQuestion("直播中改题"))
 	wantCode(t, err, gridskill.ECONFLICT)
 	_, err = f.s.SetParticipantsByUnits(f.ctx, f.admin, c.ID, []string{seed.Grid111ID})
 	wantCode(t, err, gridskill.ECONFLICT)
@@ -104,17 +101,15 @@ func TestPlayedRoundCannotBeEdited(t *testing.T) {
 	host(ActClose)
 	host(ActFinish)
 	for name, err := range map[string]error{
-		"edit a question": errOf(f.s.UpdateQuestion(f.ctx, f.admin, c.ID, r.ID, q, speedQuestion("赛后改题"))),
-		// The finished round's podium is still live, and its second question was never shown.
-		"replace an unshown question": errOf(f.s.ReplaceQuestion(f.ctx, f.admin, c.ID, r.ID, unshown, speedQuestion("赛后换题"))),
-		"delete a question":           errOf(f.s.DeleteQuestion(f.ctx, f.admin, c.ID, r.ID, q)),
-		"move a question":             errOf(f.s.MoveQuestion(f.ctx, f.admin, c.ID, r.ID, q, 1)),
-		"edit the round":              errOf(f.s.UpdateRound(f.ctx, f.admin, c.ID, r.ID, Round{Title: "改"})),
-		"delete the round":            errOf(f.s.DeleteRound(f.ctx, f.admin, c.ID, r.ID)),
-		"set participants":            errOf(f.s.SetParticipantsByUnits(f.ctx, f.admin, c.ID, []string{seed.Grid111ID})),
-		"set teams":                   errOf(f.s.SetTeams(f.ctx, f.admin, c.ID, []TeamSpec{{Name: "一队"}})),
-		"change the method":           errOf(f.s.UpdateContest(f.ctx, f.admin, c.ID, ContestEdit{Title: "x", TeamRule: scoring.TeamRule{Method: scoring.TeamBestN, N: 2}})),
-		"delete the contest":          f.s.DeleteContest(f.ctx, f.admin, c.ID),
+		"edit a question":    errOf(f.s.UpdateQuestion(f.ctx, f.admin, c.ID, r.ID, q, speedQuestion("赛后改题"))),
+		"delete a question":  errOf(f.s.DeleteQuestion(f.ctx, f.admin, c.ID, r.ID, q)),
+		"move a question":    errOf(f.s.MoveQuestion(f.ctx, f.admin, c.ID, r.ID, q, 1)),
+		"edit the round":     errOf(f.s.UpdateRound(f.ctx, f.admin, c.ID, r.ID, Round{Title: "改"})),
+		"delete the round":   errOf(f.s.DeleteRound(f.ctx, f.admin, c.ID, r.ID)),
+		"set participants":   errOf(f.s.SetParticipantsByUnits(f.ctx, f.admin, c.ID, []string{seed.Grid111ID})),
+		"set teams":          errOf(f.s.SetTeams(f.ctx, f.admin, c.ID, []TeamSpec{{Name: "一队"}})),
+		"change the method":  errOf(f.s.UpdateContest(f.ctx, f.admin, c.ID, ContestEdit{Title: "x", TeamRule: scoring.TeamRule{Method: scoring.TeamBestN, N: 2}})),
+		"delete the contest": f.s.DeleteContest(f.ctx, f.admin, c.ID),
 	} {
 		if gridskill.ErrorCode(err) != gridskill.ECONFLICT {
 			t.Errorf("%s after the round finished: %v, want conflict", name, err)
@@ -194,4 +189,25 @@ func TestRehearsalKeepsNoResults(t *testing.T) {
 	}
 	// A real round that has shown a question is not reset.
 	wantCode(t, f.s.Host(f.ctx, f.admin, c.ID, ActReset, r), gridskill.ECONFLICT)
+}
+
+// A finished round's podium keeps it live; a question it never showed is
+// still not replaced then.
+func TestFinishedRoundsUnshownQuestionIsNotReplaced(t *testing.T) {
+	f := newFixture(t)
+	c := captainContest(f, Round{Title: "必答", Kind: Speed})
+	r := c.Rounds[0].ID
+	c, err := f.s.AddQuestion(f.ctx, f.admin, c.ID, r, speedQuestion("未出的题"))
+	f.must(err)
+	unshown := c.Rounds[0].Questions[len(c.Rounds[0].Questions)-1].ID
+	for _, a := range []string{ActStart, ActNext, ActClose, ActFinish} {
+		f.must(f.s.Host(f.ctx, f.admin, c.ID, a, r))
+	}
+	_, err = f.s.ReplaceQuestion(f.ctx, f.admin, c.ID, r, unshown, speedQuestion("赛后换题"))
+	wantCode(t, err, gridskill.ECONFLICT)
+	got, err := f.s.Contest(f.ctx, f.admin, c.ID)
+	f.must(err)
+	if q := got.Rounds[0].Questions[len(got.Rounds[0].Questions)-1]; q.Stem != "未出的题" {
+		t.Errorf("the refused replacement changed the question: %q", q.Stem)
+	}
 }
