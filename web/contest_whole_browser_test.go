@@ -215,6 +215,8 @@ func TestBrowserWholeContest(t *testing.T) {
 	if p := text(presenter, "#s-panel"); !strings.Contains(p, "王教授: 95") {
 		t.Errorf("the presenter's panel: %q", p)
 	}
+	step(screen, "the panel on the projected screen", chromedp.WaitVisible(`#s-panel`))
+	browsertest.Screenshot(t, screen, "whole-judge-screen")
 	step(guest, "the panel on the guest's phone", chromedp.WaitVisible(`#p-panel`))
 	browsertest.Screenshot(t, presenter, "whole-judge-presenter")
 	browsertest.Screenshot(t, guest, "whole-judge-guest")
