@@ -241,6 +241,9 @@ func (s *Service) ReplaceQuestion(ctx context.Context, actor people.User, id, ro
 			return gridskill.Errorf(gridskill.ENOTFOUND, "round not found")
 		}
 		r := &c.Rounds[ri]
+		if !r.Finished.IsZero() { // its podium still on the screens
+			return gridskill.Errorf(gridskill.ECONFLICT, "this round has finished")
+		}
 		i, err := r.question(qid)
 		if err != nil {
 			return err

@@ -13,6 +13,11 @@ import (
 // invalid (outside 0–100), forbidden (not a judge of this round), conflict
 // (nothing being judged, already scored), internal.
 func (s *Service) Score(ctx context.Context, actor people.User, contestID string, item int, score float64) error {
+	return s.score(ctx, actor, contestID, item, score, nil)
+}
+
+// score records a judge's score and, from a score sheet, the marks it adds up.
+func (s *Service) score(ctx context.Context, actor people.User, contestID string, item int, score float64, marks []float64) error {
 	c, err := s.get(contestID)
 	if err != nil {
 		return err
@@ -50,7 +55,7 @@ func (s *Service) Score(ctx context.Context, actor people.User, contestID string
 	l.judged[actor.ID] = score
 	l.mu.Unlock()
 	err = s.repo.insertFact(ctx, factDoc{ID: factID(contestID, l.round.ID, item, actor.ID) + ":score", Contest: contestID, Round: l.round.ID,
-		Item: item, Kind: factScore, Worker: actor.ID, At: s.clock.Now(), Score: score})
+		Item: item, Kind: factScore, Worker: actor.ID, At: s.clock.Now(), Score: score, Marks: marks})
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if err != nil {

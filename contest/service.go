@@ -41,6 +41,9 @@ type Service struct {
 
 	streamsStopped bool
 	auditSeq       atomic.Uint64 // orders audit entries made at the same instant
+
+	guestOnce   sync.Once
+	guestWindow *people.Window // wrong guest judge codes per client address
 }
 
 // NewService returns the contest service. qs may be nil, and then questions
@@ -619,7 +622,7 @@ func (s *Service) SetJudges(ctx context.Context, actor people.User, id, roundID 
 		if r.Kind != Judge {
 			return gridskill.Errorf(gridskill.EINVALID, "only a judge round has judges")
 		}
-		r.Judges = ids
+		r.Judges = keepGuests(r.Judges, ids)
 		return nil
 	})
 }

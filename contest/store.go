@@ -38,6 +38,7 @@ func Indexes() []store.Index {
 		store.On(collAwards, bson.D{{Key: "worker", Value: 1}}),
 		store.On(collAwards, bson.D{{Key: "contest", Value: 1}}),
 		store.On(collAudit, bson.D{{Key: "contest", Value: 1}, {Key: "at", Value: -1}}),
+		store.On(collGuests, bson.D{{Key: "contest", Value: 1}, {Key: "guest", Value: 1}}),
 	}
 }
 
@@ -103,6 +104,9 @@ type factDoc struct {
 	TimeMS int64   `bson:"timeMs,omitempty"`
 	Stake  int     `bson:"stake,omitempty"`
 	Score  float64 `bson:"score,omitempty"`
+	// Marks are a judge's marks, one per criterion of the round's score
+	// sheet, whose sum is Score.
+	Marks []float64 `bson:"marks,omitempty"`
 }
 
 // liveDoc is the phase of a contest's running round, written before any
