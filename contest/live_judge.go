@@ -11,8 +11,9 @@ import (
 // Score records a judge's score of the performance being judged; the same
 // score sent again is answered as stored. Errors:
 // invalid (outside 0–100), forbidden (not a judge of this round), conflict
-// (nothing being judged, already scored), internal.
-func (s *Service) Score(ctx context.Context, actor people.User, contestID string, item int, score float64) error {
+// (nothing being judged, already scored), unavailable (the round's holder
+// is another instance), internal.
+func (s *Service) Score(ctx context.Context, actor people.User, contestID string, item int, score float64) (err error) {
 	c, err := s.get(contestID)
 	if err != nil {
 		return err
@@ -20,6 +21,12 @@ func (s *Service) Score(ctx context.Context, actor people.User, contestID string
 	// Whether a round is live is not told to those who judge none.
 	if !s.isJudge(c, actor.ID) {
 		return gridskill.Errorf(gridskill.EFORBIDDEN, "only the round's judges score")
+	}
+	if err := s.fence(contestID); err != nil {
+		return err
+	}
+	if s.holder != nil {
+		defer func() { err = s.fenced(contestID, err) }()
 	}
 	l := s.liveOf(contestID)
 	if l == nil {
