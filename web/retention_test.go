@@ -1375,6 +1375,8 @@ var storesNoText = map[string]string{
 	"POST /dashboard/remind":                                      "keeps notices whose text the server writes, keyed by the unit the tree holds",
 	"POST /api/v1/dashboard/remind":                               "keeps notices whose text the server writes, keyed by the unit the tree holds",
 	"POST /dashboard/gaps/practice":                               "keeps notices whose text the server writes; the topic is the catalogue's",
+	"POST /api/v1/dashboard/gaps/practice":                        "keeps notices whose text the server writes; the topic is the catalogue's",
+	"POST /api/v1/dashboard/gaps/retrain":                         "keeps an assignment of a stored module to a unit of the tree, and notices the server writes",
 	"POST /dashboard/gaps/retrain":                                "keeps an assignment of a stored module to a unit of the tree, and notices the server writes",
 	"POST /quiz/exams/:id/extend":                                 "keeps a time",
 	"POST /roster/deactivate":                                     "keeps flags",
