@@ -12,6 +12,7 @@ import (
 	"gridskill/people"
 	"gridskill/scoring"
 	"gridskill/seed"
+	"gridskill/store"
 )
 
 // fakeHolder is a lease holder a test flips. A lease given a countdown is
@@ -450,5 +451,22 @@ func TestClusterRefreshKeepsItsOwnNewerEdit(t *testing.T) {
 	a.mu.RUnlock()
 	if pin != "" {
 		t.Fatal("a refresh read before the deletion brought its PIN back")
+	}
+}
+
+// TestClusterEditsReachAnotherInstanceThroughVersions: an instance watching
+// the contests' version reloads them when another instance edits one.
+func TestClusterEditsReachAnotherInstanceThroughVersions(t *testing.T) {
+	f := newFixture(t)
+	a, b := f.instance(), f.instance()
+	va, vb := store.NewVersions(f.s.repo.db), store.NewVersions(f.s.repo.db)
+	a.SetVersions(va)
+	reloads := map[string]func(context.Context) error{VersionName: b.Refresh}
+	f.must(vb.Check(f.ctx, reloads)) // where the counters stand at b's start
+	c, err := a.Create(f.ctx, f.admin, Contest{Title: "另一实例的比赛"})
+	f.must(err)
+	f.must(vb.Check(f.ctx, reloads))
+	if got, err := b.Contest(f.ctx, f.admin, c.ID); err != nil || got.Title != "另一实例的比赛" {
+		t.Fatalf("the other instance after its check: %+v, %v", got, err)
 	}
 }
