@@ -100,8 +100,11 @@ func (s *Service) startRound(ctx context.Context, c Contest, roundID string, reh
 	l.publish(false)
 	l.mu.Unlock()
 	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, taken := s.owned[c.ID]; s.holder != nil && !taken { // dropped meanwhile
+		return errMoving()
+	}
 	s.live[c.ID] = l
-	s.mu.Unlock()
 	return nil
 }
 
