@@ -138,11 +138,16 @@ func isMoving(err error) bool {
 		gridskill.ErrorMessage(err) == "this round is moving to another server; try again"
 }
 
+// TestClusterLoadLeavesRunningRoundsToTheirLeases: a starting instance
+// rebuilds no running round; the one that takes its lease over rebuilds it,
+// with the joins recorded elsewhere.
 func TestClusterLoadLeavesRunningRoundsToTheirLeases(t *testing.T) {
 	f := newFixture(t)
-	c, round, _ := clusterContest(f, Round{Title: "必答题", Kind: Speed}, 1)
+	c, round, w := clusterContest(f, Round{Title: "必答题", Kind: Speed}, 1)
 	a := f.instance()
 	f.take(a, c, 1)
+	_, err := a.JoinContest(f.ctx, w[0], c.ID)
+	f.must(err)
 	f.must(a.Host(f.ctx, f.admin, c.ID, ActStart, round))
 	f.must(a.Host(f.ctx, f.admin, c.ID, ActNext, round))
 
@@ -157,6 +162,12 @@ func TestClusterLoadLeavesRunningRoundsToTheirLeases(t *testing.T) {
 	f.take(b, c, 2)
 	if _, phase, _ := b.LiveRound(c.ID); phase != phasePaused {
 		t.Fatalf("taken over, the open question is %q, want paused", phase)
+	}
+	b.mu.RLock()
+	h := b.hubs[c.ID]
+	b.mu.RUnlock()
+	if n := h.joinedCount(); n != 1 {
+		t.Fatalf("%d joined after the takeover, want the one who joined on the former holder", n)
 	}
 }
 
