@@ -36,7 +36,11 @@ func (h *fakeHolder) Holds(lease string) bool {
 }
 
 func (h *fakeHolder) hold(contestID string, on bool) {
-	h.holdFor(contestID, map[bool]int{true: -1, false: 0}[on])
+	checks := 0
+	if on {
+		checks = -1
+	}
+	h.holdFor(contestID, checks)
 }
 
 func (h *fakeHolder) holdFor(contestID string, checks int) {
