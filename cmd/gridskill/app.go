@@ -133,8 +133,12 @@ func (m *Main) Run(ctx context.Context) error {
 	cx := cases.NewService(m.store.DB, m.Clock, co, qs)
 	wireCertify(cs, ps, co, qs, m.contest, pr)
 	wireRecordHooks(co, qs, cs, m.log)
-	// Accepted tasks whose hours did not reach the record before a stop.
+	// Accepted tasks whose hours did not reach the record before a stop,
+	// and session edits a stop interrupted.
 	if err := pr.Repair(ctx); err != nil {
+		return err
+	}
+	if err := co.RepairSessions(ctx); err != nil {
 		return err
 	}
 	ps.Start(sweepCtx, people.PollInterval, m.log)
