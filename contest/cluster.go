@@ -9,6 +9,7 @@ import (
 	"go.mongodb.org/mongo-driver/mongo"
 
 	"gridskill"
+	"gridskill/quiz"
 )
 
 // Several instances over one database (docs/live.md): the running round of
@@ -55,10 +56,13 @@ const holdRetry = 500 * time.Millisecond
 
 func roundLease(contestID string) string { return "round:" + contestID }
 
+const movingMessage = "this round is moving to another server; try again"
+
 // errMoving is the answer of an instance that does not (or no longer) hold a
-// round: the client retries and reaches the holder.
+// round: the client retries at once (quiz.RetryAfter says when) and reaches
+// the holder.
 func errMoving() error {
-	return gridskill.Errorf(gridskill.EUNAVAILABLE, "this round is moving to another server; try again")
+	return &gridskill.Error{Code: gridskill.EUNAVAILABLE, Message: movingMessage, Format: movingMessage, Err: &quiz.Busy{RetryAfter: time.Second}}
 }
 
 // serves reports whether this instance runs the contest's live round now:

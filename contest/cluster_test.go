@@ -10,6 +10,7 @@ import (
 
 	"gridskill"
 	"gridskill/people"
+	"gridskill/quiz"
 	"gridskill/scoring"
 	"gridskill/seed"
 	"gridskill/store"
@@ -138,7 +139,8 @@ func (f *fixture) stored(c Contest) (liveDoc, int64) {
 }
 
 func isMoving(err error) bool {
-	return gridskill.ErrorCode(err) == gridskill.EUNAVAILABLE &&
+	after, ok := quiz.RetryAfter(err)
+	return gridskill.ErrorCode(err) == gridskill.EUNAVAILABLE && ok && after == time.Second &&
 		gridskill.ErrorMessage(err) == "this round is moving to another server; try again"
 }
 
