@@ -105,6 +105,9 @@ func (s *Service) ScoreSheet(ctx context.Context, actor people.User, contestID s
 	if !s.isJudge(c, actor.ID) {
 		return gridskill.Errorf(gridskill.EFORBIDDEN, "only the round's judges score")
 	}
+	if err := s.fence(contestID); err != nil {
+		return err
+	}
 	l := s.liveOf(contestID)
 	if l == nil {
 		return gridskill.Errorf(gridskill.ECONFLICT, "no round is live")
