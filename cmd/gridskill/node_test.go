@@ -1,5 +1,3 @@
-//go:build gridskill_cluster
-
 package main
 
 import (
