@@ -314,3 +314,30 @@ func TestAdoptClaimsWhatNobodyHolds(t *testing.T) {
 		t.Fatalf("after adoption: a holds %v, b holds %v", a.Held(), b.Held())
 	}
 }
+
+func TestConcurrentRequestsMakeOneClaim(t *testing.T) {
+	db := storetest.DB(t)
+	ctx := storetest.Context(t)
+	clock := gridskill.NewFakeClock(time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC))
+	tk := &takes{}
+	a, _ := start(t, db, clock, "a", tk)
+	var wg sync.WaitGroup
+	errs := make(chan error, 20)
+	for range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, mine, err := a.Owner(ctx, "exam:busy"); err != nil || !mine {
+				errs <- fmt.Errorf("Owner: %v %v", mine, err)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if took, _ := tk.get(); len(took) != 1 {
+		t.Fatalf("take hooks run: %v, want one for twenty requests", took)
+	}
+}
