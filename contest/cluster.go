@@ -127,23 +127,25 @@ func (s *Service) epochOf(contestID string) int64 {
 // contest_live and contest_facts exactly as Load does at a start, so an
 // interrupted question comes back paused and resumes with the time it had
 // left. Whatever the instance held of the contest before is dropped first.
-// A contest that does not exist is forgotten (its requests answer not found).
-// Errors: internal.
+// Errors: not_found (no such contest: the node then forgets the lease),
+// internal.
 func (s *Service) TakeOver(ctx context.Context, contestID string, epoch int64) error {
 	if s.holder == nil {
 		return gridskill.Errorf(gridskill.EINTERNAL, "take over a round: the service runs alone")
 	}
 	s.Drop(contestID)
+	// An id that names no contest is not found, so that the node forgets
+	// the lease it claimed for it instead of keeping one for every made-up
+	// address requested.
 	if !validID(contestID) {
-		return nil
+		return gridskill.Errorf(gridskill.ENOTFOUND, "no such contest")
 	}
 	d, err := s.repo.contest(ctx, contestID)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		s.mu.Lock()
 		s.forgetLocked(contestID)
-		s.owned[contestID] = epoch
 		s.mu.Unlock()
-		return nil
+		return gridskill.Errorf(gridskill.ENOTFOUND, "no such contest")
 	}
 	if err != nil {
 		return gridskill.Internal(fmt.Errorf("take over contest %s: %w", contestID, err))

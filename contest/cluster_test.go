@@ -487,3 +487,16 @@ func TestClusterEditsReachAnotherInstanceThroughVersions(t *testing.T) {
 		t.Fatalf("the other instance after its check: %+v, %v", got, err)
 	}
 }
+
+// TestClusterTakeOverOfAnUnknownContestIsNotFound: a made-up address names
+// no contest, so the node is told to forget the lease it claimed for it.
+func TestClusterTakeOverOfAnUnknownContestIsNotFound(t *testing.T) {
+	f := newFixture(t)
+	a := f.instance()
+	for _, id := range []string{"c-0123456789abcdef", "../../etc", ""} {
+		a.h.hold(id, true)
+		if err := a.TakeOver(f.ctx, id, 1); gridskill.ErrorCode(err) != gridskill.ENOTFOUND {
+			t.Fatalf("take over %q: %v, want not_found", id, err)
+		}
+	}
+}
