@@ -2,6 +2,7 @@ package courses_test
 
 import (
 	"context"
+	"go.mongodb.org/mongo-driver/mongo"
 	"io/fs"
 	"strings"
 	"testing"
@@ -19,6 +20,7 @@ func TestMain(m *testing.M) { storetest.Main(m) }
 // fixture is the courses service over a fresh database holding the demo
 // district's units and people (not its training content).
 type fixture struct {
+	db    *mongo.Database
 	cs    *courses.Service
 	ps    *people.Service
 	clock *gridskill.FakeClock
@@ -35,7 +37,7 @@ func newFixture(t testing.TB) *fixture {
 	if err := ps.Seed(storetest.Context(t), units, users, seed.DemoPassword); err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{cs: courses.NewService(db, ps, clock), ps: ps, clock: clock, users: map[string]people.User{}}
+	f := &fixture{db: db, cs: courses.NewService(db, ps, clock), ps: ps, clock: clock, users: map[string]people.User{}}
 	for _, u := range users {
 		f.users[u.ID] = u
 	}

@@ -375,6 +375,35 @@ func TestOldChangeRecordsArePrunedInBoundedSteps(t *testing.T) {
 	}
 }
 
+// With several instances the records are pruned by a job on one of them
+// (PruneChanges), not by every instance's polls.
+func TestChangeRecordsArePrunedByTheJobWhenAskedTo(t *testing.T) {
+	f := newFixture(t)
+	f.ps.PruneByJob()
+	u := f.user(t, "worker-0042")
+	for range 3 {
+		if err := f.ps.Logout(f.ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all := f.count(t, "users_changes")
+	f.clock.Advance(time.Hour)
+	for range 2 {
+		if err := f.ps.Poll(f.ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := f.count(t, "users_changes"); n != all {
+		t.Fatalf("%d change records after polls, want the %d left for the job", n, all)
+	}
+	if err := f.ps.PruneChanges(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.count(t, "users_changes"); n != 1 {
+		t.Fatalf("%d change records after the job, want the latest only", n)
+	}
+}
+
 // Start polls on the service's clock: once the interval has passed, another
 // instance's logout is refused here, without waiting in real time.
 func TestStartPollsOnTheClock(t *testing.T) {
