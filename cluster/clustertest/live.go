@@ -40,13 +40,15 @@ type LiveFigures struct {
 	Answers, Acked, Lost, Twice int
 	// Failed answer requests (no answer, 5xx or 409 while paused) after the kill.
 	FailedDuringTakeover int
-	// Reconnects counts event streams opened again after they dropped.
-	Reconnects int
+	// Reconnects counts event streams opened again after they dropped;
+	// SawResults the phones whose stream showed the question's results
+	// within 10 s of the host's close.
+	Reconnects, SawResults int
 }
 
 func (f LiveFigures) String() string {
-	return fmt.Sprintf("live: phones=%d killed=%s held=%v new_holder=%s takeover=%s paused=%v answers=%d acked=%d lost=%d twice=%d failed_during_takeover=%d reconnects=%d",
-		f.Phones, f.Killed, f.Held, f.NewHolder, f.Takeover.Round(time.Millisecond), f.Paused, f.Answers, f.Acked, f.Lost, f.Twice, f.FailedDuringTakeover, f.Reconnects)
+	return fmt.Sprintf("live: phones=%d killed=%s held=%v new_holder=%s takeover=%s paused=%v answers=%d acked=%d lost=%d twice=%d failed_during_takeover=%d reconnects=%d saw_results=%d",
+		f.Phones, f.Killed, f.Held, f.NewHolder, f.Takeover.Round(time.Millisecond), f.Paused, f.Answers, f.Acked, f.Lost, f.Twice, f.FailedDuringTakeover, f.Reconnects, f.SawResults)
 }
 
 // RunLive prepares the phones and a contest with a speed round, opens a
@@ -102,13 +104,14 @@ func (c *Cluster) RunLive(ctx context.Context, run LiveRun) (LiveFigures, error)
 	defer stopStreams()
 	var connected, reconnects atomic.Int64
 	opened := make([]chan struct{}, len(people))
+	var results atomic.Int64
 	var wg sync.WaitGroup
 	for i, p := range people {
 		opened[i] = make(chan struct{})
 		wg.Add(1)
 		go func(p *person, open chan struct{}) {
 			defer wg.Done()
-			c.stream(streams, ct.ID, p, open, &connected, &reconnects)
+			c.stream(streams, ct.ID, p, open, &connected, &reconnects, &results)
 		}(p, opened[i])
 	}
 	for deadline := time.Now().Add(time.Minute); connected.Load() < int64(len(people)); time.Sleep(50 * time.Millisecond) {
@@ -180,6 +183,10 @@ func (c *Cluster) RunLive(ctx context.Context, run LiveRun) (LiveFigures, error)
 	if err := c.must(ctx, "POST", live+"/host", admin, map[string]string{"action": "close", "round": round}, nil); err != nil {
 		return f, err
 	}
+	for deadline := time.Now().Add(10 * time.Second); results.Load() < int64(len(people)) && time.Now().Before(deadline); {
+		time.Sleep(50 * time.Millisecond)
+	}
+	f.SawResults = int(results.Load())
 	if err := c.must(ctx, "POST", live+"/host", admin, map[string]string{"action": "finish", "round": round}, nil); err != nil {
 		return f, err
 	}
@@ -218,9 +225,10 @@ func (c *Cluster) RunLive(ctx context.Context, run LiveRun) (LiveFigures, error)
 }
 
 // stream is one phone's event stream through the front, opened again
-// whenever it drops; open is closed at the first frame showing question 0 open.
-func (c *Cluster) stream(ctx context.Context, contest string, p *person, open chan struct{}, connected, reconnects *atomic.Int64) {
-	first, isOpen := true, false
+// whenever it drops; open is closed at the first frame showing question 0
+// open, and results counts the phone once it shows question 0's results.
+func (c *Cluster) stream(ctx context.Context, contest string, p *person, open chan struct{}, connected, reconnects, results *atomic.Int64) {
+	first, isOpen, sawResults := true, false, false
 	h := &http.Client{Transport: c.http.Transport}
 	for ctx.Err() == nil {
 		req, _ := http.NewRequestWithContext(ctx, "GET", c.Front+"/live/"+contest+"/events", nil)
@@ -254,9 +262,16 @@ func (c *Cluster) stream(ctx context.Context, contest string, p *person, open ch
 					Item  int    `json:"item"`
 				} `json:"s"`
 			}
-			if json.Unmarshal(line[6:], &fr) == nil && !isOpen && fr.S.Phase == "open" && fr.S.Item == 0 {
+			if json.Unmarshal(line[6:], &fr) != nil || fr.S.Item != 0 {
+				continue
+			}
+			if !isOpen && fr.S.Phase == "open" {
 				isOpen = true
 				close(open)
+			}
+			if !sawResults && fr.S.Phase == "results" {
+				sawResults = true
+				results.Add(1)
 			}
 		}
 		resp.Body.Close()

@@ -137,4 +137,7 @@ func roundOwnerKilled(t *testing.T, ctx context.Context, c *clustertest.Cluster,
 	if f.Acked != f.Phones {
 		t.Errorf("%d of %d phones had their answer acknowledged", f.Acked, f.Phones)
 	}
+	if f.SawResults != f.Phones {
+		t.Errorf("%d of %d phones' event streams showed the results after the takeover", f.SawResults, f.Phones)
+	}
 }
