@@ -83,10 +83,13 @@ func (s *Service) UpdateContest(ctx context.Context, actor people.User, id strin
 }
 
 // DeleteContest removes a contest no round of which has been played.
-// Errors: invalid, not_found, forbidden, conflict, internal.
+// Errors: invalid, not_found, forbidden, conflict, unavailable, internal.
 func (s *Service) DeleteContest(ctx context.Context, actor people.User, id string) error {
 	c, err := s.managed(actor, id)
 	if err != nil {
+		return err
+	}
+	if err := s.fence(c.ID); err != nil {
 		return err
 	}
 	if c.Played() || s.liveOf(c.ID) != nil {
@@ -96,11 +99,10 @@ func (s *Service) DeleteContest(ctx context.Context, actor people.User, id strin
 		return gridskill.Internal(err)
 	}
 	s.mu.Lock()
-	delete(s.contests, c.ID)
-	if s.pins[c.PIN] == c.ID {
-		delete(s.pins, c.PIN)
-	}
+	s.noteSavedLocked(c.ID)
+	s.forgetLocked(c.ID)
 	s.mu.Unlock()
+	s.bump(ctx)
 	s.audit(ctx, actor, c.ID, Act{"Contest deleted", c.Title})
 	return nil
 }
@@ -241,6 +243,9 @@ func (s *Service) ReplaceQuestion(ctx context.Context, actor people.User, id, ro
 			return gridskill.Errorf(gridskill.ENOTFOUND, "round not found")
 		}
 		r := &c.Rounds[ri]
+		if !r.Finished.IsZero() { // its podium still on the screens
+			return gridskill.Errorf(gridskill.ECONFLICT, "this round has finished")
+		}
 		i, err := r.question(qid)
 		if err != nil {
 			return err

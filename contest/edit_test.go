@@ -190,3 +190,24 @@ func TestRehearsalKeepsNoResults(t *testing.T) {
 	// A real round that has shown a question is not reset.
 	wantCode(t, f.s.Host(f.ctx, f.admin, c.ID, ActReset, r), gridskill.ECONFLICT)
 }
+
+// A finished round's podium keeps it live; a question it never showed is
+// still not replaced then.
+func TestFinishedRoundsUnshownQuestionIsNotReplaced(t *testing.T) {
+	f := newFixture(t)
+	c := captainContest(f, Round{Title: "必答", Kind: Speed})
+	r := c.Rounds[0].ID
+	c, err := f.s.AddQuestion(f.ctx, f.admin, c.ID, r, speedQuestion("未出的题"))
+	f.must(err)
+	unshown := c.Rounds[0].Questions[len(c.Rounds[0].Questions)-1].ID
+	for _, a := range []string{ActStart, ActNext, ActClose, ActFinish} {
+		f.must(f.s.Host(f.ctx, f.admin, c.ID, a, r))
+	}
+	_, err = f.s.ReplaceQuestion(f.ctx, f.admin, c.ID, r, unshown, speedQuestion("赛后换题"))
+	wantCode(t, err, gridskill.ECONFLICT)
+	got, err := f.s.Contest(f.ctx, f.admin, c.ID)
+	f.must(err)
+	if q := got.Rounds[0].Questions[len(got.Rounds[0].Questions)-1]; q.Stem != "未出的题" {
+		t.Errorf("the refused replacement changed the question: %q", q.Stem)
+	}
+}

@@ -228,8 +228,11 @@ func idleState(c Contest, joined int) []byte {
 
 // Subscribe opens a live stream of the contest for a viewer. The role and
 // identity are decided by the caller from the sign-in or the screen key.
-// Errors: internal.
+// Errors: unavailable (the round's holder is another instance), internal.
 func (s *Service) Subscribe(ctx context.Context, c Contest, worker, role string) (*Sub, error) {
+	if err := s.fence(c.ID); err != nil {
+		return nil, err
+	}
 	h, err := s.hubOf(ctx, c)
 	if err != nil {
 		return nil, err

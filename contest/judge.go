@@ -105,6 +105,9 @@ func (s *Service) ScoreSheet(ctx context.Context, actor people.User, contestID s
 	if !s.isJudge(c, actor.ID) {
 		return gridskill.Errorf(gridskill.EFORBIDDEN, "only the round's judges score")
 	}
+	if err := s.fence(contestID); err != nil {
+		return err
+	}
 	l := s.liveOf(contestID)
 	if l == nil {
 		return gridskill.Errorf(gridskill.ECONFLICT, "no round is live")
@@ -119,7 +122,7 @@ func (s *Service) ScoreSheet(ctx context.Context, actor people.User, contestID s
 	if err != nil {
 		return gridskill.Errorf(gridskill.EINVALID, "give each criterion a mark between 0 and its points")
 	}
-	return s.Score(ctx, actor, contestID, item, total)
+	return s.score(ctx, actor, contestID, item, total, slices.Clone(marks))
 }
 
 type panelJSON struct {
@@ -187,6 +190,9 @@ type JudgeMark struct {
 	Judge   string
 	Score   float64
 	Dropped string
+	// Marks are the judge's marks per criterion, when the round has a
+	// score sheet.
+	Marks []float64
 }
 
 // Panels returns each task's judge scores of the contest's finished judge
@@ -208,12 +214,14 @@ func (s *Service) Panels(ctx context.Context, actor people.User, id string) (map
 			return nil, gridskill.Internal(err)
 		}
 		given := map[int]map[string]float64{}
+		marks := map[int]map[string][]float64{}
 		for _, f := range facts {
 			if f.Kind == factScore {
 				if given[f.Item] == nil {
-					given[f.Item] = map[string]float64{}
+					given[f.Item], marks[f.Item] = map[string]float64{}, map[string][]float64{}
 				}
 				given[f.Item][f.Worker] = f.Score
+				marks[f.Item][f.Worker] = f.Marks
 			}
 		}
 		for i, t := range r.Tasks {
@@ -225,7 +233,7 @@ func (s *Service) Panels(ctx context.Context, actor people.User, id string) (map
 			for _, j := range r.Judges {
 				if v, ok := given[i][j]; ok {
 					scores = append(scores, v)
-					tp.Scores = append(tp.Scores, JudgeMark{Judge: s.judgeName(ctx, c, j), Score: v})
+					tp.Scores = append(tp.Scores, JudgeMark{Judge: s.judgeName(ctx, c, j), Score: v, Marks: marks[i][j]})
 				}
 			}
 			if ps, err := scoring.Panel(scores); err == nil {

@@ -1,6 +1,7 @@
 package contest
 
 import (
+	"slices"
 	"testing"
 
 	"gridskill"
@@ -91,6 +92,9 @@ func TestScoreSheetAndPanelBreakdown(t *testing.T) {
 	tp := panels[r]
 	if len(tp) != 1 || tp[0].Score != 80 || len(tp[0].Scores) != 3 || tp[0].Scores[0].Dropped != "highest" || tp[0].Scores[1].Dropped != "lowest" || tp[0].Performer == "" {
 		t.Errorf("the finished round's panels: %+v", tp)
+	}
+	if len(tp) == 1 && len(tp[0].Scores) == 3 && !slices.Equal(tp[0].Scores[1].Marks, []float64{20, 30, 20}) {
+		t.Errorf("each criterion's mark is not kept: %+v", tp[0].Scores)
 	}
 	outsider, err := f.ps.User(f.ctx, seed.TrainerID)
 	f.must(err)

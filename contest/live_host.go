@@ -2,6 +2,7 @@ package contest
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"time"
 
@@ -13,12 +14,21 @@ import (
 
 // Host carries out a host action on the contest's live round. Only the
 // contest's admins drive it. Errors: invalid, not_found, forbidden,
-// conflict (an action the current phase does not allow), internal.
+// conflict (an action the current phase does not allow), unavailable (the
+// round's holder is another instance), internal.
 func (s *Service) Host(ctx context.Context, actor people.User, contestID, action, roundID string) error {
 	c, err := s.managed(actor, contestID)
 	if err != nil {
 		return err
 	}
+	if err := s.fence(contestID); err != nil {
+		return err
+	}
+	return s.fenced(contestID, s.host(ctx, actor, c, action, roundID))
+}
+
+func (s *Service) host(ctx context.Context, actor people.User, c Contest, action, roundID string) error {
+	contestID := c.ID
 	if action == ActStart || action == ActRehearse {
 		err := s.startRound(ctx, c, roundID, action == ActRehearse)
 		if err == nil && action == ActRehearse {
@@ -81,17 +91,20 @@ func (s *Service) startRound(ctx context.Context, c Contest, roundID string, reh
 		return gridskill.Internal(err)
 	}
 	l := newLive(s, c, r, h)
-	l.st = liveDoc{ID: c.ID, Round: r.ID, Item: -1, Phase: phaseLobby, Rehearsal: rehearsal, Updated: s.clock.Now()}
+	l.st = liveDoc{ID: c.ID, Round: r.ID, Item: -1, Phase: phaseLobby, Rehearsal: rehearsal, Updated: s.clock.Now(), Epoch: s.epochOf(c.ID)}
 	if err := s.repo.saveLive(ctx, l.st); err != nil {
-		return gridskill.Internal(err)
+		return liveWriteError(err)
 	}
 	l.mu.Lock()
 	l.rank()
 	l.publish(false)
 	l.mu.Unlock()
 	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, taken := s.owned[c.ID]; s.holder != nil && !taken { // dropped meanwhile
+		return errMoving()
+	}
 	s.live[c.ID] = l
-	s.mu.Unlock()
 	return nil
 }
 
@@ -99,15 +112,31 @@ func (s *Service) startRound(ctx context.Context, c Contest, roundID string, reh
 func (l *live) persist(ctx context.Context, st liveDoc) error {
 	st.Updated = l.s.clock.Now()
 	if err := l.s.repo.saveLive(ctx, st); err != nil {
-		return gridskill.Internal(err)
+		return liveWriteError(err)
 	}
 	return nil
 }
 
-// transition persists st, then installs it and publishes. Call with hostMu held.
+func liveWriteError(err error) error {
+	if errors.Is(err, errFormerHolder) {
+		return errMoving()
+	}
+	return gridskill.Internal(err)
+}
+
+// transition persists st, then installs it and publishes. Call with hostMu
+// held. A round this instance no longer runs changes nothing: before the
+// write, and after it, when the lease was lost meanwhile, nobody hears of it
+// here (the new holder rebuilds from what is stored).
 func (l *live) transition(ctx context.Context, st liveDoc, before func()) error {
+	if !l.current() {
+		return errMoving()
+	}
 	if err := l.persist(ctx, st); err != nil {
 		return err
+	}
+	if !l.current() {
+		return errMoving()
 	}
 	l.mu.Lock()
 	if before != nil {
@@ -387,6 +416,16 @@ func (l *live) arm(gen uint64, at time.Time, act func(context.Context) error) {
 func (l *live) due(gen uint64, at time.Time, act func(context.Context) error) {
 	l.hostMu.Lock()
 	defer l.hostMu.Unlock()
+	if !l.current() {
+		// Only the round's holder acts. Until the round is dropped (the lease
+		// lost for good) the timer looks again a little later.
+		l.mu.Lock()
+		if !l.stopped && l.gen == gen {
+			l.arm(gen, l.s.clock.Now().Add(holdRetry), act)
+		}
+		l.mu.Unlock()
+		return
+	}
 	l.mu.Lock()
 	if l.stopped || l.gen != gen {
 		l.mu.Unlock()

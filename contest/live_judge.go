@@ -11,8 +11,14 @@ import (
 // Score records a judge's score of the performance being judged; the same
 // score sent again is answered as stored. Errors:
 // invalid (outside 0–100), forbidden (not a judge of this round), conflict
-// (nothing being judged, already scored), internal.
+// (nothing being judged, already scored), unavailable (the round's holder
+// is another instance), internal.
 func (s *Service) Score(ctx context.Context, actor people.User, contestID string, item int, score float64) error {
+	return s.score(ctx, actor, contestID, item, score, nil)
+}
+
+// score records a judge's score and, from a score sheet, the marks it adds up.
+func (s *Service) score(ctx context.Context, actor people.User, contestID string, item int, score float64, marks []float64) (err error) {
 	c, err := s.get(contestID)
 	if err != nil {
 		return err
@@ -20,6 +26,12 @@ func (s *Service) Score(ctx context.Context, actor people.User, contestID string
 	// Whether a round is live is not told to those who judge none.
 	if !s.isJudge(c, actor.ID) {
 		return gridskill.Errorf(gridskill.EFORBIDDEN, "only the round's judges score")
+	}
+	if err := s.fence(contestID); err != nil {
+		return err
+	}
+	if s.holder != nil {
+		defer func() { err = s.fenced(contestID, err) }()
 	}
 	l := s.liveOf(contestID)
 	if l == nil {
@@ -50,7 +62,7 @@ func (s *Service) Score(ctx context.Context, actor people.User, contestID string
 	l.judged[actor.ID] = score
 	l.mu.Unlock()
 	err = s.repo.insertFact(ctx, factDoc{ID: factID(contestID, l.round.ID, item, actor.ID) + ":score", Contest: contestID, Round: l.round.ID,
-		Item: item, Kind: factScore, Worker: actor.ID, At: s.clock.Now(), Score: score})
+		Item: item, Kind: factScore, Worker: actor.ID, At: s.clock.Now(), Score: score, Marks: marks})
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if err != nil {

@@ -44,7 +44,8 @@ func errLate() error {
 
 // player returns the live round and the actor's player in it. In a captain
 // round a member who is not the captain is refused, so that nothing they
-// send changes the round. Errors: invalid, not_found, forbidden, conflict.
+// send changes the round. Errors: invalid, not_found, forbidden, conflict,
+// unavailable (the round's holder is another instance).
 func (s *Service) player(actor people.User, contestID string) (*live, *player, error) {
 	c, err := s.get(contestID)
 	if err != nil {
@@ -52,6 +53,9 @@ func (s *Service) player(actor people.User, contestID string) (*live, *player, e
 	}
 	if _, ok := c.Participant(actor.ID); !ok {
 		return nil, nil, gridskill.Errorf(gridskill.EFORBIDDEN, "you are not taking part in this contest")
+	}
+	if err := s.fence(contestID); err != nil {
+		return nil, nil, err
 	}
 	l := s.liveOf(contestID)
 	if l == nil {
@@ -76,8 +80,16 @@ func (s *Service) player(actor people.User, contestID string) (*live, *player, e
 // stored and arrives after its question closed is refused as late. Errors:
 // invalid (a malformed answer, an unknown round), forbidden (not a player),
 // conflict (the question is not open, the time is up, already answered
-// differently), internal.
-func (s *Service) Answer(ctx context.Context, actor people.User, contestID string, req AnswerRequest) (AnswerResult, error) {
+// differently), unavailable (the round's holder is another instance, or
+// this instance lost the round before it could answer), internal.
+func (s *Service) Answer(ctx context.Context, actor people.User, contestID string, req AnswerRequest) (res AnswerResult, err error) {
+	if s.holder != nil {
+		defer func() {
+			if err = s.fenced(contestID, err); err != nil {
+				res = AnswerResult{}
+			}
+		}()
+	}
 	l, p, err := s.player(actor, contestID)
 	if err != nil {
 		return AnswerResult{}, err
@@ -278,10 +290,17 @@ func (s *Service) Ping(actor people.User, contestID string, echo, heldMS int64) 
 	l.mu.Lock()
 	p.addDelay(now - echo - max(heldMS, 0))
 	l.mu.Unlock()
-	return nil
+	return s.fenced(contestID, nil)
 }
 
 func (s *Service) recordJoin(ctx context.Context, c Contest, worker string) error {
+	if err := s.fence(c.ID); err != nil {
+		return err
+	}
+	return s.fenced(c.ID, s.storeJoin(ctx, c, worker))
+}
+
+func (s *Service) storeJoin(ctx context.Context, c Contest, worker string) error {
 	h, err := s.hubOf(ctx, c)
 	if err != nil {
 		return gridskill.Internal(err)
@@ -310,8 +329,11 @@ func (s *Service) recordJoin(ctx context.Context, c Contest, worker string) erro
 // Stake records a player's stake for the coming wager question; the same
 // stake sent again is answered as stored. Errors:
 // invalid (not an allowed stake), forbidden, conflict (not a wager round,
-// not the staking phase, already staked), internal.
-func (s *Service) Stake(ctx context.Context, actor people.User, contestID string, item, stake int) error {
+// not the staking phase, already staked), unavailable, internal.
+func (s *Service) Stake(ctx context.Context, actor people.User, contestID string, item, stake int) (err error) {
+	if s.holder != nil {
+		defer func() { err = s.fenced(contestID, err) }()
+	}
 	l, p, err := s.player(actor, contestID)
 	if err != nil {
 		return err
@@ -365,8 +387,12 @@ type BuzzRequest struct {
 // first. A buzz while the stem is being read is a false start: refused, or,
 // when the contest penalises it, stored, keeping the player from buzzing
 // the question and costing the round's penalty. Errors: forbidden,
-// conflict (not a buzzer round, no question open, a false start), internal.
-func (s *Service) Buzz(ctx context.Context, actor people.User, contestID string, req BuzzRequest) error {
+// conflict (not a buzzer round, no question open, a false start),
+// unavailable, internal.
+func (s *Service) Buzz(ctx context.Context, actor people.User, contestID string, req BuzzRequest) (err error) {
+	if s.holder != nil {
+		defer func() { err = s.fenced(contestID, err) }()
+	}
 	l, p, err := s.player(actor, contestID)
 	if err != nil {
 		return err

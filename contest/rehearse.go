@@ -28,8 +28,11 @@ func (l *live) reset(ctx context.Context) error {
 	if !st.Rehearsal && st.Item >= 0 {
 		return gridskill.Errorf(gridskill.ECONFLICT, "this round has gone live; only a rehearsal or a round still in its lobby can be reset")
 	}
-	if err := l.s.repo.saveLive(ctx, liveDoc{ID: st.ID, Phase: phaseDone, Updated: l.s.clock.Now()}); err != nil {
-		return gridskill.Internal(err)
+	if !l.current() {
+		return errMoving()
+	}
+	if err := l.s.repo.saveLive(ctx, liveDoc{ID: st.ID, Phase: phaseDone, Updated: l.s.clock.Now(), Epoch: st.Epoch}); err != nil {
+		return liveWriteError(err)
 	}
 	if err := l.s.repo.deleteFacts(ctx, st.ID, st.Round); err != nil {
 		return gridskill.Internal(err)

@@ -41,6 +41,18 @@ type Service struct {
 
 	streamsStopped bool
 	auditSeq       atomic.Uint64 // orders audit entries made at the same instant
+
+	guestOnce   sync.Once
+	guestWindow *people.Window // wrong guest judge codes per client address
+
+	// With several instances (cluster.go): the leases, the rounds taken over
+	// (contest id → lease epoch), and the contests this instance wrote last
+	// (contest id → saveSeq then), which a Refresh keeps.
+	holder   Holder
+	versions Versions
+	owned    map[string]int64
+	saved    map[string]uint64
+	saveSeq  uint64
 }
 
 // NewService returns the contest service. qs may be nil, and then questions
@@ -57,11 +69,25 @@ func NewService(db *mongo.Database, ps *people.Service, qs *quiz.Service, clock 
 
 // Load reads every contest and rebuilds the live state of rounds that were
 // running when the process stopped. An interrupted question waits, paused,
-// for the host to re-open it with its remaining time or to close it.
+// for the host to re-open it with its remaining time or to close it. One of
+// several instances (SetCluster) reads the contests only: running rounds,
+// and their streams' joins, come with their leases (TakeOver).
 func (s *Service) Load(ctx context.Context) error {
 	docs, err := s.repo.allContests(ctx)
 	if err != nil {
 		return fmt.Errorf("load contests: %w", err)
+	}
+	if s.holder != nil {
+		s.mu.Lock()
+		for _, d := range docs {
+			c := d.contest()
+			s.contests[c.ID] = c
+			if c.PIN != "" {
+				s.pins[c.PIN] = c.ID
+			}
+		}
+		s.mu.Unlock()
+		return nil
 	}
 	joins, err := s.repo.joins(ctx)
 	if err != nil {
@@ -306,26 +332,34 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-// save writes a contest and updates the cache.
+// save writes a contest, updates the cache and tells the other instances.
 func (s *Service) save(ctx context.Context, c Contest) error {
 	if err := s.repo.saveContest(ctx, newContestDoc(c)); err != nil {
 		return gridskill.Internal(err)
 	}
 	s.mu.Lock()
+	s.noteSavedLocked(c.ID)
 	s.contests[c.ID] = c
 	if c.PIN != "" {
 		s.pins[c.PIN] = c.ID
 	}
 	s.mu.Unlock()
+	s.bump(ctx)
 	return nil
 }
 
 // change applies edit to a contest the actor runs, saves it and records act
-// in its audit trail. Errors: those of managed and of edit, internal.
+// in its audit trail. Errors: those of managed and of edit, unavailable (the
+// round's holder is another instance), internal.
 func (s *Service) change(ctx context.Context, actor people.User, id string, act Act, edit func(c *Contest) error) (Contest, error) {
 	c, err := s.managed(actor, id)
 	if err != nil {
 		return c, err
+	}
+	// With several instances the round's holder edits, so that whether a
+	// round is live is known where it is decided.
+	if err := s.fence(id); err != nil {
+		return Contest{}, err
 	}
 	c = cloneContest(c)
 	if err := edit(&c); err != nil {
@@ -619,7 +653,7 @@ func (s *Service) SetJudges(ctx context.Context, actor people.User, id, roundID 
 		if r.Kind != Judge {
 			return gridskill.Errorf(gridskill.EINVALID, "only a judge round has judges")
 		}
-		r.Judges = ids
+		r.Judges = keepGuests(r.Judges, ids)
 		return nil
 	})
 }
@@ -670,7 +704,9 @@ func (s *Service) Advance(ctx context.Context, actor people.User, id, roundID, f
 }
 
 // Join is a worker opening the live contest with its PIN. Only participants
-// and judges join. Errors: invalid, not_found, forbidden.
+// and judges join. With several instances the join is recorded where the
+// phone lands next, the contest's own page on the round's holder, unless
+// this instance is that holder. Errors: invalid, not_found, forbidden.
 func (s *Service) Join(ctx context.Context, actor people.User, pin string) (Contest, error) {
 	pin = strings.TrimSpace(pin)
 	s.mu.RLock()
@@ -679,12 +715,17 @@ func (s *Service) Join(ctx context.Context, actor people.User, pin string) (Cont
 	if !ok {
 		return Contest{}, gridskill.Errorf(gridskill.ENOTFOUND, "no contest has this PIN")
 	}
-	return s.JoinContest(ctx, actor, id)
+	return s.joinContest(ctx, actor, id, s.serves(id))
 }
 
 // JoinContest records a participant as joined (the host counts them) and
-// returns the contest. Errors: invalid, not_found, forbidden.
+// returns the contest. Errors: invalid, not_found, forbidden, unavailable
+// (the round's holder is another instance).
 func (s *Service) JoinContest(ctx context.Context, actor people.User, id string) (Contest, error) {
+	return s.joinContest(ctx, actor, id, true)
+}
+
+func (s *Service) joinContest(ctx context.Context, actor people.User, id string, record bool) (Contest, error) {
 	c, err := s.get(id)
 	if err != nil {
 		return c, err
@@ -694,6 +735,9 @@ func (s *Service) JoinContest(ctx context.Context, actor people.User, id string)
 	}
 	if _, ok := c.Participant(actor.ID); !ok {
 		return c, gridskill.Errorf(gridskill.EFORBIDDEN, "you are not taking part in this contest")
+	}
+	if !record {
+		return c, nil
 	}
 	if err := s.recordJoin(ctx, c, actor.ID); err != nil {
 		return c, err

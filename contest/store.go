@@ -38,6 +38,7 @@ func Indexes() []store.Index {
 		store.On(collAwards, bson.D{{Key: "worker", Value: 1}}),
 		store.On(collAwards, bson.D{{Key: "contest", Value: 1}}),
 		store.On(collAudit, bson.D{{Key: "contest", Value: 1}, {Key: "at", Value: -1}}),
+		store.On(collGuests, bson.D{{Key: "contest", Value: 1}, {Key: "guest", Value: 1}}),
 	}
 }
 
@@ -103,6 +104,9 @@ type factDoc struct {
 	TimeMS int64   `bson:"timeMs,omitempty"`
 	Stake  int     `bson:"stake,omitempty"`
 	Score  float64 `bson:"score,omitempty"`
+	// Marks are a judge's marks, one per criterion of the round's score
+	// sheet, whose sum is Score.
+	Marks []float64 `bson:"marks,omitempty"`
 }
 
 // liveDoc is the phase of a contest's running round, written before any
@@ -124,6 +128,10 @@ type liveDoc struct {
 	// Rehearsal marks a dry run: its finish keeps no results.
 	Rehearsal bool      `bson:"rehearsal,omitempty"`
 	Updated   time.Time `bson:"updated"`
+	// Epoch is the lease epoch of the instance that wrote it, with several
+	// instances (0 alone): a write with an older epoch than the stored one is
+	// a former holder's, and is refused.
+	Epoch int64 `bson:"epoch,omitempty"`
 }
 
 type resultDoc struct {
@@ -245,9 +253,32 @@ func (r repo) live(ctx context.Context) ([]liveDoc, error) {
 	return out, err
 }
 
+// errFormerHolder refuses the write of an instance whose lease on the round
+// another instance has taken since.
+var errFormerHolder = errors.New("the round's lease has moved to another instance")
+
+// saveLive writes the phase of a contest's round. One stamped with a lease
+// epoch replaces only a document of that epoch or an older one (or none):
+// otherwise it is refused with errFormerHolder.
 func (r repo) saveLive(ctx context.Context, d liveDoc) error {
-	_, err := r.db.Collection(collLive).ReplaceOne(ctx, bson.M{"_id": d.ID}, d, options.Replace().SetUpsert(true))
+	filter := bson.M{"_id": d.ID}
+	if d.Epoch != 0 {
+		filter["$or"] = bson.A{bson.M{"epoch": bson.M{"$lte": d.Epoch}}, bson.M{"epoch": bson.M{"$exists": false}}}
+	}
+	_, err := r.db.Collection(collLive).ReplaceOne(ctx, filter, d, options.Replace().SetUpsert(true))
+	if d.Epoch != 0 && store.IsDuplicate(err) { // the upsert met a newer holder's document
+		return errFormerHolder
+	}
 	return err
+}
+
+// liveOne reads the phase of one contest's round; ok is false when it has none.
+func (r repo) liveOne(ctx context.Context, contestID string) (d liveDoc, ok bool, err error) {
+	err = r.db.Collection(collLive).FindOne(ctx, bson.M{"_id": contestID}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return d, false, nil
+	}
+	return d, err == nil, err
 }
 
 func (r repo) saveResult(ctx context.Context, d resultDoc) error {

@@ -125,16 +125,18 @@ func (s *Service) UpdateSession(ctx context.Context, actor people.User, id strin
 	if note == "" {
 		return sessionOf(old), nil
 	}
-	// The old credit goes first, then the session changes, then the new
-	// credit: an interrupted edit leaves attendees without this session's
-	// hours, never with both.
-	if err := s.uncredit(ctx, old); err != nil {
-		return Session{}, err
-	}
+	// The session is stored marked as being edited, then each attendee's
+	// record is moved to it, then the mark is cleared: a stop in between
+	// leaves the mark, and RepairSessions (at start) finishes the move.
+	next.Editing = true
 	if err := s.repo.replaceSession(ctx, next); err != nil {
 		return Session{}, err
 	}
-	if err := s.credit(ctx, next); err != nil {
+	if err := s.recredit(ctx, next); err != nil {
+		return Session{}, err
+	}
+	next.Editing = false
+	if err := s.repo.replaceSession(ctx, next); err != nil {
 		return Session{}, err
 	}
 	for _, a := range next.Attendees {
@@ -192,6 +194,57 @@ func (s *Service) DeleteSession(ctx context.Context, actor people.User, id, reas
 	}
 	for _, a := range d.Attendees {
 		s.changed(ctx, a.ID)
+	}
+	return nil
+}
+
+// recredit makes each attendee's record hold d's hours exactly once: a
+// reference to the session that differs from d's (its hours or date before
+// an edit) is taken back by what it gave, read from the record itself, and
+// then d's is added if missing. Run again, it changes nothing.
+func (s *Service) recredit(ctx context.Context, d sessionDoc) error {
+	ref := sessionRefDoc{ID: d.ID, Topic: d.Topic, Date: d.Date, Hours: d.Hours}
+	for _, a := range d.Attendees {
+		p, err := s.repo.progressOf(ctx, a.ID)
+		if err != nil {
+			return err
+		}
+		for _, held := range p.Sessions {
+			if held.ID != d.ID || held == ref {
+				continue
+			}
+			date, _ := time.ParseInLocation("2006-01-02", held.Date, gridskill.ChinaZone())
+			err := s.repo.updateProgressIfAny(ctx, a.ID, bson.M{"sessions.id": d.ID}, bson.M{
+				"$pull": bson.M{"sessions": held},
+				"$inc":  bson.M{"years." + yearOf(date) + ".offlineHours": -held.Hours},
+			})
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return s.credit(ctx, d)
+}
+
+// RepairSessions finishes the edits that a stop interrupted, so that no
+// attendee is left without a session's hours or with them twice. main runs
+// it at start. Errors: internal.
+func (s *Service) RepairSessions(ctx context.Context) error {
+	docs, err := s.repo.sessionsEditing(ctx)
+	if err != nil {
+		return err
+	}
+	for _, d := range docs {
+		if err := s.recredit(ctx, d); err != nil {
+			return err
+		}
+		d.Editing = false
+		if err := s.repo.replaceSession(ctx, d); err != nil {
+			return err
+		}
+		for _, a := range d.Attendees {
+			s.changed(ctx, a.ID)
+		}
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package courses_test
 
 import (
+	"go.mongodb.org/mongo-driver/bson"
 	"testing"
 	"time"
 
@@ -74,6 +75,52 @@ func TestSessionsAreEditedAndDeletedWithATrail(t *testing.T) {
 			t.Fatalf("the deleted session: %v", err)
 		}
 	})
+}
+
+func TestAnInterruptedSessionEditIsFinishedAtStart(t *testing.T) {
+	f := newFixture(t)
+	ctx := storetest.Context(t)
+	trainer := f.user("user-trainer-2")
+	in := courses.SessionInput{Topic: "矛盾纠纷调解培训", Date: "2026-11-20", Hours: 2, Place: "东湖街道会议室", Trainer: "何海燕"}
+	s, err := f.cs.RecordSession(ctx, trainer, in, []courses.SignInRow{{Line: 2, Phone: "13900000004"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An edit to 4 hours that stopped once the session was stored, before
+	// any attendee's record was moved.
+	sessions := f.db.Collection("offline_sessions")
+	if _, err := sessions.UpdateOne(ctx, bson.M{"_id": s.ID}, bson.M{"$set": bson.M{"hours": 4.0, "editing": true}}); err != nil {
+		t.Fatal(err)
+	}
+	if h := f.offlineHours(t, seed.WorkerID); h != 2 {
+		t.Fatalf("before the repair: %v hours", h)
+	}
+	for range 2 { // a repair that is itself repeated changes nothing more
+		if err := f.cs.RepairSessions(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if h := f.offlineHours(t, seed.WorkerID); h != 4 {
+			t.Fatalf("after the repair: %v hours, want the edited 4 once", h)
+		}
+	}
+	if n, err := sessions.CountDocuments(ctx, bson.M{"editing": true}); err != nil || n != 0 {
+		t.Fatalf("%d sessions still marked as being edited (%v)", n, err)
+	}
+	// An edit that moved every record but stopped before clearing its mark.
+	next := in
+	next.Hours = 3
+	if _, err := f.cs.UpdateSession(ctx, trainer, s.ID, next); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sessions.UpdateOne(ctx, bson.M{"_id": s.ID}, bson.M{"$set": bson.M{"editing": true}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.cs.RepairSessions(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if h := f.offlineHours(t, seed.WorkerID); h != 3 {
+		t.Fatalf("a repair of a finished edit: %v hours, want 3", h)
+	}
 }
 
 func TestQRSignInOnTheDay(t *testing.T) {

@@ -39,6 +39,7 @@ func Indexes() []store.Index {
 		store.On(completionsColl, bson.D{{Key: "moduleId", Value: 1}, {Key: "unitPath", Value: 1}}),
 		store.On(sessionsColl, bson.D{{Key: "unitPath", Value: 1}, {Key: "date", Value: -1}}),
 		store.On(sessionsColl, bson.D{{Key: "topic", Value: 1}, {Key: "date", Value: 1}}),
+		store.On(sessionsColl, bson.D{{Key: "editing", Value: 1}}),
 		store.On(sessionChangesColl, bson.D{{Key: "sessionId", Value: 1}}),
 	}
 }
@@ -348,6 +349,10 @@ type sessionDoc struct {
 	CreatedAt time.Time     `bson:"createdAt"`
 	// SignInKey, when set, lets workers sign in by the QR code on the day.
 	SignInKey string `bson:"signInKey,omitempty"`
+	// Editing marks an edit whose hours may not all be moved yet: until it
+	// is cleared, attendees' records may hold the old reference or none,
+	// and RepairSessions finishes the move.
+	Editing bool `bson:"editing,omitempty"`
 }
 
 // repo is the Mongo storage of the courses collections.
@@ -609,6 +614,11 @@ func (r repo) insertSession(ctx context.Context, d sessionDoc) error {
 // sessionsOn reads the sessions of a topic on a date, with their attendees.
 func (r repo) sessionsOn(ctx context.Context, topic, date string) ([]sessionDoc, error) {
 	return findDocs[sessionDoc](ctx, r.sessions, bson.M{"topic": topic, "date": date})
+}
+
+// sessionsEditing reads the sessions whose last edit may not have finished.
+func (r repo) sessionsEditing(ctx context.Context) ([]sessionDoc, error) {
+	return findDocs[sessionDoc](ctx, r.sessions, bson.M{"editing": true})
 }
 
 func (r repo) replaceSession(ctx context.Context, d sessionDoc) error {

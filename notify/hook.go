@@ -3,13 +3,18 @@ package notify
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"gridskill"
 	"gridskill/people"
@@ -37,6 +42,45 @@ type Hook struct {
 	UnitID string
 	Kind   string
 	URL    string
+	// Secret is a DingTalk robot's signing secret (加签, "SEC…"), when the
+	// group set its robot to sign: each message then carries a timestamp and
+	// its signature, and DingTalk refuses messages without them.
+	Secret string
+}
+
+// CheckSecret validates a DingTalk robot's signing secret: empty (the robot
+// does not sign), or "SEC" and letters and digits as DingTalk shows it.
+func CheckSecret(kind, secret string) error {
+	if secret == "" {
+		return nil
+	}
+	if kind != DingTalk {
+		return gridskill.Errorf(gridskill.EINVALID, "only DingTalk robots take a signing secret")
+	}
+	if len(secret) > 200 || !strings.HasPrefix(secret, "SEC") || strings.IndexFunc(secret, func(r rune) bool {
+		return !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
+	}) >= 0 {
+		return gridskill.Errorf(gridskill.EINVALID, "a DingTalk signing secret starts with SEC followed by letters and digits")
+	}
+	return nil
+}
+
+// signed returns a DingTalk address with the timestamp and signature of
+// its secret added: base64 of HMAC-SHA256 over "timestamp\nsecret", as
+// DingTalk's robot documentation gives it.
+func signed(raw, secret string, at time.Time) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", err
+	}
+	ts := strconv.FormatInt(at.UnixMilli(), 10)
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte(ts + "\n" + secret))
+	q := u.Query()
+	q.Set("timestamp", ts)
+	q.Set("sign", base64.StdEncoding.EncodeToString(mac.Sum(nil)))
+	u.RawQuery = q.Encode()
+	return u.String(), nil
 }
 
 // CheckHook validates a robot address: https, the vendor's host (or one
@@ -88,11 +132,13 @@ func (s *Service) administered(ctx context.Context, actor people.User, unitID st
 }
 
 // SetHook configures (or, with an empty address, removes) a unit's group
-// robot. Errors: invalid, forbidden, not_found, internal.
-func (s *Service) SetHook(ctx context.Context, actor people.User, unitID, kind, raw string) error {
+// robot; secret is a DingTalk robot's signing secret, or empty.
+// Errors: invalid, forbidden, not_found, internal.
+func (s *Service) SetHook(ctx context.Context, actor people.User, unitID, kind, raw, secret string) error {
 	if _, _, err := s.administered(ctx, actor, unitID); err != nil {
 		return err
 	}
+	secret = strings.TrimSpace(secret)
 	if strings.TrimSpace(raw) == "" {
 		if err := s.deleteHook(ctx, unitID); err != nil {
 			return gridskill.Internal(err)
@@ -102,7 +148,10 @@ func (s *Service) SetHook(ctx context.Context, actor people.User, unitID, kind, 
 	if err := s.CheckHook(kind, raw); err != nil {
 		return err
 	}
-	d := hookDoc{ID: unitID, Kind: kind, URL: strings.TrimSpace(raw), SetBy: actor.ID, SetAt: s.clock.Now().UTC()}
+	if err := CheckSecret(kind, secret); err != nil {
+		return err
+	}
+	d := hookDoc{ID: unitID, Kind: kind, URL: strings.TrimSpace(raw), Secret: secret, SetBy: actor.ID, SetAt: s.clock.Now().UTC()}
 	if err := s.putHook(ctx, d); err != nil {
 		return gridskill.Internal(err)
 	}
@@ -127,7 +176,7 @@ func (s *Service) Hooks(ctx context.Context, actor people.User) ([]Hook, error) 
 	var out []Hook
 	for _, d := range docs {
 		if u, ok := tree.Unit(d.ID); ok && actor.CanAdminister(u.Path) {
-			out = append(out, Hook{UnitID: d.ID, Kind: d.Kind, URL: d.URL})
+			out = append(out, Hook{UnitID: d.ID, Kind: d.Kind, URL: d.URL, Secret: d.Secret})
 		}
 	}
 	return out, nil
@@ -136,7 +185,14 @@ func (s *Service) Hooks(ctx context.Context, actor people.User) ([]Hook, error) 
 // post sends a text message to a robot. Both vendors take the same body.
 func (s *Service) post(ctx context.Context, h Hook, text string) error {
 	body, _ := json.Marshal(map[string]any{"msgtype": "text", "text": map[string]string{"content": text}})
-	req, err := httpRequest(ctx, h.URL, body)
+	addr := h.URL
+	if h.Secret != "" {
+		var err error
+		if addr, err = signed(h.URL, h.Secret, s.clock.Now()); err != nil {
+			return err
+		}
+	}
+	req, err := httpRequest(ctx, addr, body)
 	if err != nil {
 		return err
 	}

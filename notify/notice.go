@@ -58,6 +58,9 @@ type Service struct {
 	reads  map[string]readDoc  // user → what they cleared
 	// certChecked is when each worker's certificates were last read for notices.
 	certChecked map[string]time.Time
+	// versions tells the other instances of notices stored and cleared here
+	// (nil: one instance).
+	versions *store.Versions
 }
 
 // NewService returns the service over db.
@@ -76,10 +79,9 @@ func Indexes() []store.Index {
 	return []store.Index{store.On(collNotices, bsonKeys("user"))}
 }
 
-// Load reads every notice and every cleared mark into memory once.
-// Several instances would each hold their own copy and miss the others'
-// sends until restart: like accounts, they need the change feed before
-// notices run on more than one.
+// Load reads every notice and every cleared mark into memory once. With
+// several instances each holds its own copy, kept current by Refresh when
+// another bumps the notices' counter (SetVersions).
 func (s *Service) Load(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -138,13 +140,16 @@ func (s *Service) Send(ctx context.Context, ns []Notice) (int, error) {
 	}
 	stored, err := s.insert(ctx, fresh)
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	n := 0
 	for i, ok := range stored {
 		if ok && !s.sent[fresh[i].UserID+"|"+fresh[i].ID] {
 			s.keep(fresh[i])
 			n++
 		}
+	}
+	s.mu.Unlock()
+	if n > 0 {
+		s.changed(ctx)
 	}
 	if err != nil {
 		return n, gridskill.Internal(err)
@@ -206,5 +211,6 @@ func (s *Service) Clear(ctx context.Context, userID, id string) error {
 	s.mu.Lock()
 	s.reads[userID] = r
 	s.mu.Unlock()
+	s.changed(ctx)
 	return nil
 }

@@ -2,6 +2,9 @@ package notify_test
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -13,6 +16,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"go.mongodb.org/mongo-driver/mongo"
 
 	"gridskill"
 	"gridskill/certify"
@@ -31,6 +36,7 @@ type fakeRobot struct {
 	srv  *httptest.Server
 	mu   sync.Mutex
 	got  []string
+	qs   []url.Values // each message's query
 	fail bool
 }
 
@@ -52,6 +58,7 @@ func newFakeRobot(t *testing.T) *fakeRobot {
 			return
 		}
 		f.got = append(f.got, r.URL.Query().Get("key")+"|"+body.MsgType+"|"+body.Text.Content)
+		f.qs = append(f.qs, r.URL.Query())
 		_, _ = io.WriteString(w, `{"errcode":0,"errmsg":"ok"}`)
 	}))
 	t.Cleanup(f.srv.Close)
@@ -80,6 +87,8 @@ type env struct {
 	other people.User // street admin of 西山街道
 	robot *fakeRobot
 	db    func() *notify.Service
+	// database is the one every service of db() uses.
+	database *mongo.Database
 }
 
 func newEnv(t *testing.T) *env {
@@ -96,7 +105,7 @@ func newEnv(t *testing.T) *env {
 	mk := func() *notify.Service {
 		return notify.NewService(db, ps, clock, nil, notify.Config{Client: robot.srv.Client(), Hosts: []string{robot.host()}})
 	}
-	e := &env{ps: ps, ns: mk(), clock: clock, robot: robot, db: mk}
+	e := &env{ps: ps, ns: mk(), clock: clock, robot: robot, db: mk, database: db}
 	var err error
 	if e.admin, err = ps.User(ctx, seed.StreetAdminID); err != nil {
 		t.Fatal(err)
@@ -149,14 +158,14 @@ func TestCheckHook(t *testing.T) {
 func TestSetHookRefusesUnitOutsideArea(t *testing.T) {
 	e := newEnv(t)
 	ctx := storetest.Context(t)
-	err := e.ns.SetHook(ctx, e.other, seed.Street1ID, notify.WeCom, "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc")
+	err := e.ns.SetHook(ctx, e.other, seed.Street1ID, notify.WeCom, "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc", "")
 	if gridskill.ErrorCode(err) != gridskill.EFORBIDDEN {
 		t.Fatalf("西山's admin setting 东湖's robot: %v, want forbidden", err)
 	}
 	if hooks, _ := e.ns.Hooks(ctx, e.admin); len(hooks) != 0 {
 		t.Fatalf("a refused robot was stored: %v", hooks)
 	}
-	err = e.ns.SetHook(ctx, e.admin, seed.Street1ID, notify.WeCom, "http://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc")
+	err = e.ns.SetHook(ctx, e.admin, seed.Street1ID, notify.WeCom, "http://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc", "")
 	if gridskill.ErrorCode(err) != gridskill.EINVALID {
 		t.Fatalf("a plain-http robot: %v, want invalid", err)
 	}
@@ -168,7 +177,7 @@ func TestSetHookRefusesUnitOutsideArea(t *testing.T) {
 func TestRemindReachesListsAndRobotOncePerDay(t *testing.T) {
 	e := newEnv(t)
 	ctx := storetest.Context(t)
-	if err := e.ns.SetHook(ctx, e.admin, seed.Street1ID, notify.WeCom, e.robot.srv.URL+"/cgi-bin/webhook/send?key=east"); err != nil {
+	if err := e.ns.SetHook(ctx, e.admin, seed.Street1ID, notify.WeCom, e.robot.srv.URL+"/cgi-bin/webhook/send?key=east", ""); err != nil {
 		t.Fatal(err)
 	}
 	w := e.worker(t)
@@ -200,10 +209,51 @@ func TestRemindReachesListsAndRobotOncePerDay(t *testing.T) {
 	}
 }
 
+func TestDingTalkRobotWithASecretSignsEachMessage(t *testing.T) {
+	e := newEnv(t)
+	ctx := storetest.Context(t)
+	addr := e.robot.srv.URL + "/robot/send?access_token=east"
+	for _, bad := range []struct{ kind, secret string }{
+		{notify.DingTalk, "abc123"}, {notify.DingTalk, "SEC abc"}, {notify.DingTalk, "SEC" + strings.Repeat("a", 300)},
+		{notify.WeCom, "SECabc"},
+	} {
+		u := addr
+		if bad.kind == notify.WeCom {
+			u = e.robot.srv.URL + "/send?key=east"
+		}
+		if err := e.ns.SetHook(ctx, e.admin, seed.Street1ID, bad.kind, u, bad.secret); gridskill.ErrorCode(err) != gridskill.EINVALID {
+			t.Fatalf("%s secret %q: %v, want invalid", bad.kind, bad.secret, err)
+		}
+	}
+	if hooks, _ := e.ns.Hooks(ctx, e.admin); len(hooks) != 0 {
+		t.Fatalf("a refused robot was stored: %v", hooks)
+	}
+	const secret = "SEC0123456789abcdefABCDEF"
+	if err := e.ns.SetHook(ctx, e.admin, seed.Street1ID, notify.DingTalk, addr, secret); err != nil {
+		t.Fatal(err)
+	}
+	sent, err := e.ns.Remind(ctx, e.admin, notify.Reminder{Key: "k", Text: "t", Message: "东湖街道提醒", Workers: []people.User{e.worker(t)}})
+	if err != nil || sent.Robots != 1 {
+		t.Fatalf("remind: %+v %v", sent, err)
+	}
+	e.robot.mu.Lock()
+	q := e.robot.qs[0]
+	e.robot.mu.Unlock()
+	ts := q.Get("timestamp")
+	if want := strconv.FormatInt(e.clock.Now().UnixMilli(), 10); ts != want {
+		t.Fatalf("timestamp %q, want the server's clock in milliseconds %s", ts, want)
+	}
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte(ts + "\n" + secret))
+	if want := base64.StdEncoding.EncodeToString(mac.Sum(nil)); q.Get("sign") != want || q.Get("access_token") != "east" {
+		t.Fatalf("query %v, want access_token=east and sign %s", q, want)
+	}
+}
+
 func TestRemindCountsARefusingRobotAndRetriesIt(t *testing.T) {
 	e := newEnv(t)
 	ctx := storetest.Context(t)
-	if err := e.ns.SetHook(ctx, e.admin, seed.Street1ID, notify.WeCom, e.robot.srv.URL+"/send?key=east"); err != nil {
+	if err := e.ns.SetHook(ctx, e.admin, seed.Street1ID, notify.WeCom, e.robot.srv.URL+"/send?key=east", ""); err != nil {
 		t.Fatal(err)
 	}
 	e.robot.refuse(true)

@@ -43,11 +43,13 @@ type readDoc struct {
 }
 
 type hookDoc struct {
-	ID    string    `bson:"_id"` // the unit
-	Kind  string    `bson:"kind"`
-	URL   string    `bson:"url"`
-	SetBy string    `bson:"setBy"`
-	SetAt time.Time `bson:"setAt"`
+	ID   string `bson:"_id"` // the unit
+	Kind string `bson:"kind"`
+	URL  string `bson:"url"`
+	// Secret signs a DingTalk robot's messages; never shown on a page.
+	Secret string    `bson:"secret,omitempty"`
+	SetBy  string    `bson:"setBy"`
+	SetAt  time.Time `bson:"setAt"`
 }
 
 func (s *Service) readAll(ctx context.Context) ([]noticeDoc, []readDoc, error) {

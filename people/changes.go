@@ -114,6 +114,9 @@ type feed struct {
 	unsent   []changeDoc    // changes whose record could not be written yet
 	polledAt time.Time      // when the last poll that succeeded began
 	prunedAt time.Time      // when this instance last pruned the records
+	// pruneByJob leaves pruning to PruneChanges, which a job runs on one
+	// instance: set by PruneByJob, before Start.
+	pruneByJob bool
 }
 
 // Load reads every account and unit into memory, with one scan each, unless
@@ -254,7 +257,31 @@ func (s *Service) Poll(ctx context.Context) error {
 	s.feed.seen = max(s.feed.seen, next)
 	s.announceMu.Unlock()
 	s.feed.polledAt = started
+	if s.feed.pruneByJob {
+		return nil
+	}
 	return s.prune(ctx, started, next)
+}
+
+// PruneByJob makes polls leave the change records alone: with several
+// instances, PruneChanges runs under a job lease on one of them instead of
+// every instance deleting the same records each minute. Call it before Start.
+func (s *Service) PruneByJob() {
+	s.pollMu.Lock()
+	defer s.pollMu.Unlock()
+	s.feed.pruneByJob = true
+}
+
+// PruneChanges deletes old change records as a poll would (about once a
+// minute, more often while a backlog remains), always keeping the last one
+// this instance read. Errors: internal.
+func (s *Service) PruneChanges(ctx context.Context) error {
+	s.announceMu.Lock()
+	below := s.feed.seen
+	s.announceMu.Unlock()
+	s.pollMu.Lock()
+	defer s.pollMu.Unlock()
+	return s.prune(ctx, s.clock.Now(), below)
 }
 
 // ownChange reports whether this instance wrote record id and applied it

@@ -170,6 +170,26 @@ func TestAnotherInstancesChangesAreSeenAtTheNextPoll(t *testing.T) {
 			t.Fatal("the old password still signs in")
 		}
 	})
+	t.Run("ATokenIssuedThereIsTakenBeforeThePoll", func(t *testing.T) {
+		u := f.user(t, "worker-0015")
+		old := f.claims(t, u)
+		changed, err := other.ChangePassword(f.ctx, u, seed.DemoPassword, "Changed2026b")
+		if err != nil {
+			t.Fatal(err)
+		}
+		fresh := f.claims(t, changed) // the token the other instance gave with the change
+		if _, err := f.ps.Authenticate(f.ctx, fresh); err != nil {
+			t.Fatalf("the new token, before this instance polled: %v", err)
+		}
+		if _, err := f.ps.Authenticate(f.ctx, old); gridskill.ErrorCode(err) != gridskill.EUNAUTHORIZED {
+			t.Fatalf("the token from before the change, once the new one was seen: %v", err)
+		}
+		forged := fresh
+		forged.Version += 5 // signed tokens cannot say this; it must still be refused
+		if _, err := f.ps.Authenticate(f.ctx, forged); gridskill.ErrorCode(err) != gridskill.EUNAUTHORIZED {
+			t.Fatalf("a version the account never had: %v", err)
+		}
+	})
 	t.Run("Deactivation", func(t *testing.T) {
 		u := f.user(t, "worker-0013")
 		c := f.claims(t, u)
@@ -372,6 +392,35 @@ func TestOldChangeRecordsArePrunedInBoundedSteps(t *testing.T) {
 		if n := f.count(t, "users_changes"); n != want {
 			t.Fatalf("%d change records left, want %d", n, want)
 		}
+	}
+}
+
+// With several instances the records are pruned by a job on one of them
+// (PruneChanges), not by every instance's polls.
+func TestChangeRecordsArePrunedByTheJobWhenAskedTo(t *testing.T) {
+	f := newFixture(t)
+	f.ps.PruneByJob()
+	u := f.user(t, "worker-0042")
+	for range 3 {
+		if err := f.ps.Logout(f.ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all := f.count(t, "users_changes")
+	f.clock.Advance(time.Hour)
+	for range 2 {
+		if err := f.ps.Poll(f.ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := f.count(t, "users_changes"); n != all {
+		t.Fatalf("%d change records after polls, want the %d left for the job", n, all)
+	}
+	if err := f.ps.PruneChanges(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.count(t, "users_changes"); n != 1 {
+		t.Fatalf("%d change records after the job, want the latest only", n)
 	}
 }
 

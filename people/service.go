@@ -256,6 +256,19 @@ func (s *Service) Authenticate(ctx context.Context, c Claims) (User, error) {
 	if err != nil {
 		return User{}, err
 	}
+	if c.Version > u.TokenVersion {
+		// A token newer than the account held here was issued by another
+		// instance (a password change there) whose change record this one
+		// has not polled yet: read the account again rather than refuse
+		// for up to a second. Versions only grow and tokens are signed, so
+		// only such a token costs the read.
+		if err := s.refresh(ctx, []string{c.UserID}); err != nil {
+			return User{}, err
+		}
+		if u, err = s.User(ctx, c.UserID); err != nil {
+			return User{}, gridskill.Errorf(gridskill.EUNAUTHORIZED, "please sign in")
+		}
+	}
 	if !u.Active || u.TokenVersion != c.Version {
 		return User{}, gridskill.Errorf(gridskill.EUNAUTHORIZED, "your session has ended, please sign in again")
 	}

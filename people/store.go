@@ -278,6 +278,9 @@ func (r repo) listUsers(ctx context.Context, f listFilter) ([]userDoc, int64, er
 	filter := bson.M{"unitPath": f.scopeID}
 	if f.role != "" {
 		filter["role"] = string(f.role)
+	} else {
+		// Guest judges are a contest's, not the roster's.
+		filter["role"] = bson.M{"$ne": string(GuestJudge)}
 	}
 	if f.query != "" {
 		// The query is matched as literal text: regexp metacharacters are quoted.
@@ -339,7 +342,7 @@ func (r repo) modifyUser(ctx context.Context, id string, update bson.M) (userDoc
 
 func (r repo) countByUnit(ctx context.Context, scopeID string) (map[string]int, error) {
 	cur, err := r.users.Aggregate(ctx, mongo.Pipeline{
-		{{Key: "$match", Value: bson.M{"unitPath": scopeID, "active": true}}},
+		{{Key: "$match", Value: bson.M{"unitPath": scopeID, "active": true, "role": bson.M{"$ne": string(GuestJudge)}}}},
 		{{Key: "$group", Value: bson.M{"_id": "$unitId", "n": bson.M{"$sum": 1}}}},
 	})
 	if err != nil {

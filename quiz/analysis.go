@@ -110,7 +110,7 @@ type OptionShare struct {
 
 // AnalyzeExam returns the analysis of an exam for staff who manage it,
 // counting only attempts sat, and workers, inside their area.
-// Errors: invalid, not_found, forbidden, internal.
+// Errors: invalid, not_found, forbidden, unavailable (another instance holds the exam), internal.
 func (s *Service) AnalyzeExam(ctx context.Context, actor people.User, examID string) (ExamAnalysis, error) {
 	rs, open, err := s.ExamResults(ctx, actor, examID)
 	if err != nil {

@@ -90,6 +90,9 @@ func (s *Service) Start(ctx context.Context, actor people.User, examID string) (
 	if !e.Sits(actor) {
 		return Paper{}, false, gridskill.Errorf(gridskill.EFORBIDDEN, "this exam is for other units")
 	}
+	if !s.holds(e.ID) {
+		return Paper{}, false, moving()
+	}
 	s.attMu.Lock()
 	if id, ok := s.openBy[key(e.ID, actor.ID)]; ok {
 		att := s.open[id]
@@ -123,6 +126,7 @@ func (s *Service) Start(ctx context.Context, actor people.User, examID string) (
 	}
 	doc := openDoc{ID: id, ExamID: e.ID, UserID: actor.ID, UnitPath: actor.UnitPath, N: n, Seed: int64(seed), StartedAt: now, Deadline: deadline, Paper: paper}
 	att := newOpenAttempt(doc)
+	att.rev = s.seqFloor(e.ID)
 	s.open[id] = att
 	s.openBy[key(e.ID, actor.ID)] = id
 	s.attMu.Unlock()
@@ -132,6 +136,18 @@ func (s *Service) Start(ctx context.Context, actor people.User, examID string) (
 		delete(s.openBy, key(e.ID, actor.ID))
 		s.attMu.Unlock()
 		return Paper{}, false, gridskill.Internal(err)
+	}
+	if !s.current(att) {
+		// Stored, but the exam's new owner may not have read it: the
+		// start is told to retry there, which finds it or stores it again
+		// under the same id with the same paper.
+		s.attMu.Lock()
+		if s.open[id] == att {
+			delete(s.open, id)
+			delete(s.openBy, key(e.ID, actor.ID))
+		}
+		s.attMu.Unlock()
+		return Paper{}, false, moving()
 	}
 	ids := make([]string, len(paper))
 	for i, it := range paper {
@@ -214,8 +230,10 @@ func shownKeys(orig []string, perm []int) []string {
 }
 
 // attempt finds an open attempt of the actor. A finished one is a conflict,
-// anyone else's or an unknown id is not found. Errors: invalid, not_found, conflict.
-func (s *Service) attempt(actor people.User, id string) (*openAttempt, error) {
+// anyone else's or an unknown id is not found. On several instances, one of
+// an exam this instance does not hold is unavailable (see cluster.go).
+// Errors: invalid, not_found, conflict, unavailable.
+func (s *Service) attempt(ctx context.Context, actor people.User, id string) (*openAttempt, error) {
 	if !validID(id) {
 		return nil, gridskill.Errorf(gridskill.EINVALID, "malformed attempt id")
 	}
@@ -225,11 +243,39 @@ func (s *Service) attempt(actor people.User, id string) (*openAttempt, error) {
 	s.attMu.Unlock()
 	switch {
 	case ok && att.doc.UserID == actor.ID:
+		if !s.holds(att.doc.ExamID) {
+			return nil, moving()
+		}
 		return att, nil
 	case done && fin.UserID == actor.ID:
+		if !s.holds(fin.ExamID) {
+			return nil, moving()
+		}
 		return nil, gridskill.Errorf(gridskill.ECONFLICT, "this attempt has been submitted")
 	}
+	if err := s.elsewhere(ctx, id); err != nil {
+		return nil, err
+	}
 	return nil, gridskill.Errorf(gridskill.ENOTFOUND, "no such attempt")
+}
+
+// elsewhere is the error for an attempt this instance does not know: on
+// several instances, unavailable when it is stored at an exam this instance
+// does not hold; nil when it is unknown (or alone).
+func (s *Service) elsewhere(ctx context.Context, attemptID string) error {
+	if s.cluster == nil {
+		return nil
+	}
+	examID, err := s.AttemptExam(ctx, attemptID)
+	switch {
+	case gridskill.ErrorCode(err) == gridskill.ENOTFOUND:
+		return nil
+	case err != nil:
+		return err
+	case !s.holds(examID):
+		return moving()
+	}
+	return nil
 }
 
 // Event kinds recorded on an attempt.
@@ -247,7 +293,7 @@ func (s *Service) RecordEvent(ctx context.Context, actor people.User, attemptID,
 	if kind != EventHidden && kind != EventVisible {
 		return 0, false, gridskill.Errorf(gridskill.EINVALID, "the event is hidden or visible")
 	}
-	att, err := s.attempt(actor, attemptID)
+	att, err := s.attempt(ctx, actor, attemptID)
 	if err != nil {
 		return 0, false, err
 	}
@@ -264,6 +310,9 @@ func (s *Service) RecordEvent(ctx context.Context, actor people.User, attemptID,
 		return 0, false, gridskill.Internal(err)
 	}
 	att.events = append(att.events, ev)
+	if !s.current(att) {
+		return 0, false, moving()
+	}
 	n := switches(att.events)
 	e, _ := s.examByID(att.doc.ExamID)
 	if e.MaxSwitches > 0 && n > e.MaxSwitches {

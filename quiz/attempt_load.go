@@ -4,12 +4,16 @@ import (
 	"context"
 	"fmt"
 	"slices"
+
+	"go.mongodb.org/mongo-driver/bson"
 )
 
 // Load rebuilds the service's memory from the database: the bank, the exams,
 // the finished attempts' summaries and every open attempt with its answers
 // and events. An open attempt whose finished twin is stored counts as
 // finished; what follows a finish is replayed for it by Run (finish.go).
+// On several instances (SetCluster) it reads no open attempt: those of an
+// exam come with its lease (TakeOver).
 func (s *Service) Load(ctx context.Context) error {
 	if err := s.loadBank(ctx); err != nil {
 		return fmt.Errorf("load question bank: %w", err)
@@ -17,7 +21,7 @@ func (s *Service) Load(ctx context.Context) error {
 	if err := s.loadExams(ctx); err != nil {
 		return fmt.Errorf("load exams: %w", err)
 	}
-	fin, err := s.repo.finishedSummaries(ctx)
+	fin, err := s.repo.finishedSummaries(ctx, bson.M{})
 	if err != nil {
 		return err
 	}
@@ -28,11 +32,40 @@ func (s *Service) Load(ctx context.Context) error {
 		papers = append(papers, f.Open.Paper)
 	}
 	s.attMu.Unlock()
+	if s.cluster != nil {
+		s.markHeld(ctx, papers)
+		return nil
+	}
 
 	open, err := s.repo.openAttempts(ctx)
 	if err != nil {
 		return err
 	}
+	byID, err := s.rebuild(ctx, open, 0, func(d openDoc) {
+		// Finished, but perhaps not yet in the wrong-answer book: Run
+		// replays what follows a finish, then removes the document.
+		s.repairLater(d.ID, d.UserID)
+	})
+	if err != nil {
+		return err
+	}
+	// Saves of attempts that are no longer open are held by their finished
+	// attempts; a previous run may have stopped before pruning them.
+	ids := make([]string, 0, len(byID))
+	for id := range byID {
+		ids = append(ids, id)
+	}
+	if err := s.repo.deleteSavesExcept(ctx, ids); err != nil {
+		return err
+	}
+	return s.install(ctx, "", byID, papers)
+}
+
+// rebuild makes open attempts of their stored documents, saves and events.
+// A document whose finished twin is known is handed to finished instead.
+// Each attempt's next save seq is above floor as well as above its stored
+// saves.
+func (s *Service) rebuild(ctx context.Context, open []openDoc, floor int64, finished func(openDoc)) (map[string]*openAttempt, error) {
 	ids := []string{}
 	byID := map[string]*openAttempt{}
 	for _, d := range open {
@@ -40,42 +73,48 @@ func (s *Service) Load(ctx context.Context) error {
 		_, done := s.finished[d.ID]
 		s.attMu.Unlock()
 		if done {
-			// Finished, but perhaps not yet in the wrong-answer book: Run
-			// replays what follows a finish, then removes the document.
-			s.repairLater(d.ID, d.UserID)
+			finished(d)
 			continue
 		}
 		d.StartedAt, d.Deadline = d.StartedAt.UTC(), s.loadedDeadline(d)
-		byID[d.ID] = newOpenAttempt(d)
+		att := newOpenAttempt(d)
+		att.rev = floor
+		byID[d.ID] = att
 		ids = append(ids, d.ID)
 	}
-	// Saves of attempts that are no longer open are held by their finished
-	// attempts; a previous run may have stopped before pruning them.
-	if err := s.repo.deleteSavesExcept(ctx, ids); err != nil {
-		return err
+	if len(ids) == 0 {
+		return byID, nil
 	}
-	if len(ids) > 0 {
-		answers, err := s.repo.answersOf(ctx, ids)
-		if err != nil {
-			return err
-		}
-		for _, a := range answers {
-			if att := byID[a.Attempt]; att != nil {
-				att.replay(a)
-			}
-		}
-		events, err := s.repo.eventsOf(ctx, ids)
-		if err != nil {
-			return err
-		}
-		slices.SortFunc(events, func(a, b eventDoc) int { return a.At.Compare(b.At) })
-		for _, e := range events {
-			if att := byID[e.Attempt]; att != nil {
-				att.events = append(att.events, e)
-			}
+	answers, err := s.repo.answersOf(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range answers {
+		if att := byID[a.Attempt]; att != nil {
+			att.replay(a)
 		}
 	}
+	events, err := s.repo.eventsOf(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(events, func(a, b eventDoc) int { return a.At.Compare(b.At) })
+	for _, e := range events {
+		if att := byID[e.Attempt]; att != nil {
+			att.events = append(att.events, e)
+		}
+	}
+	return byID, nil
+}
+
+// install puts rebuilt open attempts in memory, in place of those of exam
+// examID held so far (none when examID is empty), marks used the questions
+// their papers and papers hold, and reads the old versions they hold.
+func (s *Service) install(ctx context.Context, examID string, byID map[string]*openAttempt, papers [][]itemDoc) error {
 	s.attMu.Lock()
+	if examID != "" {
+		s.forget(examID)
+	}
 	for id, att := range byID {
 		s.open[id] = att
 		s.openBy[key(att.doc.ExamID, att.doc.UserID)] = id
@@ -103,7 +142,21 @@ const maxPrune = 200
 // otherwise grow without end and make every start (Load) read them all. It
 // does nothing while any attempt is open, so that no answer save ever waits
 // behind it; what is left is pruned later or at the next start.
+//
+// On several instances one of them runs it (a job lease), while the others
+// have attempts open, so it cannot wait for none to be open, and the
+// attempts finished elsewhere are not in its memory: it reads from the
+// database which attempts have saves stored and which of those are
+// finished, and deletes the saves of those alone, at most maxPrune a run.
+// That is safe now because a finished attempt takes no save anywhere: its
+// owner sealed it before its finished document was written, a new owner
+// takes an open document with a finished twin as finished (TakeOver), and
+// the finished document holds its answers and events. A save that a paused
+// former owner inserts later is never read, and a later run deletes it.
 func (s *Service) Prune(ctx context.Context) error {
+	if s.cluster != nil {
+		return s.pruneShared(ctx)
+	}
 	s.attMu.Lock()
 	n := min(len(s.prune), maxPrune)
 	if len(s.open) > 0 {
@@ -121,4 +174,17 @@ func (s *Service) Prune(ctx context.Context) error {
 	s.prune = s.prune[n:]
 	s.attMu.Unlock()
 	return nil
+}
+
+// pruneShared is Prune on several instances (see Prune).
+func (s *Service) pruneShared(ctx context.Context) error {
+	saved, err := s.repo.savedAttempts(ctx)
+	if err != nil || len(saved) == 0 {
+		return err
+	}
+	done, err := s.repo.finishedAmong(ctx, saved)
+	if err != nil || len(done) == 0 {
+		return err
+	}
+	return s.repo.deleteSaves(ctx, done[:min(len(done), maxPrune)])
 }

@@ -83,7 +83,7 @@ func Best(rs []AttemptResult) AttemptResult {
 
 // ExamResults returns the finished attempts of an exam that staff who manage
 // it may see (those sat inside their area), and how many of those are open.
-// Errors: not_found, forbidden.
+// Errors: not_found, forbidden, unavailable (another instance holds the exam).
 func (s *Service) ExamResults(ctx context.Context, actor people.User, examID string) ([]AttemptResult, int, error) {
 	e, err := s.Exam(ctx, actor, examID)
 	if err != nil {
@@ -91,6 +91,9 @@ func (s *Service) ExamResults(ctx context.Context, actor people.User, examID str
 	}
 	if !s.manages(actor, e) {
 		return nil, 0, gridskill.Errorf(gridskill.EFORBIDDEN, "your role does not allow this")
+	}
+	if !s.holds(examID) {
+		return nil, 0, moving() // its finished attempts are read by its owner
 	}
 	tree, err := s.people.Tree(ctx)
 	if err != nil {

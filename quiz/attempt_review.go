@@ -49,7 +49,7 @@ type Event struct {
 // the exam's review policy allows and none of them is withheld (see
 // withheld); to staff managing the exam, always, when the worker sat it
 // inside their area.
-// Errors: invalid, not_found, internal.
+// Errors: invalid, not_found, unavailable (another instance holds the exam), internal.
 func (s *Service) Review(ctx context.Context, actor people.User, attemptID string) (AttemptReview, error) {
 	if !validID(attemptID) {
 		return AttemptReview{}, gridskill.Errorf(gridskill.EINVALID, "malformed attempt id")
@@ -57,6 +57,14 @@ func (s *Service) Review(ctx context.Context, actor people.User, attemptID strin
 	s.attMu.Lock()
 	r, ok := s.finished[attemptID]
 	s.attMu.Unlock()
+	if ok && !s.holds(r.ExamID) {
+		return AttemptReview{}, moving()
+	}
+	if !ok {
+		if err := s.elsewhere(ctx, attemptID); err != nil {
+			return AttemptReview{}, err
+		}
+	}
 	e, _ := s.examByID(r.ExamID)
 	tree, err := s.people.Tree(ctx)
 	if err != nil {

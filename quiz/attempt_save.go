@@ -92,7 +92,7 @@ func (att *openAttempt) replay(a answerDoc) {
 // held answer. Errors: invalid (not on the paper, wrong type, unknown option,
 // bad seq or device), not_found, conflict (submitted, time is up), internal.
 func (s *Service) SaveAnswer(ctx context.Context, actor people.User, attemptID, questionID string, in AnswerSave) (SaveResult, error) {
-	att, err := s.attempt(actor, attemptID)
+	att, err := s.attempt(ctx, actor, attemptID)
 	if err != nil {
 		return SaveResult{}, err
 	}
@@ -156,6 +156,11 @@ func (s *Service) SaveAnswer(ctx context.Context, actor people.User, attemptID, 
 	}
 	att.last[lastKey(questionID, in.Device)] = in.Seq
 	att.answers[questionID] = savedAnswer{answer: answer, seq: seq, device: in.Device, cseq: in.Seq}
+	if !s.current(att) {
+		// Stored, but perhaps after the exam's new owner read its saves:
+		// the retry there is stored again, or recognised as this save.
+		return SaveResult{}, moving()
+	}
 	return SaveResult{Saved: true, Seq: seq}, nil
 }
 
@@ -164,7 +169,7 @@ func (s *Service) SaveAnswer(ctx context.Context, actor people.User, attemptID, 
 // attempt is a conflict (read it with Review). Errors: invalid, not_found,
 // conflict, internal.
 func (s *Service) Paper(ctx context.Context, actor people.User, attemptID string) (Paper, error) {
-	att, err := s.attempt(actor, attemptID)
+	att, err := s.attempt(ctx, actor, attemptID)
 	if err != nil {
 		return Paper{}, err
 	}

@@ -23,9 +23,8 @@ import (
 // Service is the question bank, exams, attempts and practice. It keeps the
 // bank, the exams and every open attempt in memory, loaded by Load and written
 // through to the database before a change is reported done. One process owns
-// the open attempts; on several instances, requests for an exam's attempts
-// must reach the instance that owns that exam (route by exam id at the proxy),
-// and the bank and exams would need a short reload interval.
+// the open attempts of an exam: alone, every exam; on several instances
+// (SetCluster), the exams whose lease it holds (cluster.go).
 type Service struct {
 	repo   repo
 	people *people.Service
@@ -73,6 +72,13 @@ type Service struct {
 	paperMu sync.Mutex
 	papers  map[string][]string // finished attempt id → its questions, for withholding keys
 
+	// Several instances (cluster.go); all nil or empty on a single one.
+	cluster  Holder
+	bumps    bumper
+	ownMu    sync.RWMutex
+	owned    map[string]int64  // exams taken over and not dropped → lease epoch
+	attExams map[string]string // attempt id → exam id, as read by AttemptExam
+
 	// Finished, when set, hears of every attempt just graded, submitted by
 	// the worker or at the deadline, so that certification can re-evaluate
 	// the worker. Set it before serving and before Run.
@@ -89,7 +95,6 @@ func NewService(db *mongo.Database, ps *people.Service, clock gridskill.Clock, l
 		repo: r, people: ps, clock: clock, log: log,
 		answers:  &store.Batch[any]{Run: r.insertAnswers},
 		starts:   &store.Batch[any]{Run: r.insertOpen},
-		used:     &store.Batch[string]{Run: r.setUsed, Linger: time.Second},
 		recent:   newFinishedCache(recentAttempts),
 		bank:     map[string]Question{},
 		versions: map[string]Question{},
@@ -100,7 +105,10 @@ func NewService(db *mongo.Database, ps *people.Service, clock gridskill.Clock, l
 		finished: map[string]AttemptResult{},
 		learners: map[string]*sync.Mutex{},
 		drills:   map[string]drillDay{},
+		owned:    map[string]int64{},
+		attExams: map[string]string{},
 	}
+	s.used = &store.Batch[string]{Run: s.writeUsed, Linger: time.Second}
 	s.fin = newFinishing(s)
 	return s
 }
@@ -123,6 +131,14 @@ func (s *Service) loadBank(ctx context.Context) error {
 	defer s.bankMu.Unlock()
 	for _, d := range docs {
 		q := d.question()
+		// A reload (Refresh) keeps what memory knows and the database may
+		// not yet: a newer version, or a used flag whose write is queued.
+		if m, ok := s.bank[q.ID]; ok && (m.Version > q.Version || m.Version == q.Version && m.Used && !q.Used) {
+			if m.Version > q.Version {
+				continue
+			}
+			q.Used = true
+		}
 		s.bank[q.ID] = q
 		s.versions[q.Ref()] = q
 	}
@@ -298,6 +314,7 @@ func (s *Service) Create(ctx context.Context, actor people.User, q Question) (Qu
 		return Question{}, gridskill.Internal(err)
 	}
 	s.remember(q)
+	s.changed(ctx)
 	return q, nil
 }
 
@@ -350,13 +367,28 @@ func (s *Service) Update(ctx context.Context, actor people.User, id string, next
 	if dup, ok := s.sameStem(actor, next.Stem, id); ok {
 		return Question{}, gridskill.Errorf(gridskill.ECONFLICT, "a question with the same stem exists: %s", dup.ID)
 	}
-	return s.replace(ctx, old, next)
+	q, err := s.replace(ctx, old, next)
+	if err == nil {
+		s.changed(ctx)
+	}
+	return q, err
 }
 
 // replace writes next over old: in place while no paper holds old, else as a new version.
 func (s *Service) replace(ctx context.Context, old, next Question) (Question, error) {
 	if sameContent(old, next) && old.Status == next.Status {
 		return old, nil
+	}
+	if s.cluster != nil && !old.Used {
+		// Another instance may have drawn it onto a paper since this one
+		// read the bank: an edit in place would change that paper.
+		d, found, err := s.repo.question(ctx, old.ID)
+		if err != nil {
+			return Question{}, gridskill.Internal(err)
+		}
+		if found && d.Version == old.Version && d.Used {
+			old.Used = true
+		}
 	}
 	next.ID, next.Version, next.UnitID, next.UnitPath, next.AuthorID, next.CreatedAt, next.Used = old.ID, old.Version, old.UnitID, old.UnitPath, old.AuthorID, old.CreatedAt, old.Used
 	next.UpdatedAt = s.clock.Now()
@@ -401,6 +433,7 @@ func (s *Service) SetStatus(ctx context.Context, actor people.User, id string, s
 	s.bank[id] = q
 	s.versions[q.Ref()] = q
 	s.bankMu.Unlock()
+	s.changed(ctx)
 	return q, nil
 }
 
@@ -430,6 +463,17 @@ func (s *Service) markUsed(ctx context.Context, ids []string) {
 	if err := s.used.Queue(nil, marked...); err != nil {
 		s.log.Error("mark questions used", "questions", len(marked), "err", err)
 	}
+}
+
+// writeUsed is the run of the used batch: it writes the used flags, and on
+// several instances tells the others, whose edits must then keep the
+// versions that papers hold.
+func (s *Service) writeUsed(ctx context.Context, ids []string) []error {
+	errs := s.repo.setUsed(ctx, ids)
+	if s.bumps != nil && len(errs) > 0 && errs[0] == nil {
+		s.changed(ctx)
+	}
+	return errs
 }
 
 // markHeld marks used the current questions whose version some stored
@@ -523,6 +567,9 @@ func (s *Service) Import(ctx context.Context, actor people.User, qs []Question, 
 		default:
 			u.next.Status = u.old.Status
 			if _, err := s.replace(ctx, u.old, u.next); err != nil {
+				if res.Updated > 0 {
+					s.changed(ctx)
+				}
 				return res, err
 			}
 			res.Updated++
@@ -542,6 +589,9 @@ func (s *Service) Import(ctx context.Context, actor people.User, qs []Question, 
 	}
 	for _, q := range creates {
 		s.remember(q)
+	}
+	if len(creates) > 0 || res.Updated > 0 {
+		s.changed(ctx)
 	}
 	res.Created, res.Written = len(creates), true
 	return res, nil

@@ -243,6 +243,7 @@ func (s *Service) CreateExam(ctx context.Context, actor people.User, e Exam) (Ex
 	s.examMu.Lock()
 	s.exams[e.ID] = e
 	s.examMu.Unlock()
+	s.changed(ctx)
 	// Every question the exam may draw is marked used now, while one trainer
 	// waits, rather than as papers are drawn: on the embedded engine the
 	// write of a whole bank's used flags holds the database for seconds, and

@@ -64,11 +64,15 @@ func (s *Service) Started(examID string) bool {
 
 // UpdateExam replaces an exam's settings, as CreateExam checks them, while
 // nobody has started it. Its id, owner and audience rules stay the exam's.
-// Errors: invalid, not_found, forbidden, conflict (someone started it).
+// Errors: invalid, not_found, forbidden, conflict (someone started it),
+// unavailable (another instance holds the exam).
 func (s *Service) UpdateExam(ctx context.Context, actor people.User, id string, next Exam) (Exam, error) {
 	old, err := s.editable(ctx, actor, id)
 	if err != nil {
 		return Exam{}, err
+	}
+	if !s.holds(id) {
+		return Exam{}, moving() // only the owner knows every attempt started
 	}
 	if s.Started(id) {
 		return Exam{}, gridskill.Errorf(gridskill.ECONFLICT, "someone has started this exam, so its paper and rules can no longer change; extend or close its window instead")
@@ -92,11 +96,15 @@ func (s *Service) UpdateExam(ctx context.Context, actor people.User, id string, 
 // ExtendExam moves an exam's close to closesAt, later than it is and than
 // now. Open attempts that the old close cut short run on to the earlier of
 // their start + the duration and the new close; an attempt already past its
-// deadline stays ended. Errors: invalid, not_found, forbidden.
+// deadline stays ended. Errors: invalid, not_found, forbidden, unavailable
+// (another instance holds the exam).
 func (s *Service) ExtendExam(ctx context.Context, actor people.User, id string, closesAt time.Time) (Exam, error) {
 	e, err := s.editable(ctx, actor, id)
 	if err != nil {
 		return Exam{}, err
+	}
+	if !s.holds(id) {
+		return Exam{}, moving() // the owner's open attempts follow the window
 	}
 	now := s.clock.Now()
 	if !closesAt.After(e.ClosesAt) || !closesAt.After(now) {
@@ -114,11 +122,15 @@ func (s *Service) ExtendExam(ctx context.Context, actor people.User, id string, 
 // the window's close (reason "deadline", answers as saved), before the call
 // returns; it returns how many were. An exam that had not opened yet opens
 // and closes now, so nobody can start it. Errors: invalid, not_found,
-// forbidden, conflict (closed already).
+// forbidden, conflict (closed already), unavailable (another instance holds
+// the exam).
 func (s *Service) CloseExam(ctx context.Context, actor people.User, id string) (Exam, int, error) {
 	e, err := s.editable(ctx, actor, id)
 	if err != nil {
 		return Exam{}, 0, err
+	}
+	if !s.holds(id) {
+		return Exam{}, 0, moving() // the owner submits the open attempts
 	}
 	now := s.clock.Now().Truncate(time.Millisecond)
 	if !now.Before(e.ClosesAt) {
@@ -172,6 +184,7 @@ func (s *Service) replaceExam(ctx context.Context, e Exam) error {
 	s.examMu.Lock()
 	s.exams[e.ID] = e
 	s.examMu.Unlock()
+	s.changed(ctx)
 	return nil
 }
 

@@ -88,12 +88,27 @@ type finishWrite struct {
 // writeFinished inserts finished attempts in one unordered insertMany and
 // moves each written one to the finished ones in memory, whether or not
 // its submit still waits.
+//
+// On several instances a finish of an exam this instance no longer holds is
+// not written: it waited in the queue past the lease, and the new owner,
+// which may have taken saves since, finishes the attempt itself.
 func (s *Service) writeFinished(ctx context.Context, ws []finishWrite) []error {
-	docs := make([]any, len(ws))
+	errs := make([]error, len(ws))
+	docs := make([]any, 0, len(ws))
+	var at []int
 	for i, w := range ws {
-		docs[i] = w.doc
+		if !s.holds(w.doc.Open.ExamID) {
+			errs[i] = moving()
+			continue
+		}
+		docs = append(docs, w.doc)
+		at = append(at, i)
 	}
-	errs := s.repo.insertFinished(ctx, docs)
+	if len(docs) > 0 {
+		for j, err := range s.repo.insertFinished(ctx, docs) {
+			errs[at[j]] = err
+		}
+	}
 	for i, w := range ws {
 		s.stored(w.att, w.doc, errs[i])
 	}
@@ -129,7 +144,7 @@ const busyMessage = "many papers are being submitted at once; your answers are k
 // the same result. Errors: invalid, not_found, unavailable (the database is
 // saturated: try again after RetryAfter; the answers are kept), internal.
 func (s *Service) Submit(ctx context.Context, actor people.User, attemptID string) (AttemptResult, error) {
-	att, err := s.attempt(actor, attemptID)
+	att, err := s.attempt(ctx, actor, attemptID)
 	if gridskill.ErrorCode(err) == gridskill.ECONFLICT {
 		r, _ := s.resultOf(attemptID)
 		return r, nil
@@ -159,6 +174,11 @@ func (s *Service) finish(ctx context.Context, att *openAttempt, reason string) (
 	case <-done:
 	case <-t.C:
 	case <-ctx.Done():
+	}
+	if !s.holds(att.doc.ExamID) {
+		// The exam's new owner answers the retry: with this result if it
+		// read it, else by finishing the attempt under the same id.
+		return AttemptResult{}, moving()
 	}
 	if r, ok := s.resultOf(att.doc.ID); ok {
 		return r, nil
@@ -270,11 +290,17 @@ func (s *Service) stored(att *openAttempt, f finishedDoc, err error) {
 			delete(s.openBy, key(r.ExamID, r.UserID))
 		}
 		s.addResult(r)
-		s.prune = append(s.prune, r.ID)
+		if s.cluster == nil {
+			s.prune = append(s.prune, r.ID) // several instances prune from the database
+		}
 	}
 	s.attMu.Unlock()
 	close(done)
-	if err != nil {
+	switch {
+	case gridskill.ErrorCode(err) == gridskill.EUNAVAILABLE:
+		s.log.Info("finish left to the exam's new owner", "attempt", f.Open.ID)
+		return
+	case err != nil:
 		s.log.Error("store finished attempt", "attempt", f.Open.ID, "err", err)
 		return
 	}
@@ -395,7 +421,8 @@ func (s *Service) applyOutcome(ctx context.Context, o outcome) error {
 // not a client is connected, and writes again any sealed attempt whose
 // write failed. It returns how many attempts it stored. A window's close
 // ends many attempts at once: all are graded, then written MaxBatch to an
-// insert, and their follow-ups run in the background.
+// insert, and their follow-ups run in the background. On several instances
+// it sweeps the exams this instance holds alone.
 func (s *Service) Sweep(ctx context.Context) int {
 	now := s.clock.Now()
 	s.attMu.Lock()
@@ -406,6 +433,17 @@ func (s *Service) Sweep(ctx context.Context) int {
 		}
 	}
 	s.attMu.Unlock()
+	if s.cluster != nil {
+		held := map[string]bool{}
+		due = slices.DeleteFunc(due, func(att *openAttempt) bool {
+			h, ok := held[att.doc.ExamID]
+			if !ok {
+				h = s.holds(att.doc.ExamID)
+				held[att.doc.ExamID] = h
+			}
+			return !h
+		})
+	}
 	var writes []<-chan struct{}
 	var ids []string
 	for chunk := range slices.Chunk(due, store.MaxBatch) {
@@ -479,13 +517,18 @@ func (s *Service) unseal(att *openAttempt) {
 
 // Run sweeps every interval, and prunes finished attempts' saves every
 // minute, until ctx ends. It first replays the follow-ups of attempts that
-// Load found finished but not yet removed (after Finished is set).
+// Load found finished but not yet removed (after Finished is set). On
+// several instances it does not prune: one of them calls Prune under a
+// job lease.
 func (s *Service) Run(ctx context.Context, every time.Duration) {
 	s.replayRepairs()
 	t := time.NewTicker(every)
 	defer t.Stop()
 	p := time.NewTicker(time.Minute)
 	defer p.Stop()
+	if s.cluster != nil {
+		p.Stop()
+	}
 	for {
 		select {
 		case <-ctx.Done():

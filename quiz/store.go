@@ -36,6 +36,7 @@ func Indexes() []store.Index {
 		store.On(collExams, bson.D{{Key: "closesAt", Value: 1}}),
 		store.On(collAttempts, bson.D{{Key: "exam", Value: 1}, {Key: "user", Value: 1}}),
 		store.On(collAttempts, bson.D{{Key: "paper.q", Value: 1}}),
+		store.On(collOpen, bson.D{{Key: "exam", Value: 1}}),
 		store.On(collAnswers, bson.D{{Key: "attempt", Value: 1}}),
 		store.On(collEvents, bson.D{{Key: "attempt", Value: 1}}),
 	}
@@ -336,6 +337,87 @@ func (r repo) openAttempts(ctx context.Context) ([]openDoc, error) {
 	return findAll[openDoc](ctx, r.db.Collection(collOpen), bson.M{})
 }
 
+// openAttemptsOf reads the attempts in progress at one exam.
+func (r repo) openAttemptsOf(ctx context.Context, examID string) ([]openDoc, error) {
+	return findAll[openDoc](ctx, r.db.Collection(collOpen), bson.M{"exam": examID})
+}
+
+// openExams reads the distinct exams of the attempts in progress, in one scan.
+func (r repo) openExams(ctx context.Context) ([]string, error) {
+	return distinct(ctx, r.db.Collection(collOpen), "exam")
+}
+
+// exam reads one exam; ok is false when there is none.
+func (r repo) exam(ctx context.Context, id string) (d examDoc, ok bool, err error) {
+	err = r.db.Collection(collExams).FindOne(ctx, bson.M{"_id": id}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return d, false, nil
+	}
+	return d, err == nil, err
+}
+
+// question reads a question's current document; ok is false when there is none.
+func (r repo) question(ctx context.Context, id string) (d questionDoc, ok bool, err error) {
+	err = r.db.Collection(collQuestions).FindOne(ctx, bson.M{"_id": id}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return d, false, nil
+	}
+	return d, err == nil, err
+}
+
+// attemptExam reads the exam of an attempt by its id: the open one, else the
+// finished one. ok is false when there is neither.
+func (r repo) attemptExam(ctx context.Context, id string) (examID string, ok bool, err error) {
+	var d struct {
+		Exam string `bson:"exam"`
+	}
+	for _, coll := range []string{collOpen, collAttempts} {
+		err = r.db.Collection(coll).FindOne(ctx, bson.M{"_id": id}, options.FindOne().SetProjection(bson.M{"exam": 1})).Decode(&d)
+		if err == nil {
+			return d.Exam, true, nil
+		}
+		if !errors.Is(err, mongo.ErrNoDocuments) {
+			return "", false, err
+		}
+	}
+	return "", false, nil
+}
+
+// savedAttempts reads the distinct attempts that saved answers or events are
+// stored for.
+func (r repo) savedAttempts(ctx context.Context) ([]string, error) {
+	var out []string
+	seen := map[string]bool{}
+	for _, coll := range []string{collAnswers, collEvents} {
+		ids, err := distinct(ctx, r.db.Collection(coll), "attempt")
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			if !seen[id] {
+				seen[id] = true
+				out = append(out, id)
+			}
+		}
+	}
+	return out, nil
+}
+
+// finishedAmong returns which of the attempts ids are stored finished.
+func (r repo) finishedAmong(ctx context.Context, ids []string) ([]string, error) {
+	docs, err := findAll[struct {
+		ID string `bson:"_id"`
+	}](ctx, r.db.Collection(collAttempts), bson.M{"_id": bson.M{"$in": ids}}, options.Find().SetProjection(bson.M{"_id": 1}))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(docs))
+	for i, d := range docs {
+		out[i] = d.ID
+	}
+	return out, nil
+}
+
 // insertOpen stores started attempts in one insert, a store.Batch run: a
 // mass start of 2,000 examinees written one insert at a time queued each
 // start behind the others for seconds. A duplicate means it is stored.
@@ -430,10 +512,10 @@ func (r repo) deleteSavesWhere(ctx context.Context, filter bson.M) error {
 	return nil
 }
 
-// finishedSummaries reads every finished attempt without its answers,
-// grades and events.
-func (r repo) finishedSummaries(ctx context.Context) ([]finishedDoc, error) {
-	return findAll[finishedDoc](ctx, r.db.Collection(collAttempts), bson.M{},
+// finishedSummaries reads the finished attempts that filter matches (every
+// one when it is empty) without their answers, grades and events.
+func (r repo) finishedSummaries(ctx context.Context, filter bson.M) ([]finishedDoc, error) {
+	return findAll[finishedDoc](ctx, r.db.Collection(collAttempts), filter,
 		options.Find().SetProjection(bson.M{"answers": 0, "grades": 0, "events": 0}))
 }
 
@@ -485,6 +567,29 @@ func findAll[D any](ctx context.Context, coll *mongo.Collection, filter bson.M, 
 	var docs []D
 	err = cur.All(ctx, &docs)
 	return docs, err
+}
+
+// distinct reads the distinct string values of field in coll, grouped by
+// an aggregation (the embedded engine refuses a distinct command that
+// carries a time limit, which the driver adds from the context's deadline).
+func distinct(ctx context.Context, coll *mongo.Collection, field string) ([]string, error) {
+	cur, err := coll.Aggregate(ctx, mongo.Pipeline{{{Key: "$group", Value: bson.D{{Key: "_id", Value: "$" + field}}}}})
+	if err != nil {
+		return nil, err
+	}
+	var docs []struct {
+		ID any `bson:"_id"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, err
+	}
+	out := make([]string, 0, len(docs))
+	for _, d := range docs {
+		if s, ok := d.ID.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out, nil
 }
 
 // retry runs a write up to four times with a growing pause: the embedded

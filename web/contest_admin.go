@@ -76,9 +76,17 @@ type contestPage struct {
 	// Feeds the contests that took entrants from this one.
 	Sources []contest.Contest
 	Feeds   []contest.Feed
+	// Guests are the contest's guest judges and their invitations.
+	Guests []contest.Guest
 	// judges names the accounts of the contest's panels.
 	judges map[string]string
+	now    time.Time
 }
+
+// GuestState is the catalogue id of where a guest judge's invitation stands.
+func (p contestPage) GuestState(g contest.Guest) string { return guestStates[g.State(p.now)] }
+
+var guestStates = map[string]string{"revoked": "Revoked", "joined": "Joined", "expired": "Code expired", "waiting": "Waiting for the code"}
 
 // DateTime formats a time in China's zone, to the minute.
 func (p contestPage) DateTime(t time.Time) string {
@@ -187,6 +195,10 @@ func (s *Server) renderContest(c *fiber.Ctx, p contestPage) error {
 	if p.Audit, err = s.contest.AuditTrail(ctx, u, ct.ID); err != nil {
 		return err
 	}
+	if p.Guests, err = s.contest.Guests(ctx, u, ct.ID); err != nil {
+		return err
+	}
+	p.now = s.clock.Now()
 	p.Title = ct.Title
 	return c.Render("contest/show", p, "layouts/main")
 }
@@ -327,6 +339,18 @@ func (s *Server) contestAwards(c *fiber.Ctx) error {
 			TeamFirst: atoi(c.FormValue("teamFirst")), TeamSecond: atoi(c.FormValue("teamSecond")), TeamThird: atoi(c.FormValue("teamThird"))})
 		return err
 	})
+}
+
+// Marks names a judge's marks by the round's score sheet: "程序规范 25 · 沟通技巧 33".
+func (p contestResultsPage) Marks(r contest.Round, marks []float64) string {
+	parts := make([]string, len(marks))
+	for i, m := range marks {
+		parts[i] = strconv.FormatFloat(m, 'f', -1, 64)
+		if i < len(r.Criteria) {
+			parts[i] = r.Criteria[i].Name + " " + parts[i]
+		}
+	}
+	return strings.Join(parts, " · ")
 }
 
 // contestResultsPage shows the standings to participants and admins.

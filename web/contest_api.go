@@ -175,6 +175,8 @@ func (s *Server) apiRoundQuestion(c *fiber.Ctx) error {
 type taskRequest struct {
 	Title       string `json:"title"`
 	PerformerID string `json:"performerId"`
+	// Team marks a team task: the performer's teammates do not judge it.
+	Team bool `json:"team"`
 }
 
 // apiRoundTask adds a judged performance: POST /api/v1/contests/:id/rounds/:round/tasks.
@@ -184,7 +186,7 @@ func (s *Server) apiRoundTask(c *fiber.Ctx) error {
 		return err
 	}
 	u, _ := currentUser(c)
-	ct, err := s.contest.AddTask(c.UserContext(), u, c.Params("id"), c.Params("round"), contest.Task{Title: req.Title, PerformerID: req.PerformerID})
+	ct, err := s.contest.AddTask(c.UserContext(), u, c.Params("id"), c.Params("round"), contest.Task{Title: req.Title, PerformerID: req.PerformerID, Team: req.Team})
 	if err != nil {
 		return err
 	}

@@ -66,6 +66,10 @@ func TestBrowserJudgeOnAPhoneAndAdvancement(t *testing.T) {
 		t.Errorf("the editor does not show the sheet, the excluded performer and the audit entry: %.800s", page)
 	}
 	browsertest.Screenshot(t, desk, "judge-editor")
+	step(desk, "the organizer invites a guest judge", chromedp.SetValue(`#guest-`+judgeRound, "王教授"),
+		chromedp.Submit(`#guest-`+judgeRound), chromedp.WaitVisible(`#guest-code`))
+	code, _ := chromedp.Run(desk, chromedp.Evaluate[string](`document.getElementById('guest-code').textContent`))
+	browsertest.Screenshot(t, desk, "judge-guest-invited")
 
 	// The speed round first, so the overall has a ranking, then the task.
 	host("start", speed)
@@ -80,16 +84,39 @@ func TestBrowserJudgeOnAPhoneAndAdvancement(t *testing.T) {
 	phone := b.Phone(t, 3*time.Minute)
 	step(phone, "a 360×640 phone", chromedp.EmulateViewport(360, 640))
 	signIn(phone, judgePhone)
-	step(phone, "the judge opens the round", chromedp.Navigate(base+"/live/"+id), chromedp.WaitVisible(`#p-score`))
+	step(phone, "the judge opens the round", chromedp.Navigate(base+"/live/"+id), chromedp.WaitVisible(`#p-mark-2`))
+	sheet, _ := chromedp.Run(phone, chromedp.Evaluate[string](`document.querySelector('form.live-judge').innerText`))
+	if !strings.Contains(sheet, "程序规范") || !strings.Contains(sheet, "满分 40") {
+		t.Errorf("the judge's form does not name each criterion and its full mark: %q", sheet)
+	}
 	browsertest.Screenshot(t, phone, "judge-phone-sheet")
-	step(phone, "the judge scores", chromedp.SendKeys(`#p-score`, "85"), chromedp.Click(`form.live-judge button[type=submit]`),
-		chromedp.WaitNotPresent(`#p-score`))
+	step(phone, "the judge scores each criterion", chromedp.SendKeys(`#p-mark-0`, "25"), chromedp.SendKeys(`#p-mark-1`, "33"),
+		chromedp.SendKeys(`#p-mark-2`, "27"), chromedp.Click(`form.live-judge button[type=submit]`), chromedp.WaitNotPresent(`#p-mark-0`))
 	browsertest.Screenshot(t, phone, "judge-phone-scored")
 	r.call("POST", "/api/v1/live/"+id+"/score", r.token("13900000004"), J{"item": 0, "score": 100}, 403, nil) // the performer
 	r.call("POST", "/api/v1/live/"+id+"/score", r.token(second), J{"item": 0, "marks": []float64{28, 35, 27}}, 200, nil)
+
+	// The guest judge joins by the code on another phone, without a password.
+	guest := b.Phone(t, 3*time.Minute)
+	step(guest, "a 360×640 phone", chromedp.EmulateViewport(360, 640))
+	step(guest, "the guest types the code", chromedp.Navigate(base+"/judge"), chromedp.WaitVisible(`#code`),
+		chromedp.SendKeys(`#code`, code), chromedp.Click(`button[type=submit]`), chromedp.WaitVisible(`#p-mark-2`))
+	browsertest.Screenshot(t, guest, "judge-guest-sheet")
+	step(guest, "the guest scores", chromedp.SendKeys(`#p-mark-0`, "30"), chromedp.SendKeys(`#p-mark-1`, "40"),
+		chromedp.SendKeys(`#p-mark-2`, "30"), chromedp.Click(`form.live-judge button[type=submit]`), chromedp.WaitNotPresent(`#p-mark-0`))
 	host("close", judgeRound)
-	step(phone, "the panel's score shows", chromedp.WaitVisible(`#live[data-phase=results]`))
+	step(phone, "the panel shows", chromedp.WaitVisible(`#live[data-phase=results]`), chromedp.WaitVisible(`#p-panel`))
+	breakdown, _ := chromedp.Run(phone, chromedp.Evaluate[string](`document.getElementById('p-panel').innerText`))
+	if !strings.Contains(breakdown, "王教授: 100 (作为最高分去掉)") || !strings.Contains(breakdown, ": 85 (作为最低分去掉)") || !strings.Contains(breakdown, "去掉一个最高分") {
+		t.Errorf("the phone's panel breakdown: %q", breakdown)
+	}
 	browsertest.Screenshot(t, phone, "judge-phone-results")
+	step(guest, "the guest's panel shows", chromedp.WaitVisible(`#p-panel`))
+	browsertest.Screenshot(t, guest, "judge-guest-results")
+	step(guest, "the guest cannot open the editor", chromedp.Navigate(base+"/contests/"+id), chromedp.WaitReady(`body`))
+	if text, _ := chromedp.Run(guest, chromedp.Evaluate[string](`document.body.innerText`)); strings.Contains(text, "情景处置") || !strings.Contains(text, "特邀评委") {
+		t.Errorf("a guest judge opened the editor: %.300s", text)
+	}
 	host("finish", judgeRound)
 
 	// The street final takes the top entrant of this contest.
@@ -107,6 +134,10 @@ func TestBrowserJudgeOnAPhoneAndAdvancement(t *testing.T) {
 	page, _ = chromedp.Run(desk, chromedp.Evaluate[string](`document.getElementById('chain').innerText`))
 	if !strings.Contains(page, "东湖街道决赛") {
 		t.Errorf("the first contest does not name the final: %q", page)
+	}
+	page, _ = chromedp.Run(desk, chromedp.Evaluate[string](`document.body.innerText`))
+	if !strings.Contains(page, "程序规范 25 · 沟通技巧 33 · 处置效果 27") || !strings.Contains(page, "王教授: 100") {
+		t.Errorf("the results do not show each judge's marks per criterion: %.1200s", page)
 	}
 	browsertest.Screenshot(t, desk, "judge-feeds")
 }

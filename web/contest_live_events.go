@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"gridskill"
+	"gridskill/cluster"
 	"gridskill/contest"
 )
 
@@ -21,6 +22,12 @@ const liveHeartbeat = 15 * time.Second
 // reconnect is simply the current state.
 func (s *Server) liveEvents(c *fiber.Ctx) error {
 	sub, err := s.liveSub(c)
+	if gridskill.ErrorCode(err) == gridskill.EUNAVAILABLE {
+		// The round is moving to another instance: a closed connection makes
+		// EventSource reconnect (to the new holder), where a 503 would end it.
+		cluster.Hangup(c)
+		return nil
+	}
 	if err != nil {
 		return err
 	}

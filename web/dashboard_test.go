@@ -206,6 +206,73 @@ func TestHeatmapOpensTheWeakestAndAssignsADrill(t *testing.T) {
 	}
 }
 
+func TestHeatmapCellAndItsActionsThroughTheAPI(t *testing.T) {
+	r := newDashRig(t)
+	admin := r.token("13900000002")
+	var cell struct {
+		Tag     string `json:"tag"`
+		Weakest []struct {
+			Question string `json:"question"`
+		} `json:"weakest"`
+		People []struct {
+			ID      string `json:"id"`
+			Percent int    `json:"percent"`
+		} `json:"people"`
+		Modules []struct {
+			ID string `json:"id"`
+		} `json:"modules"`
+	}
+	r.call("GET", "/api/v1/dashboard/gaps/cell?"+url.Values{"unit": {seed.Grid111ID}, "tag": {r.tag}}.Encode(), admin, nil, 200, &cell)
+	if cell.Tag != r.tag || len(cell.Weakest) == 0 || !slices.ContainsFunc(cell.People, func(p struct {
+		ID      string `json:"id"`
+		Percent int    `json:"percent"`
+	}) bool {
+		return p.ID == seed.WorkerID && p.Percent < 60
+	}) {
+		t.Fatalf("cell: %+v, want the weakest questions and the weak worker", cell)
+	}
+	var sent struct{ Notices, Robots, Failed int }
+	r.call("POST", "/api/v1/dashboard/gaps/practice", admin, map[string]string{"unit": seed.Grid111ID, "tag": r.tag}, 200, &sent)
+	if sent.Notices == 0 {
+		t.Fatalf("drill sent to nobody: %+v", sent)
+	}
+	r.call("POST", "/api/v1/dashboard/gaps/practice", admin, map[string]string{"unit": seed.Grid111ID, "tag": r.tag}, 200, &sent)
+	if sent.Notices != 0 {
+		t.Fatalf("the same drill twice the same day: %+v, want nothing new", sent)
+	}
+	t.Run("RefusesBadInput", func(t *testing.T) {
+		for _, c := range []struct {
+			body any
+			want int
+		}{
+			{map[string]string{"unit": seed.Grid111ID, "tag": ""}, 400},
+			{map[string]string{"unit": seed.Street2ID, "tag": r.tag}, 403},
+			{map[string]string{"unit": "unit-nowhere", "tag": r.tag}, 404},
+			{map[string]any{"unit": 7, "tag": r.tag}, 400},
+			{map[string]string{"unit": seed.Grid111ID, "tag": r.tag, "module": "m-none"}, 0},
+		} {
+			path := "/api/v1/dashboard/gaps/practice"
+			if c.want == 0 {
+				path, c.want = "/api/v1/dashboard/gaps/retrain", 404
+			}
+			resp, body := r.do(jsonReq("POST", path, admin, c.body))
+			if resp.StatusCode != c.want || !strings.Contains(body, `"error"`) {
+				t.Errorf("POST %s %v: %d %s, want %d", path, c.body, resp.StatusCode, body, c.want)
+			}
+		}
+	})
+	if len(cell.Modules) > 0 {
+		var re struct {
+			Module  string `json:"module"`
+			Notices int    `json:"notices"`
+		}
+		r.call("POST", "/api/v1/dashboard/gaps/retrain", admin, map[string]string{"unit": seed.Grid111ID, "tag": r.tag, "module": cell.Modules[0].ID}, 200, &re)
+		if re.Module != cell.Modules[0].ID || re.Notices == 0 {
+			t.Fatalf("retrain: %+v", re)
+		}
+	}
+}
+
 func TestChasingListRefusesAnotherStreetsExam(t *testing.T) {
 	r := newDashRig(t)
 	c := ctx(t)

@@ -15,7 +15,7 @@ type robotsPage struct {
 	Hooks []notify.Hook
 	Units []people.Unit
 	Names map[string]string
-	Form  struct{ Unit, Kind, URL string }
+	Form  struct{ Unit, Kind, URL string } // never the secret: it is not shown again
 }
 
 // Host is the robot address's host: the key in it is the group's secret.
@@ -58,7 +58,7 @@ func (s *Server) notifyRobotSave(c *fiber.Ctx) error {
 	u, _ := currentUser(c)
 	p := robotsPage{Page: s.page(c, "Group robots")}
 	p.Form.Unit, p.Form.Kind, p.Form.URL = c.FormValue("unit"), c.FormValue("kind"), c.FormValue("url")
-	if err := s.notify.SetHook(c.UserContext(), u, p.Form.Unit, p.Form.Kind, p.Form.URL); err != nil {
+	if err := s.notify.SetHook(c.UserContext(), u, p.Form.Unit, p.Form.Kind, p.Form.URL, c.FormValue("secret")); err != nil {
 		if gridskill.ErrorCode(err) != gridskill.EINVALID {
 			return err
 		}
@@ -74,6 +74,8 @@ type robotJSON struct {
 	Unit string `json:"unit"`
 	Kind string `json:"kind"`
 	Host string `json:"host"`
+	// Signed says that a DingTalk robot signs with its secret (加签).
+	Signed bool `json:"signed"`
 }
 
 // apiRobots lists the group robots of the admin's units, by host only.
@@ -85,24 +87,25 @@ func (s *Server) apiRobots(c *fiber.Ctx) error {
 	}
 	out := make([]robotJSON, 0, len(hooks))
 	for _, h := range hooks {
-		out = append(out, robotJSON{Unit: h.UnitID, Kind: h.Kind, Host: robotsPage{}.Host(h)})
+		out = append(out, robotJSON{Unit: h.UnitID, Kind: h.Kind, Host: robotsPage{}.Host(h), Signed: h.Secret != ""})
 	}
 	return c.JSON(fiber.Map{"robots": out})
 }
 
 // apiRobotSave sets (or, with an empty url, removes) a unit's robot:
-// {"unit","kind","url"}.
+// {"unit","kind","url","secret"}.
 func (s *Server) apiRobotSave(c *fiber.Ctx) error {
 	var in struct {
-		Unit string `json:"unit"`
-		Kind string `json:"kind"`
-		URL  string `json:"url"`
+		Unit   string `json:"unit"`
+		Kind   string `json:"kind"`
+		URL    string `json:"url"`
+		Secret string `json:"secret"`
 	}
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
 	u, _ := currentUser(c)
-	if err := s.notify.SetHook(c.UserContext(), u, in.Unit, in.Kind, in.URL); err != nil {
+	if err := s.notify.SetHook(c.UserContext(), u, in.Unit, in.Kind, in.URL, in.Secret); err != nil {
 		return err
 	}
 	return c.JSON(fiber.Map{"saved": true})

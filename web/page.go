@@ -38,6 +38,10 @@ func (p Page) IsAdmin() bool { return p.User != nil && p.User.Role.IsAdmin() }
 // CanSeeRoster reports whether the viewer may open the roster.
 func (p Page) CanSeeRoster() bool { return p.User != nil && p.User.Role != people.Worker }
 
+// GuestSession reports whether the viewer is a guest judge, whose session
+// opens only its contest's judge screen.
+func (p Page) GuestSession() bool { return p.User != nil && p.User.IsGuest() }
+
 // RoleName is the translated name of a role.
 func (p Page) RoleName(r people.Role) string { return p.T(roleLabels[r]) }
 
@@ -47,6 +51,7 @@ var roleLabels = map[people.Role]string{
 	people.StreetAdmin:   "Street admin",
 	people.DistrictAdmin: "District admin",
 	people.Cadre:         "Shadowing participant",
+	people.GuestJudge:    "Guest judge",
 }
 
 // page fills the common part of a view model for the current request.

@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"gridskill/certify"
+	"gridskill/people"
+	"gridskill/scoring"
 	"gridskill/seed"
 )
 
@@ -58,4 +61,34 @@ func TestPeopleAndUnitsAreManagedThroughThePages(t *testing.T) {
 			t.Fatalf("delete of an empty grid: %d %.300s", resp.StatusCode, body)
 		}
 	})
+	t.Run("DeleteIsRefusedWhileACertificationProgramIsForIt", func(t *testing.T) {
+		resp, body := admin.post("/units", "/units", url.Values{"parent": {seed.Community11ID}, "name": {"认证网格"}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("add: %d %.300s", resp.StatusCode, body)
+		}
+		tree, _ := r.people.Tree(ctx(t))
+		u, _ := tree.Child(seed.Community11ID, "认证网格")
+		cs := certify.NewService(r.db, r.people, r.clock, certify.Config{})
+		r.srv.certify = cs
+		if err := cs.SeedProgram(ctx(t), certify.Program{ID: "grid-program", Name: "网格证书", IssuerID: seed.Street1ID, ValidityMonths: 12,
+			Audience: []string{u.ID}, Requirements: scoring.Requirements{Modules: []scoring.ModuleReq{{ModuleID: "m-fraud", MinVersion: 1}}}}); err != nil {
+			t.Fatal(err)
+		}
+		resp, body = admin.post("/units/"+u.ID, "/units/"+u.ID+"/delete", url.Values{})
+		if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "有面向它的认证项目") {
+			t.Fatalf("delete of a grid a program is for: %d %.400s", resp.StatusCode, body)
+		}
+		if _, ok := mustTree(t, r).Unit(u.ID); !ok {
+			t.Fatal("the refused delete removed the unit")
+		}
+	})
+}
+
+func mustTree(t *testing.T, r *rig) *people.Tree {
+	t.Helper()
+	tree, err := r.people.Tree(ctx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tree
 }

@@ -63,7 +63,14 @@ func (s *Server) unitView(c *fiber.Ctx) (unitPage, error) {
 // or a delete.
 func (s *Server) unitRecords(ctx context.Context, ids []string) ([]string, error) {
 	var why []string
-	for _, f := range []people.UnitRecords{s.quiz.UnitRecords, s.courses.UnitRecords} {
+	features := []people.UnitRecords{s.quiz.UnitRecords, s.courses.UnitRecords}
+	if s.certify != nil {
+		features = append(features, s.certify.UnitRecords)
+	}
+	if s.contest != nil {
+		features = append(features, s.contest.UnitRecords)
+	}
+	for _, f := range features {
 		w, err := f(ctx, ids)
 		if err != nil {
 			return nil, err

@@ -298,6 +298,18 @@ func (e *retEnv) readContest(id string) func(e *retEnv) any {
 	return func(e *retEnv) any { return check(e.cs.Contest(ctx(e.t), e.admin, id)).of(e.t) }
 }
 
+// readGuests reads a contest's guest judges: their invitations and accounts.
+func (e *retEnv) readGuests(id string) func(e *retEnv) any {
+	return func(e *retEnv) any {
+		gs := check(e.cs.Guests(ctx(e.t), e.admin, id)).of(e.t)
+		names := []any{check(e.cs.Contest(ctx(e.t), e.admin, id)).of(e.t)}
+		for _, g := range gs {
+			names = append(names, g.Name, check(e.r.people.User(ctx(e.t), g.ID)).of(e.t).Name)
+		}
+		return names
+	}
+}
+
 func (e *retEnv) contestForm(v *voice) string {
 	loc := e.form(e.adminB, v, "/contests", url.Values{"title": {v.text("比武标题")}, "description": {v.text("比武说明")},
 		"teamMethod": {pick(v, "mean", "per_capita")}})
@@ -376,6 +388,49 @@ var contestCases = []retentionCase{
 		rid := e.roundForm(v, id, contest.Judge)
 		e.form(e.adminB, v, "/contests/"+id+"/rounds/"+rid+"/tasks", url.Values{"title": {v.text("表演")}, "performer": {seed.WorkerID}})
 		return e.readContest(id)
+	}},
+	{"PUT /api/v1/contests/:id", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.plainContest(v)
+		e.api(v, "PUT", "/api/v1/contests/"+id, e.adminTok, contestCreateRequest{Title: v.text("接口改后标题"), Description: v.text("接口改后说明"), TeamMethod: "mean"}, nil)
+		return e.readContest(id)
+	}},
+	{"PUT /api/v1/contests/:id/rounds/:round", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.plainContest(v)
+		rid := e.plainRound(v, id)
+		e.api(v, "PUT", "/api/v1/contests/"+id+"/rounds/"+rid, e.adminTok, roundRequest{Title: v.text("接口改后轮次"), ReadSec: 5, AnswerSec: 10}, nil)
+		return e.readContest(id)
+	}},
+	{"PUT /api/v1/contests/:id/rounds/:round/questions/:question", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.plainContest(v)
+		rid := e.plainRound(v, id)
+		e.form(e.adminB, v, "/contests/"+id+"/rounds/"+rid+"/questions", url.Values{"stem": {"原题干"}, "type": {"single"}, "points": {"100"}, "limitSec": {"20"}, "options": {"原甲\n原乙"}, "correct": {"A"}})
+		e.api(v, "PUT", "/api/v1/contests/"+id+"/rounds/"+rid+"/questions/q1", e.adminTok, questionRequest{Stem: v.text("接口改后题干"), Type: "single", Points: 100, LimitSec: 20,
+			Options: []contest.Option{{Key: "A", Text: v.text("接口改后甲")}, {Key: "B", Text: v.text("接口改后乙")}}, Correct: []string{pick(v, "A", "B")}}, nil)
+		return e.readContest(id)
+	}},
+	{"PUT /api/v1/contests/:id/rounds/:round/tasks/:task", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.contestAPI(v)
+		rid := e.roundAPI(v, id, contest.Judge)
+		e.api(v, "POST", "/api/v1/contests/"+id+"/rounds/"+rid+"/tasks", e.adminTok, taskRequest{Title: "原任务", PerformerID: seed.WorkerID}, nil)
+		e.api(v, "PUT", "/api/v1/contests/"+id+"/rounds/"+rid+"/tasks/t1", e.adminTok, taskRequest{Title: v.text("接口改后任务"), PerformerID: seed.WorkerID}, nil)
+		return e.readContest(id)
+	}},
+	{"POST /contests/:id/guests", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.contestForm(v)
+		rid := e.roundForm(v, id, contest.Judge)
+		form := url.Values{"round": {rid}, "name": {v.text("评委")}, "_csrf": {e.token(e.adminB)}}
+		req := httptest.NewRequest("POST", "/contests/"+id+"/guests", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if resp, body := e.send(req, e.adminB, v.tag); resp.StatusCode != 200 {
+			e.t.Fatalf("guest invitation: %d %s", resp.StatusCode, problemOf(body))
+		}
+		return e.readGuests(id)
+	}},
+	{"POST /api/v1/contests/:id/guests", func(e *retEnv, v *voice) func(*retEnv) any {
+		id := e.contestAPI(v)
+		rid := e.roundAPI(v, id, contest.Judge)
+		e.api(v, "POST", "/api/v1/contests/"+id+"/guests", e.adminTok, guestInviteRequest{Round: rid, Name: v.text("接口评委")}, nil)
+		return e.readGuests(id)
 	}},
 	{"POST /contests/:id/edit", func(e *retEnv, v *voice) func(*retEnv) any {
 		id := e.plainContest(v)
@@ -1375,6 +1430,8 @@ var storesNoText = map[string]string{
 	"POST /dashboard/remind":                                      "keeps notices whose text the server writes, keyed by the unit the tree holds",
 	"POST /api/v1/dashboard/remind":                               "keeps notices whose text the server writes, keyed by the unit the tree holds",
 	"POST /dashboard/gaps/practice":                               "keeps notices whose text the server writes; the topic is the catalogue's",
+	"POST /api/v1/dashboard/gaps/practice":                        "keeps notices whose text the server writes; the topic is the catalogue's",
+	"POST /api/v1/dashboard/gaps/retrain":                         "keeps an assignment of a stored module to a unit of the tree, and notices the server writes",
 	"POST /dashboard/gaps/retrain":                                "keeps an assignment of a stored module to a unit of the tree, and notices the server writes",
 	"POST /quiz/exams/:id/extend":                                 "keeps a time",
 	"POST /roster/deactivate":                                     "keeps flags",
@@ -1402,6 +1459,13 @@ var storesNoText = map[string]string{
 	"POST /contests/:id/rounds/:round/questions/:question/delete": "deletes the question",
 	"POST /contests/:id/rounds/:round/questions/:question/move":   "moves the question",
 	"POST /contests/:id/rounds/:round/tasks/:task/delete":         "deletes the task",
+
+	// Guest judges sign in by code; revoking and moving store no text.
+	"POST /judge":             "signs a guest judge in; the address keys the rate limit, the code is read and dropped",
+	"POST /api/v1/auth/judge": "signs a guest judge in; the address keys the rate limit, the code is read and dropped",
+	"POST /api/v1/contests/:id/rounds/:round/questions/:question/move": "stores no text: swaps two questions",
+	"POST /contests/:id/guests/:guest/revoke":                          "stores no text: marks the invitation revoked",
+	"POST /api/v1/contests/:id/guests/:guest/revoke":                   "stores no text: marks the invitation revoked",
 }
 
 // notYetCovered are routes that keep request text (ids, answers, reasons)

@@ -52,6 +52,13 @@ func newRig(t *testing.T) *rig {
 // newRigConfig is newRig with the given web configuration.
 func newRigConfig(t *testing.T, cfg Config) *rig {
 	t.Helper()
+	return newRigDeps(t, cfg, nil)
+}
+
+// newRigDeps is newRigConfig with more dependencies set by more (over the
+// rig's database and clock) before the app is built.
+func newRigDeps(t *testing.T, cfg Config, more func(d *Deps)) *rig {
+	t.Helper()
 	db := storetest.DB(t)
 	clock := gridskill.NewFakeClock(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
 	ps := people.NewService(db, clock)
@@ -66,13 +73,17 @@ func newRigConfig(t *testing.T, cfg Config) *rig {
 		t.Fatal(err)
 	}
 	co := courses.NewService(db, ps, clock)
-	srv, err := New(cfg, Deps{
+	deps := Deps{
 		Quiz: qs, Courses: co, Practical: practical.NewService(db, ps, co, clock), Cases: cases.NewService(db, clock, co, qs),
 		Rotation:  rotation.NewService(db, ps, co, clock),
 		Selection: selection.NewService(db, ps, selection.RecordFacts{}, clock),
 		DB:        db, People: ps, Tokens: people.NewTokens(rigSecret, clock), Clock: clock,
 		Log: slog.New(slog.NewTextHandler(logs, nil)), Secret: rigSecret, Demo: seed.NewDemoFlag(db, clock).Active,
-	})
+	}
+	if more != nil {
+		more(&deps)
+	}
+	srv, err := New(cfg, deps)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -110,54 +110,57 @@ const (
 // scopeRoutes lists every route of the app. A route added without an entry
 // fails TestEveryRouteKeepsOtherStreetsOut.
 var scopeRoutes = map[string]routeRule{
-	"GET /dashboard":                  scoped().withQuery("unit", "unit"),
-	"GET /dashboard/people":           scoped().withQuery("unit", "unit"),
-	"GET /dashboard/people.xlsx":      scoped().withQuery("unit", "unit"),
-	"POST /dashboard/remind":          scoped().withForm("unit", "unit").withForm("metric", "required-missing"),
-	"GET /dashboard/gaps":             scoped().withQuery("unit", "unit"),
-	"GET /dashboard/gaps/cell":        scoped().withQuery("unit", "unit").withQuery("tag", "tag"),
-	"POST /dashboard/gaps/practice":   scoped().withForm("unit", "unit").withForm("tag", "tag"),
-	"POST /dashboard/gaps/retrain":    scoped().withForm("unit", "unit").withForm("tag", "tag").withForm("module", "module"),
-	"GET /notices":                    open(own),
-	"POST /notices/clear":             writes("clears the viewer's own notices"),
-	"GET /notify/robots":              open(ownArea),
-	"POST /notify/robots":             scoped().withForm("unit", "unit").withForm("kind", "wecom").withForm("url", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=west"),
-	"GET /api/v1/dashboard":           scoped().withQuery("unit", "unit"),
-	"GET /api/v1/dashboard/people":    scoped().withQuery("unit", "unit"),
-	"POST /api/v1/dashboard/remind":   scoped().with(J{"unit": westGrid.ID, "metric": "required-missing"}),
-	"GET /api/v1/dashboard/gaps":      scoped().withQuery("unit", "unit"),
-	"GET /api/v1/notices":             open(own),
-	"POST /api/v1/notices/clear":      writes("clears the viewer's own notices"),
-	"GET /api/v1/notify/robots":       open(ownArea),
-	"POST /api/v1/notify/robots":      scoped().with(J{"unit": westGrid.ID, "kind": "wecom", "url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=west"}),
-	"GET /healthz":                    public("the health check names no record"),
-	"GET /sw.js":                      public("the exam pages' service worker names no record"),
-	"GET /favicon.ico":                public("the site's icon names no record"),
-	"GET /login":                      public("the sign-in page"),
-	"POST /login":                     public("signing in"),
-	"GET /prefs":                      public("sets the language or text size of the browser"),
-	"POST /logout":                    writes(own),
-	"GET /":                           open(own),
-	"GET /account":                    open(own),
-	"GET /account/password":           open(own),
-	"POST /account/password":          writes(own),
-	"GET /roster":                     scoped().withQuery("unit", "unit"),
-	"GET /roster/import":              open(form),
-	"POST /roster/import":             writes("imports into the viewer's own area (people tests)"),
-	"GET /roster/template.:ext":       openAt("/roster/template.xlsx", form),
-	"GET /roster/export.xlsx":         open(ownArea),
-	"GET /people/:id":                 scoped("id", "worker"),
-	"POST /people/:id/reset-password": scoped("id", "worker"),
-	"POST /people/:id/active":         scoped("id", "worker").withForm("active", "0"),
-	"GET /units":                      open(ownArea),
-	"POST /units":                     writes(createOwn),
-	"GET /units/:id":                  scoped("id", "unit"),
-	"POST /units/:id/rename":          scoped("id", "unit").withForm("name", "改名"),
-	"POST /units/:id/move":            scoped("id", "unit").withForm("parent", seed.Community11ID),
-	"POST /units/:id/merge":           scoped("id", "unit").withForm("into", seed.Grid111ID),
-	"POST /units/:id/delete":          scoped("id", "unit"),
-	"POST /people/:id":                scoped("id", "worker").withForm("name", "改名").withForm("role", "worker").withForm("unit", seed.Grid111ID),
-	"POST /roster/deactivate":         scoped().withForm("id", "worker"),
+	"GET /dashboard":                       scoped().withQuery("unit", "unit"),
+	"GET /dashboard/people":                scoped().withQuery("unit", "unit"),
+	"GET /dashboard/people.xlsx":           scoped().withQuery("unit", "unit"),
+	"POST /dashboard/remind":               scoped().withForm("unit", "unit").withForm("metric", "required-missing"),
+	"GET /dashboard/gaps":                  scoped().withQuery("unit", "unit"),
+	"GET /dashboard/gaps/cell":             scoped().withQuery("unit", "unit").withQuery("tag", "tag"),
+	"POST /dashboard/gaps/practice":        scoped().withForm("unit", "unit").withForm("tag", "tag"),
+	"POST /dashboard/gaps/retrain":         scoped().withForm("unit", "unit").withForm("tag", "tag").withForm("module", "module"),
+	"GET /notices":                         open(own),
+	"POST /notices/clear":                  writes("clears the viewer's own notices"),
+	"GET /notify/robots":                   open(ownArea),
+	"POST /notify/robots":                  scoped().withForm("unit", "unit").withForm("kind", "wecom").withForm("url", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=west"),
+	"GET /api/v1/dashboard":                scoped().withQuery("unit", "unit"),
+	"GET /api/v1/dashboard/people":         scoped().withQuery("unit", "unit"),
+	"POST /api/v1/dashboard/remind":        scoped().with(J{"unit": westGrid.ID, "metric": "required-missing"}),
+	"GET /api/v1/dashboard/gaps":           scoped().withQuery("unit", "unit"),
+	"GET /api/v1/dashboard/gaps/cell":      scoped().withQuery("unit", "unit").withQuery("tag", "tag"),
+	"POST /api/v1/dashboard/gaps/practice": scoped().with(J{"unit": westGrid.ID, "tag": "反诈"}),
+	"POST /api/v1/dashboard/gaps/retrain":  scoped().with(J{"unit": westGrid.ID, "tag": "反诈", "module": "module"}),
+	"GET /api/v1/notices":                  open(own),
+	"POST /api/v1/notices/clear":           writes("clears the viewer's own notices"),
+	"GET /api/v1/notify/robots":            open(ownArea),
+	"POST /api/v1/notify/robots":           scoped().with(J{"unit": westGrid.ID, "kind": "wecom", "url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=west"}),
+	"GET /healthz":                         public("the health check names no record"),
+	"GET /sw.js":                           public("the exam pages' service worker names no record"),
+	"GET /favicon.ico":                     public("the site's icon names no record"),
+	"GET /login":                           public("the sign-in page"),
+	"POST /login":                          public("signing in"),
+	"GET /prefs":                           public("sets the language or text size of the browser"),
+	"POST /logout":                         writes(own),
+	"GET /":                                open(own),
+	"GET /account":                         open(own),
+	"GET /account/password":                open(own),
+	"POST /account/password":               writes(own),
+	"GET /roster":                          scoped().withQuery("unit", "unit"),
+	"GET /roster/import":                   open(form),
+	"POST /roster/import":                  writes("imports into the viewer's own area (people tests)"),
+	"GET /roster/template.:ext":            openAt("/roster/template.xlsx", form),
+	"GET /roster/export.xlsx":              open(ownArea),
+	"GET /people/:id":                      scoped("id", "worker"),
+	"POST /people/:id/reset-password":      scoped("id", "worker"),
+	"POST /people/:id/active":              scoped("id", "worker").withForm("active", "0"),
+	"GET /units":                           open(ownArea),
+	"POST /units":                          writes(createOwn),
+	"GET /units/:id":                       scoped("id", "unit"),
+	"POST /units/:id/rename":               scoped("id", "unit").withForm("name", "改名"),
+	"POST /units/:id/move":                 scoped("id", "unit").withForm("parent", seed.Community11ID),
+	"POST /units/:id/merge":                scoped("id", "unit").withForm("into", seed.Grid111ID),
+	"POST /units/:id/delete":               scoped("id", "unit"),
+	"POST /people/:id":                     scoped("id", "worker").withForm("name", "改名").withForm("role", "worker").withForm("unit", seed.Grid111ID),
+	"POST /roster/deactivate":              scoped().withForm("id", "worker"),
 
 	"GET /quiz":                            open(ownArea),
 	"GET /quiz/questions/new":              open(form),
@@ -340,6 +343,12 @@ var scopeRoutes = map[string]routeRule{
 	"GET /live/:id/qr.png":                                        scoped("id", "contest"),
 	"GET /live/:id/events":                                        scoped("id", "contest").withoutControl("an event stream does not end (live tests)"),
 
+	// Guest judges: invited by the contest's admins, signed in by code.
+	"POST /contests/:id/guests":               scoped("id", "contest").withForm("round", "judgeRound"),
+	"POST /contests/:id/guests/:guest/revoke": scoped("id", "contest", "guest", "guest"),
+	"GET /judge":  public("the guest judges' sign-in page"),
+	"POST /judge": public("guest judges sign in by code (contest tests)"),
+
 	"POST /api/v1/auth/login":                            public("signing in"),
 	"POST /api/v1/auth/logout":                           writes(own),
 	"POST /api/v1/auth/password":                         writes(own),
@@ -458,6 +467,20 @@ var scopeRoutes = map[string]routeRule{
 	"POST /api/v1/live/:id/buzz":                        scoped("id", "contest").with(J{"item": 0}),
 	"POST /api/v1/live/:id/stake":                       scoped("id", "contest").with(J{"item": 0, "stake": 100}),
 	"POST /api/v1/live/:id/score":                       scoped("id", "contest").with(J{"item": 0, "score": 8.5}),
+
+	// The contest editor's changes and guest judges through the API.
+	"POST /api/v1/auth/judge":                                          public("guest judges sign in by code (contest tests)"),
+	"PUT /api/v1/contests/:id":                                         scoped("id", "contest").with(J{"title": "改名", "teamMethod": "mean"}),
+	"DELETE /api/v1/contests/:id":                                      scoped("id", "contest"),
+	"PUT /api/v1/contests/:id/rounds/:round":                           scoped("id", "contest", "round", "round").with(J{"title": "改名", "answerSec": 10}),
+	"DELETE /api/v1/contests/:id/rounds/:round":                        scoped("id", "contest", "round", "round"),
+	"PUT /api/v1/contests/:id/rounds/:round/questions/:question":       scoped("id", "contest", "round", "round", "question", "contestQuestion").with(J{"stem": "题干", "type": "single", "options": []J{{"key": "A", "text": "甲"}, {"key": "B", "text": "乙"}}, "correct": []string{"A"}, "points": 100, "limitSec": 20}),
+	"DELETE /api/v1/contests/:id/rounds/:round/questions/:question":    scoped("id", "contest", "round", "round", "question", "contestQuestion"),
+	"POST /api/v1/contests/:id/rounds/:round/questions/:question/move": scoped("id", "contest", "round", "round", "question", "contestQuestion").with(J{"by": 1}),
+	"PUT /api/v1/contests/:id/rounds/:round/tasks/:task":               scoped("id", "contest", "round", "round", "task", "contestTask").with(J{"title": "任务", "performerId": seed.WorkerID}),
+	"DELETE /api/v1/contests/:id/rounds/:round/tasks/:task":            scoped("id", "contest", "round", "round", "task", "contestTask"),
+	"POST /api/v1/contests/:id/guests":                                 scoped("id", "contest").with(J{"round": "r2", "name": "来访评委"}),
+	"POST /api/v1/contests/:id/guests/:guest/revoke":                   scoped("id", "contest", "guest", "guest"),
 }
 
 // J is a JSON object in a rule.
@@ -481,6 +504,9 @@ type viewer struct {
 	name    string
 	token   string   // empty for anonymous
 	browser *browser // signed in, for form posts
+	// formPage is a page the viewer opens, for a form token: the password
+	// page when empty.
+	formPage string
 }
 
 func TestEveryRouteKeepsOtherStreetsOut(t *testing.T) {
@@ -665,7 +691,11 @@ func (r *rig) send(v viewer, method, path string, rule routeRule, west westRecor
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		return r.do(req)
 	}
-	return v.browser.post("/account/password", path, form)
+	from := "/account/password"
+	if v.formPage != "" {
+		from = v.formPage
+	}
+	return v.browser.post(from, path, form)
 }
 
 // uploadReq posts a file as a multipart form with an optional Bearer token.
@@ -772,7 +802,7 @@ func (r *rig) eastViewers() []viewer {
 		{"EastWorker", seed.DemoLogins()[3].Phone}, {"EastTrainer", "13900000007"}, {"EastStreetAdmin", seed.DemoLogins()[1].Phone}, {"OtherDistrictAdmin", otherAdmin.Phone},
 		{"EastCadre", eastCadre.Phone},
 	})
-	return append(out, viewer{name: "Anonymous"})
+	return append(out, r.eastGuestJudge(), viewer{name: "Anonymous"})
 }
 
 // viewers signs each in, by the API and in a browser.
@@ -932,6 +962,14 @@ func (r *certRig) westRecords() westRecords {
 	w.ids["contest"], w.ids["round"], w.ids["pin"] = ct.ID, round, ct.PIN
 	w.ids["contestQuestion"], w.ids["contestTask"] = ct.Rounds[0].Questions[0].ID, "t1"
 	w.markers = append(w.markers, "西岭街道技能大比武", "西岭必答题", "西岭专属赛题")
+	// Its judge round, with a guest judge.
+	jc, err := r.srv.contest.AddRound(c, westAdmin, ct.ID, contest.Round{Title: "西岭情景模拟", Kind: contest.Judge})
+	must(err)
+	judgeRound := jc.Rounds[len(jc.Rounds)-1].ID
+	inv, err := r.srv.contest.InviteGuest(c, westAdmin, ct.ID, judgeRound, "西岭特邀评委")
+	must(err)
+	w.ids["judgeRound"], w.ids["guest"] = judgeRound, inv.Guest.ID
+	w.markers = append(w.markers, "西岭情景模拟", "西岭特邀评委")
 
 	// A certification program of 西山 and the probe's certificate.
 	must(r.svc.SeedProgram(c, certify.Program{ID: "west-probe-program", Name: "西岭专属证书", IssuerID: seed.Street2ID, ValidityMonths: 24,

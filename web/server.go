@@ -21,6 +21,7 @@ import (
 	"gridskill"
 	"gridskill/cases"
 	"gridskill/certify"
+	"gridskill/cluster"
 	"gridskill/contest"
 	"gridskill/courses"
 	"gridskill/dashboard"
@@ -79,6 +80,10 @@ type Deps struct {
 	Secret []byte
 	// Demo reports whether the demo data is loaded, for the banner.
 	Demo func(ctx context.Context) bool
+	// Cluster is this instance's node among several over one database (nil:
+	// one instance). The routes of an exam, an attempt or a contest go to
+	// the instance holding its lease (web/cluster.go).
+	Cluster *cluster.Node
 }
 
 // Server holds the Fiber app and what its handlers share.
@@ -104,6 +109,7 @@ type Server struct {
 	demo      func(ctx context.Context) bool
 	cat       *catalogue
 	notify    *notify.Service
+	cluster   *cluster.Node
 }
 
 // New builds the app. It fails when a template or the message catalogue does
@@ -138,6 +144,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 	s.rotation = d.Rotation
 	s.selection = d.Selection
 	s.notify = d.Notify
+	s.cluster = d.Cluster
 	if s.notify == nil {
 		s.notify = notify.NewService(d.DB, d.People, d.Clock, d.Log, notify.Config{})
 	}

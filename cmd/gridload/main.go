@@ -80,6 +80,13 @@ func main() {
 		}
 		return
 	}
+	if len(os.Args) >= 2 && os.Args[1] == "cluster" {
+		if err := runCluster(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "gridload:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if len(os.Args) >= 2 && os.Args[1] == "logstats" {
 		if err := runLogStats(os.Args[2:], os.Stdout); err != nil {
 			fmt.Fprintln(os.Stderr, "gridload:", err)
@@ -90,6 +97,7 @@ func main() {
 	if len(os.Args) < 2 || os.Args[1] != "exam" {
 		fmt.Fprintln(os.Stderr, "usage: gridload exam -target URL -n N -every D -duration D [-start-within D -jitter F -switch F -submit-within D | -submit-parallel N | -at-close]")
 		fmt.Fprintln(os.Stderr, "       gridload live -target URL -n N -questions Q")
+		fmt.Fprintln(os.Stderr, "       gridload cluster -trials 20 -examinees 300 -phones 300 [-nginx]")
 		fmt.Fprintln(os.Stderr, "       gridload logstats -log server.log")
 		fmt.Fprintln(os.Stderr, "       gridload pages -target URL -n 50")
 		os.Exit(2)

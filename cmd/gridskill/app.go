@@ -18,6 +18,7 @@ import (
 	"gridskill"
 	"gridskill/cases"
 	"gridskill/certify"
+	"gridskill/cluster"
 	"gridskill/contest"
 	"gridskill/courses"
 	"gridskill/notify"
@@ -38,15 +39,19 @@ type Main struct {
 	Config Config
 	Clock  gridskill.Clock
 
-	out      io.Writer
-	log      *slog.Logger
-	store    *store.Store
-	server   *web.Server
-	certify  *certify.Service
-	contest  *contest.Service
-	quiz     *quiz.Service
-	people   *people.Service
-	courses  *courses.Service
+	out     io.Writer
+	log     *slog.Logger
+	store   *store.Store
+	server  *web.Server
+	certify *certify.Service
+	contest *contest.Service
+	quiz    *quiz.Service
+	people  *people.Service
+	courses *courses.Service
+	// node is this instance's part among several over one database (nil:
+	// alone), and versions the change counters they watch.
+	node     *cluster.Node
+	versions *store.Versions
 	listener net.Listener
 	served   chan error
 	// stopJobs ends the background jobs: the quiz sweeper, which submits
@@ -110,11 +115,18 @@ func (m *Main) Run(ctx context.Context) error {
 			m.printDemoLogins()
 		}
 	}
+	if m.Config.Clustered() {
+		m.node = cluster.New(m.store.DB, cluster.Config{Name: m.Config.Instance, Addr: strings.TrimSuffix(m.Config.Advertise, "/")}, m.Clock, m.log)
+		m.versions = store.NewVersions(m.store.DB)
+		ps.PruneByJob()
+		m.log.Info("running as one of several instances", "instance", m.Config.Instance, "advertise", m.Config.Advertise)
+	}
 	// Every account and the org tree in memory before the first request.
 	if err := ps.Load(ctx); err != nil {
 		return err
 	}
 	qs := quiz.NewService(m.store.DB, ps, m.Clock, m.log)
+	m.memberQuiz(qs)
 	if err := qs.Load(ctx); err != nil {
 		return err
 	}
@@ -126,6 +138,7 @@ func (m *Main) Run(ctx context.Context) error {
 	cs := certify.NewService(m.store.DB, ps, m.Clock, certify.Config{})
 	m.certify = cs
 	m.contest = contest.NewService(m.store.DB, ps, qs, m.Clock, m.log)
+	m.memberContest(m.contest)
 	if err := m.contest.Load(ctx); err != nil {
 		return err
 	}
@@ -133,14 +146,25 @@ func (m *Main) Run(ctx context.Context) error {
 	cx := cases.NewService(m.store.DB, m.Clock, co, qs)
 	wireCertify(cs, ps, co, qs, m.contest, pr)
 	wireRecordHooks(co, qs, cs, m.log)
-	// Accepted tasks whose hours did not reach the record before a stop.
+	// Accepted tasks whose hours did not reach the record before a stop,
+	// and session edits a stop interrupted.
 	if err := pr.Repair(ctx); err != nil {
+		return err
+	}
+	if err := co.RepairSessions(ctx); err != nil {
 		return err
 	}
 	ps.Start(sweepCtx, people.PollInterval, m.log)
 	go qs.Run(sweepCtx, time.Second)
-	go cs.Run(sweepCtx, time.Hour, m.log)
 	ns := notify.NewService(m.store.DB, ps, m.Clock, m.log, notify.Config{Hosts: splitList(m.Config.RobotHosts)})
+	if m.node == nil {
+		go cs.Run(sweepCtx, time.Hour, m.log)
+	} else {
+		ns.SetVersions(m.versions)
+		if err := m.startCluster(sweepCtx, ps, qs, cs, ns); err != nil {
+			return err
+		}
+	}
 	if err := ns.Load(ctx); err != nil {
 		return err
 	}
@@ -154,6 +178,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Rotation:  rotation.NewService(m.store.DB, ps, co, m.Clock),
 		Selection: selection.NewService(m.store.DB, ps, selection.RecordFacts{Histories: cs.Histories, Practical: pr, Cases: cx}, m.Clock),
 		Secret:    secret, Demo: seed.NewDemoFlag(m.store.DB, m.Clock).Active,
+		Cluster: m.node,
 	})
 	if err != nil {
 		return err
@@ -237,6 +262,15 @@ func (m *Main) close() error {
 		// A shutdown that races the server's start misses the listener; closing it ends Serve either way.
 		_ = m.listener.Close()
 		<-m.served
+	}
+	if m.node != nil {
+		// Served nothing more: hand every exam, round and job over at once
+		// rather than when the leases run out.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		if err := m.node.Close(ctx); err != nil {
+			m.log.Warn("shutdown: leases left to run out", "err", err)
+		}
+		cancel()
 	}
 	if m.contest != nil {
 		m.contest.Close()

@@ -3,6 +3,8 @@ package main
 import (
 	"flag"
 	"fmt"
+	"net/url"
+	"regexp"
 	"strconv"
 	"time"
 )
@@ -21,6 +23,11 @@ type Config struct {
 	// RobotHosts are group-robot hosts accepted besides WeChat Work's and DingTalk's, comma-separated.
 	RobotHosts    string
 	ShutdownGrace time.Duration
+	// Instance names this instance among several over one database; with
+	// Advertise it turns cluster mode on (both or neither).
+	Instance string
+	// Advertise is the address the other instances forward requests to.
+	Advertise string
 
 	// For `gridskill seed`.
 	Reset       bool
@@ -50,6 +57,8 @@ func parseConfig(cmd string, args []string, getenv func(string) string) (Config,
 	fs.StringVar(&c.RobotHosts, "robot-hosts", getenv("GRIDSKILL_ROBOT_HOSTS"), "group-robot hosts accepted besides WeChat Work's and DingTalk's, comma-separated, e.g. an intranet relay (GRIDSKILL_ROBOT_HOSTS)")
 	fs.StringVar(&c.ProxyHeader, "proxy-header", getenv("GRIDSKILL_PROXY_HEADER"), "header holding the client address behind a reverse proxy, e.g. X-Real-IP (GRIDSKILL_PROXY_HEADER)")
 	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", 20*time.Second, "how long to let requests finish on shutdown")
+	fs.StringVar(&c.Instance, "instance", getenv("GRIDSKILL_INSTANCE"), "this instance's name among several over one MongoDB, unique, e.g. app1; with -advertise it runs as one of several (GRIDSKILL_INSTANCE)")
+	fs.StringVar(&c.Advertise, "advertise", getenv("GRIDSKILL_ADVERTISE"), "the address the other instances reach this one at, e.g. http://10.0.0.5:8080 (GRIDSKILL_ADVERTISE)")
 	if cmd == "seed" {
 		fs.BoolVar(&c.Reset, "reset", false, "drop all data first, then load the demo district")
 		fs.BoolVar(&c.ContentOnly, "content-only", false, "import the shipped modules and question banks only, owned by -author's unit; people are not touched")
@@ -65,6 +74,11 @@ func parseConfig(cmd string, args []string, getenv func(string) string) (Config,
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if cmd == "serve" {
+		if err := c.checkCluster(); err != nil {
+			return c, err
+		}
 	}
 	switch *demo {
 	case "":
@@ -96,4 +110,31 @@ func boolEnv(getenv func(string) string, key string) (string, error) {
 		return "", fmt.Errorf("%s: want true or false, got %q", key, v)
 	}
 	return strconv.FormatBool(b), nil
+}
+
+// Clustered reports whether this instance runs as one of several.
+func (c Config) Clustered() bool { return c.Instance != "" }
+
+var instanceName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$`)
+
+// checkCluster validates the settings of several instances: a name and an
+// address together, over a shared MongoDB.
+func (c Config) checkCluster() error {
+	if c.Instance == "" && c.Advertise == "" {
+		return nil
+	}
+	if c.Instance == "" || c.Advertise == "" {
+		return fmt.Errorf("GRIDSKILL_INSTANCE and GRIDSKILL_ADVERTISE go together: set both to run as one of several instances, or neither")
+	}
+	if !instanceName.MatchString(c.Instance) {
+		return fmt.Errorf("GRIDSKILL_INSTANCE %q: want a short name of letters, digits, '-' or '_' (up to 32), e.g. app1", c.Instance)
+	}
+	u, err := url.Parse(c.Advertise)
+	if err != nil || u.Scheme != "http" || u.Hostname() == "" || u.Port() == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil {
+		return fmt.Errorf("GRIDSKILL_ADVERTISE %q: want the plain http address the other instances reach this one at, with its port, e.g. http://10.0.0.5:8080", c.Advertise)
+	}
+	if c.MongoURI == "" {
+		return fmt.Errorf("several instances need one shared database: set MONGODB_URI (MongoDB, or the one `gridskill db` prints) with GRIDSKILL_INSTANCE")
+	}
+	return nil
 }

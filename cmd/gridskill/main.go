@@ -2,7 +2,8 @@
 // the server, `gridskill seed` loads the demo district, `gridskill healthcheck`
 // asks a running server's /healthz (for container health checks, where the
 // image has no shell or curl), `gridskill db` serves the embedded database
-// alone, on its Unix socket, for several local instances to share.
+// alone, on its Unix socket, for several local instances to share, and
+// `gridskill balance` balances requests over several instances.
 package main
 
 import (
@@ -36,8 +37,11 @@ func main() {
 // run dispatches the subcommand and waits until it is done or ctx ends.
 func run(ctx context.Context, args []string, getenv func(string) string, out io.Writer) error {
 	cmd := "serve"
-	if len(args) > 0 && (args[0] == "serve" || args[0] == "seed" || args[0] == "healthcheck" || args[0] == "db") {
+	if len(args) > 0 && (args[0] == "serve" || args[0] == "seed" || args[0] == "healthcheck" || args[0] == "db" || args[0] == "balance") {
 		cmd, args = args[0], args[1:]
+	}
+	if cmd == "balance" {
+		return runBalance(ctx, args, getenv, out)
 	}
 	cfg, err := parseConfig(cmd, args, getenv)
 	if err != nil {

@@ -140,3 +140,54 @@ func TestBrowserSignInOnAPhone(t *testing.T) {
 		t.Fatalf("page is %d px wide on a %d px phone (%v)", width, browsertest.PhoneWidth, err)
 	}
 }
+
+func TestConfigForSeveralInstances(t *testing.T) {
+	env := func(kv ...string) func(string) string {
+		m := map[string]string{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return func(k string) string { return m[k] }
+	}
+	const uri = "mongodb://mongo1,mongo2,mongo3/?replicaSet=rs0"
+	t.Run("BothWithMongoDBRunClustered", func(t *testing.T) {
+		cfg, err := parseConfig("serve", nil, env("MONGODB_URI", uri, "GRIDSKILL_INSTANCE", "app1", "GRIDSKILL_ADVERTISE", "http://10.0.0.5:8080"))
+		if err != nil || !cfg.Clustered() || cfg.Instance != "app1" || cfg.Advertise != "http://10.0.0.5:8080" {
+			t.Fatalf("%+v %v", cfg, err)
+		}
+	})
+	t.Run("FlagsSetThemToo", func(t *testing.T) {
+		cfg, err := parseConfig("serve", []string{"-instance", "b", "-advertise", "http://127.0.0.1:8082"}, env("MONGODB_URI", uri))
+		if err != nil || !cfg.Clustered() || cfg.Advertise != "http://127.0.0.1:8082" {
+			t.Fatalf("%+v %v", cfg, err)
+		}
+	})
+	t.Run("NeitherRunsAlone", func(t *testing.T) {
+		cfg, err := parseConfig("serve", nil, env("MONGODB_URI", uri))
+		if err != nil || cfg.Clustered() {
+			t.Fatalf("%+v %v", cfg, err)
+		}
+	})
+	for _, c := range []struct {
+		name string
+		env  []string
+		want string
+	}{
+		{"RefusesANameWithoutAnAddress", []string{"MONGODB_URI", uri, "GRIDSKILL_INSTANCE", "app1"}, "go together"},
+		{"RefusesAnAddressWithoutAName", []string{"MONGODB_URI", uri, "GRIDSKILL_ADVERTISE", "http://10.0.0.5:8080"}, "go together"},
+		{"RefusesALongName", []string{"MONGODB_URI", uri, "GRIDSKILL_INSTANCE", strings.Repeat("a", 33), "GRIDSKILL_ADVERTISE", "http://10.0.0.5:8080"}, "short name"},
+		{"RefusesANameWithSpaces", []string{"MONGODB_URI", uri, "GRIDSKILL_INSTANCE", "app 1", "GRIDSKILL_ADVERTISE", "http://10.0.0.5:8080"}, "short name"},
+		{"RefusesHTTPS", []string{"MONGODB_URI", uri, "GRIDSKILL_INSTANCE", "app1", "GRIDSKILL_ADVERTISE", "https://10.0.0.5:8443"}, "plain http address"},
+		{"RefusesAnAddressWithoutAPort", []string{"MONGODB_URI", uri, "GRIDSKILL_INSTANCE", "app1", "GRIDSKILL_ADVERTISE", "http://10.0.0.5"}, "with its port"},
+		{"RefusesAnAddressWithAPath", []string{"MONGODB_URI", uri, "GRIDSKILL_INSTANCE", "app1", "GRIDSKILL_ADVERTISE", "http://10.0.0.5:8080/app"}, "plain http address"},
+		{"RefusesAHostAlone", []string{"MONGODB_URI", uri, "GRIDSKILL_INSTANCE", "app1", "GRIDSKILL_ADVERTISE", "10.0.0.5:8080"}, "plain http address"},
+		{"RefusesTheEmbeddedDatabase", []string{"GRIDSKILL_INSTANCE", "app1", "GRIDSKILL_ADVERTISE", "http://10.0.0.5:8080"}, "MONGODB_URI"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := parseConfig("serve", nil, env(c.env...))
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("error %v, want one saying %q", err, c.want)
+			}
+		})
+	}
+}

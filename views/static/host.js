@@ -109,6 +109,18 @@
     if (phase === 'judging') main.appendChild(el('p', 'stage-note', s.judged + ' / ' + s.judges));
     if (s.buzz) main.appendChild(buzzOrder(s));
     if (s.judgeScore != null) main.appendChild(el('p', 'stage-big', L.panel + ': ' + s.judgeScore));
+    if (s.panel && s.panel.length) {
+      // Each judge's score, the dropped highest and lowest marked and explained.
+      var pl = el('ul', 'stage-panel'), dropped = false;
+      pl.id = 's-panel';
+      s.panel.forEach(function (p) {
+        var why = p.dropped === 'highest' ? L.drophigh : p.dropped === 'lowest' ? L.droplow : '';
+        dropped = dropped || !!why;
+        pl.appendChild(el('li', why ? 'dropped' : null, p.judge + ': ' + p.score + (why ? ' (' + why + ')' : '')));
+      });
+      main.appendChild(pl);
+      if (dropped) main.appendChild(el('p', 'stage-note', L.panelwhy));
+    }
     if (phase === 'podium' && s.final) {
       // The round that ends the contest: the contest's own podium.
       roundEl.textContent = L.contestend;

@@ -126,8 +126,9 @@
       if (me && sameItem) { me.staked = true; me.stake = m.body.stake; }
       say('received', L.stake + ' ' + m.body.stake);
     } else if (m.path === 'score') {
-      if (me && sameItem) me.scored = m.body.score;
-      say('received', L.scored + ': ' + m.body.score);
+      var sc = m.body.marks ? m.body.marks.reduce(function (a, b) { return a + b; }, 0) : m.body.score;
+      if (me && sameItem) me.scored = sc;
+      say('received', L.scored + ': ' + sc);
     }
   }
 
@@ -199,6 +200,7 @@
     main.appendChild(foot);
     if (phase === 'answering' && me && me.mayAnswer) foot.appendChild(el('p', 'live-note', L.youanswer));
     if (s.judgeScore != null) foot.appendChild(el('p', 'live-big', L.panel + ': ' + s.judgeScore));
+    if (s.panel && s.panel.length) foot.appendChild(panel(s));
     if (phase === 'results' || phase === 'podium') result(s, foot);
     var text = note, st = noteState;
     if (!text && me && me.answer.length && phase !== 'results' && phase !== 'podium') { text = L.sent + ': ' + me.answer.join(''); st = 'received'; }
@@ -317,20 +319,47 @@
     main.appendChild(box);
   }
 
+  // judge is the judge's form: one score, or with a score sheet one mark
+  // per criterion (its name and full mark), whose sum the server keeps.
   function judge(s) {
     if (me.scored != null) { main.appendChild(el('p', 'live-note', L.scored + ': ' + me.scored)); return; }
-    var f = el('form', 'live-judge'), lab = el('label', null, L.score), inp = el('input');
-    inp.type = 'number'; inp.min = '0'; inp.max = '100'; inp.step = '0.5'; inp.required = true; inp.id = 'p-score';
-    lab.htmlFor = 'p-score';
+    var f = el('form', 'live-judge'), cs = (s.round && s.round.criteria) || [], inputs = [];
+    function field(id, label, max) {
+      var lab = el('label', null, label), inp = el('input');
+      inp.type = 'number'; inp.min = '0'; inp.max = String(max); inp.step = '0.5'; inp.required = true; inp.id = id;
+      inp.inputMode = 'decimal';
+      lab.htmlFor = id;
+      f.appendChild(lab); f.appendChild(inp);
+      inputs.push(inp);
+    }
+    if (cs.length) cs.forEach(function (c, i) { field('p-mark-' + i, c.name + ' (' + L.fullmark + ' ' + c.points + ')', c.points); });
+    else field('p-score', L.score, 100);
     var b = el('button', null, L.submit);
     b.type = 'submit';
-    f.appendChild(lab); f.appendChild(inp); f.appendChild(b);
+    f.appendChild(b);
     f.addEventListener('submit', function (ev) {
       ev.preventDefault();
       if (pending('score')) return;
-      send('score', { item: s.item, score: parseFloat(inp.value) });
+      var vals = inputs.map(function (inp) { return parseFloat(inp.value); });
+      if (cs.length) send('score', { item: s.item, marks: vals });
+      else send('score', { item: s.item, score: vals[0] });
     });
     main.appendChild(f);
+  }
+
+  // panel lists each judge's score of the task just closed, the dropped
+  // highest and lowest marked, and says why they were dropped.
+  function panel(s) {
+    var box = el('div', 'live-panel'), ul = el('ul'), dropped = false;
+    box.id = 'p-panel';
+    s.panel.forEach(function (p) {
+      var why = p.dropped === 'highest' ? L.drophigh : p.dropped === 'lowest' ? L.droplow : '';
+      dropped = dropped || !!why;
+      ul.appendChild(el('li', why ? 'muted' : null, p.judge + ': ' + p.score + (why ? ' (' + why + ')' : '')));
+    });
+    box.appendChild(ul);
+    if (dropped) box.appendChild(el('p', 'muted', L.panelwhy));
+    return box;
   }
 
   function result(s, main) {
