@@ -1,6 +1,8 @@
 package quiz
 
 import (
+	"slices"
+	"strings"
 	"time"
 
 	"context"
@@ -159,6 +161,10 @@ func (s *Service) allGaps(ctx context.Context) (*gapsRead, error) {
 		for _, t := range d.Tags {
 			g.Tags = append(g.Tags, TagScore{Tag: t.Tag, Right: t.Right, Wrong: t.Wrong})
 		}
+		// By tag: the summary keeps tags in the order they were first
+		// recorded, which a run recorded at once and answers one by one
+		// reach differently.
+		slices.SortFunc(g.Tags, func(a, b TagScore) int { return strings.Compare(a.Tag, b.Tag) })
 		for _, w := range d.Wrong {
 			g.Missed = append(g.Missed, Missed{QuestionID: w.QID, Misses: w.Misses})
 		}
