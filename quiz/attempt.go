@@ -124,7 +124,7 @@ func (s *Service) Start(ctx context.Context, actor people.User, examID string) (
 	if e.ClosesAt.Before(deadline) {
 		deadline = e.ClosesAt
 	}
-	doc := openDoc{ID: id, ExamID: e.ID, UserID: actor.ID, UnitPath: actor.UnitPath, N: n, Seed: int64(seed), StartedAt: now, Deadline: deadline, Paper: paper}
+	doc := openDoc{ID: id, ExamID: e.ID, UserID: actor.ID, UnitPath: actor.UnitPath, N: n, Seed: int64(seed), StartedAt: now, Deadline: deadline, Paper: paper, SavesNamed: true}
 	att := newOpenAttempt(doc)
 	att.rev = s.seqFloor(e.ID)
 	s.open[id] = att
@@ -305,7 +305,7 @@ func (s *Service) RecordEvent(ctx context.Context, actor people.User, attemptID,
 	if len(att.events) >= 1000 {
 		return switches(att.events), false, nil
 	}
-	ev := eventDoc{ID: attemptID + ":" + strconv.Itoa(len(att.events)+1), Attempt: attemptID, Kind: kind, At: s.clock.Now()}
+	ev := eventDoc{ID: attemptID + ":" + strconv.Itoa(len(att.events)+1), Attempt: attemptID, Exam: att.doc.ExamID, Kind: kind, At: s.clock.Now()}
 	if err := s.repo.insertEvent(ctx, ev); err != nil {
 		return 0, false, gridskill.Internal(err)
 	}

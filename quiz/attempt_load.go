@@ -41,7 +41,7 @@ func (s *Service) Load(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	byID, err := s.rebuild(ctx, open, 0, func(d openDoc) {
+	byID, err := s.rebuild(ctx, "", open, 0, func(d openDoc) {
 		// Finished, but perhaps not yet in the wrong-answer book: Run
 		// replays what follows a finish, then removes the document.
 		s.repairLater(d.ID, d.UserID)
@@ -64,8 +64,9 @@ func (s *Service) Load(ctx context.Context) error {
 // rebuild makes open attempts of their stored documents, saves and events.
 // A document whose finished twin is known is handed to finished instead.
 // Each attempt's next save seq is above floor as well as above its stored
-// saves.
-func (s *Service) rebuild(ctx context.Context, open []openDoc, floor int64, finished func(openDoc)) (map[string]*openAttempt, error) {
+// saves. exam, when set, is the one exam the attempts belong to (a
+// takeover): its saves are read by their exam field.
+func (s *Service) rebuild(ctx context.Context, exam string, open []openDoc, floor int64, finished func(openDoc)) (map[string]*openAttempt, error) {
 	ids := []string{}
 	byID := map[string]*openAttempt{}
 	for _, d := range open {
@@ -85,7 +86,11 @@ func (s *Service) rebuild(ctx context.Context, open []openDoc, floor int64, fini
 	if len(ids) == 0 {
 		return byID, nil
 	}
-	answers, err := s.repo.answersOf(ctx, ids)
+	named := exam != ""
+	for _, att := range byID {
+		named = named && att.doc.SavesNamed
+	}
+	answers, events, err := s.savesOf(ctx, exam, named, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -94,10 +99,6 @@ func (s *Service) rebuild(ctx context.Context, open []openDoc, floor int64, fini
 			att.replay(a)
 		}
 	}
-	events, err := s.repo.eventsOf(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
 	slices.SortFunc(events, func(a, b eventDoc) int { return a.At.Compare(b.At) })
 	for _, e := range events {
 		if att := byID[e.Attempt]; att != nil {
@@ -105,6 +106,26 @@ func (s *Service) rebuild(ctx context.Context, open []openDoc, floor int64, fini
 		}
 	}
 	return byID, nil
+}
+
+// savesOf reads the saves and events of the open attempts ids: those of
+// exam by equality on it when every attempt's saves name it (named), else by
+// the attempts, so an attempt begun before saves named their exam loses none.
+func (s *Service) savesOf(ctx context.Context, exam string, named bool, ids []string) ([]answerDoc, []eventDoc, error) {
+	if !named {
+		answers, err := s.repo.answersOf(ctx, ids)
+		if err != nil {
+			return nil, nil, err
+		}
+		events, err := s.repo.eventsOf(ctx, ids)
+		return answers, events, err
+	}
+	answers, err := s.repo.answersOfExam(ctx, exam)
+	if err != nil {
+		return nil, nil, err
+	}
+	events, err := s.repo.eventsOfExam(ctx, exam)
+	return answers, events, err
 }
 
 // install puts rebuilt open attempts in memory, in place of those of exam

@@ -149,7 +149,7 @@ func (s *Service) SaveAnswer(ctx context.Context, actor people.User, attemptID, 
 	// still land, and its id must never be reused for another answer.
 	att.rev++
 	seq := att.rev
-	d := answerDoc{ID: attemptID + ":" + questionID + ":" + strconv.FormatInt(seq, 10), Attempt: attemptID, Question: questionID, Seq: seq,
+	d := answerDoc{ID: attemptID + ":" + questionID + ":" + strconv.FormatInt(seq, 10), Attempt: attemptID, Exam: att.doc.ExamID, Question: questionID, Seq: seq,
 		Device: in.Device, CSeq: in.Seq, Answer: answer, At: now}
 	if err := s.answers.Do(ctx, d); err != nil {
 		return SaveResult{}, gridskill.Internal(err)

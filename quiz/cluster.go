@@ -170,7 +170,7 @@ func (s *Service) TakeOver(ctx context.Context, examID string, epoch int64) erro
 		return gridskill.Internal(err)
 	}
 	var repairs []outcome
-	byID, err := s.rebuild(ctx, open, epoch<<32, func(d openDoc) {
+	byID, err := s.rebuild(ctx, examID, open, epoch<<32, func(d openDoc) {
 		repairs = append(repairs, outcome{attempt: d.ID, user: d.UserID})
 	})
 	if err != nil {

@@ -595,3 +595,46 @@ func TestClusterFinishQueuedPastTheLeaseIsLeftToTheNewOwner(t *testing.T) {
 		t.Fatalf("submit on b: %+v %v; want the answer b saved graded", r, err)
 	}
 }
+
+// TestClusterTakeOverReadsSavesByTheirExam: saves name their exam, so a
+// takeover reads one exam's saves by equality, not every save by attempt;
+// an attempt begun before saves named their exam is still read whole.
+func TestClusterTakeOverReadsSavesByTheirExam(t *testing.T) {
+	f := setup(t)
+	ctx := storetest.Context(t)
+	e := f.exam(t, 5, func(e *quiz.Exam) { e.MaxAttempts = 1 })
+	a, b, c := f.node(t), f.node(t), f.node(t)
+	a.take(t, e.ID, 1)
+	p, _, err := a.qs.Start(ctx, f.worker, e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q0 := p.Questions[0]
+	acked, err := save(t, a.qs, f.worker, p.AttemptID, q0.ID, f.rightAnswer(t, q0), "phone", 1)
+	if err != nil || !acked.Saved {
+		t.Fatalf("save on a: %+v %v", acked, err)
+	}
+	if n, err := f.db.Collection("answers").CountDocuments(ctx, bson.M{"exam": e.ID}); err != nil || n != 1 {
+		t.Fatalf("%d saves name the exam (%v), want 1", n, err)
+	}
+	a.h.set(e.ID, 1)
+	a.qs.Drop(e.ID)
+	b.take(t, e.ID, 2)
+	if r, err := save(t, b.qs, f.worker, p.AttemptID, q0.ID, f.rightAnswer(t, q0), "phone", 1); err != nil || r.Seq != acked.Seq {
+		t.Fatalf("retry on b: %+v %v; want the save read by its exam, seq %d", r, err, acked.Seq)
+	}
+
+	t.Run("SavesFromBeforeTheyNamedTheirExam", func(t *testing.T) {
+		for coll, unset := range map[string]string{"answers": "exam", "attempts_open": "savesNamed"} {
+			if _, err := f.db.Collection(coll).UpdateMany(ctx, bson.M{}, bson.M{"$unset": bson.M{unset: ""}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		b.h.set(e.ID, 2)
+		b.qs.Drop(e.ID)
+		c.take(t, e.ID, 3)
+		if r, err := save(t, c.qs, f.worker, p.AttemptID, q0.ID, f.rightAnswer(t, q0), "phone", 1); err != nil || r.Seq != acked.Seq {
+			t.Fatalf("retry on c: %+v %v; want the old save read by its attempt, seq %d", r, err, acked.Seq)
+		}
+	})
+}

@@ -39,6 +39,8 @@ func Indexes() []store.Index {
 		store.On(collOpen, bson.D{{Key: "exam", Value: 1}}),
 		store.On(collAnswers, bson.D{{Key: "attempt", Value: 1}}),
 		store.On(collEvents, bson.D{{Key: "attempt", Value: 1}}),
+		store.On(collAnswers, bson.D{{Key: "exam", Value: 1}}),
+		store.On(collEvents, bson.D{{Key: "exam", Value: 1}}),
 	}
 }
 
@@ -146,20 +148,28 @@ type itemDoc struct {
 }
 
 type openDoc struct {
-	ID        string    `bson:"_id"`
-	ExamID    string    `bson:"exam"`
-	UserID    string    `bson:"user"`
-	UnitPath  []string  `bson:"unitPath"`
-	N         int       `bson:"n"`
-	Seed      int64     `bson:"seed"`
-	StartedAt time.Time `bson:"startedAt"`
-	Deadline  time.Time `bson:"deadline"`
-	Paper     []itemDoc `bson:"paper"`
+	ID       string   `bson:"_id"`
+	ExamID   string   `bson:"exam"`
+	UserID   string   `bson:"user"`
+	UnitPath []string `bson:"unitPath"`
+	N        int      `bson:"n"`
+	Seed     int64    `bson:"seed"`
+	// SavesNamed says that this attempt's saves and events carry its exam
+	// (answerDoc.Exam), so a takeover may read them by the exam.
+	SavesNamed bool      `bson:"savesNamed,omitempty"`
+	StartedAt  time.Time `bson:"startedAt"`
+	Deadline   time.Time `bson:"deadline"`
+	Paper      []itemDoc `bson:"paper"`
 }
 
 type answerDoc struct {
-	ID       string `bson:"_id"` // attempt:question:seq
-	Attempt  string `bson:"attempt"`
+	ID      string `bson:"_id"` // attempt:question:seq
+	Attempt string `bson:"attempt"`
+	// Exam is the attempt's exam, so that an instance taking an exam over
+	// reads its saves with an equality the embedded engine answers inside
+	// SQLite; a $in of the attempts decodes every save of every exam, and
+	// grew to seconds as finished exams' saves waited to be pruned.
+	Exam     string `bson:"exam,omitempty"`
 	Question string `bson:"question"`
 	// Seq is the stored seq, assigned by the server in arrival order.
 	Seq int64 `bson:"seq"`
@@ -172,10 +182,12 @@ type answerDoc struct {
 }
 
 type eventDoc struct {
-	ID      string    `bson:"_id"` // attempt:n
-	Attempt string    `bson:"attempt"`
-	Kind    string    `bson:"kind"`
-	At      time.Time `bson:"at"`
+	ID      string `bson:"_id"` // attempt:n
+	Attempt string `bson:"attempt"`
+	// Exam lets a takeover read one exam's events by equality (see answerDoc.Exam).
+	Exam string    `bson:"exam,omitempty"`
+	Kind string    `bson:"kind"`
+	At   time.Time `bson:"at"`
 }
 
 type finalAnswerDoc struct {
@@ -445,6 +457,16 @@ func (r repo) insertAnswers(ctx context.Context, docs []any) []error {
 // answersOf reads the saved answers of the open attempts ids.
 func (r repo) answersOf(ctx context.Context, ids []string) ([]answerDoc, error) {
 	return findAll[answerDoc](ctx, r.db.Collection(collAnswers), bson.M{"attempt": bson.M{"$in": ids}})
+}
+
+// answersOfExam reads the saved answers of one exam's attempts.
+func (r repo) answersOfExam(ctx context.Context, examID string) ([]answerDoc, error) {
+	return findAll[answerDoc](ctx, r.db.Collection(collAnswers), bson.M{"exam": examID})
+}
+
+// eventsOfExam reads the screen switches of one exam's attempts.
+func (r repo) eventsOfExam(ctx context.Context, examID string) ([]eventDoc, error) {
+	return findAll[eventDoc](ctx, r.db.Collection(collEvents), bson.M{"exam": examID})
 }
 
 // insertEvent stores a screen switch; a duplicate means it is stored.
