@@ -8,7 +8,6 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -132,12 +131,28 @@ func (s *Server) cookieName(base string) string {
 	return base
 }
 
-// setSession stores a login token in an HttpOnly cookie and starts a new
-// CSRF cookie, so no form token from before the sign-in works after it.
-func (s *Server) setSession(c *fiber.Ctx, token string, exp time.Time) {
+// startSession issues the account a login token, stores it in an HttpOnly
+// cookie and starts a new CSRF cookie, so no form token from before the
+// sign-in works after it.
+func (s *Server) startSession(c *fiber.Ctx, u people.User) error {
+	token, exp, err := s.tokens.Issue(u)
+	if err != nil {
+		return gridskill.Internal(err)
+	}
 	c.Cookie(&fiber.Cookie{Name: s.cookieName(sessionCookie), Value: token, Path: "/", Expires: exp, HTTPOnly: true, Secure: s.cfg.SecureCookies, SameSite: "Lax"})
 	c.Locals(sessionKey, token)
 	s.newCSRFCookie(c)
+	return nil
+}
+
+// tokenAnswer is the API's answer to a sign-in or a password change: a new
+// token for the account, and who it is.
+func (s *Server) tokenAnswer(c *fiber.Ctx, u people.User) error {
+	token, exp, err := s.tokens.Issue(u)
+	if err != nil {
+		return gridskill.Internal(err)
+	}
+	return c.JSON(loginResponse{Token: token, ExpiresAt: exp, User: brief(u)})
 }
 
 // clearSession signs the browser out, with a new CSRF cookie as at sign-in.

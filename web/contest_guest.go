@@ -42,11 +42,9 @@ func (s *Server) guestJudgeSubmit(c *fiber.Ctx) error {
 		c.Status(statusOf[gridskill.ErrorCode(err)])
 		return c.Render("contest/guest_join", p, "layouts/main")
 	}
-	token, exp, err := s.tokens.Issue(u)
-	if err != nil {
-		return gridskill.Internal(err)
+	if err := s.startSession(c, u); err != nil {
+		return err
 	}
-	s.setSession(c, token, exp)
 	id, _ := s.contest.GuestContest(u.ID)
 	return c.Redirect("/live/"+id, fiber.StatusSeeOther)
 }
@@ -156,11 +154,7 @@ func (s *Server) apiGuestJudge(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	token, exp, err := s.tokens.Issue(u)
-	if err != nil {
-		return gridskill.Internal(err)
-	}
-	return c.JSON(loginResponse{Token: token, ExpiresAt: exp, User: brief(u)})
+	return s.tokenAnswer(c, u)
 }
 
 // guestPaths are what a guest judge's session opens besides its contest's

@@ -52,11 +52,9 @@ func (s *Server) passwordSubmit(c *fiber.Ctx) error {
 		}
 		return c.Status(statusOf[gridskill.ErrorCode(err)]).Render("pages/password", p, "layouts/main")
 	}
-	token, exp, err := s.tokens.Issue(updated)
-	if err != nil {
-		return gridskill.Internal(err)
+	if err := s.startSession(c, updated); err != nil {
+		return err
 	}
-	s.setSession(c, token, exp)
 	s.flash(c, "Your password has been changed.")
 	return c.Redirect("/", fiber.StatusSeeOther)
 }

@@ -5,7 +5,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"gridskill"
 	"gridskill/people"
 )
 
@@ -41,11 +40,7 @@ func (s *Server) apiLogin(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	token, exp, err := s.tokens.Issue(u)
-	if err != nil {
-		return gridskill.Internal(err)
-	}
-	return c.JSON(loginResponse{Token: token, ExpiresAt: exp, User: brief(u)})
+	return s.tokenAnswer(c, u)
 }
 
 // apiLogout ends every token of the caller.
@@ -75,11 +70,7 @@ func (s *Server) apiChangePassword(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	token, exp, err := s.tokens.Issue(updated)
-	if err != nil {
-		return gridskill.Internal(err)
-	}
-	return c.JSON(loginResponse{Token: token, ExpiresAt: exp, User: brief(updated)})
+	return s.tokenAnswer(c, updated)
 }
 
 type meResponse struct {

@@ -30,11 +30,9 @@ func (s *Server) loginSubmit(c *fiber.Ctx) error {
 		c.Status(statusOf[gridskill.ErrorCode(err)])
 		return c.Render("pages/login", p, "layouts/main")
 	}
-	token, exp, err := s.tokens.Issue(u)
-	if err != nil {
-		return gridskill.Internal(err)
+	if err := s.startSession(c, u); err != nil {
+		return err
 	}
-	s.setSession(c, token, exp)
 	if u.MustChangePassword {
 		return c.Redirect("/account/password", fiber.StatusSeeOther)
 	}
