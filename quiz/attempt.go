@@ -93,6 +93,9 @@ func (s *Service) Start(ctx context.Context, actor people.User, examID string) (
 	if !s.holds(e.ID) {
 		return Paper{}, false, moving()
 	}
+	if err := s.awaitFinished(ctx, e.ID); err != nil {
+		return Paper{}, false, err
+	}
 	s.attMu.Lock()
 	if id, ok := s.openBy[key(e.ID, actor.ID)]; ok {
 		att := s.open[id]
@@ -237,31 +240,37 @@ func (s *Service) attempt(ctx context.Context, actor people.User, id string) (*o
 	if !validID(id) {
 		return nil, gridskill.Errorf(gridskill.EINVALID, "malformed attempt id")
 	}
-	s.attMu.Lock()
-	att, ok := s.open[id]
-	fin, done := s.finished[id]
-	s.attMu.Unlock()
-	switch {
-	case ok && att.doc.UserID == actor.ID:
-		if !s.holds(att.doc.ExamID) {
-			return nil, moving()
+	// Looked up twice: the second time after elsewhere, which waits for a
+	// finished attempt of an exam just taken over to be read.
+	for range 2 {
+		s.attMu.Lock()
+		att, ok := s.open[id]
+		fin, done := s.finished[id]
+		s.attMu.Unlock()
+		switch {
+		case ok && att.doc.UserID == actor.ID:
+			if !s.holds(att.doc.ExamID) {
+				return nil, moving()
+			}
+			return att, nil
+		case done && fin.UserID == actor.ID:
+			if !s.holds(fin.ExamID) {
+				return nil, moving()
+			}
+			return nil, gridskill.Errorf(gridskill.ECONFLICT, "this attempt has been submitted")
 		}
-		return att, nil
-	case done && fin.UserID == actor.ID:
-		if !s.holds(fin.ExamID) {
-			return nil, moving()
+		if err := s.elsewhere(ctx, id); err != nil {
+			return nil, err
 		}
-		return nil, gridskill.Errorf(gridskill.ECONFLICT, "this attempt has been submitted")
-	}
-	if err := s.elsewhere(ctx, id); err != nil {
-		return nil, err
 	}
 	return nil, gridskill.Errorf(gridskill.ENOTFOUND, "no such attempt")
 }
 
 // elsewhere is the error for an attempt this instance does not know: on
 // several instances, unavailable when it is stored at an exam this instance
-// does not hold; nil when it is unknown (or alone).
+// does not hold; nil when it is unknown (or alone). When this instance
+// holds its exam, it returns once the exam's finished attempts are read
+// (awaitFinished), so that a second look finds a finished one.
 func (s *Service) elsewhere(ctx context.Context, attemptID string) error {
 	if s.cluster == nil {
 		return nil
@@ -275,7 +284,7 @@ func (s *Service) elsewhere(ctx context.Context, attemptID string) error {
 	case !s.holds(examID):
 		return moving()
 	}
-	return nil
+	return s.awaitFinished(ctx, examID)
 }
 
 // Event kinds recorded on an attempt.

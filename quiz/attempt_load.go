@@ -166,14 +166,7 @@ const maxPrune = 200
 //
 // On several instances one of them runs it (a job lease), while the others
 // have attempts open, so it cannot wait for none to be open, and the
-// attempts finished elsewhere are not in its memory: it reads from the
-// database which attempts have saves stored and which of those are
-// finished, and deletes the saves of those alone, at most maxPrune a run.
-// That is safe now because a finished attempt takes no save anywhere: its
-// owner sealed it before its finished document was written, a new owner
-// takes an open document with a finished twin as finished (TakeOver), and
-// the finished document holds its answers and events. A save that a paused
-// former owner inserts later is never read, and a later run deletes it.
+// attempts finished elsewhere are not in its memory: see pruneShared.
 func (s *Service) Prune(ctx context.Context) error {
 	if s.cluster != nil {
 		return s.pruneShared(ctx)
@@ -197,15 +190,85 @@ func (s *Service) Prune(ctx context.Context) error {
 	return nil
 }
 
-// pruneShared is Prune on several instances (see Prune).
+// pruneShared is Prune on several instances. It reads which attempts have
+// saves stored, then the open documents, in that order: an attempt's open
+// document is stored before its first save and removed only after its
+// finished document, so an attempt with saves and no open document is
+// finished (each is checked by id all the same, at most maxPrune a run).
+// Their saves are deleted. That is safe because a finished attempt takes no
+// save anywhere: its owner sealed it before its finished document was
+// written, a new owner takes an open document with a finished twin as
+// finished (TakeOver), and the finished document holds its answers and
+// events. A save that a paused former owner inserts later is never read,
+// and a later run deletes it.
+//
+// It also finishes what an instance that died left half done: an open
+// document still there a run later whose finished twin is stored lost its
+// follow-ups with its owner, and until it is removed its exam looks open to
+// the job that adopts exams nobody holds. Its follow-ups are replayed (they
+// change nothing if done) and it is removed after them.
 func (s *Service) pruneShared(ctx context.Context) error {
 	saved, err := s.repo.savedAttempts(ctx)
-	if err != nil || len(saved) == 0 {
+	if err != nil {
 		return err
 	}
-	done, err := s.repo.finishedAmong(ctx, saved)
+	heads, err := s.repo.openHeads(ctx)
+	if err != nil {
+		return err
+	}
+	if err := s.repairLeftovers(ctx, heads); err != nil {
+		return err
+	}
+	open := make(map[string]bool, len(heads))
+	for _, h := range heads {
+		open[h.ID] = true
+	}
+	var closed []string
+	for _, id := range saved {
+		if !open[id] && len(closed) < maxPrune {
+			closed = append(closed, id)
+		}
+	}
+	done, err := s.repo.finishedByID(ctx, closed)
 	if err != nil || len(done) == 0 {
 		return err
 	}
-	return s.repo.deleteSaves(ctx, done[:min(len(done), maxPrune)])
+	ids := make([]string, len(done))
+	for i, d := range done {
+		ids[i] = d.Open.ID
+	}
+	return s.repo.deleteSaves(ctx, ids)
+}
+
+// repairLeftovers replays the follow-ups of open documents seen in the last
+// run too whose finished twins are stored, at most maxPrune a run; the
+// outcome worker removes each document after them (finish.go). A document
+// seen once may be a finish whose follow-ups are still running.
+func (s *Service) repairLeftovers(ctx context.Context, heads []openDoc) error {
+	seen := make(map[string]bool, len(heads))
+	var again []string
+	users := map[string]string{}
+	s.attMu.Lock()
+	for _, h := range heads {
+		seen[h.ID] = true
+		_, mine := s.open[h.ID]
+		if s.seenOpen[h.ID] && !mine && len(again) < maxPrune {
+			again = append(again, h.ID)
+			users[h.ID] = h.UserID
+		}
+	}
+	s.seenOpen = seen
+	s.attMu.Unlock()
+	twins, err := s.repo.finishedByID(ctx, again)
+	if err != nil {
+		return err
+	}
+	if len(twins) > 0 {
+		s.log.Info("replaying what follows a finish for attempts whose owner stopped before it", "attempts", len(twins))
+	}
+	s.addFinished(twins)
+	for _, t := range twins {
+		s.queueOutcome(outcome{attempt: t.Open.ID, user: users[t.Open.ID]})
+	}
+	return nil
 }

@@ -64,6 +64,9 @@ func (s *Service) Review(ctx context.Context, actor people.User, attemptID strin
 		if err := s.elsewhere(ctx, attemptID); err != nil {
 			return AttemptReview{}, err
 		}
+		s.attMu.Lock()
+		r, ok = s.finished[attemptID]
+		s.attMu.Unlock()
 	}
 	e, _ := s.examByID(r.ExamID)
 	tree, err := s.people.Tree(ctx)

@@ -50,6 +50,7 @@ type Service struct {
 	results  map[string][]AttemptResult // exam|user → finished attempts, oldest first
 	finished map[string]AttemptResult   // attempt id → result
 	prune    []string                   // finished attempts whose saves are still stored
+	seenOpen map[string]bool            // open documents the last shared prune read
 
 	learnerMu sync.Mutex
 	learners  map[string]*sync.Mutex
@@ -76,8 +77,9 @@ type Service struct {
 	cluster  Holder
 	bumps    bumper
 	ownMu    sync.RWMutex
-	owned    map[string]int64  // exams taken over and not dropped → lease epoch
-	attExams map[string]string // attempt id → exam id, as read by AttemptExam
+	owned    map[string]int64         // exams taken over and not dropped → lease epoch
+	reading  map[string]chan struct{} // exam taken over → closed once its finished attempts are read
+	attExams map[string]string        // attempt id → exam id, as read by AttemptExam
 
 	// Finished, when set, hears of every attempt just graded, submitted by
 	// the worker or at the deadline, so that certification can re-evaluate
@@ -106,6 +108,7 @@ func NewService(db *mongo.Database, ps *people.Service, clock gridskill.Clock, l
 		learners: map[string]*sync.Mutex{},
 		drills:   map[string]drillDay{},
 		owned:    map[string]int64{},
+		reading:  map[string]chan struct{}{},
 		attExams: map[string]string{},
 	}
 	s.used = &store.Batch[string]{Run: s.writeUsed, Linger: time.Second}

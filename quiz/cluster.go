@@ -126,11 +126,18 @@ func (s *Service) changed(ctx context.Context) {
 }
 
 // TakeOver reads one exam's state from the database, as Load does for all
-// at a start, once this instance holds its lease with this epoch: the exam,
-// its finished attempts (so attempts used are counted), and its open
-// attempts with their saves, events and devices' seqs. Each attempt's next
-// save seq is above epoch<<32. An open attempt whose finished twin is stored
-// counts as finished, and what follows a finish is replayed for it.
+// at a start, once this instance holds its lease with this epoch: the exam
+// and its open attempts with their saves, events and devices' seqs. Each
+// attempt's next save seq is above epoch<<32. An open attempt whose finished
+// twin is stored counts as finished, and what follows a finish is replayed
+// for it.
+//
+// The exam's finished attempts (which count as attempts used) are read
+// afterwards, in the background: on the embedded engine that read decodes
+// every finished attempt of every exam (3 s at 3,600 of them), and the open
+// attempts' examinees should not wait for it to go on saving. A start at
+// the exam waits for it (awaitFinished); the twins are looked up one by one
+// by id, which the engine answers from its index.
 // Errors: invalid, not_found, internal.
 func (s *Service) TakeOver(ctx context.Context, examID string, epoch int64) error {
 	if !validID(examID) {
@@ -154,18 +161,11 @@ func (s *Service) TakeOver(ctx context.Context, examID string, epoch int64) erro
 	s.examMu.Lock()
 	s.exams[d.ID] = d.exam()
 	s.examMu.Unlock()
-	fin, err := s.repo.finishedSummaries(ctx, bson.M{"exam": examID})
+	open, err := s.repo.openAttemptsOf(ctx, examID)
 	if err != nil {
 		return gridskill.Internal(err)
 	}
-	s.attMu.Lock()
-	papers := make([][]itemDoc, 0, len(fin))
-	for _, f := range fin {
-		s.addResult(f.result())
-		papers = append(papers, f.Open.Paper)
-	}
-	s.attMu.Unlock()
-	open, err := s.repo.openAttemptsOf(ctx, examID)
+	twins, err := s.readTwins(ctx, open)
 	if err != nil {
 		return gridskill.Internal(err)
 	}
@@ -176,17 +176,102 @@ func (s *Service) TakeOver(ctx context.Context, examID string, epoch int64) erro
 	if err != nil {
 		return gridskill.Internal(err)
 	}
-	if err := s.install(ctx, examID, byID, papers); err != nil {
+	if err := s.install(ctx, examID, byID, twins); err != nil {
 		return gridskill.Internal(err)
 	}
 	// Replaying a finish's follow-ups changes nothing if its owner did them.
 	for _, o := range repairs {
 		s.queueOutcome(o)
 	}
+	read := make(chan struct{})
 	s.ownMu.Lock()
 	s.owned[examID] = epoch
+	s.reading[examID] = read
 	s.ownMu.Unlock()
+	go s.readFinished(examID, epoch, read)
 	return nil
+}
+
+// readTwins reads the finished twins of open documents not known finished
+// here, adds their results, and returns their papers.
+func (s *Service) readTwins(ctx context.Context, open []openDoc) ([][]itemDoc, error) {
+	var ids []string
+	s.attMu.Lock()
+	for _, d := range open {
+		if _, ok := s.finished[d.ID]; !ok {
+			ids = append(ids, d.ID)
+		}
+	}
+	s.attMu.Unlock()
+	fin, err := s.repo.finishedByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	return s.addFinished(fin), nil
+}
+
+// addFinished adds finished attempts' results and returns their papers.
+func (s *Service) addFinished(fin []finishedDoc) [][]itemDoc {
+	s.attMu.Lock()
+	defer s.attMu.Unlock()
+	papers := make([][]itemDoc, 0, len(fin))
+	for _, f := range fin {
+		s.addResult(f.result())
+		papers = append(papers, f.Open.Paper)
+	}
+	return papers
+}
+
+// readFinished reads the finished attempts of an exam taken over with
+// epoch, retrying every second while this instance still holds it that way,
+// then closes read.
+func (s *Service) readFinished(examID string, epoch int64, read chan struct{}) {
+	defer func() {
+		s.ownMu.Lock()
+		if s.reading[examID] == read {
+			delete(s.reading, examID)
+		}
+		s.ownMu.Unlock()
+		close(read)
+	}()
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		fin, err := s.repo.finishedSummaries(ctx, bson.M{"exam": examID})
+		if err == nil {
+			s.markHeld(ctx, s.addFinished(fin))
+		}
+		cancel()
+		if err == nil {
+			return
+		}
+		s.log.Error("read an exam's finished attempts after taking it over", "exam", examID, "err", err)
+		time.Sleep(time.Second)
+		s.ownMu.RLock()
+		e, ok := s.owned[examID]
+		s.ownMu.RUnlock()
+		if !ok || e != epoch {
+			return
+		}
+	}
+}
+
+// awaitFinished waits until the finished attempts of an exam just taken
+// over are read, so that a start counts the attempts used. Alone, or once
+// read, it returns at once.
+// Errors: unavailable (still reading when ctx ends).
+func (s *Service) awaitFinished(ctx context.Context, examID string) error {
+	s.ownMu.RLock()
+	read := s.reading[examID]
+	s.ownMu.RUnlock()
+	if read == nil {
+		return nil
+	}
+	select {
+	case <-read:
+		return nil
+	case <-ctx.Done():
+		return moving()
+	}
 }
 
 // Drop forgets the open attempts of an exam whose lease this instance lost.

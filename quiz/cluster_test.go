@@ -638,3 +638,98 @@ func TestClusterTakeOverReadsSavesByTheirExam(t *testing.T) {
 		}
 	})
 }
+
+// An owner that dies between storing a finished attempt and its follow-ups
+// leaves the open document beside its finished twin. Its exam then looked
+// open for ever: the job that adopts exams nobody holds took it over after
+// every failure, and in the 20-trial cluster run those takeovers piled up
+// until examinees waited 18 s to save again after a kill.
+func TestClusterPruneFinishesWhatADeadOwnerLeftHalfDone(t *testing.T) {
+	f := setup(t)
+	ctx := storetest.Context(t)
+	e := f.exam(t, 5, nil)
+	a, b := f.node(t), f.node(t)
+	a.take(t, e.ID, 1)
+	p, _, err := a.qs.Start(ctx, f.worker, e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var open bson.M
+	if err := f.db.Collection("attempts_open").FindOne(ctx, bson.M{"_id": p.AttemptID}).Decode(&open); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.qs.Submit(ctx, f.worker, p.AttemptID); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.qs.Settle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// What a kill after the finished insert leaves: the open document, and
+	// no follow-up done (no wrong-answer book entry).
+	if _, err := f.db.Collection("attempts_open").InsertOne(ctx, open); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.Collection("quiz_learners").DeleteMany(ctx, bson.M{}); err != nil {
+		t.Fatal(err)
+	}
+	a.lose(e.ID)
+
+	// b runs the prune job and holds no exam. The first run leaves a
+	// document it sees for the first time: its follow-ups may be running.
+	if err := b.qs.Prune(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.qs.Settle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.count(t, "attempts_open", bson.M{"_id": p.AttemptID}); n != 1 {
+		t.Fatalf("%d open documents after the first prune; want it left for a run", n)
+	}
+	if err := b.qs.Prune(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.qs.Settle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.count(t, "attempts_open", bson.M{"_id": p.AttemptID}); n != 0 {
+		t.Fatal("the open document of a finished attempt is left after two prunes")
+	}
+	if n := f.count(t, "quiz_learners", bson.M{"_id": f.worker.ID, "applied": p.AttemptID}); n != 1 {
+		t.Fatal("the finish's follow-ups were not replayed before its open document went")
+	}
+	exams, err := b.qs.ExamsWithOpenAttempts(ctx)
+	if err != nil || len(exams) != 0 {
+		t.Fatalf("exams with open attempts: %v %v; want none", exams, err)
+	}
+	if n := f.count(t, "attempts", bson.M{"_id": p.AttemptID}); n != 1 {
+		t.Fatalf("%d finished documents; want 1", n)
+	}
+}
+
+// The new owner of an exam reads its finished attempts after it serves the
+// open ones; a start in the meantime waits, so attempts used still count.
+func TestClusterStartAfterTakeOverCountsAttemptsFinishedElsewhere(t *testing.T) {
+	f := setup(t)
+	ctx := storetest.Context(t)
+	e := f.exam(t, 5, func(e *quiz.Exam) { e.MaxAttempts = 1 })
+	a, b := f.node(t), f.node(t)
+	a.take(t, e.ID, 1)
+	p, _, err := a.qs.Start(ctx, f.worker, e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.qs.Submit(ctx, f.worker, p.AttemptID); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.qs.Settle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	a.lose(e.ID)
+	b.take(t, e.ID, 2)
+	if _, _, err := b.qs.Start(ctx, f.worker, e.ID); gridskill.ErrorCode(err) != gridskill.ECONFLICT {
+		t.Fatalf("start on b right after its takeover: %v; want conflict (the only attempt is used)", err)
+	}
+	if rv, err := b.qs.Review(ctx, f.worker, p.AttemptID); err != nil || rv.Result.ID != p.AttemptID {
+		t.Fatalf("review on b: %+v %v", rv.Result, err)
+	}
+}

@@ -415,19 +415,31 @@ func (r repo) savedAttempts(ctx context.Context) ([]string, error) {
 	return out, nil
 }
 
-// finishedAmong returns which of the attempts ids are stored finished.
-func (r repo) finishedAmong(ctx context.Context, ids []string) ([]string, error) {
-	docs, err := findAll[struct {
-		ID string `bson:"_id"`
-	}](ctx, r.db.Collection(collAttempts), bson.M{"_id": bson.M{"$in": ids}}, options.Find().SetProjection(bson.M{"_id": 1}))
-	if err != nil {
-		return nil, err
-	}
-	out := make([]string, len(docs))
-	for i, d := range docs {
-		out[i] = d.ID
+// finishedByID reads the finished attempts among ids, without their
+// answers, grades and events, one read by id each: the embedded engine
+// answers an _id equality from its index, while a $in, like any other
+// filter, decodes every finished attempt (3 s at 3,600 of them).
+func (r repo) finishedByID(ctx context.Context, ids []string) ([]finishedDoc, error) {
+	var out []finishedDoc
+	for _, id := range ids {
+		var d finishedDoc
+		err := r.db.Collection(collAttempts).FindOne(ctx, bson.M{"_id": id},
+			options.FindOne().SetProjection(bson.M{"answers": 0, "grades": 0, "events": 0})).Decode(&d)
+		switch {
+		case errors.Is(err, mongo.ErrNoDocuments):
+		case err != nil:
+			return nil, err
+		default:
+			out = append(out, d)
+		}
 	}
 	return out, nil
+}
+
+// openHeads reads the id, exam and worker of every open document.
+func (r repo) openHeads(ctx context.Context) ([]openDoc, error) {
+	return findAll[openDoc](ctx, r.db.Collection(collOpen), bson.M{},
+		options.Find().SetProjection(bson.M{"_id": 1, "exam": 1, "user": 1}))
 }
 
 // insertOpen stores started attempts in one insert, a store.Batch run: a
