@@ -33,6 +33,7 @@ func BenchmarkQueryShapes(b *testing.B) {
 	if _, err := c.InsertMany(ctx, docs); err != nil {
 		b.Fatal(err)
 	}
+	storetest.IndexLookups(b)
 	b.Run("FindByID", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			if err := c.FindOne(ctx, bson.M{"_id": ids[i%n]}).Err(); err != nil {

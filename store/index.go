@@ -37,5 +37,5 @@ func (s *Store) EnsureIndexes(ctx context.Context, indexes ...[]Index) error {
 			}
 		}
 	}
-	return nil
+	return s.engine.IndexLookups(ctx)
 }

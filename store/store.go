@@ -140,10 +140,11 @@ func (s *Store) Close(ctx context.Context) error {
 
 // Engine is a running embedded FerretDB.
 type Engine struct {
-	f      *ferretdb.FerretDB
-	sock   string
-	cancel context.CancelFunc
-	done   chan struct{}
+	f       *ferretdb.FerretDB
+	sock    string
+	lookups *lookups
+	cancel  context.CancelFunc
+	done    chan struct{}
 }
 
 // sqliteOptions are set on every SQLite connection of the engine.
@@ -197,13 +198,30 @@ func StartEngine(ctx context.Context, dir string, logger *slog.Logger) (*Engine,
 		return nil, fmt.Errorf("embedded database: %w", err)
 	}
 	runCtx, cancel := context.WithCancel(context.Background())
-	e := &Engine{f: f, sock: sock, cancel: cancel, done: make(chan struct{})}
+	e := &Engine{f: f, sock: sock, lookups: newLookups(abs), cancel: cancel, done: make(chan struct{})}
+	indexed := make(chan struct{})
+	go func() {
+		defer close(indexed)
+		e.lookups.run(runCtx, func(err error) { logger.Error("embedded database: index lookups by id", "err", err) })
+	}()
 	go func() {
 		defer close(e.done)
 		defer cleanup()
 		_ = f.Run(runCtx)
+		<-indexed
+		e.lookups.close()
 	}()
 	return e, nil
+}
+
+// IndexLookups gives every table of the engine's files the index its lookups
+// by _id use (see lookup.go) now, rather than within lookupEvery. A nil
+// engine is a no-op.
+func (e *Engine) IndexLookups(ctx context.Context) error {
+	if e == nil {
+		return nil
+	}
+	return e.lookups.ensure(ctx)
 }
 
 // maxSocketPath is the longest Unix socket path Linux accepts (sun_path is
