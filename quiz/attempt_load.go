@@ -6,6 +6,8 @@ import (
 	"slices"
 
 	"go.mongodb.org/mongo-driver/bson"
+
+	"gridskill/store"
 )
 
 // Load rebuilds the service's memory from the database: the bank, the exams,
@@ -21,23 +23,23 @@ func (s *Service) Load(ctx context.Context) error {
 	if err := s.loadExams(ctx); err != nil {
 		return fmt.Errorf("load exams: %w", err)
 	}
-	fin, err := s.repo.finishedSummaries(ctx, bson.M{})
+	if err := s.backfillResults(ctx); err != nil {
+		return fmt.Errorf("write the summaries of finished attempts: %w", err)
+	}
+	res, err := s.repo.results(ctx, bson.M{})
 	if err != nil {
 		return err
 	}
-	s.attMu.Lock()
-	papers := make([][]itemDoc, 0, len(fin))
-	for _, f := range fin {
-		s.addResult(f.result())
-		papers = append(papers, f.Open.Paper)
-	}
-	s.attMu.Unlock()
+	s.addResults(res)
 	if s.cluster != nil {
-		s.markHeld(ctx, papers)
 		return nil
 	}
 
 	open, err := s.repo.openAttempts(ctx)
+	if err != nil {
+		return err
+	}
+	twins, err := s.readTwins(ctx, open)
 	if err != nil {
 		return err
 	}
@@ -58,7 +60,46 @@ func (s *Service) Load(ctx context.Context) error {
 	if err := s.repo.deleteSavesExcept(ctx, ids); err != nil {
 		return err
 	}
-	return s.install(ctx, "", byID, papers)
+	return s.install(ctx, "", byID, twins)
+}
+
+// backfillResults writes, once, the summaries of finished attempts stored
+// before attempt_results existed, reading them whole that one time.
+func (s *Service) backfillResults(ctx context.Context) error {
+	done, err := s.repo.resultsBackfilled(ctx)
+	if err != nil || done {
+		return err
+	}
+	fin, err := s.repo.finishedSummaries(ctx, bson.M{})
+	if err != nil {
+		return err
+	}
+	if len(fin) > 0 {
+		s.log.Info("writing the summaries of finished attempts, once", "attempts", len(fin))
+	}
+	for len(fin) > 0 {
+		n := min(len(fin), store.MaxBatch)
+		docs := make([]any, n)
+		for i, f := range fin[:n] {
+			docs[i] = resultDocOf(f)
+		}
+		for _, err := range s.repo.insertResults(ctx, docs) {
+			if err != nil {
+				return err
+			}
+		}
+		fin = fin[n:]
+	}
+	return s.repo.markResultsBackfilled(ctx)
+}
+
+// addResults adds finished attempts' summaries to memory.
+func (s *Service) addResults(res []resultDoc) {
+	s.attMu.Lock()
+	defer s.attMu.Unlock()
+	for _, r := range res {
+		s.addResult(r.result())
+	}
 }
 
 // rebuild makes open attempts of their stored documents, saves and events.

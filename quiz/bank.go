@@ -447,7 +447,9 @@ func (s *Service) SetStatus(ctx context.Context, actor people.User, id string, s
 // of a second: a start that waited for an update per question made every
 // start of a mass start wait seconds behind them (each is a transaction of
 // its own on the embedded engine). A crash before that write is repaired by
-// Load, which marks every question a stored paper holds (markHeld).
+// Load, which marks every question an open attempt's paper holds
+// (markHeld): an open document is removed only after this queue has been
+// flushed (finish.go).
 func (s *Service) markUsed(ctx context.Context, ids []string) {
 	var marked []string
 	for _, id := range ids {

@@ -132,10 +132,10 @@ func (s *Service) changed(ctx context.Context) {
 // twin is stored counts as finished, and what follows a finish is replayed
 // for it.
 //
-// The exam's finished attempts (which count as attempts used) are read
-// afterwards, in the background: on the embedded engine that read decodes
-// every finished attempt of every exam (3 s at 3,600 of them), and the open
-// attempts' examinees should not wait for it to go on saving. A start at
+// The exam's finished attempts' summaries (which count as attempts used)
+// are read afterwards, in the background: on the embedded engine that read
+// scans every exam's, and the open attempts' examinees should not wait for
+// it to go on saving. A start at
 // the exam waits for it (awaitFinished); the twins are looked up one by one
 // by id, which the engine answers from its index.
 // Errors: invalid, not_found, internal.
@@ -236,9 +236,9 @@ func (s *Service) readFinished(examID string, epoch int64, read chan struct{}) {
 	}()
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		fin, err := s.repo.finishedSummaries(ctx, bson.M{"exam": examID})
+		res, err := s.repo.results(ctx, bson.M{"exam": examID})
 		if err == nil {
-			s.markHeld(ctx, s.addFinished(fin))
+			s.addResults(res)
 		}
 		cancel()
 		if err == nil {

@@ -22,8 +22,9 @@ import (
 //  2. the finished attempt is inserted, group-committed with the others of the
 //     moment, its id the attempt's (a duplicate is a finish already stored);
 //  3. memory moves it to the finished ones, and the worker has the result;
-//  4. off the worker's path: the wrong-answer book (once per attempt, however
-//     often replayed) and certification;
+//  4. off the worker's path: its summary in attempt_results (what a start
+//     reads of every finished attempt), the wrong-answer book (once per
+//     attempt, however often replayed) and certification;
 //  5. last, the open document is removed, in batched deletes (a delete scans
 //     the open attempts on the embedded engine, 180-250 ms over 2,000).
 //
@@ -75,7 +76,7 @@ func newFinishing(s *Service) *finishing {
 	f := &finishing{pending: map[string]*userPending{}, retryMin: time.Second}
 	f.docs = &store.Batch[finishWrite]{Run: s.writeFinished, Capacity: finishQueue}
 	f.outcomes = &store.Batch[outcome]{Run: s.runOutcomes, Max: outcomeRun, Timeout: 5 * time.Minute}
-	f.removals = &store.Batch[string]{Run: s.repo.removeOpen, Linger: removeLinger}
+	f.removals = &store.Batch[string]{Run: s.removeOpen, Linger: removeLinger}
 	return f
 }
 
@@ -113,6 +114,16 @@ func (s *Service) writeFinished(ctx context.Context, ws []finishWrite) []error {
 		s.stored(w.att, w.doc, errs[i])
 	}
 	return errs
+}
+
+// removeOpen removes open documents whose finished attempts' follow-ups are
+// done. The questions their papers hold are marked used in the database
+// first: until then the open document is what tells Load to mark them.
+func (s *Service) removeOpen(ctx context.Context, ids []string) []error {
+	if err := s.used.Flush(ctx); err != nil {
+		return same(err, len(ids))
+	}
+	return s.repo.removeOpen(ctx, ids)
 }
 
 // Busy is the cause of an unavailable error: when to try again.
@@ -392,6 +403,11 @@ func (s *Service) applyOutcome(ctx context.Context, o outcome) error {
 			}
 		}
 		f = &d
+	}
+	// The summary first: the open document, removed after this, is what
+	// leads a start to it until it is stored.
+	if err := s.repo.insertResults(ctx, []any{resultDocOf(*f)})[0]; err != nil {
+		return fmt.Errorf("store the attempt's summary: %w", err)
 	}
 	e, _ := s.examByID(f.Open.ExamID)
 	if e.Review != ReviewNever {

@@ -250,3 +250,50 @@ func TestStartMarksThePapersQuestionsUsedAcrossARestart(t *testing.T) {
 		t.Fatalf("%d of %d paper questions marked used in the database; want all", n, len(ids))
 	}
 }
+
+// A start reads the finished attempts' small summaries, not the attempts
+// themselves. A database written before the summaries existed gets them
+// once, so that attempts used still count after the upgrade.
+func TestLoadWritesMissingSummariesOnceAndCountsAttemptsUsed(t *testing.T) {
+	f := setup(t)
+	ctx := storetest.Context(t)
+	e := f.exam(t, 5, func(e *quiz.Exam) { e.MaxAttempts = 1 })
+	p, _, err := f.qs.Start(ctx, f.worker, e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := f.qs.Submit(ctx, f.worker, p.AttemptID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.qs.Settle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.count(t, "attempt_results", bson.M{"_id": p.AttemptID, "exam": e.ID, "score": res.Score}); n != 1 {
+		t.Fatalf("%d summaries of the finished attempt; want 1", n)
+	}
+	// As before the summaries existed.
+	for _, c := range []string{"attempt_results", "quiz_meta"} {
+		if _, err := f.db.Collection(c).DeleteMany(ctx, bson.M{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	qs := f.restart(t)
+	if n := f.count(t, "attempt_results", bson.M{"_id": p.AttemptID}); n != 1 {
+		t.Fatalf("%d summaries after the start; want the missing one written", n)
+	}
+	if got := qs.Results(f.worker, e.ID); len(got) != 1 || got[0] != res {
+		t.Fatalf("results after the start: %+v; want %+v", got, res)
+	}
+	if _, _, err := qs.Start(ctx, f.worker, e.ID); gridskill.ErrorCode(err) != gridskill.ECONFLICT {
+		t.Fatalf("a second start at a one-attempt exam after the upgrade: %v; want conflict", err)
+	}
+	// Written once: a later start does not read the finished attempts again.
+	if _, err := f.db.Collection("attempt_results").DeleteMany(ctx, bson.M{}); err != nil {
+		t.Fatal(err)
+	}
+	f.restart(t)
+	if n := f.count(t, "attempt_results", bson.M{}); n != 0 {
+		t.Fatalf("%d summaries written by a second start; want the backfill done once", n)
+	}
+}

@@ -59,11 +59,11 @@ func parseConfig(cmd string, args []string, getenv func(string) string) (Config,
 	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", 20*time.Second, "how long to let requests finish on shutdown")
 	fs.StringVar(&c.Instance, "instance", getenv("GRIDSKILL_INSTANCE"), "this instance's name among several over one MongoDB, unique, e.g. app1; with -advertise it runs as one of several (GRIDSKILL_INSTANCE)")
 	fs.StringVar(&c.Advertise, "advertise", getenv("GRIDSKILL_ADVERTISE"), "the address the other instances reach this one at, e.g. http://10.0.0.5:8080 (GRIDSKILL_ADVERTISE)")
+	fs.StringVar(&c.CPUProfile, "cpuprofile", "", "write a CPU profile of the seeding, or of serving until it stops, to this file (go tool pprof reads it)")
 	if cmd == "seed" {
 		fs.BoolVar(&c.Reset, "reset", false, "drop all data first, then load the demo district")
 		fs.BoolVar(&c.ContentOnly, "content-only", false, "import the shipped modules and question banks only, owned by -author's unit; people are not touched")
 		fs.IntVar(&c.DistrictWorkers, "district-year", 0, "write a simulated district-year into an empty database: the demo district plus this many workers (e.g. 2000) and a year of study, exams, practice, sessions, competitions and certificates")
-		fs.StringVar(&c.CPUProfile, "cpuprofile", "", "write a CPU profile of the seeding to this file (go tool pprof reads it)")
 		fs.StringVar(&c.Author, "author", "", "with -content-only: phone number of the trainer or admin who owns the imported content")
 	}
 	if err := fs.Parse(args); err != nil {

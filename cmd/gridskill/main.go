@@ -55,19 +55,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 	}
 	m := NewMain(cfg, out)
 	defer m.Close()
+	if cfg.CPUProfile != "" {
+		f, err := os.Create(cfg.CPUProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	switch cmd {
 	case "seed":
-		if cfg.CPUProfile != "" {
-			f, err := os.Create(cfg.CPUProfile)
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			if err := pprof.StartCPUProfile(f); err != nil {
-				return err
-			}
-			defer pprof.StopCPUProfile()
-		}
 		if cfg.DistrictWorkers > 0 {
 			return m.SeedDistrictYear(ctx)
 		}
