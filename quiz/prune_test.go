@@ -32,3 +32,41 @@ func TestStartPrunesMoreSavesThanOneDeleteMayHold(t *testing.T) {
 		t.Fatalf("%d saves of finished attempts left after a start (%v); want none", left, err)
 	}
 }
+
+// PruneAll clears every finished attempt's saves at once, and nothing while
+// an attempt is open.
+func TestPruneAllDeletesFinishedAttemptsSavesOnlyWhenNoneIsOpen(t *testing.T) {
+	f := setup(t)
+	ctx := storetest.Context(t)
+	e := f.exam(t, 5, nil)
+	p, _, err := f.qs.Start(ctx, f.worker, e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := p.Questions[0]
+	if _, err := save(t, f.qs, f.worker, p.AttemptID, q.ID, f.rightAnswer(t, q), "", 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.qs.PruneAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.count(t, "answers", bson.M{"attempt": p.AttemptID}); n != 1 {
+		t.Fatalf("%d saves of the open attempt after PruneAll; want 1", n)
+	}
+	if _, err := f.qs.Submit(ctx, f.worker, p.AttemptID); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.qs.Settle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.qs.PruneAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.count(t, "answers", bson.M{"attempt": p.AttemptID}); n != 0 {
+		t.Fatalf("%d saves of the finished attempt after PruneAll; want none", n)
+	}
+	rv, err := f.qs.Review(ctx, f.worker, p.AttemptID)
+	if err != nil || rv.Result.Score != 20 {
+		t.Fatalf("review after PruneAll: %+v %v; want the saved answer graded", rv.Result, err)
+	}
+}

@@ -82,6 +82,11 @@ func (m *Main) SeedDistrictYear(ctx context.Context) error {
 		return err
 	}
 	g.timed("settle", t0)
+	t0 = time.Now()
+	if err := m.quiz.PruneAll(ctx); err != nil {
+		return err
+	}
+	g.timed("prune", t0)
 	fmt.Fprintf(m.out, "district-year: %d workers and a year of records written (%s)\n", len(g.workers), g.spentLine())
 	return nil
 }
@@ -398,7 +403,7 @@ func (g *districtYear) contests(ctx context.Context, month int) error {
 // spentLine lists the wall time of each phase so far, in a fixed order.
 func (g *districtYear) spentLine() string {
 	var parts []string
-	for _, p := range []string{"hire", "finals", "study", "practise and sit", "sessions", "contests", "settle"} {
+	for _, p := range []string{"hire", "finals", "study", "practise and sit", "sessions", "contests", "settle", "prune"} {
 		if d, ok := g.spent[p]; ok {
 			parts = append(parts, fmt.Sprintf("%s %s", p, d.Round(100*time.Millisecond)))
 		}
