@@ -167,4 +167,19 @@ func TestEmbeddedEngineLooksDocumentsUpByIDThroughAnIndex(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+
+	// A database dropped and made again (seed -reset) is a new file at the
+	// same path; its tables get the index too.
+	if err := s.DB.Drop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := things.InsertOne(ctx, bson.M{"_id": "c"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.EnsureIndexes(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if p := plan(t, dir, "things"); !strings.Contains(p, "USING INDEX") {
+		t.Fatalf("lookup by _id in a database made again after a drop: %s; want it through an index", p)
+	}
 }

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -34,16 +33,16 @@ const lookupEvery = 2 * time.Second
 const lookupSuffix = "_id_lookup"
 
 // lookups adds the lookup index to the tables of the engine's SQLite files.
+// It opens each file only for the moment it looks: a connection kept open
+// on a file that FerretDB drops and makes again (seed -reset) stayed on the
+// old file, indexed it instead of the new one, and made other connections
+// to the new one fail with disk I/O errors.
 type lookups struct {
 	dir string
-
-	mu    sync.Mutex
-	files map[string]*sql.DB // SQLite file → a connection pool of its own
+	mu  sync.Mutex // one ensure at a time
 }
 
-func newLookups(dir string) *lookups {
-	return &lookups{dir: dir, files: map[string]*sql.DB{}}
-}
+func newLookups(dir string) *lookups { return &lookups{dir: dir} }
 
 // ensure adds the lookup index to every table of every database file that
 // lacks it. A table created meanwhile is done on the next call.
@@ -54,32 +53,28 @@ func (l *lookups) ensure(ctx context.Context) error {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	for p, db := range l.files {
-		if !slices.Contains(paths, p) { // a database dropped since
-			db.Close()
-			delete(l.files, p)
-		}
-	}
 	for _, p := range paths {
-		db, ok := l.files[p]
-		if !ok {
-			// mode=rw: a file dropped meanwhile is not made again.
-			if db, err = sql.Open("sqlite", "file:"+filepath.ToSlash(p)+"?mode=rw&_pragma=busy_timeout(10000)&_txlock=immediate"); err != nil {
-				return err
-			}
-			db.SetMaxOpenConns(1)
-			l.files[p] = db
-		}
-		if err := indexTables(ctx, db); err != nil {
-			// A database dropped since the glob: forget its file.
-			db.Close()
-			delete(l.files, p)
-			if !strings.Contains(err.Error(), "no such table") && !strings.Contains(err.Error(), "unable to open") {
-				return fmt.Errorf("index lookups in %s: %w", filepath.Base(p), err)
-			}
+		if err := indexFile(ctx, p); err != nil {
+			return fmt.Errorf("index lookups in %s: %w", filepath.Base(p), err)
 		}
 	}
 	return nil
+}
+
+// indexFile indexes the tables of one file, unless it was dropped meanwhile.
+func indexFile(ctx context.Context, path string) error {
+	// mode=rw: a file dropped meanwhile is not made again.
+	db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(path)+"?mode=rw&_pragma=busy_timeout(10000)&_txlock=immediate")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	err = indexTables(ctx, db)
+	if err != nil && (strings.Contains(err.Error(), "no such table") || strings.Contains(err.Error(), "unable to open")) {
+		return nil // dropped since the glob, or not yet made by FerretDB
+	}
+	return err
 }
 
 // indexTables adds the lookup index to each of the file's collection tables
@@ -125,14 +120,5 @@ func (l *lookups) run(ctx context.Context, log func(err error)) {
 				log(err)
 			}
 		}
-	}
-}
-
-func (l *lookups) close() {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	for p, db := range l.files {
-		db.Close()
-		delete(l.files, p)
 	}
 }

@@ -209,7 +209,6 @@ func StartEngine(ctx context.Context, dir string, logger *slog.Logger) (*Engine,
 		defer cleanup()
 		_ = f.Run(runCtx)
 		<-indexed
-		e.lookups.close()
 	}()
 	return e, nil
 }
