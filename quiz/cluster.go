@@ -135,9 +135,9 @@ func (s *Service) changed(ctx context.Context) {
 // The exam's finished attempts' summaries (which count as attempts used)
 // are read afterwards, in the background: on the embedded engine that read
 // scans every exam's, and the open attempts' examinees should not wait for
-// it to go on saving. A start at
-// the exam waits for it (awaitFinished); the twins are looked up one by one
-// by id, which the engine answers from its index.
+// it to go on saving. A start at the exam waits for it (awaitFinished); the
+// twins are looked up one by one by id, which the engine answers from its
+// index.
 // Errors: invalid, not_found, internal.
 func (s *Service) TakeOver(ctx context.Context, examID string, epoch int64) error {
 	if !validID(examID) {
@@ -259,18 +259,24 @@ func (s *Service) readFinished(examID string, epoch int64, read chan struct{}) {
 // over are read, so that a start counts the attempts used. Alone, or once
 // read, it returns at once.
 // Errors: unavailable (still reading when ctx ends).
+// A read given up (the exam lost meanwhile) leaves the exam not held, and
+// one begun by a later takeover is waited for in turn.
 func (s *Service) awaitFinished(ctx context.Context, examID string) error {
-	s.ownMu.RLock()
-	read := s.reading[examID]
-	s.ownMu.RUnlock()
-	if read == nil {
-		return nil
-	}
-	select {
-	case <-read:
-		return nil
-	case <-ctx.Done():
-		return moving()
+	for {
+		s.ownMu.RLock()
+		read := s.reading[examID]
+		s.ownMu.RUnlock()
+		if read == nil {
+			if !s.holds(examID) {
+				return moving()
+			}
+			return nil
+		}
+		select {
+		case <-read:
+		case <-ctx.Done():
+			return moving()
+		}
 	}
 }
 
