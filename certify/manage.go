@@ -5,8 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"go.mongodb.org/mongo-driver/bson"
-
 	"gridskill"
 	"gridskill/people"
 	"gridskill/scoring"
@@ -165,18 +163,20 @@ func (s *Service) Holders(ctx context.Context, actor people.User, f HolderFilter
 	if err != nil {
 		return nil, err
 	}
-	filter := bson.M{"unitPath": unit.ID}
+	programID := ""
 	if f.ProgramID != "" {
 		p, err := s.Program(ctx, actor, f.ProgramID)
 		if err != nil {
 			return nil, err
 		}
-		filter["programId"] = p.ID
+		programID = p.ID
 	}
 	if err := (gridskill.Text{Field: "q", Max: 40}).Check(f.Query); err != nil {
 		return nil, err
 	}
-	docs, err := s.repo.findCerts(ctx, filter)
+	docs, err := s.repo.certsWhere(ctx, func(d *certDoc) bool {
+		return slices.Contains(d.UnitPath, unit.ID) && (programID == "" || d.ProgramID == programID)
+	})
 	if err != nil {
 		return nil, gridskill.Internal(err)
 	}

@@ -5,8 +5,6 @@ import (
 	"slices"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
-
 	"gridskill"
 	"gridskill/people"
 )
@@ -98,7 +96,9 @@ func (s *Service) Coverage(ctx context.Context, actor people.User, programID, un
 	if err != nil {
 		return Coverage{}, err
 	}
-	docs, err := s.repo.findCerts(ctx, bson.M{"unitPath": unit.ID, "programId": p.ID})
+	docs, err := s.repo.certsWhere(ctx, func(d *certDoc) bool {
+		return d.ProgramID == p.ID && slices.Contains(d.UnitPath, unit.ID)
+	})
 	if err != nil {
 		return Coverage{}, gridskill.Internal(err)
 	}
@@ -144,7 +144,9 @@ func (s *Service) heldIn(ctx context.Context, actor people.User, unitID string) 
 	if err != nil {
 		return nil, err
 	}
-	docs, err := s.repo.findCerts(ctx, bson.M{"unitPath": unit.ID, "revoked": false})
+	docs, err := s.repo.certsWhere(ctx, func(d *certDoc) bool {
+		return !d.Revoked && slices.Contains(d.UnitPath, unit.ID)
+	})
 	if err != nil {
 		return nil, gridskill.Internal(err)
 	}
@@ -189,3 +191,12 @@ func (s *Service) RefresherDueList(ctx context.Context, actor people.User, unitI
 	}
 	return out, nil
 }
+
+// WarmCertificates starts reading every certificate into memory, so that the
+// first list or dashboard need not wait for it.
+func (s *Service) WarmCertificates() { s.repo.held.Warm() }
+
+// RefreshCertificates has the certificates held in memory read again in the
+// background once they are every old: with several instances, that bounds
+// how long another instance's issues and revocations go unseen in lists.
+func (s *Service) RefreshCertificates(every time.Duration) { s.repo.held.SetRefresh(every) }

@@ -84,7 +84,7 @@ func NewService(db *mongo.Database, ps *people.Service, clock gridskill.Clock, c
 	if cfg.RenewalWindow <= 0 {
 		cfg.RenewalWindow = 60 * 24 * time.Hour
 	}
-	return &Service{repo: newRepo(db), people: ps, clock: clock, cfg: cfg}
+	return &Service{repo: newRepo(db, clock), people: ps, clock: clock, cfg: cfg}
 }
 
 // ExpiringWithin is how close to its expiry a certificate shows expiring.
@@ -556,7 +556,7 @@ func (s *Service) Mine(ctx context.Context, actor people.User) ([]Held, error) {
 }
 
 func (s *Service) ofWorker(ctx context.Context, workerID string) ([]Held, error) {
-	docs, err := s.repo.findCerts(ctx, bson.M{"workerId": workerID})
+	docs, err := s.repo.certsWhere(ctx, func(d *certDoc) bool { return d.WorkerID == workerID })
 	if err != nil {
 		return nil, gridskill.Internal(err)
 	}
@@ -665,7 +665,7 @@ func (s *Service) Verify(ctx context.Context, code string) (Verification, error)
 // States are computed on read either way; the sweep only keeps the log
 // complete. It returns how many changes it logged. Errors: internal.
 func (s *Service) Sweep(ctx context.Context) (int, error) {
-	docs, err := s.repo.findCerts(ctx, bson.M{"revoked": false})
+	docs, err := s.repo.certsWhere(ctx, func(d *certDoc) bool { return !d.Revoked })
 	if err != nil {
 		return 0, gridskill.Internal(err)
 	}

@@ -68,7 +68,10 @@ func (s *Service) SimulateYear(ctx context.Context, workers []people.User, seed 
 		progress = append(progress, p)
 		summaries = append(summaries, sum)
 	}
-	defer s.repo.writes.Add(1)
+	defer func() { // every document is new: past MirrorRereadMax, the next view reads them all
+		s.repo.heldProgress.Changed(ctx, ids(progress)...)
+		s.repo.heldSummaries.Changed(ctx, ids(progress)...)
+	}()
 	unordered := options.InsertMany().SetOrdered(false)
 	for i := 0; i < len(progress); i += 500 {
 		if _, err := s.repo.progress.InsertMany(ctx, progress[i:min(i+500, len(progress))], unordered); err != nil {
@@ -84,4 +87,12 @@ func (s *Service) SimulateYear(ctx context.Context, workers []people.User, seed 
 		}
 	}
 	return nil
+}
+
+func ids(docs []any) []string {
+	out := make([]string, len(docs))
+	for i, d := range docs {
+		out[i] = d.(progressDoc).ID
+	}
+	return out
 }

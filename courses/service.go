@@ -47,11 +47,6 @@ type Service struct {
 	mu  sync.Mutex
 	cat *catalogue
 
-	// standMu guards stand, every worker's progress and summary as the
-	// leaders' dashboards read them (see allLearning).
-	standMu sync.Mutex
-	stand   *learningRead
-
 	// locks serialize one worker's progress writes, and one module's
 	// edits, in this process. MongoDB applies the guarded (compare-and-set)
 	// updates atomically; the embedded engine (one process by design) does
@@ -72,7 +67,7 @@ func (s *Service) lock(key string) func() {
 
 // NewService returns the courses service over db.
 func NewService(db *mongo.Database, ps *people.Service, clock gridskill.Clock) *Service {
-	return &Service{repo: newRepo(db), people: ps, clock: clock}
+	return &Service{repo: newRepo(db, clock), people: ps, clock: clock}
 }
 
 // catalogue is the published side of every module and every assignment,

@@ -5,9 +5,6 @@ import (
 	"slices"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo/options"
-
 	"gridskill"
 	"gridskill/people"
 )
@@ -51,24 +48,24 @@ func (s *Service) Standings(ctx context.Context, actor people.User, workers []pe
 	if err != nil {
 		return nil, err
 	}
-	all, err := s.allLearning(ctx)
-	if err != nil {
-		return nil, err
-	}
-	progress, sums := all.progress, all.sums
 	year := itoa(s.clock.Now().In(gridskill.ChinaZone()).Year())
 	out := make(map[string]Standing, len(workers))
-	for _, w := range workers {
-		p := progress[w.ID]
-		st := Standing{WorkerID: w.ID, Duties: duties(c, w, sums[w.ID])}
-		if yd, ok := p.Years[year]; ok {
-			st.OnlineHours = round1(float64(yd.Seconds) / 3600)
-			st.OfflineHours = yd.OfflineHours
+	err = s.viewLearning(ctx, func(progress map[string]progressDoc, sums map[string]summaryDoc) {
+		for _, w := range workers {
+			p := progress[w.ID]
+			st := Standing{WorkerID: w.ID, Duties: duties(c, w, sums[w.ID])}
+			if yd, ok := p.Years[year]; ok {
+				st.OnlineHours = round1(float64(yd.Seconds) / 3600)
+				st.OfflineHours = yd.OfflineHours
+			}
+			for _, h := range p.History {
+				st.Completions = append(st.Completions, h.At)
+			}
+			out[w.ID] = st
 		}
-		for _, h := range p.History {
-			st.Completions = append(st.Completions, h.At)
-		}
-		out[w.ID] = st
+	})
+	if err != nil {
+		return nil, gridskill.Internal(err)
 	}
 	return out, nil
 }
@@ -119,55 +116,40 @@ func (s *Service) ModulesTagged(ctx context.Context, actor people.User, tag stri
 	return out, nil
 }
 
-// learningRead is every worker's progress (hours by year, completion
-// times) and summary, read in one pass over each collection.
-type learningRead struct {
-	writes   uint64    // repo.writes when the read began
-	at       time.Time // when it began
-	progress map[string]progressDoc
-	sums     map[string]summaryDoc
+// viewLearning calls f with every worker's progress and summary, held in
+// memory (see repo.heldProgress); f only reads them.
+func (s *Service) viewLearning(ctx context.Context, f func(map[string]progressDoc, map[string]summaryDoc)) error {
+	// Both read first, so that neither is held locked while the other's
+	// first read runs.
+	noop := func(map[string]summaryDoc) {}
+	if err := s.repo.heldSummaries.View(ctx, noop); err != nil {
+		return err
+	}
+	var err error
+	viewErr := s.repo.heldProgress.View(ctx, func(progress map[string]progressDoc) {
+		err = s.repo.heldSummaries.View(ctx, func(sums map[string]summaryDoc) { f(progress, sums) })
+	})
+	if viewErr != nil {
+		return viewErr
+	}
+	return err
 }
 
-// allLearning returns every worker's progress and summary as the leaders'
-// dashboards read them, kept in memory between views: reading both
-// collections on every view took most of a district dashboard's time. The
-// copy is dropped as soon as this process writes either collection, and
-// after cacheTTL, so another instance's writes show within that time. The
-// maps are shared: callers only read them.
-func (s *Service) allLearning(ctx context.Context) (*learningRead, error) {
-	s.standMu.Lock()
-	defer s.standMu.Unlock()
-	now := s.clock.Now()
-	if c := s.stand; c != nil && c.writes == s.repo.writes.Load() && now.Sub(c.at) < cacheTTL && now.Sub(c.at) >= 0 {
-		return c, nil
-	}
-	c := &learningRead{writes: s.repo.writes.Load(), at: now}
-	cur, err := s.repo.progress.Find(ctx, bson.M{}, options.Find().SetProjection(bson.M{"years": 1, "history.at": 1}))
-	if err != nil {
-		return nil, gridskill.Internal(err)
-	}
-	var progress []progressDoc
-	if err := cur.All(ctx, &progress); err != nil {
-		return nil, gridskill.Internal(err)
-	}
-	c.progress = make(map[string]progressDoc, len(progress))
-	for _, d := range progress {
-		c.progress[d.ID] = d
-	}
-	sums, err := findDocs[summaryDoc](ctx, s.repo.summaries, bson.M{})
-	if err != nil {
-		return nil, err
-	}
-	c.sums = make(map[string]summaryDoc, len(sums))
-	for _, d := range sums {
-		d.Modules = make(map[string]summaryModuleDoc, len(d.Entries))
-		for k, v := range d.Entries {
-			d.Modules[k] = parseEntry(v)
-		}
-		c.sums[d.ID] = d
-	}
-	s.stand = c
-	return c, nil
+// WarmLearning starts reading every worker's progress and summary, and the
+// sessions list, into memory, so that the first dashboard need not wait for it.
+func (s *Service) WarmLearning() {
+	s.repo.heldProgress.Warm()
+	s.repo.heldSummaries.Warm()
+	s.repo.heldSessions.Warm()
+}
+
+// RefreshLearning has the progress, summaries and sessions held in memory read again
+// in the background once they are every old: with several instances, that
+// bounds how long another instance's study goes unseen on dashboards.
+func (s *Service) RefreshLearning(every time.Duration) {
+	s.repo.heldProgress.SetRefresh(every)
+	s.repo.heldSummaries.SetRefresh(every)
+	s.repo.heldSessions.SetRefresh(every)
 }
 
 // CheckTags returns the tags the checks of the published modules the actor

@@ -1,12 +1,12 @@
 package courses
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"slices"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -359,19 +359,39 @@ type sessionDoc struct {
 type repo struct {
 	modules, versions, assignments, media, progress, summaries, completions, sessions *mongo.Collection
 	changeLog                                                                         *mongo.Collection
-	// writes counts this process's writes to progress and summaries, each
-	// counted once it has landed, so that a read taken before it is known
-	// to be older.
-	writes *atomic.Uint64
+	// heldProgress and heldSummaries are every worker's progress (hours by
+	// year, completion times) and summary in memory, as the leaders'
+	// dashboards read them: reading both collections took seconds of every
+	// district dashboard. Each write below tells them once it has landed.
+	heldProgress  *store.Mirror[progressDoc]
+	heldSummaries *store.Mirror[summaryDoc]
+	// heldSessions is every offline session without its attendees, for the
+	// sessions list: a session of a district's 2,000 attendees is decoded
+	// whole by any filter on the embedded engine (300 ms for 36 sessions).
+	heldSessions *store.Mirror[sessionDoc]
 }
 
-func newRepo(db *mongo.Database) repo {
+func newRepo(db *mongo.Database, clock gridskill.Clock) repo {
+	progress, summaries, sessions := db.Collection(progressColl), db.Collection(summaryColl), db.Collection(sessionsColl)
 	return repo{
 		modules: db.Collection(modulesColl), versions: db.Collection(versionsColl), assignments: db.Collection(assignmentsColl),
-		media: db.Collection(mediaColl), progress: db.Collection(progressColl), summaries: db.Collection(summaryColl),
+		media: db.Collection(mediaColl), progress: progress, summaries: summaries,
 		completions: db.Collection(completionsColl),
-		sessions:    db.Collection(sessionsColl), changeLog: db.Collection(sessionChangesColl),
-		writes: new(atomic.Uint64),
+		sessions:    sessions, changeLog: db.Collection(sessionChangesColl),
+		heldProgress: store.NewMirror(progress, func(d *progressDoc) string { return d.ID },
+			store.MirrorOptions[progressDoc]{Projection: bson.M{"years": 1, "history.at": 1}, Now: clock.Now}),
+		heldSummaries: store.NewMirror(summaries, func(d *summaryDoc) string { return d.ID },
+			store.MirrorOptions[summaryDoc]{Prepare: parseEntries, Now: clock.Now}),
+		heldSessions: store.NewMirror(sessions, func(d *sessionDoc) string { return d.ID },
+			store.MirrorOptions[sessionDoc]{Projection: bson.M{"attendees": 0}, Now: clock.Now}),
+	}
+}
+
+// parseEntries fills a summary's Modules from its stored entries.
+func parseEntries(d *summaryDoc) {
+	d.Modules = make(map[string]summaryModuleDoc, len(d.Entries))
+	for id, e := range d.Entries {
+		d.Modules[id] = parseEntry(e)
 	}
 }
 
@@ -513,7 +533,6 @@ func (r repo) updateProgress(ctx context.Context, workerID string, guard bson.M,
 	for k, v := range guard {
 		filter[k] = v
 	}
-	defer r.writes.Add(1)
 	res, err := r.progress.UpdateOne(ctx, filter, update, options.Update().SetUpsert(true))
 	if store.IsDuplicate(err) {
 		return false, nil
@@ -521,6 +540,7 @@ func (r repo) updateProgress(ctx context.Context, workerID string, guard bson.M,
 	if err != nil {
 		return false, gridskill.Internal(err)
 	}
+	r.heldProgress.Changed(ctx, workerID)
 	return res.MatchedCount > 0 || res.UpsertedCount > 0, nil
 }
 
@@ -529,10 +549,7 @@ func (r repo) summaryOf(ctx context.Context, workerID string) (summaryDoc, error
 	if gridskill.ErrorCode(err) == gridskill.ENOTFOUND {
 		return summaryDoc{ID: workerID, Modules: map[string]summaryModuleDoc{}}, nil
 	}
-	d.Modules = make(map[string]summaryModuleDoc, len(d.Entries))
-	for id, e := range d.Entries {
-		d.Modules[id] = parseEntry(e)
-	}
+	parseEntries(&d)
 	return d, err
 }
 
@@ -572,7 +589,6 @@ func (r repo) updateSummary(ctx context.Context, workerID string, guard bson.M, 
 	for k, v := range guard {
 		filter[k] = v
 	}
-	defer r.writes.Add(1)
 	res, err := r.summaries.UpdateOne(ctx, filter, update, options.Update().SetUpsert(true))
 	if store.IsDuplicate(err) {
 		return false, nil
@@ -580,6 +596,7 @@ func (r repo) updateSummary(ctx context.Context, workerID string, guard bson.M, 
 	if err != nil {
 		return false, gridskill.Internal(err)
 	}
+	r.heldSummaries.Changed(ctx, workerID)
 	return res.MatchedCount > 0 || res.UpsertedCount > 0, nil
 }
 
@@ -608,6 +625,7 @@ func (r repo) insertSession(ctx context.Context, d sessionDoc) error {
 	if err != nil && !store.IsDuplicate(err) {
 		return gridskill.Internal(err)
 	}
+	r.heldSessions.Changed(ctx, d.ID)
 	return nil
 }
 
@@ -625,6 +643,7 @@ func (r repo) replaceSession(ctx context.Context, d sessionDoc) error {
 	if _, err := r.sessions.ReplaceOne(ctx, bson.M{"_id": d.ID}, d); err != nil {
 		return gridskill.Internal(err)
 	}
+	r.heldSessions.Changed(ctx, d.ID)
 	return nil
 }
 
@@ -632,10 +651,12 @@ func (r repo) deleteSession(ctx context.Context, id string) error {
 	if _, err := r.sessions.DeleteOne(ctx, bson.M{"_id": id}); err != nil {
 		return gridskill.Internal(err)
 	}
+	r.heldSessions.Changed(ctx, id)
 	return nil
 }
 
-// addAttendee adds a to a session unless they are on it; false when they were.
+// addAttendee adds a to a session unless they are on it; false when they
+// were. The sessions held in memory keep no attendees: they are not told.
 func (r repo) addAttendee(ctx context.Context, id string, a attendeeDoc) (bool, error) {
 	res, err := r.sessions.UpdateOne(ctx, bson.M{"_id": id, "attendees.id": bson.M{"$ne": a.ID}}, bson.M{"$push": bson.M{"attendees": a}})
 	if err != nil {
@@ -664,10 +685,10 @@ func (r repo) updateProgressIfAny(ctx context.Context, workerID string, guard bs
 	for k, v := range guard {
 		filter[k] = v
 	}
-	defer r.writes.Add(1)
 	if _, err := r.progress.UpdateOne(ctx, filter, update); err != nil {
 		return gridskill.Internal(err)
 	}
+	r.heldProgress.Changed(ctx, workerID)
 	return nil
 }
 
@@ -675,24 +696,29 @@ func (r repo) session(ctx context.Context, id string) (sessionDoc, error) {
 	return findOne[sessionDoc](ctx, r.sessions, id, func() error { return gridskill.Errorf(gridskill.ENOTFOUND, "no such training session") })
 }
 
-func (r repo) sessionsIn(ctx context.Context, scopeID string, limit int64) ([]sessionDoc, error) {
-	cur, err := r.sessions.Find(ctx, bson.M{"unitPath": scopeID},
-		options.Find().SetSort(bson.D{{Key: "date", Value: -1}, {Key: "_id", Value: 1}}).SetLimit(limit).SetProjection(bson.M{"attendees": 0}))
+// sessionsIn returns the latest sessions in the scope, without attendees,
+// from memory.
+func (r repo) sessionsIn(ctx context.Context, scopeID string, limit int) ([]sessionDoc, error) {
+	var docs []sessionDoc
+	err := r.heldSessions.View(ctx, func(all map[string]sessionDoc) {
+		for _, d := range all {
+			if slices.Contains(d.UnitPath, scopeID) {
+				docs = append(docs, d)
+			}
+		}
+	})
 	if err != nil {
 		return nil, gridskill.Internal(err)
 	}
-	var docs []sessionDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, gridskill.Internal(err)
-	}
-	return docs, nil
+	slices.SortFunc(docs, func(a, b sessionDoc) int { return cmp.Or(strings.Compare(b.Date, a.Date), strings.Compare(a.ID, b.ID)) })
+	return docs[:min(limit, len(docs))], nil
 }
 
 // ensureLearning creates the empty progress and summary documents of the
 // workers who have none, so that an update of many documents finds them
 // all (an upsert creates one document at most). A duplicate means it exists.
+// The mirrors are not told: a blank document reads as a missing one.
 func (r repo) ensureLearning(ctx context.Context, blank []any) error {
-	defer r.writes.Add(1)
 	for _, coll := range []*mongo.Collection{r.progress, r.summaries} {
 		for _, err := range store.InsertOnce(ctx, coll, blank) {
 			if err != nil {
@@ -707,21 +733,23 @@ func (r repo) ensureLearning(ctx context.Context, blank []any) error {
 // pass guard, in one command: one scan of the collection on the embedded
 // engine, where an update apiece scans it once each.
 func (r repo) updateSummaries(ctx context.Context, workerIDs []string, guard bson.M, update bson.M) error {
-	return r.updateMany(ctx, r.summaries, workerIDs, guard, update)
+	return r.updateMany(ctx, r.summaries, r.heldSummaries.Changed, workerIDs, guard, update)
 }
 
 // updateProgresses is updateSummaries for the progress documents.
 func (r repo) updateProgresses(ctx context.Context, workerIDs []string, update bson.M) error {
-	return r.updateMany(ctx, r.progress, workerIDs, nil, update)
+	return r.updateMany(ctx, r.progress, r.heldProgress.Changed, workerIDs, nil, update)
 }
 
 // updateGuardedProgresses is updateProgresses with a guard.
 func (r repo) updateGuardedProgresses(ctx context.Context, workerIDs []string, guard bson.M, update bson.M) error {
-	return r.updateMany(ctx, r.progress, workerIDs, guard, update)
+	return r.updateMany(ctx, r.progress, r.heldProgress.Changed, workerIDs, guard, update)
 }
 
-func (r repo) updateMany(ctx context.Context, c *mongo.Collection, ids []string, guard bson.M, update bson.M) error {
-	defer r.writes.Add(1)
+// told is the Changed of c's mirror, told even after a failure, since some
+// of the batches may have landed.
+func (r repo) updateMany(ctx context.Context, c *mongo.Collection, told func(context.Context, ...string), ids []string, guard bson.M, update bson.M) error {
+	defer told(ctx, ids...)
 	for i := 0; i < len(ids); i += 500 {
 		filter := bson.M{"_id": bson.M{"$in": ids[i:min(i+500, len(ids))]}}
 		for k, v := range guard {

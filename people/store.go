@@ -3,7 +3,6 @@ package people
 import (
 	"context"
 	"errors"
-	"regexp"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -265,45 +264,6 @@ func (r repo) usersByPhones(ctx context.Context, phones []string) ([]userDoc, er
 	return docs, err
 }
 
-// listFilter is a page of users in a subtree.
-type listFilter struct {
-	scopeID string
-	role    Role
-	query   string
-	limit   int64
-	offset  int64
-}
-
-func (r repo) listUsers(ctx context.Context, f listFilter) ([]userDoc, int64, error) {
-	filter := bson.M{"unitPath": f.scopeID}
-	if f.role != "" {
-		filter["role"] = string(f.role)
-	} else {
-		// Guest judges are a contest's, not the roster's.
-		filter["role"] = bson.M{"$ne": string(GuestJudge)}
-	}
-	if f.query != "" {
-		// The query is matched as literal text: regexp metacharacters are quoted.
-		filter["$or"] = bson.A{
-			bson.M{"name": bson.M{"$regex": regexp.QuoteMeta(f.query)}},
-			bson.M{"phone": bson.M{"$regex": regexp.QuoteMeta(f.query)}},
-		}
-	}
-	total, err := r.users.CountDocuments(ctx, filter)
-	if err != nil {
-		return nil, 0, err
-	}
-	opts := options.Find().SetSort(bson.D{{Key: "name", Value: 1}, {Key: "_id", Value: 1}}).
-		SetSkip(f.offset).SetLimit(f.limit).SetProjection(bson.M{"passwordHash": 0})
-	cur, err := r.users.Find(ctx, filter, opts)
-	if err != nil {
-		return nil, 0, err
-	}
-	var docs []userDoc
-	err = cur.All(ctx, &docs)
-	return docs, total, err
-}
-
 func (r repo) insertUsers(ctx context.Context, docs []userDoc) error {
 	if len(docs) == 0 {
 		return nil
@@ -338,26 +298,4 @@ func (r repo) modifyUser(ctx context.Context, id string, update bson.M) (userDoc
 		return d, gridskill.Errorf(gridskill.ENOTFOUND, "no such account")
 	}
 	return d, err
-}
-
-func (r repo) countByUnit(ctx context.Context, scopeID string) (map[string]int, error) {
-	cur, err := r.users.Aggregate(ctx, mongo.Pipeline{
-		{{Key: "$match", Value: bson.M{"unitPath": scopeID, "active": true, "role": bson.M{"$ne": string(GuestJudge)}}}},
-		{{Key: "$group", Value: bson.M{"_id": "$unitId", "n": bson.M{"$sum": 1}}}},
-	})
-	if err != nil {
-		return nil, err
-	}
-	var rows []struct {
-		ID string `bson:"_id"`
-		N  int    `bson:"n"`
-	}
-	if err := cur.All(ctx, &rows); err != nil {
-		return nil, err
-	}
-	out := make(map[string]int, len(rows))
-	for _, r := range rows {
-		out[r.ID] = r.N
-	}
-	return out, nil
 }

@@ -313,42 +313,99 @@ func (q *QuestionAnalysis) count(answer []string, perm []int, correct bool) {
 	}
 }
 
-// examPapers is an exam's finished attempts as the item analysis reads
-// them, and how many this process held when they were read.
-type examPapers struct {
-	held int
-	at   time.Time
-	docs []finishedDoc
-}
+// examPapers is what an exam's analysis reads of each of its finished
+// attempts (who sat it where, the paper, the answers and their grades), by
+// attempt id. Finished attempts never change, so it is only ever added to.
+type examPapers map[string]finishedDoc
 
-// finishedPapers returns an exam's finished attempts (paper, grades,
-// answers), kept in memory between views: finished attempts never change,
-// and reading them meant a scan of every finished attempt of every exam on
-// each view. The copy is read again when this process holds another number
-// of the exam's finished attempts than when it was read, and after 30 s (for
-// other instances'). Callers must not change the slice.
+// finishedPapers returns an exam's finished attempts as its analysis reads
+// them, oldest first, kept in memory once read: this process knows the ids
+// of every finished attempt of the exams it serves (Load, TakeOver), reads
+// those it has not kept by id, and keeps each attempt it finishes itself
+// (keepPaper). Reading them with a filter decoded every finished attempt of
+// every exam on the embedded engine: 20 s over a district-year's 24,214.
+// Callers must not change the docs.
 func (s *Service) finishedPapers(ctx context.Context, examID string) ([]finishedDoc, error) {
-	held := 0
+	var ids []string
 	s.attMu.Lock()
-	for _, r := range s.finished {
+	for id, r := range s.finished {
 		if r.ExamID == examID {
-			held++
+			ids = append(ids, id)
 		}
 	}
 	s.attMu.Unlock()
-	now := s.clock.Now()
+	// One reader at a time, so that two first views read the papers once.
+	s.papersRead.Lock()
+	defer s.papersRead.Unlock()
 	s.examDocsMu.Lock()
-	defer s.examDocsMu.Unlock()
-	if c, ok := s.examDocs[examID]; ok && c.held == held && now.Sub(c.at) < gapsTTL && now.Sub(c.at) >= 0 {
-		return c.docs, nil
+	var missing []string
+	for _, id := range ids {
+		if _, ok := s.examDocs[examID][id]; !ok {
+			missing = append(missing, id)
+		}
 	}
-	docs, err := s.repo.finishedOfExam(ctx, examID)
+	s.examDocsMu.Unlock()
+	read, err := s.repo.papersByID(ctx, missing)
 	if err != nil {
 		return nil, gridskill.Internal(err)
 	}
-	if s.examDocs == nil {
-		s.examDocs = map[string]examPapers{}
+	s.examDocsMu.Lock()
+	defer s.examDocsMu.Unlock()
+	kept := s.examDocs[examID]
+	if kept == nil {
+		kept = examPapers{}
+		s.examDocs[examID] = kept
 	}
-	s.examDocs[examID] = examPapers{held: held, at: now, docs: docs}
-	return docs, nil
+	for _, d := range read {
+		kept[d.Open.ID] = d
+	}
+	out := make([]finishedDoc, 0, len(ids))
+	for _, id := range ids {
+		if d, ok := kept[id]; ok {
+			out = append(out, d)
+		}
+	}
+	slices.SortFunc(out, func(a, b finishedDoc) int {
+		return cmp.Or(a.SubmittedAt.Compare(b.SubmittedAt), strings.Compare(a.Open.ID, b.Open.ID))
+	})
+	return out, nil
+}
+
+// keepPaper adds an attempt this process finished to its exam's kept
+// papers, if they were read.
+func (s *Service) keepPaper(f finishedDoc) {
+	s.examDocsMu.Lock()
+	defer s.examDocsMu.Unlock()
+	if kept := s.examDocs[f.Open.ExamID]; kept != nil {
+		f.Events = nil
+		kept[f.Open.ID] = f
+	}
+}
+
+// WarmAnalyses reads, in the background, the papers of the exams open now or
+// closed in the last 30 days, whose analyses staff are likeliest to open.
+func (s *Service) WarmAnalyses(ctx context.Context) {
+	now := s.clock.Now()
+	var ids []string
+	s.examMu.RLock()
+	for id, e := range s.exams {
+		if !now.Before(e.OpensAt) && now.Before(e.ClosesAt.AddDate(0, 0, 30)) {
+			ids = append(ids, id)
+		}
+	}
+	s.examMu.RUnlock()
+	go func() {
+		began, n := time.Now(), 0
+		for _, id := range ids {
+			docs, err := s.finishedPapers(ctx, id)
+			if err != nil {
+				if ctx.Err() == nil {
+					s.log.Warn("read an exam's papers for its analysis", "exam", id, "err", err)
+				}
+				return
+			}
+			n += len(docs)
+		}
+		s.log.Info("read the papers of recent exams for their analyses", "exams", len(ids), "papers", n, "ms", time.Since(began).Milliseconds())
+	}()
 }

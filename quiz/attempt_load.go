@@ -290,7 +290,7 @@ func (s *Service) pruneShared(ctx context.Context) error {
 			closed = append(closed, id)
 		}
 	}
-	done, err := s.repo.finishedByID(ctx, closed)
+	done, err := s.repo.finishedByID(ctx, closed, summaryFields)
 	if err != nil || len(done) == 0 {
 		return err
 	}
@@ -320,7 +320,7 @@ func (s *Service) repairLeftovers(ctx context.Context, heads []openDoc) error {
 	}
 	s.seenOpen = seen
 	s.attMu.Unlock()
-	twins, err := s.repo.finishedByID(ctx, again)
+	twins, err := s.repo.finishedByID(ctx, again, summaryFields)
 	if err != nil {
 		return err
 	}

@@ -9,9 +9,9 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
+	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
 
 	"gridskill"
@@ -55,17 +55,15 @@ type Service struct {
 	learnerMu sync.Mutex
 	learners  map[string]*sync.Mutex
 
-	// learnerWrites counts this process's writes of practice summaries,
-	// each once it has landed; gapsMu guards gapsKept, every summary as
-	// the heatmap reads them (gaps.go).
-	learnerWrites atomic.Uint64
-	gapsMu        sync.Mutex
-	gapsKept      *gapsRead
+	// heldGaps is every worker's practice summary in memory, as the
+	// heatmap reads it (gaps.go); each write of one puts it once it has landed.
+	heldGaps *store.Mirror[learnerDoc]
 
 	// examDocsMu guards examDocs, the finished papers of the exams whose
-	// analysis was read (analysis.go).
+	// analysis was read (analysis.go); papersRead serializes their reads.
 	examDocsMu sync.Mutex
 	examDocs   map[string]examPapers
+	papersRead sync.Mutex
 
 	drillMu sync.Mutex
 	drills  map[string]drillDay // worker → today's drill (practice.go)
@@ -110,6 +108,9 @@ func NewService(db *mongo.Database, ps *people.Service, clock gridskill.Clock, l
 		owned:    map[string]int64{},
 		reading:  map[string]chan struct{}{},
 		attExams: map[string]string{},
+		examDocs: map[string]examPapers{},
+		heldGaps: store.NewMirror(db.Collection(collLearners), func(d *learnerDoc) string { return d.ID },
+			store.MirrorOptions[learnerDoc]{Projection: bson.M{"tags": 1, "wrong.q": 1, "wrong.misses": 1}, Prepare: gapsOnly, Now: clock.Now}),
 	}
 	s.used = &store.Batch[string]{Run: s.writeUsed, Linger: time.Second}
 	s.fin = newFinishing(s)

@@ -203,7 +203,7 @@ func (s *Service) readTwins(ctx context.Context, open []openDoc) ([][]itemDoc, e
 		}
 	}
 	s.attMu.Unlock()
-	fin, err := s.repo.finishedByID(ctx, ids)
+	fin, err := s.repo.finishedByID(ctx, ids, summaryFields)
 	if err != nil {
 		return nil, err
 	}

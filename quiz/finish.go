@@ -409,6 +409,7 @@ func (s *Service) applyOutcome(ctx context.Context, o outcome) error {
 	if err := s.repo.insertResults(ctx, []any{resultDocOf(*f)})[0]; err != nil {
 		return fmt.Errorf("store the attempt's summary: %w", err)
 	}
+	s.keepPaper(*f)
 	e, _ := s.examByID(f.Open.ExamID)
 	if e.Review != ReviewNever {
 		var right, wrong []string

@@ -7,9 +7,6 @@ import (
 
 	"context"
 
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo/options"
-
 	"gridskill"
 	"gridskill/people"
 )
@@ -108,71 +105,60 @@ type Gaps struct {
 // per-worker documents the finish follow-up and practice update, never
 // attempts; they are read in one pass over that small collection (a read
 // by id apiece costs more than one pass once there are more than a few
-// dozen workers) and kept between views (see allGaps). Errors: forbidden,
+// dozen workers) and kept in memory (see heldGaps). Errors: forbidden,
 // internal.
 func (s *Service) WorkerGaps(ctx context.Context, actor people.User, workerIDs []string) (map[string]Gaps, error) {
 	if !isStaff(actor) {
 		return nil, gridskill.Errorf(gridskill.EFORBIDDEN, "your role does not allow this")
 	}
-	all, err := s.allGaps(ctx)
-	if err != nil {
-		return nil, err
-	}
 	out := make(map[string]Gaps, len(workerIDs))
-	for _, id := range workerIDs {
-		if g, ok := all.byWorker[id]; ok {
-			out[id] = g
+	err := s.heldGaps.View(ctx, func(all map[string]learnerDoc) {
+		for _, id := range workerIDs {
+			if d, ok := all[id]; ok {
+				out[id] = gapsOf(d)
+			}
 		}
+	})
+	if err != nil {
+		return nil, gridskill.Internal(err)
 	}
 	return out, nil
 }
 
-// gapsRead is every worker's practice summary, read in one pass.
-type gapsRead struct {
-	writes   uint64    // learnerWrites when the read began
-	at       time.Time // when it began
-	byWorker map[string]Gaps
+// gapsOnly keeps of a practice summary what the heatmap reads, the same
+// whether it was read (with the projection) or put whole after a write.
+func gapsOnly(d *learnerDoc) {
+	wrong := make([]wrongDoc, len(d.Wrong))
+	for i, w := range d.Wrong {
+		wrong[i] = wrongDoc{QID: w.QID, Misses: w.Misses}
+	}
+	d.Wrong, d.Applied = wrong, nil
 }
 
-// gapsTTL bounds how long another instance's practice and exams may go
-// unseen on the heatmap; this process's own show at once.
-const gapsTTL = 30 * time.Second
-
-// allGaps returns every worker's practice summary, kept in memory between
-// views: the heatmap and its cells read the whole collection on every view
-// otherwise. The copy is dropped as soon as this process writes a summary,
-// and after gapsTTL. Callers only read it.
-func (s *Service) allGaps(ctx context.Context) (*gapsRead, error) {
-	s.gapsMu.Lock()
-	defer s.gapsMu.Unlock()
-	now := s.clock.Now()
-	if c := s.gapsKept; c != nil && c.writes == s.learnerWrites.Load() && now.Sub(c.at) < gapsTTL && now.Sub(c.at) >= 0 {
-		return c, nil
+// gapsOf is a worker's summary as the heatmap reads it.
+func gapsOf(d learnerDoc) Gaps {
+	g := Gaps{WorkerID: d.ID}
+	for _, t := range d.Tags {
+		g.Tags = append(g.Tags, TagScore{Tag: t.Tag, Right: t.Right, Wrong: t.Wrong})
 	}
-	c := &gapsRead{writes: s.learnerWrites.Load(), at: now}
-	docs, err := findAll[learnerDoc](ctx, s.repo.db.Collection(collLearners), bson.M{},
-		options.Find().SetProjection(bson.M{"tags": 1, "wrong.q": 1, "wrong.misses": 1}))
-	if err != nil {
-		return nil, gridskill.Internal(err)
+	// By tag: the summary keeps tags in the order they were first
+	// recorded, which a run recorded at once and answers one by one
+	// reach differently.
+	slices.SortFunc(g.Tags, func(a, b TagScore) int { return strings.Compare(a.Tag, b.Tag) })
+	for _, w := range d.Wrong {
+		g.Missed = append(g.Missed, Missed{QuestionID: w.QID, Misses: w.Misses})
 	}
-	c.byWorker = make(map[string]Gaps, len(docs))
-	for _, d := range docs {
-		g := Gaps{WorkerID: d.ID}
-		for _, t := range d.Tags {
-			g.Tags = append(g.Tags, TagScore{Tag: t.Tag, Right: t.Right, Wrong: t.Wrong})
-		}
-		// By tag: the summary keeps tags in the order they were first
-		// recorded, which a run recorded at once and answers one by one
-		// reach differently.
-		slices.SortFunc(g.Tags, func(a, b TagScore) int { return strings.Compare(a.Tag, b.Tag) })
-		for _, w := range d.Wrong {
-			g.Missed = append(g.Missed, Missed{QuestionID: w.QID, Misses: w.Misses})
-		}
-		c.byWorker[d.ID] = g
-	}
-	s.gapsKept = c
-	return c, nil
+	return g
 }
+
+// WarmGaps starts reading every practice summary into memory, so that the
+// first heatmap need not wait for it.
+func (s *Service) WarmGaps() { s.heldGaps.Warm() }
+
+// RefreshGaps has the practice summaries held in memory read again in the
+// background once they are every old: with several instances, that bounds
+// how long another instance's practice and exams go unseen on the heatmap.
+func (s *Service) RefreshGaps(every time.Duration) { s.heldGaps.SetRefresh(every) }
 
 // QuestionTags returns the tags of a current question ("" and false when the
 // bank holds none with the id), for the staff who see it.

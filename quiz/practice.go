@@ -101,10 +101,13 @@ func (s *Service) recordOutcomes(ctx context.Context, userID, attemptID string, 
 	// An update reads before it writes, and the embedded engine refuses it
 	// (SQLITE_BUSY) when another write lands in between; a submit burst made
 	// 15 of 2,000 fail.
-	defer s.learnerWrites.Add(1)
-	return retry(ctx, func() error {
+	err = retry(ctx, func() error {
 		return s.repo.saveLearner(ctx, d)
 	})
+	if err == nil {
+		s.heldGaps.Put(d)
+	}
+	return err
 }
 
 // practicable reports whether worker actor may practise q.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -476,16 +477,16 @@ func (r repo) markResultsBackfilled(ctx context.Context) error {
 	return err
 }
 
-// finishedByID reads the finished attempts among ids, without their
-// answers, grades and events, one read by id each: the embedded engine
+// finishedByID reads the finished attempts among ids, with the projection
+// (summaryFields: without their answers, grades and events), one read by id each: the embedded engine
 // answers an _id equality from its index, while a $in, like any other
 // filter, decodes every finished attempt (3 s at 3,600 of them).
-func (r repo) finishedByID(ctx context.Context, ids []string) ([]finishedDoc, error) {
+func (r repo) finishedByID(ctx context.Context, ids []string, projection bson.M) ([]finishedDoc, error) {
 	var out []finishedDoc
 	for _, id := range ids {
 		var d finishedDoc
 		err := r.db.Collection(collAttempts).FindOne(ctx, bson.M{"_id": id},
-			options.FindOne().SetProjection(bson.M{"answers": 0, "grades": 0, "events": 0})).Decode(&d)
+			options.FindOne().SetProjection(projection)).Decode(&d)
 		switch {
 		case errors.Is(err, mongo.ErrNoDocuments):
 		case err != nil:
@@ -610,9 +611,11 @@ func (r repo) deleteSavesWhere(ctx context.Context, filter bson.M) error {
 // finishedSummaries reads the finished attempts that filter matches (every
 // one when it is empty) without their answers, grades and events.
 func (r repo) finishedSummaries(ctx context.Context, filter bson.M) ([]finishedDoc, error) {
-	return findAll[finishedDoc](ctx, r.db.Collection(collAttempts), filter,
-		options.Find().SetProjection(bson.M{"answers": 0, "grades": 0, "events": 0}))
+	return findAll[finishedDoc](ctx, r.db.Collection(collAttempts), filter, options.Find().SetProjection(summaryFields))
 }
+
+// summaryFields is a finished attempt without its answers, grades and events.
+var summaryFields = bson.M{"answers": 0, "grades": 0, "events": 0}
 
 // finished reads a finished attempt whole; ok is false when there is none.
 func (r repo) finished(ctx context.Context, id string) (d finishedDoc, ok bool, err error) {
@@ -640,11 +643,28 @@ func (r repo) finishedWith(ctx context.Context, qid string) ([]finishedDoc, erro
 		options.Find().SetProjection(bson.M{"exam": 1, "user": 1, "unitPath": 1, "startedAt": 1, "paper": 1, "grades": 1}))
 }
 
-// finishedOfExam reads what an exam's analysis needs of each of its finished
-// attempts: who sat it where, the paper, the answers and their grades.
-func (r repo) finishedOfExam(ctx context.Context, examID string) ([]finishedDoc, error) {
-	return findAll[finishedDoc](ctx, r.db.Collection(collAttempts), bson.M{"exam": examID},
-		options.Find().SetProjection(bson.M{"exam": 1, "user": 1, "unitPath": 1, "startedAt": 1, "paper": 1, "grades": 1, "answers": 1}))
+// papersByID reads what an exam's analysis needs of the finished attempts
+// ids (who sat it where, the paper, the answers and their grades), by id,
+// four reads at a time.
+func (r repo) papersByID(ctx context.Context, ids []string) ([]finishedDoc, error) {
+	proj := bson.M{"exam": 1, "user": 1, "unitPath": 1, "startedAt": 1, "submittedAt": 1, "paper": 1, "grades": 1, "answers": 1}
+	const readers = 4
+	parts := make([][]finishedDoc, readers)
+	errs := make([]error, readers)
+	var wg sync.WaitGroup
+	for i := range readers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var mine []string
+			for j := i; j < len(ids); j += readers {
+				mine = append(mine, ids[j])
+			}
+			parts[i], errs[i] = r.finishedByID(ctx, mine, proj)
+		}()
+	}
+	wg.Wait()
+	return slices.Concat(parts...), errors.Join(errs...)
 }
 
 // insertFinished writes finished attempts as one unordered insertMany, a

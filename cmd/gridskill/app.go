@@ -190,8 +190,26 @@ func (m *Main) Run(ctx context.Context) error {
 	m.served = make(chan error, 1)
 	go func() { m.served <- m.server.App.Listener(m.listener) }()
 	m.log.Info("gridskill is serving", "addr", m.listener.Addr().String())
+	// What the leaders' pages read whole, in memory before they first ask
+	// (seconds at district scale on the embedded engine). With several
+	// instances, read again every 30 s for the others' writes.
+	if m.node != nil {
+		cs.RefreshCertificates(sharedRefresh)
+		co.RefreshLearning(sharedRefresh)
+		qs.RefreshGaps(sharedRefresh)
+	}
+	cs.WarmCertificates()
+	co.WarmLearning()
+	qs.WarmGaps()
+	if m.node == nil { // with several instances, the first view on the exam's owner reads them
+		qs.WarmAnalyses(sweepCtx)
+	}
 	return nil
 }
+
+// sharedRefresh bounds how long, with several instances, one instance's
+// certificates, study and practice go unseen on another's leaders' pages.
+const sharedRefresh = 30 * time.Second
 
 // Addr is the address the server listens on (useful with port 0).
 func (m *Main) Addr() string { return m.listener.Addr().String() }
