@@ -192,9 +192,9 @@ func (s *Service) RefresherDueList(ctx context.Context, actor people.User, unitI
 	return out, nil
 }
 
-// WarmCertificates starts reading every certificate into memory, so that the
-// first list or dashboard need not wait for it.
-func (s *Service) WarmCertificates() { s.repo.held.Warm() }
+// WarmCertificates reads every certificate into memory, so that the first
+// list or dashboard need not wait for it.
+func (s *Service) WarmCertificates() { <-s.repo.held.Warm() }
 
 // RefreshCertificates has the certificates held in memory read again in the
 // background once they are every old: with several instances, that bounds

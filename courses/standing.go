@@ -135,12 +135,12 @@ func (s *Service) viewLearning(ctx context.Context, f func(map[string]progressDo
 	return err
 }
 
-// WarmLearning starts reading every worker's progress and summary, and the
-// sessions list, into memory, so that the first dashboard need not wait for it.
+// WarmLearning reads every worker's progress and summary, and the sessions
+// list, into memory, so that the first dashboard need not wait for it.
 func (s *Service) WarmLearning() {
-	s.repo.heldProgress.Warm()
-	s.repo.heldSummaries.Warm()
-	s.repo.heldSessions.Warm()
+	<-s.repo.heldProgress.Warm()
+	<-s.repo.heldSummaries.Warm()
+	<-s.repo.heldSessions.Warm()
 }
 
 // RefreshLearning has the progress, summaries and sessions held in memory read again

@@ -382,9 +382,10 @@ func (s *Service) keepPaper(f finishedDoc) {
 	}
 }
 
-// WarmAnalyses reads, in the background, the papers of the exams open now or
-// closed in the last 30 days, whose analyses staff are likeliest to open.
-func (s *Service) WarmAnalyses(ctx context.Context) {
+// WarmAnalyses reads the papers of the exams open now or closed in the last
+// 30 days, whose analyses staff are likeliest to open, and returns how many
+// it read.
+func (s *Service) WarmAnalyses(ctx context.Context) (int, error) {
 	now := s.clock.Now()
 	var ids []string
 	s.examMu.RLock()
@@ -394,18 +395,13 @@ func (s *Service) WarmAnalyses(ctx context.Context) {
 		}
 	}
 	s.examMu.RUnlock()
-	go func() {
-		began, n := time.Now(), 0
-		for _, id := range ids {
-			docs, err := s.finishedPapers(ctx, id)
-			if err != nil {
-				if ctx.Err() == nil {
-					s.log.Warn("read an exam's papers for its analysis", "exam", id, "err", err)
-				}
-				return
-			}
-			n += len(docs)
+	n := 0
+	for _, id := range ids {
+		docs, err := s.finishedPapers(ctx, id)
+		if err != nil {
+			return n, err
 		}
-		s.log.Info("read the papers of recent exams for their analyses", "exams", len(ids), "papers", n, "ms", time.Since(began).Milliseconds())
-	}()
+		n += len(docs)
+	}
+	return n, nil
 }

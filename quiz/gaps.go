@@ -151,9 +151,9 @@ func gapsOf(d learnerDoc) Gaps {
 	return g
 }
 
-// WarmGaps starts reading every practice summary into memory, so that the
-// first heatmap need not wait for it.
-func (s *Service) WarmGaps() { s.heldGaps.Warm() }
+// WarmGaps reads every practice summary into memory, so that the first
+// heatmap need not wait for it.
+func (s *Service) WarmGaps() { <-s.heldGaps.Warm() }
 
 // RefreshGaps has the practice summaries held in memory read again in the
 // background once they are every old: with several instances, that bounds

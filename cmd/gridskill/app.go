@@ -198,12 +198,20 @@ func (m *Main) Run(ctx context.Context) error {
 		co.RefreshLearning(sharedRefresh)
 		qs.RefreshGaps(sharedRefresh)
 	}
-	cs.WarmCertificates()
-	co.WarmLearning()
-	qs.WarmGaps()
-	if m.node == nil { // with several instances, the first view on the exam's owner reads them
-		qs.WarmAnalyses(sweepCtx)
-	}
+	go func() {
+		began := time.Now()
+		cs.WarmCertificates()
+		co.WarmLearning()
+		qs.WarmGaps()
+		papers := 0
+		if m.node == nil { // with several instances, the first view on the exam's owner reads them
+			var err error
+			if papers, err = qs.WarmAnalyses(sweepCtx); err != nil && sweepCtx.Err() == nil {
+				m.log.Warn("read recent exams' papers for their analyses", "err", err)
+			}
+		}
+		m.log.Info("leaders' figures read into memory", "papers", papers, "ms", time.Since(began).Milliseconds())
+	}()
 	return nil
 }
 
