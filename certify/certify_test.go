@@ -735,3 +735,65 @@ func TestCoverageListsEachCommunityBeforeItsGrids(t *testing.T) {
 		t.Fatalf("%d rows, want 16", len(cov.Rows))
 	}
 }
+
+func TestCertificatesHeldInMemoryFollowWritesHereAndElsewhere(t *testing.T) {
+	f := newFixture(t)
+	ctx := storetest.Context(t)
+	admin := f.user(seed.DistrictAdminID)
+	holders := func(s *certify.Service) int {
+		t.Helper()
+		list, err := s.Holders(ctx, admin, certify.HolderFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(list)
+	}
+	if n := holders(f.svc); n != 0 {
+		t.Fatalf("%d holders before any issue", n)
+	}
+	t.Run("ThisProcesssIssueShowsAtOnce", func(t *testing.T) {
+		f.pass(seed.WorkerID, 1)
+		f.changed(seed.WorkerID)
+		if n := holders(f.svc); n != 1 {
+			t.Fatalf("%d holders after an issue here, want 1", n)
+		}
+	})
+	t.Run("ThisProcesssRevocationShowsAtOnce", func(t *testing.T) {
+		id := certify.CertificateID(f.program.ID, seed.WorkerID)
+		if err := f.svc.Revoke(ctx, admin, id, "核查发现代考"); err != nil {
+			t.Fatal(err)
+		}
+		list, err := f.svc.Holders(ctx, admin, certify.HolderFilter{State: certify.Revoked})
+		if err != nil || len(list) != 1 {
+			t.Fatalf("revoked holders: %d (%v), want 1", len(list), err)
+		}
+	})
+	// Another instance (another service over the database) issues to a
+	// second worker.
+	other := f.service()
+	f.pass("worker-0002", 1)
+	if err := other.RecordChanged(ctx, "worker-0002"); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("AloneAnotherServicesIssueIsNotRead", func(t *testing.T) {
+		// One instance is the only writer: nothing reads the collection again.
+		if n := holders(f.svc); n != 1 {
+			t.Fatalf("%d holders, want the 1 held", n)
+		}
+	})
+	t.Run("WithSeveralInstancesTheWorkersOwnListReadsItAtOnce", func(t *testing.T) {
+		f.svc.RefreshCertificates(30 * time.Second)
+		held, err := f.svc.Mine(ctx, f.user("worker-0002"))
+		if err != nil || len(held) != 1 || held[0].State != certify.Valid {
+			t.Fatalf("the worker's own list: %+v (%v), want the certificate issued elsewhere", held, err)
+		}
+	})
+	t.Run("WithSeveralInstancesListsShowItAfterTheRefresh", func(t *testing.T) {
+		f.clock.Advance(31 * time.Second)
+		for deadline := time.Now().Add(10 * time.Second); holders(f.svc) != 2; time.Sleep(20 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal("another instance's issue unseen 10 s after the refresh was due")
+			}
+		}
+	})
+}

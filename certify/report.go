@@ -199,4 +199,8 @@ func (s *Service) WarmCertificates() { <-s.repo.held.Warm() }
 // RefreshCertificates has the certificates held in memory read again in the
 // background once they are every old: with several instances, that bounds
 // how long another instance's issues and revocations go unseen in lists.
-func (s *Service) RefreshCertificates(every time.Duration) { s.repo.held.SetRefresh(every) }
+// A worker's own certificates are then read by id as well (ofWorker).
+func (s *Service) RefreshCertificates(every time.Duration) {
+	s.repo.held.SetRefresh(every)
+	s.shared.Store(every > 0)
+}

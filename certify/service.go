@@ -74,6 +74,8 @@ type Service struct {
 	issuing sync.Map
 	// auditSeq orders the audit entries of one instant written by this service.
 	auditSeq atomic.Int64
+	// shared is set with several instances (RefreshCertificates).
+	shared atomic.Bool
 }
 
 // NewService returns the certification service over db.
@@ -555,12 +557,51 @@ func (s *Service) Mine(ctx context.Context, actor people.User) ([]Held, error) {
 	return s.ofWorker(ctx, actor.ID)
 }
 
+// ofWorker returns a worker's certificates. With several instances, the
+// copy in memory may not have another instance's latest writes yet (an exam
+// passed there a moment ago), so each program's certificate of the worker is
+// also read by its id, which is the program's and the worker's.
 func (s *Service) ofWorker(ctx context.Context, workerID string) ([]Held, error) {
 	docs, err := s.repo.certsWhere(ctx, func(d *certDoc) bool { return d.WorkerID == workerID })
 	if err != nil {
 		return nil, gridskill.Internal(err)
 	}
+	if s.shared.Load() {
+		if docs, err = s.readOwn(ctx, workerID, docs); err != nil {
+			return nil, err
+		}
+	}
 	return s.held(ctx, s.newMajors(), docs)
+}
+
+// readOwn replaces held, a worker's certificates in memory, with each
+// program's certificate of the worker as stored.
+func (s *Service) readOwn(ctx context.Context, workerID string, held []certDoc) ([]certDoc, error) {
+	programs, err := s.repo.allPrograms(ctx)
+	if err != nil {
+		return nil, gridskill.Internal(err)
+	}
+	byID := map[string]certDoc{}
+	for _, d := range held {
+		byID[d.ID] = d
+	}
+	for _, p := range programs {
+		id := CertificateID(p.ID, workerID)
+		d, err := s.repo.cert(ctx, id)
+		switch gridskill.ErrorCode(err) {
+		case "":
+			byID[id] = d
+		case gridskill.ENOTFOUND:
+		default:
+			return nil, gridskill.Internal(err)
+		}
+	}
+	out := make([]certDoc, 0, len(byID))
+	for _, d := range byID {
+		out = append(out, d)
+	}
+	slices.SortFunc(out, func(a, b certDoc) int { return strings.Compare(a.Number, b.Number) })
+	return out, nil
 }
 
 // Revoke revokes a certificate for a reason. Only an admin whose area holds

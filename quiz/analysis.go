@@ -356,6 +356,8 @@ func (s *Service) finishedPapers(ctx context.Context, examID string) ([]finished
 		kept = examPapers{}
 		s.examDocs[examID] = kept
 	}
+	s.papersUsed[examID] = s.clock.Now()
+	s.forgetPapers()
 	for _, d := range read {
 		kept[d.Open.ID] = d
 	}
@@ -371,6 +373,25 @@ func (s *Service) finishedPapers(ctx context.Context, examID string) ([]finished
 	return out, nil
 }
 
+// keptExams bounds the exams whose papers are kept: a kept paper is about
+// 10 KB, an exam of 1,400 attempts some 14 MB.
+const keptExams = 12
+
+// forgetPapers drops the papers of the exams viewed longest ago past
+// keptExams; a later view reads them again. Called with examDocsMu held.
+func (s *Service) forgetPapers() {
+	for len(s.examDocs) > keptExams {
+		oldest := ""
+		for id := range s.examDocs {
+			if oldest == "" || s.papersUsed[id].Before(s.papersUsed[oldest]) {
+				oldest = id
+			}
+		}
+		delete(s.examDocs, oldest)
+		delete(s.papersUsed, oldest)
+	}
+}
+
 // keepPaper adds an attempt this process finished to its exam's kept
 // papers, if they were read.
 func (s *Service) keepPaper(f finishedDoc) {
@@ -383,18 +404,24 @@ func (s *Service) keepPaper(f finishedDoc) {
 }
 
 // WarmAnalyses reads the papers of the exams open now or closed in the last
-// 30 days, whose analyses staff are likeliest to open, and returns how many
-// it read.
+// 30 days (the latest keptExams of them), whose analyses staff are likeliest
+// to open, and returns how many it read.
 func (s *Service) WarmAnalyses(ctx context.Context) (int, error) {
 	now := s.clock.Now()
-	var ids []string
+	var recent []Exam
 	s.examMu.RLock()
-	for id, e := range s.exams {
+	for _, e := range s.exams {
 		if !now.Before(e.OpensAt) && now.Before(e.ClosesAt.AddDate(0, 0, 30)) {
-			ids = append(ids, id)
+			recent = append(recent, e)
 		}
 	}
 	s.examMu.RUnlock()
+	// The latest to close first, as many as are kept.
+	slices.SortFunc(recent, func(a, b Exam) int { return cmp.Or(b.ClosesAt.Compare(a.ClosesAt), strings.Compare(a.ID, b.ID)) })
+	var ids []string
+	for _, e := range recent[:min(len(recent), keptExams)] {
+		ids = append(ids, e.ID)
+	}
 	n := 0
 	for _, id := range ids {
 		docs, err := s.finishedPapers(ctx, id)

@@ -2,6 +2,7 @@ package quiz_test
 
 import (
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -208,5 +209,39 @@ func TestAnalyzeExamKeptBetweenViewsFollowsNewAttempts(t *testing.T) {
 		if kept[id] != c {
 			t.Errorf("question %s: %d attempts kept, %d read afresh", id, kept[id], c)
 		}
+	}
+}
+
+func TestExamPapersKeptForTheExamsViewedLatest(t *testing.T) {
+	f := setup(t)
+	ctx := storetest.Context(t)
+	admin := f.user(t, seed.DistrictAdminID)
+	var exams []quiz.Exam
+	for i := range quiz.KeptExams + 1 {
+		e := f.exam(t, 2, func(e *quiz.Exam) { e.Title = "测验 " + strconv.Itoa(i) })
+		f.sit(t, f.worker, e)
+		exams = append(exams, e)
+	}
+	analysed := func(e quiz.Exam) {
+		t.Helper()
+		a, err := f.qs.AnalyzeExam(ctx, admin, e.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Test.Attempts != 1 || len(a.Questions) != 2 {
+			t.Fatalf("%s: item analysis over %d attempts and %d questions; want 1 and 2", e.Title, a.Test.Attempts, len(a.Questions))
+		}
+	}
+	for _, e := range exams {
+		analysed(e)
+		f.clock.Advance(time.Second)
+	}
+	if n := quiz.KeptPaperExams(f.qs); n != quiz.KeptExams {
+		t.Fatalf("papers kept for %d exams; want the %d viewed latest", n, quiz.KeptExams)
+	}
+	// The one dropped is read again when it is viewed.
+	analysed(exams[0])
+	if n := quiz.KeptPaperExams(f.qs); n != quiz.KeptExams {
+		t.Fatalf("papers kept for %d exams after viewing a dropped one; want %d", n, quiz.KeptExams)
 	}
 }

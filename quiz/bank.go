@@ -63,6 +63,7 @@ type Service struct {
 	// analysis was read (analysis.go); papersRead serializes their reads.
 	examDocsMu sync.Mutex
 	examDocs   map[string]examPapers
+	papersUsed map[string]time.Time // when each exam's kept papers were last read
 	papersRead sync.Mutex
 
 	drillMu sync.Mutex
@@ -93,22 +94,23 @@ func NewService(db *mongo.Database, ps *people.Service, clock gridskill.Clock, l
 	r := repo{db}
 	s := &Service{
 		repo: r, people: ps, clock: clock, log: log,
-		answers:  &store.Batch[any]{Run: r.insertAnswers},
-		starts:   &store.Batch[any]{Run: r.insertOpen},
-		recent:   newFinishedCache(recentAttempts),
-		bank:     map[string]Question{},
-		versions: map[string]Question{},
-		exams:    map[string]Exam{},
-		open:     map[string]*openAttempt{},
-		openBy:   map[string]string{},
-		results:  map[string][]AttemptResult{},
-		finished: map[string]AttemptResult{},
-		learners: map[string]*sync.Mutex{},
-		drills:   map[string]drillDay{},
-		owned:    map[string]int64{},
-		reading:  map[string]chan struct{}{},
-		attExams: map[string]string{},
-		examDocs: map[string]examPapers{},
+		answers:    &store.Batch[any]{Run: r.insertAnswers},
+		starts:     &store.Batch[any]{Run: r.insertOpen},
+		recent:     newFinishedCache(recentAttempts),
+		bank:       map[string]Question{},
+		versions:   map[string]Question{},
+		exams:      map[string]Exam{},
+		open:       map[string]*openAttempt{},
+		openBy:     map[string]string{},
+		results:    map[string][]AttemptResult{},
+		finished:   map[string]AttemptResult{},
+		learners:   map[string]*sync.Mutex{},
+		drills:     map[string]drillDay{},
+		owned:      map[string]int64{},
+		reading:    map[string]chan struct{}{},
+		attExams:   map[string]string{},
+		examDocs:   map[string]examPapers{},
+		papersUsed: map[string]time.Time{},
 		heldGaps: store.NewMirror(db.Collection(collLearners), func(d *learnerDoc) string { return d.ID },
 			store.MirrorOptions[learnerDoc]{Projection: bson.M{"tags": 1, "wrong.q": 1, "wrong.misses": 1}, Prepare: gapsOnly, Now: clock.Now}),
 	}

@@ -38,3 +38,13 @@ func WriteBatches(s *Service) (finished, removed int) {
 
 // UsedWrites returns how many batched writes marked questions used.
 func UsedWrites(s *Service) int { return s.used.Runs() }
+
+// KeptExams is how many exams' papers an instance keeps for their analyses.
+const KeptExams = keptExams
+
+// KeptPaperExams is how many exams' papers s keeps now.
+func KeptPaperExams(s *Service) int {
+	s.examDocsMu.Lock()
+	defer s.examDocsMu.Unlock()
+	return len(s.examDocs)
+}
