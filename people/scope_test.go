@@ -297,3 +297,66 @@ func TestLoginLimitsPerAddress(t *testing.T) {
 		t.Fatalf("from another address: %v", err)
 	}
 }
+
+func TestRosterPagesComeFromTheAccountsHeldInNameOrder(t *testing.T) {
+	f := newFixture(t)
+	a := actors(t, f)
+	admin := a["DistrictAdmin"]
+	page := func(offset int) ([]people.User, int) {
+		t.Helper()
+		list, total, err := f.ps.List(f.ctx, admin, people.ListFilter{Role: people.Worker, Limit: 50, Offset: offset})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return list, total
+	}
+	first, total := page(0)
+	second, total2 := page(50)
+	if len(first) != 50 || total2 != total || total < 100 {
+		t.Fatalf("pages of %d and %d, totals %d and %d", len(first), len(second), total, total2)
+	}
+	seen := map[string]bool{}
+	all := append(slices.Clone(first), second...)
+	for i, u := range all {
+		if u.Role != people.Worker || seen[u.ID] {
+			t.Fatalf("row %d: %s (%s) listed twice or not a worker", i, u.ID, u.Role)
+		}
+		seen[u.ID] = true
+		if i > 0 && all[i-1].Name > u.Name {
+			t.Fatalf("row %d: %q after %q: not in name order", i, u.Name, all[i-1].Name)
+		}
+	}
+	if _, total, _ := f.ps.List(f.ctx, admin, people.ListFilter{Offset: total + 10}); total == 0 {
+		t.Fatal("a page past the end lost the total")
+	}
+	t.Run("AQueryMatchesPartOfANameOrPhone", func(t *testing.T) {
+		w := first[0]
+		for _, q := range []string{w.Phone[3:8], w.Name} {
+			list, _, err := f.ps.List(f.ctx, admin, people.ListFilter{Query: q})
+			if err != nil || !slices.ContainsFunc(list, func(u people.User) bool { return u.ID == w.ID }) {
+				t.Fatalf("query %q: %d rows without %s (%v)", q, len(list), w.ID, err)
+			}
+		}
+	})
+	t.Run("AnEditShowsAtOnce", func(t *testing.T) {
+		w := first[0]
+		if _, err := f.ps.UpdatePerson(f.ctx, admin, w.ID, people.PersonEdit{Name: "改名测试", Role: w.Role, UnitID: w.UnitID}); err != nil {
+			t.Fatal(err)
+		}
+		list, _, err := f.ps.List(f.ctx, admin, people.ListFilter{Query: "改名测试"})
+		if err != nil || len(list) != 1 || list[0].ID != w.ID {
+			t.Fatalf("after the rename: %+v (%v)", list, err)
+		}
+		if err := f.ps.SetActive(f.ctx, admin, w.ID, false); err != nil {
+			t.Fatal(err)
+		}
+		counts, err := f.ps.CountByUnit(f.ctx, admin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, inGrid, _ := f.ps.List(f.ctx, admin, people.ListFilter{UnitID: w.UnitID})
+		if counts[w.UnitID] != inGrid-1 {
+			t.Fatalf("the grid counts %d active of %d listed after a deactivation, want %d", counts[w.UnitID], inGrid, inGrid-1)
+		}
+	})
+}
