@@ -276,8 +276,11 @@ func (r repo) nextNumber(ctx context.Context, year int) (string, error) {
 
 func (r repo) insertCert(ctx context.Context, d certDoc) error {
 	_, err := r.certs.InsertOne(ctx, d)
-	if err == nil {
+	switch {
+	case err == nil:
 		r.held.Put(d)
+	case !store.IsDuplicate(err):
+		r.held.Changed(ctx, d.ID) // the write may have landed
 	}
 	return err
 }
@@ -337,12 +340,18 @@ func (r repo) certsWhere(ctx context.Context, keep func(*certDoc) bool) ([]certD
 	return out, err
 }
 
-// changed tells the mirror of certificates that id was written, if it was.
-func (r repo) changed(ctx context.Context, id string, wrote bool, err error) (bool, error) {
-	if err == nil && wrote {
+// changed reports whether an update of certificate id matched, and tells the
+// mirror of certificates when it did, or failed (the write may have landed).
+func (r repo) changed(ctx context.Context, id string, res *mongo.UpdateResult, err error) (bool, error) {
+	if err != nil {
 		r.held.Changed(ctx, id)
+		return false, err
 	}
-	return wrote, err
+	if res.MatchedCount != 1 {
+		return false, nil
+	}
+	r.held.Changed(ctx, id)
+	return true, nil
 }
 
 // renew extends a certificate, only if it was not renewed or revoked since it
@@ -350,37 +359,25 @@ func (r repo) changed(ctx context.Context, id string, wrote bool, err error) (bo
 func (r repo) renew(ctx context.Context, id string, prevRenewedAt time.Time, set bson.M) (bool, error) {
 	res, err := r.certs.UpdateOne(ctx, bson.M{"_id": id, "renewedAt": prevRenewedAt, "revoked": false},
 		bson.M{"$set": set, "$inc": bson.M{"renewals": 1}})
-	if err != nil {
-		return false, err
-	}
-	return r.changed(ctx, id, res.MatchedCount == 1, nil)
+	return r.changed(ctx, id, res, err)
 }
 
 func (r repo) revoke(ctx context.Context, id string, at time.Time, by, reason string) (bool, error) {
 	res, err := r.certs.UpdateOne(ctx, bson.M{"_id": id, "revoked": false},
 		bson.M{"$set": bson.M{"revoked": true, "revokedAt": at, "revokedBy": by, "revokeReason": reason, "lastState": string(Revoked)}})
-	if err != nil {
-		return false, err
-	}
-	return r.changed(ctx, id, res.MatchedCount == 1, nil)
+	return r.changed(ctx, id, res, err)
 }
 
 // reinstate lifts a certificate's revocation; false when it was not revoked.
 func (r repo) reinstate(ctx context.Context, id string) (bool, error) {
 	res, err := r.certs.UpdateOne(ctx, bson.M{"_id": id, "revoked": true},
 		bson.M{"$set": bson.M{"revoked": false, "lastState": string(Valid)}, "$unset": bson.M{"revokedAt": "", "revokedBy": "", "revokeReason": ""}})
-	if err != nil {
-		return false, err
-	}
-	return r.changed(ctx, id, res.MatchedCount == 1, nil)
+	return r.changed(ctx, id, res, err)
 }
 
 func (r repo) setLastState(ctx context.Context, id, from, to string) (bool, error) {
 	res, err := r.certs.UpdateOne(ctx, bson.M{"_id": id, "lastState": from}, bson.M{"$set": bson.M{"lastState": to}})
-	if err != nil {
-		return false, err
-	}
-	return r.changed(ctx, id, res.MatchedCount == 1, nil)
+	return r.changed(ctx, id, res, err)
 }
 
 func (r repo) insertAudit(ctx context.Context, d auditDoc) error {

@@ -537,10 +537,10 @@ func (r repo) updateProgress(ctx context.Context, workerID string, guard bson.M,
 	if store.IsDuplicate(err) {
 		return false, nil
 	}
+	r.heldProgress.Changed(ctx, workerID) // after a failure too: the write may have landed
 	if err != nil {
 		return false, gridskill.Internal(err)
 	}
-	r.heldProgress.Changed(ctx, workerID)
 	return res.MatchedCount > 0 || res.UpsertedCount > 0, nil
 }
 
@@ -593,10 +593,10 @@ func (r repo) updateSummary(ctx context.Context, workerID string, guard bson.M, 
 	if store.IsDuplicate(err) {
 		return false, nil
 	}
+	r.heldSummaries.Changed(ctx, workerID) // after a failure too: the write may have landed
 	if err != nil {
 		return false, gridskill.Internal(err)
 	}
-	r.heldSummaries.Changed(ctx, workerID)
 	return res.MatchedCount > 0 || res.UpsertedCount > 0, nil
 }
 
@@ -622,10 +622,10 @@ func (r repo) completionsOf(ctx context.Context, moduleID, scopeID string) ([]co
 
 func (r repo) insertSession(ctx context.Context, d sessionDoc) error {
 	_, err := r.sessions.InsertOne(ctx, d)
+	r.heldSessions.Changed(ctx, d.ID)
 	if err != nil && !store.IsDuplicate(err) {
 		return gridskill.Internal(err)
 	}
-	r.heldSessions.Changed(ctx, d.ID)
 	return nil
 }
 
@@ -640,18 +640,20 @@ func (r repo) sessionsEditing(ctx context.Context) ([]sessionDoc, error) {
 }
 
 func (r repo) replaceSession(ctx context.Context, d sessionDoc) error {
-	if _, err := r.sessions.ReplaceOne(ctx, bson.M{"_id": d.ID}, d); err != nil {
+	_, err := r.sessions.ReplaceOne(ctx, bson.M{"_id": d.ID}, d)
+	r.heldSessions.Changed(ctx, d.ID)
+	if err != nil {
 		return gridskill.Internal(err)
 	}
-	r.heldSessions.Changed(ctx, d.ID)
 	return nil
 }
 
 func (r repo) deleteSession(ctx context.Context, id string) error {
-	if _, err := r.sessions.DeleteOne(ctx, bson.M{"_id": id}); err != nil {
+	_, err := r.sessions.DeleteOne(ctx, bson.M{"_id": id})
+	r.heldSessions.Changed(ctx, id)
+	if err != nil {
 		return gridskill.Internal(err)
 	}
-	r.heldSessions.Changed(ctx, id)
 	return nil
 }
 
@@ -685,10 +687,11 @@ func (r repo) updateProgressIfAny(ctx context.Context, workerID string, guard bs
 	for k, v := range guard {
 		filter[k] = v
 	}
-	if _, err := r.progress.UpdateOne(ctx, filter, update); err != nil {
+	_, err := r.progress.UpdateOne(ctx, filter, update)
+	r.heldProgress.Changed(ctx, workerID) // after a failure too: the write may have landed
+	if err != nil {
 		return gridskill.Internal(err)
 	}
-	r.heldProgress.Changed(ctx, workerID)
 	return nil
 }
 

@@ -106,6 +106,8 @@ func (s *Service) recordOutcomes(ctx context.Context, userID, attemptID string, 
 	})
 	if err == nil {
 		s.heldGaps.Put(d)
+	} else {
+		s.heldGaps.Changed(ctx, d.ID) // the write may have landed
 	}
 	return err
 }
