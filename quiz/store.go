@@ -477,10 +477,10 @@ func (r repo) markResultsBackfilled(ctx context.Context) error {
 	return err
 }
 
-// finishedByID reads the finished attempts among ids, with the projection
-// (summaryFields: without their answers, grades and events), one read by id each: the embedded engine
-// answers an _id equality from its index, while a $in, like any other
-// filter, decodes every finished attempt (3 s at 3,600 of them).
+// finishedByID reads the finished attempts among ids with the projection
+// (summaryFields leaves out answers, grades and events), one read by id
+// each: the embedded engine answers an _id equality from its index, while a
+// $in, like any other filter, decodes every finished attempt (3 s at 3,600).
 func (r repo) finishedByID(ctx context.Context, ids []string, projection bson.M) ([]finishedDoc, error) {
 	var out []finishedDoc
 	for _, id := range ids {
